@@ -1,0 +1,1 @@
+"""How Concord runs: the command line, deployments and the local stack."""

@@ -1,0 +1,264 @@
+"""The `concord` command line."""
+
+from datetime import date, datetime, time
+from pathlib import Path
+from typing import Annotated, NoReturn
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from models.calendar import WorkingCalendar
+from models.clocks import compute_deadline, load_clocks
+from models.db import get_engine, session_scope
+from models.loader import LoadReport, load_reference
+from models.migrate import current_revision, downgrade, head_revision, upgrade
+from models.reference import ReferenceDataError, parse_reference_document
+from models.settings import Settings, SettingsError, get_settings
+from models.summary import Summary, build_summary
+from models.types import utcnow
+
+DEFAULT_REFERENCE = Path(__file__).resolve().parents[1] / "data" / "romania.yaml"
+
+app = typer.Typer(
+    help="Concord: the coordination engine of the anti-trafficking mechanism.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+db_app = typer.Typer(help="Database schema migrations.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+console = Console()
+errors = Console(stderr=True)
+
+
+def fail(message: str, code: int = 1) -> NoReturn:
+    """Print an error in red and stop with `code`."""
+    errors.print(f"[bold red]error:[/] {message}", highlight=False)
+    raise typer.Exit(code)
+
+
+def settings_or_exit() -> Settings:
+    """The settings, or a clear message naming the wrong variable."""
+    try:
+        return get_settings()
+    except SettingsError as exc:
+        fail(str(exc), code=2)
+
+
+def migrate_quietly() -> None:
+    """Bring the configured database to the newest schema."""
+    upgrade(get_engine(settings_or_exit().resolved_database_url()))
+
+
+@db_app.command("upgrade")
+def db_upgrade(revision: str = typer.Argument("head", help="target revision")) -> None:
+    """Apply the schema migrations."""
+    engine = get_engine(settings_or_exit().resolved_database_url())
+    before = current_revision(engine)
+    upgrade(engine, revision)
+    console.print(
+        f"database {engine.url.render_as_string()}: {before or 'empty'} -> "
+        f"{current_revision(engine)}"
+    )
+
+
+@db_app.command("downgrade")
+def db_downgrade(revision: str = typer.Argument(..., help="target revision, or 'base'")) -> None:
+    """Revert the schema migrations down to a revision."""
+    engine = get_engine(settings_or_exit().resolved_database_url())
+    downgrade(engine, revision)
+    console.print(f"database at {current_revision(engine) or 'base (empty)'}")
+
+
+@db_app.command("current")
+def db_current() -> None:
+    """Show the schema revision of the database and the newest one available."""
+    engine = get_engine(settings_or_exit().resolved_database_url())
+    console.print(f"database: {current_revision(engine) or 'empty'}; newest: {head_revision()}")
+
+
+def print_load_report(report: LoadReport, source: str) -> None:
+    """Say what a load changed, or that it changed nothing."""
+    if not report.changed:
+        console.print(f"{source}: no change ({sum(report.unchanged.values())} rows as they were)")
+        return
+    kinds = sorted(set(report.created) | set(report.updated) | set(report.removed))
+    table = Table(title=f"Loaded {source}", show_edge=False)
+    for column in ("rows", "created", "updated", "removed"):
+        table.add_column(column, justify="left" if column == "rows" else "right")
+    for kind in kinds:
+        table.add_row(
+            kind, str(report.created[kind]), str(report.updated[kind]), str(report.removed[kind])
+        )
+    console.print(table)
+    for line in report.changes[:50]:
+        console.print(f"  {line}", highlight=False)
+    if len(report.changes) > 50:
+        console.print(f"  ... and {len(report.changes) - 50} more changes")
+
+
+def load_file(path: Path, *, dry_run: bool = False) -> LoadReport:
+    """Validate the whole file, then write it in one transaction (or roll back on a dry run)."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        fail(f"cannot read {path}: {exc}")
+    try:
+        doc = parse_reference_document(text)
+    except ReferenceDataError as exc:
+        for problem in exc.problems:
+            errors.print(f"{path}: {problem}", highlight=False, markup=False)
+        fail(f"{len(exc.problems)} problem(s) in {path}; nothing was written")
+    migrate_quietly()
+    with session_scope(get_engine(settings_or_exit().resolved_database_url())) as session:
+        report = load_reference(session=session, doc=doc, source=path.name, now=utcnow())
+        if dry_run:
+            session.rollback()
+    return report
+
+
+@app.command("load")
+def load(
+    path: Annotated[Path, typer.Argument(help="reference data file")] = DEFAULT_REFERENCE,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="validate and show changes only")
+    ] = False,
+) -> None:
+    """Load institutions, bodies and strategies from a YAML file (validated first, idempotent)."""
+    report = load_file(path, dry_run=dry_run)
+    print_load_report(report, path.name + (" (dry run, nothing written)" if dry_run else ""))
+
+
+def print_summary(summary: Summary) -> None:
+    """Show institutions, bodies, measures and open assignments."""
+    kinds = ", ".join(f"{kind} {count}" for kind, count in summary.institutions_by_kind.items())
+    console.print(f"[bold]Institutions:[/] {summary.institutions} ({kinds})", highlight=False)
+    bodies = Table(title="Standing bodies", show_edge=False, title_justify="left")
+    for column in ("code", "name", "members"):
+        bodies.add_column(column)
+    for code, name, members in summary.bodies:
+        bodies.add_row(code, name, str(members))
+    console.print(bodies)
+    plans = Table(title="Strategies and programmes", show_edge=False, title_justify="left")
+    for column in ("code", "objectives", "measures", "by pillar"):
+        plans.add_column(column)
+    for s in summary.strategies:
+        by_pillar = ", ".join(f"{p} {n}" for p, n in sorted(s.measures_by_pillar.items()))
+        plans.add_row(s.code, str(s.objectives), str(sum(s.measures_by_pillar.values())), by_pillar)
+    console.print(plans)
+    states = ", ".join(f"{k} {v}" for k, v in sorted(summary.open_assignments_by_status.items()))
+    console.print(
+        f"[bold]Open assignments:[/] {summary.open_assignments}"
+        + (f" ({states})" if states else ""),
+        highlight=False,
+    )
+
+
+@app.command("summary")
+def summary() -> None:
+    """Print what the database holds."""
+    migrate_quietly()
+    with session_scope(get_engine(settings_or_exit().resolved_database_url())) as session:
+        print_summary(build_summary(session=session))
+
+
+@app.command("up")
+def up() -> None:
+    """Prepare the embedded database, load the Romanian reference data and show a summary."""
+    settings = settings_or_exit()
+    console.print(f"[bold]Concord[/] database: {settings.resolved_database_url()}", highlight=False)
+    with console.status("applying migrations..."):
+        migrate_quietly()
+    with console.status(f"loading {DEFAULT_REFERENCE.name}..."):
+        report = load_file(DEFAULT_REFERENCE)
+    print_load_report(report, DEFAULT_REFERENCE.name)
+    summary()
+
+
+@app.command("deadline")
+def deadline(
+    start: Annotated[
+        datetime | None,
+        typer.Option("--from", help="start date (YYYY-MM-DD)", formats=["%Y-%m-%d"]),
+    ] = None,
+    working_days: Annotated[int | None, typer.Option(help="count working days")] = None,
+    calendar_days: Annotated[int | None, typer.Option(help="count calendar days")] = None,
+    instrument: Annotated[
+        str | None, typer.Option(help="a legal clock's code (see --list)")
+    ] = None,
+    received: Annotated[
+        datetime | None,
+        typer.Option(
+            help="when the clock started: YYYY-MM-DD or YYYY-MM-DDTHH:MM (local time)",
+            formats=["%Y-%m-%d", "%Y-%m-%dT%H:%M"],
+        ),
+    ] = None,
+    list_clocks: Annotated[bool, typer.Option("--list", help="list the legal clocks")] = False,
+) -> None:
+    """Compute a due date in Romanian working days, or under a legal clock."""
+    settings = settings_or_exit()
+    calendar = WorkingCalendar(zone=settings.zone)
+    if list_clocks:
+        print_clocks()
+    elif instrument is not None:
+        print_clock_deadline(calendar, instrument, received)
+    elif start is not None and (working_days is None) != (calendar_days is None):
+        day = start.date()
+        if working_days is not None:
+            console.print(calendar.add_working_days(day, working_days).isoformat())
+        else:
+            console.print(date.fromordinal(day.toordinal() + (calendar_days or 0)).isoformat())
+    else:
+        fail(
+            "give --from with one of --working-days or --calendar-days, or --instrument with "
+            "--received, or --list",
+            code=2,
+        )
+
+
+def print_clocks() -> None:
+    """List the legal clocks with their rules."""
+    table = Table(show_edge=False)
+    for column in ("code", "instrument", "rule"):
+        table.add_column(column)
+    for clock in load_clocks().values():
+        table.add_row(
+            clock.code, clock.instrument, clock.describe() + (" [verify]" if clock.verify else "")
+        )
+    console.print(table)
+
+
+def print_clock_deadline(calendar: WorkingCalendar, code: str, received: datetime | None) -> None:
+    """Print the due moment of one legal clock started at `received`."""
+    clocks = load_clocks()
+    if code not in clocks:
+        fail(f"--instrument: unknown clock {code!r}; known: {', '.join(clocks)}", code=2)
+    if received is None:
+        fail("--received is required with --instrument", code=2)
+    start = received.replace(tzinfo=calendar.zone)
+    if received.time() == time(0):
+        start = datetime.combine(received.date(), time(9), tzinfo=calendar.zone)
+    clock = clocks[code]
+    result = compute_deadline(clock, start, calendar)
+    due = result.due.astimezone(calendar.zone)
+    shown = due.strftime("%Y-%m-%d %H:%M %Z") if clock.is_urgent else due.date().isoformat()
+    console.print(f"[bold]{shown}[/]", highlight=False)
+    console.print(f"rule: {result.rule}", highlight=False, markup=False)
+    if clock.extension:
+        ext = clock.extension
+        console.print(
+            f"extension: up to {ext.times} x {ext.amount} {ext.unit}: {ext.condition}",
+            highlight=False,
+            markup=False,
+        )
+    if clock.verify:
+        console.print("note: this clock was not checked against its primary text", style="yellow")
+
+
+def main() -> None:
+    """Entry point for `python -m deployments.cli`."""
+    app()
+
+
+if __name__ == "__main__":
+    main()

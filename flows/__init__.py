@@ -1,0 +1,1 @@
+"""Prefect flows: one business process per file."""

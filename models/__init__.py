@@ -1,0 +1,1 @@
+"""Concord's tables, settings, database access and pure domain rules."""

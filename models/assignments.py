@@ -1,0 +1,50 @@
+"""Assignments (one institution's obligation) and the append-only status history."""
+
+from datetime import datetime
+
+from sqlalchemy import Index
+from sqlmodel import Field, SQLModel
+
+from models.enums import AssignmentStatus
+from models.types import UTCDateTime, utcnow
+
+
+class Assignment(SQLModel, table=True):
+    __table_args__ = (Index("ix_assignment_status_next_action", "status", "next_action_at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    key: str = Field(
+        max_length=200, unique=True, description="natural key, e.g. report:PLAN:2026-S2:1.1.1:ANITP"
+    )
+    kind: str = Field(max_length=32, index=True)
+    institution_id: int = Field(foreign_key="institution.id", index=True)
+    subject_type: str = Field(max_length=32)
+    subject_ref: str = Field(max_length=120)
+    title: str = Field(max_length=500)
+    due_at: datetime = Field(sa_type=UTCDateTime, index=True)
+    urgent: bool = False
+    status: str = Field(default=AssignmentStatus.OPEN, max_length=16)
+    next_action_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    reminders_sent: int = 0
+    last_reminded_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    escalation_level: int = 0
+    snoozed_until: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    closed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
+class StatusEvent(SQLModel, table=True):
+    """One change of one entity: what, from, to, when, by whom, from which run, why."""
+
+    __table_args__ = (Index("ix_statusevent_entity", "entity_type", "entity_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    entity_type: str = Field(max_length=32)
+    entity_id: int
+    from_status: str | None = Field(default=None, max_length=16)
+    to_status: str = Field(max_length=16)
+    at: datetime = Field(sa_type=UTCDateTime, index=True)
+    actor: str = Field(max_length=120)
+    flow_run_id: str | None = Field(default=None, max_length=64)
+    note: str | None = Field(default=None, max_length=2000)

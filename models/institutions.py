@@ -1,0 +1,49 @@
+"""Institutions, their contacts, the standing bodies and who sits on them."""
+
+from sqlalchemy import String, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+
+class InstitutionBase(SQLModel):
+    code: str = Field(max_length=40, unique=True, index=True)
+    name: str = Field(max_length=300)
+    kind: str = Field(max_length=32, sa_type=String(32))
+    county: str | None = Field(default=None, max_length=4)
+    country: str = Field(default="RO", max_length=2)
+    language: str = Field(default="ro", max_length=2)
+
+
+class Institution(InstitutionBase, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    parent_id: int | None = Field(default=None, foreign_key="institution.id", index=True)
+
+
+class InstitutionPublic(InstitutionBase):
+    id: int
+
+
+class Contact(SQLModel, table=True):
+    __table_args__ = (UniqueConstraint("institution_id", "role"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    institution_id: int = Field(foreign_key="institution.id", index=True, ondelete="CASCADE")
+    role: str = Field(max_length=16)
+    email: str = Field(max_length=254)
+
+
+class Body(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    code: str = Field(max_length=40, unique=True, index=True)
+    name: str = Field(max_length=300)
+    kind: str = Field(max_length=16)
+    chair_id: int = Field(foreign_key="institution.id")
+    cadence: str = Field(max_length=16)
+
+
+class Membership(SQLModel, table=True):
+    __table_args__ = (UniqueConstraint("body_id", "institution_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    body_id: int = Field(foreign_key="body.id", index=True, ondelete="CASCADE")
+    institution_id: int = Field(foreign_key="institution.id", index=True)
+    role: str = Field(max_length=16)

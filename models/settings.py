@@ -1,0 +1,99 @@
+"""Concord's configuration, read from CONCORD_* environment variables and `.env`."""
+
+import secrets
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import EmailStr, Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class SettingsError(Exception):
+    """A configuration value is wrong; the message names the variable."""
+
+
+class Settings(BaseSettings):
+    """Everything Concord can be configured with."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="CONCORD_", env_file=".env", env_file_encoding="utf-8", extra="ignore"
+    )
+
+    var_dir: Path = Path("var")
+    database_url: str | None = None
+    timezone: str = "Europe/Bucharest"
+    smtp_host: str | None = None
+    smtp_port: int = Field(default=25, ge=1, le=65535)
+    smtp_user: str | None = None
+    smtp_password: SecretStr | None = None
+    smtp_security: Literal["none", "starttls", "ssl"] = "none"
+    smtp_timeout_seconds: float = Field(default=30.0, gt=0)
+    sender: EmailStr = "concord@coordination.example"
+    coordinator_email: EmailStr = "secretariat@coordination.example"
+    portal_base_url: str = "http://127.0.0.1:8600"
+    signing_key: SecretStr | None = None
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_timezone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"unknown time zone {value!r}") from exc
+        return value
+
+    @field_validator("database_url")
+    @classmethod
+    def _supported_database(cls, value: str | None) -> str | None:
+        if value is not None and not value.startswith(("sqlite", "postgresql")):
+            raise ValueError(f"expected a sqlite:// or postgresql:// URL, got {value!r}")
+        return value
+
+    @field_validator("portal_base_url")
+    @classmethod
+    def _http_url(cls, value: str) -> str:
+        if not value.startswith(("http://", "https://")):
+            raise ValueError(f"expected an http:// or https:// URL, got {value!r}")
+        return value.rstrip("/")
+
+    @property
+    def zone(self) -> ZoneInfo:
+        """The configured time zone."""
+        return ZoneInfo(self.timezone)
+
+    def resolved_database_url(self) -> str:
+        """The database URL, defaulting to a SQLite file in the working folder."""
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{(self.var_dir / 'concord.db').resolve()}"
+
+    def resolved_signing_key(self) -> SecretStr:
+        """The signing key; locally, one is created once and kept under the working folder."""
+        if self.signing_key is not None:
+            return self.signing_key
+        key_file = self.var_dir / "signing.key"
+        if not key_file.exists():
+            self.var_dir.mkdir(parents=True, exist_ok=True)
+            key_file.write_text(secrets.token_urlsafe(48))
+            key_file.chmod(0o600)
+        return SecretStr(key_file.read_text().strip())
+
+
+def load_settings() -> Settings:
+    """Read the settings, turning validation errors into one message per variable."""
+    try:
+        return Settings()
+    except ValidationError as exc:
+        problems = [
+            f"CONCORD_{'_'.join(str(p) for p in error['loc']).upper()}: {error['msg']}"
+            for error in exc.errors()
+        ]
+        raise SettingsError("invalid configuration:\n  " + "\n  ".join(problems)) from None
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The process-wide settings, read once."""
+    return load_settings()

@@ -1,0 +1,18 @@
+"""Imports every table so that SQLModel.metadata knows the whole schema."""
+
+from models.assignments import Assignment, StatusEvent
+from models.institutions import Body, Contact, Institution, Membership
+from models.strategy import Measure, MeasureInstitution, Objective, Strategy
+
+__all__ = [
+    "Assignment",
+    "Body",
+    "Contact",
+    "Institution",
+    "Measure",
+    "MeasureInstitution",
+    "Membership",
+    "Objective",
+    "StatusEvent",
+    "Strategy",
+]

@@ -1,0 +1,1 @@
+"""The institutions' portal: answers through signed links."""

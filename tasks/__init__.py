@@ -1,0 +1,1 @@
+"""Prefect tasks: one unit of work each, each writing its own status."""

@@ -25,21 +25,23 @@ def _configure_sqlite(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
-def _begin_immediate(conn: Any) -> None:
-    """Take SQLite's write lock at BEGIN so concurrent writers queue instead of failing."""
-    conn.exec_driver_sql("BEGIN IMMEDIATE")
+def _begin(conn: Any) -> None:
+    """Emit BEGIN ourselves: pysqlite's implicit transactions break SAVEPOINT and DDL."""
+    conn.exec_driver_sql("BEGIN")
 
 
 def make_engine(url: str) -> Engine:
     """Create an engine for `url`, with SQLite tuned for several processes."""
     parsed = make_url(url)
+    if parsed.drivername == "postgresql":
+        parsed = parsed.set(drivername="postgresql+psycopg")
     if parsed.get_backend_name() != "sqlite":
-        return create_engine(url, pool_pre_ping=True)
+        return create_engine(parsed, pool_pre_ping=True)
     if parsed.database and parsed.database != ":memory:":
         Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
     engine = create_engine(url, connect_args={"check_same_thread": False, "isolation_level": None})
     event.listen(engine, "connect", _configure_sqlite)
-    event.listen(engine, "begin", _begin_immediate)
+    event.listen(engine, "begin", _begin)
     return engine
 
 

@@ -44,6 +44,7 @@ def entity_type_of(entity: Any) -> str:
 
 def check_transition(entity_type: str, from_status: str, to_status: str) -> None:
     """Raise TransitionError unless `from_status -> to_status` is allowed for `entity_type`."""
+    from_status, to_status = str(from_status), str(to_status)
     lifecycle = TRANSITIONS.get(entity_type)
     if lifecycle is None:
         raise TransitionError(f"{entity_type} has no status lifecycle")
@@ -97,7 +98,7 @@ def change_status(
     cannot both move it: the loser gets StaleStatusError and its transaction rolls back.
     """
     entity_type = entity_type_of(entity)
-    seen = entity.status
+    seen = str(entity.status)
     check_transition(entity_type, seen, to)
     changes = {"status": to, **(values or {})}
     table = type(entity)

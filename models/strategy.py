@@ -10,7 +10,7 @@ class Strategy(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     code: str = Field(max_length=40, unique=True, index=True)
     name: str = Field(max_length=300)
-    legal_basis: str | None = Field(default=None, max_length=200)
+    legal_basis: str | None = Field(default=None, max_length=300)
     starts: date
     ends: date
 

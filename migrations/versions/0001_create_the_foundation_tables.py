@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-23 05:33:35.650568
+Create Date: 2026-11-23
 """
 
 from collections.abc import Sequence
@@ -57,7 +57,7 @@ def upgrade() -> None:
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('code', sqlmodel.sql.sqltypes.AutoString(length=40), nullable=False),
     sa.Column('name', sqlmodel.sql.sqltypes.AutoString(length=300), nullable=False),
-    sa.Column('legal_basis', sqlmodel.sql.sqltypes.AutoString(length=200), nullable=True),
+    sa.Column('legal_basis', sqlmodel.sql.sqltypes.AutoString(length=300), nullable=True),
     sa.Column('starts', sa.Date(), nullable=False),
     sa.Column('ends', sa.Date(), nullable=False),
     sa.PrimaryKeyConstraint('id')

@@ -1,0 +1,95 @@
+"""Shared fixtures: isolated settings, and migrated databases on SQLite and PostgreSQL."""
+
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, SQLModel
+
+import models.tables  # noqa: F401
+from models.db import get_engine, make_engine
+from models.migrate import upgrade
+from models.settings import get_settings
+
+PG_URL = os.environ.get("CONCORD_TEST_DATABASE_URL")
+ENGINES = ["sqlite", "postgres"] if PG_URL else ["sqlite"]
+
+
+@pytest.fixture(autouse=True)
+def isolated_settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """Give every test its own working folder and no stray CONCORD_* variables."""
+    for name in list(os.environ):
+        if name.startswith("CONCORD_") and not name.startswith("CONCORD_TEST_"):
+            monkeypatch.delenv(name)
+    var_dir = tmp_path / "var"
+    monkeypatch.setenv("CONCORD_VAR_DIR", str(var_dir))
+    monkeypatch.chdir(tmp_path)
+    get_settings.cache_clear()
+    get_engine.cache_clear()
+    yield var_dir
+    get_settings.cache_clear()
+    get_engine.cache_clear()
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A migrated SQLite file, copied for each test instead of migrating every time."""
+    path = tmp_path_factory.mktemp("template") / "concord.db"
+    engine = make_engine(f"sqlite:///{path}")
+    upgrade(engine)
+    engine.dispose()
+    return path
+
+
+@pytest.fixture(scope="session")
+def postgres_engine() -> Iterator[Engine]:
+    """The PostgreSQL test database, migrated once per session."""
+    if not PG_URL:
+        raise RuntimeError("CONCORD_TEST_DATABASE_URL is not set")
+    engine = make_engine(PG_URL)
+    upgrade(engine)
+    yield engine
+    engine.dispose()
+
+
+def truncate_all(engine: Engine) -> None:
+    """Empty every Concord table on PostgreSQL, restarting identities."""
+    names = ", ".join(f'"{t.name}"' for t in SQLModel.metadata.sorted_tables)
+    with engine.begin() as conn:
+        conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+
+
+@pytest.fixture(params=ENGINES)
+def engine(
+    request: pytest.FixtureRequest,
+    sqlite_template: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> Iterator[Engine]:
+    """A migrated, empty database on each engine under test; the settings point at it."""
+    if request.param == "sqlite":
+        path = tmp_path / "concord.db"
+        shutil.copy(sqlite_template, path)
+        url = f"sqlite:///{path}"
+        db_engine = make_engine(url)
+        monkeypatch.setenv("CONCORD_DATABASE_URL", url)
+        yield db_engine
+        db_engine.dispose()
+        return
+    db_engine = request.getfixturevalue("postgres_engine")
+    assert PG_URL is not None
+    monkeypatch.setenv("CONCORD_DATABASE_URL", PG_URL)
+    truncate_all(db_engine)
+    yield db_engine
+    truncate_all(db_engine)
+
+
+@pytest.fixture
+def session(engine: Engine) -> Iterator[Session]:
+    """A session on the test database (the test commits what it wants kept)."""
+    with Session(engine, expire_on_commit=False) as db_session:
+        yield db_session

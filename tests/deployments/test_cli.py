@@ -1,0 +1,110 @@
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+from sqlalchemy import func
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, select
+
+from models.assignments import StatusEvent
+from models.institutions import Institution
+
+CONCORD = str(Path(sys.executable).parent / "concord")
+ROMANIA = Path(__file__).resolve().parents[2] / "data" / "romania.yaml"
+
+
+def concord(*args: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "COLUMNS": "200", "NO_COLOR": "1"}
+    return subprocess.run([CONCORD, *args], capture_output=True, text=True, env=env, timeout=120)
+
+
+def test_up_migrates_loads_and_summarises_the_embedded_database(isolated_settings: Path) -> None:
+    result = concord("up")
+    assert result.returncode == 0, result.stderr
+    assert (isolated_settings / "concord.db").exists()
+    assert "Institutions: 99" in result.stdout
+    assert "SNITP-2024-2028" in result.stdout and "RO-US-CPC-2024-2029" in result.stdout
+    assert "Open assignments: 0" in result.stdout
+    again = concord("up")
+    assert again.returncode == 0, again.stderr
+    assert "romania.yaml: no change" in again.stdout
+
+
+def test_loading_twice_reports_no_change_the_second_time(engine: Engine) -> None:
+    first = concord("load", str(ROMANIA))
+    assert first.returncode == 0, first.stderr
+    assert "institution" in first.stdout and "created" in first.stdout
+    second = concord("load", str(ROMANIA))
+    assert second.returncode == 0, second.stderr
+    assert "no change" in second.stdout
+    with Session(engine) as session:
+        assert session.exec(select(func.count()).select_from(Institution)).one() == 99
+
+
+def test_a_bad_file_is_explained_and_nothing_is_written(engine: Engine, tmp_path: Path) -> None:
+    document = yaml.safe_load(ROMANIA.read_text(encoding="utf-8"))
+    measure = document["strategies"][0]["objectives"][0]["specific"][0]["measures"][0]
+    measure["responsible"].append("XYZ")
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(yaml.safe_dump(document, allow_unicode=True))
+    result = concord("load", str(bad))
+    assert result.returncode == 1
+    assert "unknown institution 'XYZ'" in result.stderr
+    assert "nothing was written" in result.stderr
+    assert "Traceback" not in result.stderr
+    with Session(engine) as session:
+        assert session.exec(select(func.count()).select_from(Institution)).one() == 0
+        assert session.exec(select(func.count()).select_from(StatusEvent)).one() == 0
+
+
+def test_dry_run_shows_changes_but_writes_nothing(engine: Engine) -> None:
+    result = concord("load", "--dry-run", str(ROMANIA))
+    assert result.returncode == 0, result.stderr
+    assert "dry run" in result.stdout
+    with Session(engine) as session:
+        assert session.exec(select(func.count()).select_from(Institution)).one() == 0
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (["--from", "2026-04-08", "--working-days", "10"], "2026-04-24"),
+        (["--from", "2026-12-24", "--calendar-days", "7"], "2026-12-31"),
+        (["--instrument", "eio-recognition", "--received", "2026-12-20"], "2027-01-19"),
+    ],
+)
+def test_deadline_prints_the_due_date(args: list[str], expected: str) -> None:
+    result = concord("deadline", *args)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[0].startswith(expected)
+
+
+def test_deadline_for_an_instrument_states_its_rule() -> None:
+    result = concord("deadline", "--instrument", "eio-recognition", "--received", "2026-12-20")
+    assert "30 calendar days of receipt" in result.stdout
+    assert "12(3)" in result.stdout and "extension" in result.stdout
+
+
+def test_an_unknown_instrument_lists_the_known_ones() -> None:
+    result = concord("deadline", "--instrument", "eio-nope", "--received", "2026-12-20")
+    assert result.returncode == 2
+    assert "unknown clock 'eio-nope'" in result.stderr and "eio-recognition" in result.stderr
+
+
+def test_a_wrong_setting_stops_the_program_naming_the_variable(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("CONCORD_SMTP_PORT", "twenty-five")
+    result = concord("summary")
+    assert result.returncode == 2
+    assert "CONCORD_SMTP_PORT" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_db_commands_report_the_revision(isolated_settings: Path) -> None:
+    assert "-> 0001" in concord("db", "upgrade").stdout
+    assert "database: 0001; newest: 0001" in concord("db", "current").stdout
+    assert "base" in concord("db", "downgrade", "base").stdout

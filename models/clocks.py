@@ -111,6 +111,22 @@ def compute_deadline(clock: LegalClock, start: datetime, calendar: WorkingCalend
     return Deadline(due=due, rule=rule)
 
 
+def extend_deadline(
+    clock: LegalClock, due: datetime, extensions_used: int, calendar: WorkingCalendar
+) -> Deadline:
+    """The due moment after one more extension; raises ValueError when none is left."""
+    extension = clock.extension
+    if extension is None or extension.amount == 0:
+        raise ValueError(f"{clock.code}: the term cannot be extended by a fixed period")
+    if extensions_used >= extension.times:
+        raise ValueError(f"{clock.code}: already extended {extensions_used} time(s), the limit")
+    new_due = add_period(due, extension.amount, extension.unit, calendar)
+    rule = (
+        f"extended by {extension.amount} {extension.unit.replace('-', ' ')}: {extension.condition}"
+    )
+    return Deadline(due=new_due, rule=rule)
+
+
 @lru_cache(maxsize=4)
 def load_clocks(path: Path = CLOCKS_FILE) -> dict[str, LegalClock]:
     """The legal clocks by code, read and validated from `path`."""

@@ -4,7 +4,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from models.calendar import WorkingCalendar
-from models.clocks import ClockUnit, add_months, compute_deadline, load_clocks
+from models.clocks import ClockUnit, add_months, compute_deadline, extend_deadline, load_clocks
 
 BUCHAREST = ZoneInfo("Europe/Bucharest")
 CALENDAR = WorkingCalendar()
@@ -65,3 +65,19 @@ def test_siena_calendar_day_clock_does_not_roll_forward() -> None:
 )
 def test_months_clip_to_the_end_of_a_short_month(start: str, months: int, expected: str) -> None:
     assert add_months(date.fromisoformat(start), months) == date.fromisoformat(expected)
+
+
+def test_eio_recognition_can_be_extended_once_by_thirty_days() -> None:
+    clock = load_clocks()["eio-recognition"]
+    first = compute_deadline(clock, at("2026-12-20"), CALENDAR)
+    extended = extend_deadline(clock, first.due, 0, CALENDAR)
+    assert extended.due.astimezone(BUCHAREST).date() == date(2027, 2, 18)
+    assert "12(5)" in extended.rule
+    with pytest.raises(ValueError, match="already extended 1 time"):
+        extend_deadline(clock, extended.due, 1, CALENDAR)
+
+
+def test_a_clock_without_extension_refuses_one() -> None:
+    clock = load_clocks()["siena-urgent-direct"]
+    with pytest.raises(ValueError, match="cannot be extended"):
+        extend_deadline(clock, at("2026-12-20"), 0, CALENDAR)

@@ -16,6 +16,7 @@ class InstitutionBase(SQLModel):
 class Institution(InstitutionBase, table=True):
     id: int | None = Field(default=None, primary_key=True)
     parent_id: int | None = Field(default=None, foreign_key="institution.id", index=True)
+    webhook_url: str | None = Field(default=None, max_length=500)
 
 
 class InstitutionPublic(InstitutionBase):

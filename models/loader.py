@@ -111,6 +111,7 @@ def _institution_values(spec: InstitutionSpec, parent_id: int | None) -> dict[st
         "country": spec.country,
         "language": spec.language.value,
         "parent_id": parent_id,
+        "webhook_url": spec.webhook_url,
     }
 
 

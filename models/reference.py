@@ -27,6 +27,7 @@ from models.enums import (
 Code = Annotated[str, StringConstraints(pattern=r"^[A-Z0-9][A-Z0-9-]{0,39}$")]
 ShortCode = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9.-]{0,19}$")]
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)]
+WebhookUrl = Annotated[str, StringConstraints(pattern=r"^https?://\S+$", max_length=500)]
 LongText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]
 
 
@@ -47,6 +48,7 @@ class InstitutionSpec(Strict):
     country: Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$")] = "RO"
     language: Language = Language.RO
     parent: Code | None = None
+    webhook_url: WebhookUrl | None = None
     contacts: list[ContactSpec] = Field(default_factory=list)
 
 

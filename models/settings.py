@@ -30,10 +30,22 @@ class Settings(BaseSettings):
     smtp_password: SecretStr | None = None
     smtp_security: Literal["none", "starttls", "ssl"] = "none"
     smtp_timeout_seconds: float = Field(default=30.0, gt=0)
+    smtp_ca_file: Path | None = None
     sender: EmailStr = "concord@coordination.example"
     coordinator_email: EmailStr = "secretariat@coordination.example"
     portal_base_url: str = "http://127.0.0.1:8600"
     signing_key: SecretStr | None = None
+    link_valid_days: int = Field(default=60, ge=1, le=366)
+    outbox_max_attempts: int = Field(default=8, ge=1, le=50)
+    outbox_lease_seconds: int = Field(default=300, ge=10)
+    webhook_timeout_seconds: float = Field(default=10.0, gt=0)
+
+    @field_validator("smtp_ca_file")
+    @classmethod
+    def _readable_file(cls, value: Path | None) -> Path | None:
+        if value is not None and not value.is_file():
+            raise ValueError(f"no such file: {value}")
+        return value
 
     @field_validator("timezone")
     @classmethod
@@ -57,6 +69,11 @@ class Settings(BaseSettings):
         if not value.startswith(("http://", "https://")):
             raise ValueError(f"expected an http:// or https:// URL, got {value!r}")
         return value.rstrip("/")
+
+    @property
+    def sender_domain(self) -> str:
+        """The domain of the sender address, used in Message-IDs."""
+        return str(self.sender).rsplit("@", 1)[1]
 
     @property
     def zone(self) -> ZoneInfo:

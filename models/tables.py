@@ -2,6 +2,7 @@
 
 from models.assignments import Assignment, StatusEvent
 from models.institutions import Body, Contact, Institution, Membership
+from models.outbox import OutboxMessage
 from models.strategy import Measure, MeasureInstitution, Objective, Strategy
 
 __all__ = [
@@ -13,6 +14,7 @@ __all__ = [
     "MeasureInstitution",
     "Membership",
     "Objective",
+    "OutboxMessage",
     "StatusEvent",
     "Strategy",
 ]

@@ -26,9 +26,9 @@ fi
 
 echo "concord: preparing .venv (first run takes a minute or two)..." >&2
 [ -x .venv/bin/python ] || "$python_bin" -m venv .venv
-.venv/bin/python -m pip install --quiet --disable-pip-version-check \
+.venv/bin/python -m pip install -qq --disable-pip-version-check \
   --require-hashes --no-deps -r requirements.lock
-.venv/bin/python -m pip install --quiet --disable-pip-version-check \
+.venv/bin/python -m pip install -qq --disable-pip-version-check \
   --no-deps --no-build-isolation --editable .
 echo "$wanted" > "$stamp"
 echo "concord: .venv ready" >&2

@@ -14,6 +14,7 @@ import models.tables  # noqa: F401
 from models.db import get_engine, make_engine
 from models.migrate import upgrade
 from models.settings import get_settings
+from tests.support.servers import SmtpServer, WebhookReceiver
 
 PG_URL = os.environ.get("CONCORD_TEST_DATABASE_URL")
 ENGINES = ["sqlite", "postgres"] if PG_URL else ["sqlite"]
@@ -93,3 +94,24 @@ def session(engine: Engine) -> Iterator[Session]:
     """A session on the test database (the test commits what it wants kept)."""
     with Session(engine, expire_on_commit=False) as db_session:
         yield db_session
+
+
+@pytest.fixture
+def smtp_server(monkeypatch: pytest.MonkeyPatch) -> Iterator[SmtpServer]:
+    """A real SMTP server on loopback; the settings send to it."""
+    server = SmtpServer()
+    server.start()
+    monkeypatch.setenv("CONCORD_SMTP_HOST", "127.0.0.1")
+    monkeypatch.setenv("CONCORD_SMTP_PORT", str(server.port))
+    get_settings.cache_clear()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def webhook_receiver() -> Iterator[WebhookReceiver]:
+    """A real HTTP server on loopback that records webhook POSTs."""
+    receiver = WebhookReceiver()
+    receiver.start()
+    yield receiver
+    receiver.stop()

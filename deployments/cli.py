@@ -13,6 +13,7 @@ from models.clocks import compute_deadline, load_clocks
 from models.db import get_engine, session_scope
 from models.loader import LoadReport, load_reference
 from models.migrate import current_revision, downgrade, head_revision, upgrade
+from models.outbox import DeliveryState, RequeueError, pending_messages, requeue
 from models.reference import ReferenceDataError, parse_reference_document
 from models.settings import Settings, SettingsError, get_settings
 from models.summary import Summary, build_summary
@@ -27,6 +28,8 @@ app = typer.Typer(
 )
 db_app = typer.Typer(help="Database schema migrations.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
+outbox_app = typer.Typer(help="Queued, failed and dead messages.")
+app.add_typer(outbox_app, name="outbox")
 console = Console()
 errors = Console(stderr=True)
 
@@ -253,6 +256,51 @@ def print_clock_deadline(calendar: WorkingCalendar, code: str, received: datetim
         )
     if clock.verify:
         console.print("note: this clock was not checked against its primary text", style="yellow")
+
+
+@outbox_app.callback(invoke_without_command=True)
+def outbox(
+    ctx: typer.Context,
+    state: Annotated[
+        list[str] | None, typer.Option(help="queued, sending, failed, dead, sent")
+    ] = None,
+    limit: Annotated[int, typer.Option(min=1)] = 100,
+) -> None:
+    """List messages waiting, failing or given up (default: queued, failed and dead)."""
+    if ctx.invoked_subcommand is not None:
+        return
+    states = state or ["queued", "failed", "dead"]
+    unknown = sorted(set(states) - {s.value for s in DeliveryState})
+    if unknown:
+        fail(f"--state: unknown state {unknown[0]!r}", code=2)
+    migrate_quietly()
+    zone = settings_or_exit().zone
+    with session_scope() as session:
+        messages = pending_messages(session=session, states=states, limit=limit)
+    if not messages:
+        console.print(f"no {', '.join(states)} messages")
+        return
+    table = Table(show_edge=False)
+    for column in ("key", "kind", "recipient", "state", "tries", "next attempt", "last error"):
+        table.add_column(column, overflow="fold")
+    for m in messages:
+        next_at = m.next_attempt_at.astimezone(zone).strftime("%Y-%m-%d %H:%M")
+        table.add_row(
+            m.key, m.kind, m.recipient, m.state, str(m.attempts), next_at, m.last_error or ""
+        )
+    console.print(table)
+
+
+@outbox_app.command("retry")
+def outbox_retry(key: Annotated[str, typer.Argument(help="the message's idempotency key")]) -> None:
+    """Requeue one failed or dead message for the next dispatch."""
+    migrate_quietly()
+    try:
+        with session_scope() as session:
+            requeue(session=session, key=key, now=utcnow())
+    except RequeueError as exc:
+        fail(str(exc))
+    console.print(f"{key}: queued again")
 
 
 def main() -> None:

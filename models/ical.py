@@ -1,6 +1,7 @@
 """Calendar invitations (iCalendar, RFC 5546): requests, updates and cancellations."""
 
 from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 from icalendar import Calendar, Event, vCalAddress, vText
 
@@ -23,8 +24,13 @@ def meeting_calendar(
     organizer: str,
     attendees: list[str],
     stamp: datetime,
+    zone: ZoneInfo,
 ) -> str:
-    """An iCalendar document for one meeting: METHOD REQUEST (new or changed) or CANCEL."""
+    """An iCalendar document for one meeting, in local time with its VTIMEZONE.
+
+    METHOD REQUEST announces a new or changed meeting (same UID, higher SEQUENCE); CANCEL
+    withdraws it.
+    """
     if method not in ("REQUEST", "CANCEL"):
         raise ValueError(f"method: expected REQUEST or CANCEL, got {method!r}")
     calendar = Calendar()
@@ -35,8 +41,8 @@ def meeting_calendar(
     event.add("uid", meeting.uid)
     event.add("sequence", meeting.sequence)
     event.add("dtstamp", stamp)
-    event.add("dtstart", meeting.starts_at)
-    event.add("dtend", meeting.ends_at)
+    event.add("dtstart", meeting.starts_at.astimezone(zone))
+    event.add("dtend", meeting.ends_at.astimezone(zone))
     event.add("summary", meeting.title)
     event.add("status", "CANCELLED" if method == "CANCEL" else "CONFIRMED")
     if meeting.location:

@@ -35,7 +35,6 @@ def build_email(
     email["Message-ID"] = message_id
     email["Date"] = format_datetime(now)
     email["Auto-Submitted"] = "auto-generated"
-    email["Content-Language"] = message.language
     email["X-Concord-Kind"] = message.kind
     email.set_content(message.body_text, cte="quoted-printable")
     if message.body_html:
@@ -46,4 +45,5 @@ def build_email(
             subtype="calendar",
             params={"method": message.calendar_method or "REQUEST"},
         )
+    email["Content-Language"] = message.language  # after the parts: set_content clears Content-*
     return email

@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlalchemy import Index, Text
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlmodel import Field, Session, SQLModel
+from sqlmodel import Field, Session, SQLModel, col, select
 
 from models.types import UTCDateTime, utcnow
 
@@ -69,3 +69,31 @@ def queue_messages(*, session: Session, messages: list[OutboxMessage]) -> list[s
     rows = [m.model_dump(exclude={"id"}) for m in messages]
     statement = _insert_ignoring_duplicates(session).returning(OutboxMessage.key)
     return list(session.execute(statement, rows).scalars())
+
+
+class RequeueError(ValueError):
+    """A message that cannot be sent again."""
+
+
+def pending_messages(*, session: Session, states: list[str], limit: int) -> list[OutboxMessage]:
+    """Messages in the given delivery states, oldest first."""
+    query = (
+        select(OutboxMessage)
+        .where(col(OutboxMessage.state).in_(states))
+        .order_by(col(OutboxMessage.id))
+        .limit(limit)
+    )
+    return list(session.exec(query).all())
+
+
+def requeue(*, session: Session, key: str, now: datetime) -> OutboxMessage:
+    """Put a failed or dead message back in the queue with a fresh set of attempts."""
+    message = session.exec(select(OutboxMessage).where(OutboxMessage.key == key)).first()
+    if message is None:
+        raise RequeueError(f"no message with key {key!r}")
+    if message.state in (DeliveryState.SENT, DeliveryState.SENDING):
+        raise RequeueError(f"{key!r} is {message.state}; nothing to retry")
+    message.state, message.attempts, message.next_attempt_at = DeliveryState.QUEUED, 0, now
+    message.last_error = None
+    session.add(message)
+    return message

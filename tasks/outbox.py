@@ -154,7 +154,7 @@ def deliver_batch(
                 if error.connection and message.channel == Channel.EMAIL:
                     server_down = error
                 state = _record_failure(engine, message, error, now, settings.outbox_max_attempts)
-                result.counts[state] += 1
+                result.counts[str(state)] += 1
                 result.errors.append(f"{message.key}: {error}")
                 continue
             _record(
@@ -166,7 +166,7 @@ def deliver_batch(
                 attempts=message.attempts + 1,
                 last_error=note,
             )
-            result.counts[DeliveryState.SENT] += 1
+            result.counts["sent"] += 1
     return result
 
 

@@ -1,0 +1,124 @@
+from datetime import date, timedelta
+from html.parser import HTMLParser
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from models.digest import digest_groups
+from models.messages import LANGUAGES, MessageKind, fold_subject, is_immediate, render_message
+from models.views import AssignmentView, InstitutionView, View
+from tests.support.samples import CANARIES, NOW, assignment, sample_context
+
+ZONE = ZoneInfo("Europe/Bucharest")
+COMMON = {
+    "coordinator_email": "secretariat@coordination.example",
+    "portal_url": "http://127.0.0.1:8600",
+}
+
+
+def render(kind: MessageKind, language: str, **context: object):  # type: ignore[no-untyped-def]
+    values = {
+        **sample_context(kind),
+        **COMMON,
+        "institution": InstitutionView(code="ANITP", name="Agenția Națională", language=language),
+        **context,
+    }
+    return render_message(kind, language, values, zone=ZONE)
+
+
+class TagCollector(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.tags: list[str] = []
+        self.lang: str | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append(tag)
+        if tag == "html":
+            self.lang = dict(attrs).get("lang")
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize("kind", list(MessageKind))
+def test_every_kind_renders_in_every_language(kind: MessageKind, language: str) -> None:
+    rendered = render(kind, language)
+    assert rendered.subject and "\n" not in rendered.subject
+    assert "Agenția Națională" in rendered.text
+    parser = TagCollector()
+    parser.feed(rendered.html)
+    assert parser.lang == language and "body" in parser.tags
+    marker = "Stimați colegi" if language == "ro" else "Dear colleagues"
+    if kind not in (MessageKind.ESCALATION, MessageKind.ESCALATION_SUMMARY):
+        assert marker in rendered.text
+    footer = "Coordonatorului Național" if language == "ro" else "National Anti-Trafficking"
+    assert footer in rendered.text
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize("kind", list(MessageKind))
+def test_no_personal_field_reaches_any_message(kind: MessageKind, language: str) -> None:
+    rendered = render(kind, language)
+    for canary in CANARIES:
+        assert canary not in rendered.subject + rendered.text + rendered.html
+
+
+def test_a_view_cannot_declare_a_personal_field() -> None:
+    with pytest.raises(TypeError, match="birth_date"):
+        type("Leaky", (View,), {"__annotations__": {"birth_date": date}})
+
+
+def test_dates_are_written_in_the_recipients_language_and_time_zone() -> None:
+    due = NOW.replace(month=4, day=24, hour=20, minute=30)  # 23:30 in Bucharest (EEST)
+    item = assignment(due_at=due)
+    ro = render(MessageKind.REMINDER, "ro", assignment=item)
+    en = render(MessageKind.REMINDER, "en", assignment=item)
+    assert "24 aprilie 2026, 23:30" in ro.text
+    assert "24 April 2026, 23:30" in en.text
+
+
+def test_subject_lines_cannot_carry_header_injection() -> None:
+    item = assignment(title="Raport\r\nBcc: spy@evil.example\nX-Injected: 1")
+    rendered = render(MessageKind.REMINDER, "en", assignment=item)
+    assert "\n" not in rendered.subject and "\r" not in rendered.subject
+    assert fold_subject("a\u2028b\tc\x00d") == "a b c d"
+    assert len(fold_subject("x" * 500)) == 200
+
+
+def test_html_is_escaped_and_plain_text_is_not() -> None:
+    item = assignment(title="<script>alert('x')</script> & co")
+    rendered = render(MessageKind.ASSIGNMENT_CREATED, "en", assignment=item)
+    assert "<script>" not in rendered.html
+    assert "&lt;script&gt;" in rendered.html
+    assert "<script>alert('x')</script> & co" in rendered.text
+
+
+def test_digest_groups_items_by_due_date_then_kind() -> None:
+    def item(n: int, kind: str, days: int) -> AssignmentView:
+        return AssignmentView(
+            key=f"k{n}",
+            kind=kind,
+            title=f"T{n}",
+            subject_ref=str(n),
+            due_at=NOW + timedelta(days=days),
+        )
+
+    items = [
+        item(1, "monitoring-report", 3),
+        item(2, "action-item", 1),
+        item(3, "monitoring-report", 3),
+        item(4, "monitoring-report", 1),
+    ]
+    groups = digest_groups(items, ZONE)
+    assert [(g.due_date.isoformat(), g.kind, [i.key for i in g.items]) for g in groups] == [
+        ("2026-11-24", "action-item", ["k2"]),
+        ("2026-11-24", "monitoring-report", ["k4"]),
+        ("2026-11-26", "monitoring-report", ["k1", "k3"]),
+    ]
+
+
+def test_only_what_cannot_wait_skips_the_daily_digest() -> None:
+    assert not is_immediate(MessageKind.REMINDER)
+    assert not is_immediate(MessageKind.OVERDUE)
+    assert is_immediate(MessageKind.REMINDER, urgent=True)
+    assert is_immediate(MessageKind.ESCALATION)
+    assert is_immediate(MessageKind.MEETING_CANCELLATION)

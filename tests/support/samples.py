@@ -1,0 +1,100 @@
+"""Sample contexts for every message kind, built from sources that carry personal data."""
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+from models.messages import MessageKind
+from models.views import (
+    AssignmentView,
+    CooperationView,
+    DigestGroup,
+    EscalationLine,
+    InstitutionView,
+    MeetingView,
+    MinutesView,
+)
+
+NOW = datetime(2026, 11, 23, 7, 0, tzinfo=UTC)
+CANARIES = ("Ion Popescu-Canar", "1999-02-03", "Strada Canarului 7", "1990203123456")
+
+
+@dataclass
+class CaseSource:
+    """What an institution's own system might hold about a case: more than Concord may show."""
+
+    key: str = "referral:RC-2026-0042"
+    kind: str = "referral"
+    title: str = "Referire caz RC-2026-0042"
+    subject_ref: str = "RC-2026-0042"
+    due_at: datetime = NOW + timedelta(days=3)
+    link: str = "http://127.0.0.1:8600/a/token"
+    victim_name: str = CANARIES[0]
+    birth_date: str = CANARIES[1]
+    address: str = CANARIES[2]
+    personal_id: str = CANARIES[3]
+
+
+def assignment(**overrides: Any) -> AssignmentView:
+    return AssignmentView.of(CaseSource(), **overrides)
+
+
+def meeting(**overrides: Any) -> MeetingView:
+    source = {
+        "uid": "meeting-CM-SNITP-2026-12-03@concord",
+        "body_name": "Comitetul de monitorizare",
+        "title": "Ședința a 5-a",
+        "starts_at": datetime(2026, 12, 3, 8, 0, tzinfo=UTC),
+        "ends_at": datetime(2026, 12, 3, 10, 0, tzinfo=UTC),
+        "location": "Palatul Victoria",
+        "online_url": "https://meet.example/cm",
+        "agenda": ["Stadiul planului", "Diverse"],
+        "victim_name": CANARIES[0],
+    }
+    return MeetingView.of(source, **overrides)
+
+
+def sample_context(kind: MessageKind) -> dict[str, Any]:
+    """A full context for `kind` (without the common keys that compose() adds)."""
+    item = assignment()
+    late = assignment(overdue_days=3, status="overdue")
+    other = InstitutionView(code="DGASPC-CJ", name="DGASPC Cluj")
+    contexts: dict[MessageKind, dict[str, Any]] = {
+        MessageKind.ASSIGNMENT_CREATED: {"assignment": item},
+        MessageKind.REMINDER: {"assignment": item, "days_left": 2},
+        MessageKind.OVERDUE: {"assignment": late},
+        MessageKind.ESCALATION: {"assignments": [late, late], "level": 1},
+        MessageKind.ESCALATION_SUMMARY: {
+            "lines": [EscalationLine(institution=other, level=2, assignments=[late])],
+            "day": date(2026, 11, 23),
+        },
+        MessageKind.DAILY_DIGEST: {
+            "groups": [
+                DigestGroup(
+                    kind="monitoring-report", due_date=date(2026, 11, 26), items=[item, late]
+                )
+            ],
+            "total": 2,
+            "day": date(2026, 11, 23),
+        },
+        MessageKind.MEETING_INVITATION: {"meeting": meeting()},
+        MessageKind.MEETING_UPDATE: {"meeting": meeting(sequence=1, change_note="ora mutată")},
+        MessageKind.MEETING_CANCELLATION: {"meeting": meeting(sequence=2, change_note="amânată")},
+        MessageKind.MINUTES: {
+            "minutes": MinutesView(meeting=meeting(), decisions=["Se aprobă"], action_items=[item])
+        },
+        MessageKind.COOPERATION_ACKNOWLEDGEMENT: {
+            "request": CooperationView(
+                reference="EIO-2026-17",
+                instrument="European Investigation Order",
+                direction="incoming",
+                partner="Parchetul din Viena",
+                received_at=NOW,
+                due_at=NOW + timedelta(days=30),
+                rule="30 calendar days of receipt",
+            ),
+            "assignment": item,
+        },
+        MessageKind.ANSWER_CONFIRMATION: {"assignment": item, "answered_at": NOW},
+    }
+    return contexts[kind]

@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from sqlalchemy import Index
+from sqlalchemy import Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from models.enums import AssignmentStatus
@@ -29,9 +29,29 @@ class Assignment(SQLModel, table=True):
     last_reminded_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     escalation_level: int = 0
     snoozed_until: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    policy_override: str | None = Field(default=None, max_length=1000)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     closed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
+class Notice(SQLModel, table=True):
+    """One step the sweep took for one assignment, waiting to be bundled into a message."""
+
+    __table_args__ = (
+        UniqueConstraint("assignment_id", "step", "day", "audience"),
+        Index("ix_notice_unbundled", "bundle_key", "audience"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    assignment_id: int = Field(foreign_key="assignment.id", index=True)
+    institution_id: int = Field(foreign_key="institution.id")
+    step: str = Field(max_length=16)
+    audience: str = Field(max_length=16, description="focal-point | head | coordinator")
+    day: str = Field(max_length=10, description="local date of the sweep, YYYY-MM-DD")
+    urgent: bool = False
+    created_at: datetime = Field(sa_type=UTCDateTime)
+    bundle_key: str | None = Field(default=None, max_length=200)
 
 
 class StatusEvent(SQLModel, table=True):

@@ -26,8 +26,13 @@ def _configure_sqlite(dbapi_connection: Any, _record: Any) -> None:
 
 
 def _begin(conn: Any) -> None:
-    """Emit BEGIN ourselves: pysqlite's implicit transactions break SAVEPOINT and DDL."""
-    conn.exec_driver_sql("BEGIN")
+    """Emit BEGIN ourselves (pysqlite's implicit transactions break SAVEPOINT and DDL).
+
+    A writing unit of work asks for BEGIN IMMEDIATE: it waits for the write lock up front,
+    where the busy timeout applies, instead of failing when a read later turns into a write.
+    """
+    immediate = conn.get_execution_options().get("sqlite_write", False)
+    conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
 def make_engine(url: str) -> Engine:
@@ -49,6 +54,17 @@ def make_engine(url: str) -> Engine:
 def get_engine(url: str | None = None) -> Engine:
     """The process-wide engine for `url` (default: the configured database)."""
     return make_engine(url or get_settings().resolved_database_url())
+
+
+@contextmanager
+def write_session(engine: Engine) -> Iterator[Session]:
+    """A session whose transaction holds SQLite's write lock from its start (no-op on PostgreSQL).
+
+    The caller commits; an error rolls back.
+    """
+    with Session(engine, expire_on_commit=False) as session:
+        session.connection(execution_options={"sqlite_write": True})
+        yield session
 
 
 @contextmanager

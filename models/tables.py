@@ -1,6 +1,6 @@
 """Imports every table so that SQLModel.metadata knows the whole schema."""
 
-from models.assignments import Assignment, StatusEvent
+from models.assignments import Assignment, Notice, StatusEvent
 from models.institutions import Body, Contact, Institution, Membership
 from models.outbox import OutboxMessage
 from models.strategy import Measure, MeasureInstitution, Objective, Strategy
@@ -13,6 +13,7 @@ __all__ = [
     "Measure",
     "MeasureInstitution",
     "Membership",
+    "Notice",
     "Objective",
     "OutboxMessage",
     "StatusEvent",

@@ -1,0 +1,48 @@
+"""Every working-day morning: remind, mark overdue, escalate, send one digest per institution."""
+
+from datetime import datetime
+
+from prefect import flow, get_run_logger
+from prefect.artifacts import create_markdown_artifact
+
+from models.calendar import WorkingCalendar
+from models.settings import get_settings
+from models.types import utcnow
+from tasks.outbox import deliver_outbox
+from tasks.sweep import advance_due_assignments_task, bundle_notices_task
+
+
+def sweep_report(
+    day: str, steps: dict[str, int], messages: dict[str, int], delivery: dict[str, int]
+) -> str:
+    """The sweep's outcome as Markdown."""
+    lines = [f"# Daily sweep {day}", "", "| what | count |", "|---|---:|"]
+    lines += [f"| step: {name} | {count} |" for name, count in sorted(steps.items())]
+    lines += [f"| message: {name} | {count} |" for name, count in sorted(messages.items())]
+    lines += [f"| delivery: {name} | {count} |" for name, count in sorted(delivery.items())]
+    return "\n".join(lines)
+
+
+@flow(name="daily-sweep", flow_run_name="daily sweep")
+def daily_sweep(
+    now: datetime | None = None, urgent_only: bool = False
+) -> dict[str, dict[str, int]]:
+    """Take every due step from the Assignment table, bundle the notices and deliver them."""
+    logger = get_run_logger()
+    moment = now or utcnow()
+    calendar = WorkingCalendar(zone=get_settings().zone)
+    day = calendar.local_date(moment)
+    if not calendar.is_working_day(day):
+        reason = calendar.holiday_name(day) or "weekend"
+        logger.info("%s is not a working day (%s): urgent assignments only", day, reason)
+        urgent_only = True
+    steps = advance_due_assignments_task(moment, urgent_only)
+    messages = bundle_notices_task(moment)
+    delivery = deliver_outbox(moment)
+    logger.info("sweep %s: steps %s, messages %s, delivery %s", day, steps, messages, delivery)
+    create_markdown_artifact(
+        key="daily-sweep",
+        markdown=sweep_report(day.isoformat(), steps, messages, delivery),
+        description=f"Daily sweep {day}",
+    )
+    return {"steps": steps, "messages": messages, "delivery": delivery}

@@ -3,14 +3,24 @@
 from datetime import date, datetime, time
 from pathlib import Path
 from typing import Annotated, NoReturn
+from zoneinfo import ZoneInfo
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
+from models.assignment_ops import (
+    AssignmentError,
+    find_assignment,
+    open_assignments,
+    rows_as_csv,
+    snooze,
+    waive,
+)
 from models.calendar import WorkingCalendar
 from models.clocks import compute_deadline, load_clocks
 from models.db import get_engine, session_scope
+from models.enums import OPEN_ASSIGNMENT_STATUSES
 from models.loader import LoadReport, load_reference
 from models.migrate import current_revision, downgrade, head_revision, upgrade
 from models.outbox import DeliveryState, RequeueError, pending_messages, requeue
@@ -30,6 +40,8 @@ db_app = typer.Typer(help="Database schema migrations.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 outbox_app = typer.Typer(help="Queued, failed and dead messages.")
 app.add_typer(outbox_app, name="outbox")
+assignments_app = typer.Typer(help="Open obligations of institutions: list, snooze, waive.")
+app.add_typer(assignments_app, name="assignments")
 console = Console()
 errors = Console(stderr=True)
 
@@ -301,6 +313,113 @@ def outbox_retry(key: Annotated[str, typer.Argument(help="the message's idempote
     except RequeueError as exc:
         fail(str(exc))
     console.print(f"{key}: queued again")
+
+
+def parse_local_date(value: str, field: str, zone: ZoneInfo) -> datetime:
+    """Midnight of a YYYY-MM-DD date in the configured zone, or a clear error."""
+    try:
+        return datetime.combine(date.fromisoformat(value), time(0), tzinfo=zone)
+    except ValueError:
+        fail(f"{field}: expected a date as YYYY-MM-DD, got {value!r}", code=2)
+
+
+@assignments_app.callback(invoke_without_command=True)
+def assignments(
+    ctx: typer.Context,
+    institution: Annotated[str | None, typer.Option(help="institution code, e.g. ANITP")] = None,
+    kind: Annotated[str | None, typer.Option(help="e.g. monitoring-report")] = None,
+    status: Annotated[str | None, typer.Option(help="open, reminded, overdue or escalated")] = None,
+    overdue: Annotated[
+        bool, typer.Option("--overdue", help="only those past their due date")
+    ] = False,
+    csv_file: Annotated[
+        Path | None, typer.Option("--csv", help="write the list to this CSV file")
+    ] = None,
+) -> None:
+    """List open assignments, earliest due first."""
+    if ctx.invoked_subcommand is not None:
+        return
+    if status is not None and status not in OPEN_ASSIGNMENT_STATUSES:
+        fail(
+            f"--status: {status!r} is not an open status "
+            f"({', '.join(sorted(OPEN_ASSIGNMENT_STATUSES))})",
+            code=2,
+        )
+    migrate_quietly()
+    calendar = WorkingCalendar(zone=settings_or_exit().zone)
+    with session_scope() as session:
+        rows = open_assignments(
+            session=session,
+            institution=institution,
+            kind=kind,
+            status=status,
+            overdue_only=overdue,
+            now=utcnow(),
+        )
+    if csv_file is not None:
+        csv_file.write_text(rows_as_csv(rows, calendar), encoding="utf-8")
+        console.print(f"{len(rows)} assignment(s) written to {csv_file}")
+        return
+    table = Table(show_edge=False, title=f"{len(rows)} open assignment(s)", title_justify="left")
+    for column in ("key", "institution", "kind", "due", "status", "level", "snoozed until"):
+        table.add_column(column, overflow="fold")
+    for r in rows:
+        snoozed = (
+            r.snoozed_until.astimezone(calendar.zone).date().isoformat() if r.snoozed_until else ""
+        )
+        table.add_row(
+            r.key,
+            r.institution,
+            r.kind,
+            r.due_at.astimezone(calendar.zone).strftime("%Y-%m-%d %H:%M"),
+            r.status,
+            str(r.escalation_level),
+            snoozed,
+        )
+    console.print(table)
+
+
+@assignments_app.command("snooze")
+def assignments_snooze(
+    ref: Annotated[str, typer.Argument(help="assignment id or key")],
+    until: Annotated[str, typer.Option(help="quiet until this date (YYYY-MM-DD)")],
+    reason: Annotated[str | None, typer.Option(help="why, for the record")] = None,
+) -> None:
+    """Keep reminders and escalations for one assignment quiet until a date."""
+    migrate_quietly()
+    moment = parse_local_date(until, "--until", settings_or_exit().zone)
+    try:
+        with session_scope() as session:
+            found = find_assignment(session=session, ref=ref)
+            snooze(
+                session=session,
+                assignment=found,
+                until=moment,
+                actor="coordinator",
+                now=utcnow(),
+                reason=reason,
+            )
+    except AssignmentError as exc:
+        fail(str(exc))
+    console.print(f"{found.key}: snoozed until {until}")
+
+
+@assignments_app.command("waive")
+def assignments_waive(
+    ref: Annotated[str, typer.Argument(help="assignment id or key")],
+    reason: Annotated[str, typer.Option(help="why the institution is released (required)")],
+) -> None:
+    """Release an institution from one assignment, with the reason on record."""
+    migrate_quietly()
+    try:
+        with session_scope() as session:
+            found = find_assignment(session=session, ref=ref)
+            waive(
+                session=session, assignment=found, reason=reason, actor="coordinator", now=utcnow()
+            )
+    except AssignmentError as exc:
+        fail(str(exc))
+    console.print(f"{found.key}: waived")
 
 
 def main() -> None:

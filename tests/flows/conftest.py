@@ -3,13 +3,18 @@
 from collections.abc import Iterator
 
 import pytest
-from prefect.settings import PREFECT_SERVER_ANALYTICS_ENABLED, temporary_settings
+from prefect.settings import (
+    PREFECT_FLOWS_HEARTBEAT_FREQUENCY,
+    PREFECT_SERVER_ANALYTICS_ENABLED,
+    temporary_settings,
+)
 from prefect.testing.utilities import prefect_test_harness
 
 
 @pytest.fixture(scope="session")
 def prefect_api() -> Iterator[None]:
     """A temporary Prefect server and database; flows run in this process against it."""
-    with temporary_settings({PREFECT_SERVER_ANALYTICS_ENABLED: False}):
-        with prefect_test_harness(server_startup_timeout=120):
-            yield
+    # Heartbeats make every sync flow wait up to a second on exit; the tests need none.
+    quiet = {PREFECT_SERVER_ANALYTICS_ENABLED: False, PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}
+    with temporary_settings(quiet), prefect_test_harness(server_startup_timeout=120):
+        yield

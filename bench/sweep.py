@@ -35,6 +35,7 @@ def main() -> None:
     workdir = Path(tempfile.mkdtemp(prefix="concord-bench-"))
     os.environ["CONCORD_VAR_DIR"] = str(workdir)
     os.environ["CONCORD_DATABASE_URL"] = args.database_url or f"sqlite:///{workdir / 'bench.db'}"
+    from models.assignments import Assignment
     from models.calendar import WorkingCalendar
     from models.db import get_engine
     from models.migrate import upgrade
@@ -43,7 +44,6 @@ def main() -> None:
     from tasks.sweep import advance_due_assignments, bundle_notices
     from tests.support.factories import make_institution
     from tests.support.servers import SmtpServer
-    from models.assignments import Assignment
 
     server = SmtpServer()
     server.start()
@@ -58,25 +58,50 @@ def main() -> None:
         owners = [make_institution(session, f"B{n}").id for n in range(args.institutions)]
     started = time.perf_counter()
     later = NOW + timedelta(days=60)
-    rows = [{"key": f"k{n}", "kind": "monitoring-report", "institution_id": owners[n % len(owners)],
-             "subject_type": "measure", "subject_ref": str(n), "title": f"Raport {n}",
-             "due_at": NOW + timedelta(days=1) if n < args.due else later, "urgent": False,
-             "status": "open", "next_action_at": NOW - timedelta(hours=1) if n < args.due else later,
-             "reminders_sent": 0, "escalation_level": 0, "created_at": NOW, "updated_at": NOW}
-            for n in range(args.total)]
+    rows = [
+        {
+            "key": f"k{n}",
+            "kind": "monitoring-report",
+            "institution_id": owners[n % len(owners)],
+            "subject_type": "measure",
+            "subject_ref": str(n),
+            "title": f"Raport {n}",
+            "due_at": NOW + timedelta(days=1) if n < args.due else later,
+            "urgent": False,
+            "status": "open",
+            "next_action_at": NOW - timedelta(hours=1) if n < args.due else later,
+            "reminders_sent": 0,
+            "escalation_level": 0,
+            "created_at": NOW,
+            "updated_at": NOW,
+        }
+        for n in range(args.total)
+    ]
     with engine.begin() as conn:
         conn.execute(insert(Assignment), rows)
-    print(f"database     {engine.dialect.name}; {args.total} assignments, {args.due} due, "
-          f"{args.institutions} institutions (insert {time.perf_counter() - started:.1f} s)")
+    print(
+        f"database     {engine.dialect.name}; {args.total} assignments, {args.due} due, "
+        f"{args.institutions} institutions (insert {time.perf_counter() - started:.1f} s)"
+    )
 
     timings = {}
     for name, step in (
-        ("advance", lambda: advance_due_assignments(engine=engine, now=NOW, calendar=calendar,
-                                                    urgent_only=False, run_id=None)),
-        ("bundle", lambda: bundle_notices(engine=engine, now=NOW, settings=get_settings(),
-                                          calendar=calendar, logger=log)),
-        ("deliver", lambda: deliver_due_messages(now=NOW, batch_size=200, max_batches=1000,
-                                                 logger=log)),
+        (
+            "advance",
+            lambda: advance_due_assignments(
+                engine=engine, now=NOW, calendar=calendar, urgent_only=False, run_id=None
+            ),
+        ),
+        (
+            "bundle",
+            lambda: bundle_notices(
+                engine=engine, now=NOW, settings=get_settings(), calendar=calendar, logger=log
+            ),
+        ),
+        (
+            "deliver",
+            lambda: deliver_due_messages(now=NOW, batch_size=200, max_batches=1000, logger=log),
+        ),
     ):
         started = time.perf_counter()
         outcome = step()

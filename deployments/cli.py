@@ -422,6 +422,24 @@ def assignments_waive(
     console.print(f"{found.key}: waived")
 
 
+@app.command("portal")
+def portal(
+    host: Annotated[str, typer.Option(help="address to listen on")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="port to listen on")] = 8600,
+) -> None:
+    """Serve the institutions' portal (signed links, JSON API, coordinator's view)."""
+    import uvicorn
+
+    from portal.app import create_app
+
+    settings_or_exit()
+    migrate_quietly()
+    console.print(
+        f"portal on http://{host}:{port} (coordinator's view: /coordinator, API: /api/docs)"
+    )
+    uvicorn.run(create_app(), host=host, port=port, access_log=False, log_level="warning")
+
+
 def main() -> None:
     """Entry point for `python -m deployments.cli`."""
     app()

@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from sqlalchemy import Index, UniqueConstraint
+from sqlalchemy import Index, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from models.enums import AssignmentStatus
@@ -30,9 +30,27 @@ class Assignment(SQLModel, table=True):
     escalation_level: int = 0
     snoozed_until: datetime | None = Field(default=None, sa_type=UTCDateTime)
     policy_override: str | None = Field(default=None, max_length=1000)
+    locked_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    link_version: int = 0
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     closed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
+class Answer(SQLModel, table=True):
+    """One submission by an institution; a later one supersedes it and both stay on record."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    assignment_id: int = Field(foreign_key="assignment.id", index=True)
+    institution_id: int = Field(foreign_key="institution.id")
+    submitted_at: datetime = Field(sa_type=UTCDateTime)
+    on_time: bool
+    channel: str = Field(max_length=8, description="form | api")
+    payload: str = Field(sa_type=Text)
+    attachment_name: str | None = Field(default=None, max_length=200)
+    attachment_sha256: str | None = Field(default=None, max_length=64)
+    attachment_size: int | None = None
+    superseded_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
 
 
 class Notice(SQLModel, table=True):

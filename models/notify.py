@@ -69,7 +69,13 @@ def coordinator_addressee(settings: Settings) -> Addressee:
 
 
 def assignment_link(
-    *, assignment_id: int, institution_id: int, due_at: datetime, now: datetime, settings: Settings
+    *,
+    assignment_id: int,
+    institution_id: int,
+    due_at: datetime,
+    now: datetime,
+    settings: Settings,
+    version: int = 0,
 ) -> str:
     """The signed portal link for one assignment, valid for a while past its due date."""
     expires_at = max(due_at, now) + timedelta(days=settings.link_valid_days)
@@ -78,6 +84,7 @@ def assignment_link(
         institution_id=institution_id,
         expires_at=expires_at,
         key=settings.resolved_signing_key(),
+        version=version,
     )
     return f"{settings.portal_base_url}/a/{token}"
 

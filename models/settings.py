@@ -35,6 +35,9 @@ class Settings(BaseSettings):
     coordinator_email: EmailStr = "secretariat@coordination.example"
     portal_base_url: str = "http://127.0.0.1:8600"
     signing_key: SecretStr | None = None
+    coordinator_password: SecretStr | None = None
+    prefect_ui_url: str = "http://127.0.0.1:4200"
+    portal_max_upload_bytes: int = Field(default=5 * 1024 * 1024, ge=1024, le=100 * 1024 * 1024)
     link_valid_days: int = Field(default=60, ge=1, le=366)
     outbox_max_attempts: int = Field(default=8, ge=1, le=50)
     outbox_lease_seconds: int = Field(default=300, ge=10)

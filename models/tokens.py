@@ -18,6 +18,7 @@ class TokenClaims:
     assignment_id: int
     institution_id: int
     expires_at: datetime
+    version: int = 0
 
 
 def _b64(data: bytes) -> str:
@@ -34,10 +35,18 @@ def _mac(payload: str, key: SecretStr) -> str:
 
 
 def sign_token(
-    *, assignment_id: int, institution_id: int, expires_at: datetime, key: SecretStr
+    *,
+    assignment_id: int,
+    institution_id: int,
+    expires_at: datetime,
+    key: SecretStr,
+    version: int = 0,
 ) -> str:
-    """A URL-safe token granting access to one assignment of one institution until expiry."""
-    payload = f"{assignment_id}.{institution_id}.{int(expires_at.timestamp())}"
+    """A URL-safe token granting access to one assignment of one institution until expiry.
+
+    `version` is the assignment's link version: raising it revokes every earlier link.
+    """
+    payload = f"{assignment_id}.{institution_id}.{int(expires_at.timestamp())}.{version}"
     return f"{_b64(payload.encode())}.{_mac(payload, key)}"
 
 
@@ -46,7 +55,7 @@ def verify_token(token: str, *, key: SecretStr, now: datetime) -> TokenClaims:
     try:
         encoded, mac = token.split(".")
         payload = _unb64(encoded).decode("ascii")
-        assignment, institution, expiry = (int(part) for part in payload.split("."))
+        assignment, institution, expiry, version = (int(part) for part in payload.split("."))
     except (ValueError, UnicodeDecodeError):
         raise TokenError("malformed token") from None
     if not hmac.compare_digest(mac, _mac(payload, key)):
@@ -54,7 +63,7 @@ def verify_token(token: str, *, key: SecretStr, now: datetime) -> TokenClaims:
     expires_at = datetime.fromtimestamp(expiry, UTC)
     if expires_at <= now:
         raise TokenError("expired")
-    return TokenClaims(assignment, institution, expires_at)
+    return TokenClaims(assignment, institution, expires_at, version)
 
 
 def webhook_signature(body: bytes, secret: SecretStr) -> str:

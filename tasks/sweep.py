@@ -197,6 +197,7 @@ def _views(
             due_at=a.due_at,
             now=now,
             settings=settings,
+            version=a.link_version,
         )
         views[a.id] = AssignmentView.of(a, link=link, overdue_days=max(late, 0))
     return views

@@ -1,0 +1,65 @@
+"""A portal app on the test database, and signed links to its assignments."""
+
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlmodel import Session
+
+from models.assignments import Assignment
+from models.institutions import Institution
+from models.notify import assignment_link
+from models.settings import get_settings
+from portal.app import create_app
+from tests.support.factories import make_assignment, make_institution
+
+SOON = datetime.now(UTC) + timedelta(days=7)
+
+
+@pytest.fixture
+def client(session: Session) -> Iterator[TestClient]:
+    """A client for the portal, talking to the test database."""
+    with TestClient(create_app(), base_url="http://portal.test") as test_client:
+        yield test_client
+
+
+def path_of(
+    assignment: Assignment, *, version: int | None = None, now: datetime | None = None
+) -> str:
+    """The portal path (/a/<token>) of an assignment's signed link."""
+    assert assignment.id is not None
+    link = assignment_link(
+        assignment_id=assignment.id,
+        institution_id=assignment.institution_id,
+        due_at=assignment.due_at,
+        now=now or datetime.now(UTC),
+        settings=get_settings(),
+        version=assignment.link_version if version is None else version,
+    )
+    return link.removeprefix(get_settings().portal_base_url)
+
+
+@pytest.fixture
+def institutions(session: Session) -> tuple[Institution, Institution]:
+    """A Romanian and an English-speaking institution."""
+    return make_institution(session, "ANITP"), make_institution(session, "EUROPOL", language="en")
+
+
+def assignment_of(
+    session: Session,
+    institution: Institution,
+    kind: str,
+    *,
+    key: str | None = None,
+    due_at: datetime = SOON,
+) -> Assignment:
+    """An open assignment of `kind` for `institution`."""
+    return make_assignment(
+        session,
+        institution,
+        key=key or f"{kind}:{institution.code}",
+        kind=kind,
+        due_at=due_at,
+        title=f"Solicitare {kind}",
+    )

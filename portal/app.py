@@ -3,7 +3,7 @@
 import ipaddress
 import json
 import secrets
-from datetime import datetime
+from datetime import date, datetime, time
 from typing import Annotated, Any
 
 from fastapi import Body, Depends, FastAPI, HTTPException, Request
@@ -27,6 +27,7 @@ from models.answers import (
     submit_answer,
     validate_answer,
 )
+from models.assignment_ops import AssignmentError, find_assignment, snooze, waive
 from models.assignments import Answer, Assignment
 from models.db import get_engine, write_session
 from models.institutions import Institution
@@ -522,6 +523,7 @@ def create_app() -> FastAPI:
             lang="en",
             prefix=prefix,
             total=total,
+            csrf=csrf_token("coordinator", settings.resolved_signing_key()),
             by_institution=rates_by_institution(rows, now),
             by_pillar=rates_by_pillar(rows, pillars, now),
             requests=requests_,
@@ -529,10 +531,80 @@ def create_app() -> FastAPI:
             bad_links=sum(BAD_TOKENS.values()),
         )
 
+    @app.post(
+        "/coordinator/assignments",
+        response_class=HTMLResponse,
+        include_in_schema=False,
+        dependencies=[Depends(require_coordinator)],
+    )
+    async def coordinator_action(
+        request: Request,
+        settings: Annotated[Settings, Depends(settings_dep)],
+        engine: Annotated[Engine, Depends(engine_dep)],
+    ) -> Response:
+        form = await request.form(max_files=0, max_fields=10)
+        values = {k: str(v).strip() for k, v in form.items()}
+        if not csrf_valid(values.get("csrf", ""), "coordinator", settings.resolved_signing_key()):
+            return render("error.html", status=403, lang="en", heading=TEXTS["en"]["csrf"], help="")
+        outcome, status = coordinator_change(engine, values, settings)
+        return render(
+            "error.html",
+            status=status,
+            lang="en",
+            heading=outcome,
+            help="Back to the coordinator's view: /coordinator",
+        )
+
     settings = get_settings()
     app.add_middleware(BodyLimit, max_bytes=settings.portal_max_upload_bytes + 256 * 1024)
     app.add_middleware(AccessLog)
     return app
+
+
+def coordinator_change(
+    engine: Engine, values: dict[str, str], settings: Settings
+) -> tuple[str, int]:
+    """Snooze or waive one assignment from the coordinator's form; (message, HTTP status)."""
+    action, ref = values.get("action", ""), values.get("assignment", "")
+    if action not in ("snooze", "waive"):
+        return f"action: expected snooze or waive, got {action!r}", 422
+    now = utcnow()
+    try:
+        with write_session(engine) as session:
+            found = find_assignment(session=session, ref=ref)
+            if action == "waive":
+                waive(
+                    session=session,
+                    assignment=found,
+                    reason=values.get("reason", ""),
+                    actor="coordinator",
+                    now=now,
+                )
+            else:
+                until = parse_day(values.get("until", ""), settings)
+                snooze(
+                    session=session,
+                    assignment=found,
+                    until=until,
+                    actor="coordinator",
+                    now=now,
+                    reason=values.get("reason") or None,
+                )
+            session.commit()
+    except AssignmentError as exc:
+        return str(exc), 422
+    return (
+        f"{found.key}: {'waived' if action == 'waive' else 'snoozed until ' + values['until']}",
+        200,
+    )
+
+
+def parse_day(value: str, settings: Settings) -> datetime:
+    """Midnight of a YYYY-MM-DD date in the configured zone; AssignmentError names the field."""
+    try:
+        return datetime.combine(date.fromisoformat(value), time(0), tzinfo=settings.zone)
+    except ValueError:
+        raise AssignmentError(f"until: expected a date as YYYY-MM-DD, got {value!r}") from None
 
 
 def _language(engine: Engine, assignment: Assignment) -> str:

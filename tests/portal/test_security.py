@@ -189,3 +189,48 @@ def test_malformed_bodies_on_a_valid_link_are_refused_cleanly(
     api = "/api/v1/assignments/" + path_of(assignment).removeprefix("/a/")
     response = client.post(api, json=body)
     assert response.status_code in (201, 422)
+
+
+def test_the_coordinator_snoozes_and_waives_from_the_portal(
+    client: TestClient, session: Session, institutions: tuple, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("CONCORD_COORDINATOR_PASSWORD", "s3cret")
+    get_settings.cache_clear()
+    auth = ("coordinator", "s3cret")
+    first = assignment_of(session, institutions[0], "monitoring-report", key="report:P:1")
+    second = assignment_of(session, institutions[0], "action-item", key="action:P:2")
+    page = client.get("/coordinator", auth=auth).text
+    csrf = page.split('name="csrf" value="')[1].split('"')[0]
+    snoozed = client.post(
+        "/coordinator/assignments",
+        auth=auth,
+        data={
+            "csrf": csrf,
+            "assignment": "report:P:1",
+            "action": "snooze",
+            "until": "2099-03-01",
+            "reason": "waiting for the ministry",
+        },
+    )
+    assert snoozed.status_code == 200 and "snoozed until 2099-03-01" in snoozed.text
+    no_reason = client.post(
+        "/coordinator/assignments",
+        auth=auth,
+        data={"csrf": csrf, "assignment": str(second.id), "action": "waive", "reason": ""},
+    )
+    assert no_reason.status_code == 422 and "reason: a waiver needs a reason" in no_reason.text
+    forged = client.post(
+        "/coordinator/assignments",
+        auth=auth,
+        data={"csrf": "1.x", "assignment": str(second.id), "action": "waive", "reason": "x"},
+    )
+    assert forged.status_code == 403
+    waived = client.post(
+        "/coordinator/assignments",
+        auth=auth,
+        data={"csrf": csrf, "assignment": str(second.id), "action": "waive", "reason": "duplicate"},
+    )
+    assert waived.status_code == 200
+    session.expire_all()
+    assert session.get(Assignment, first.id).snoozed_until is not None  # type: ignore[union-attr]
+    assert session.get(Assignment, second.id).status == "waived"  # type: ignore[union-attr]

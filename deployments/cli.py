@@ -422,6 +422,40 @@ def assignments_waive(
     console.print(f"{found.key}: waived")
 
 
+@app.command("report")
+def report(
+    period: Annotated[str, typer.Argument(help="e.g. 2026-S2 or 2026")],
+    strategy: Annotated[str, typer.Option(help="strategy code")] = "SNITP-2024-2028",
+) -> None:
+    """Build a round's consolidated report now (HTML, CSV, XLSX under var/reports/<period>/)."""
+    from models.round_report import find_round
+    from tasks.monitoring import publish_report
+
+    settings = settings_or_exit()
+    migrate_quietly()
+    engine = get_engine(settings.resolved_database_url())
+    with session_scope(engine) as session:
+        found = find_round(session=session, strategy_code=strategy, period=period)
+    if found is None or found.id is None:
+        fail(
+            f"period: no monitoring round {period!r} for {strategy}; open it with the "
+            "monitoring-round flow first"
+        )
+    with console.status(f"building the report for {strategy} {period}..."):
+        built, files = publish_report(
+            engine=engine, round_id=found.id, settings=settings, now=utcnow()
+        )
+    total = built.total
+    console.print(
+        f"[bold]{strategy} {period}[/]: {total.answered}/{total.expected} reports "
+        f"({total.reporting_rate:.0%}), on time {total.on_time_rate:.0%}; "
+        f"{len(built.without_report)} measure(s) without report",
+        highlight=False,
+    )
+    for path in (files.html, files.xlsx, *files.csv.values()):
+        console.print(f"  {path}", highlight=False)
+
+
 @app.command("portal")
 def portal(
     host: Annotated[str, typer.Option(help="address to listen on")] = "127.0.0.1",

@@ -8,6 +8,7 @@ from prefect.artifacts import create_markdown_artifact
 from models.calendar import WorkingCalendar
 from models.settings import get_settings
 from models.types import utcnow
+from tasks.monitoring import lock_due_rounds_task
 from tasks.outbox import deliver_outbox
 from tasks.sweep import advance_due_assignments_task, bundle_notices_task
 
@@ -36,6 +37,7 @@ def daily_sweep(
         reason = calendar.holiday_name(day) or "weekend"
         logger.info("%s is not a working day (%s): urgent assignments only", day, reason)
         urgent_only = True
+    locked = lock_due_rounds_task(moment)
     steps = advance_due_assignments_task(moment, urgent_only)
     messages = bundle_notices_task(moment)
     delivery = deliver_outbox(moment)
@@ -45,4 +47,9 @@ def daily_sweep(
         markdown=sweep_report(day.isoformat(), steps, messages, delivery),
         description=f"Daily sweep {day}",
     )
-    return {"steps": steps, "messages": messages, "delivery": delivery}
+    return {
+        "steps": steps,
+        "messages": messages,
+        "delivery": delivery,
+        "locked_rounds": {name: 1 for name in locked},
+    }

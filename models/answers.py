@@ -21,6 +21,7 @@ from sqlmodel import Session, col, select
 
 from models.assignments import Answer, Assignment
 from models.enums import OPEN_ASSIGNMENT_STATUSES, AssignmentStatus
+from models.monitoring import Submission
 from models.status import change_status, record_event
 
 ShortText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)]
@@ -182,6 +183,24 @@ def refusal_reason(assignment: Assignment, now: datetime) -> str | None:
     return None
 
 
+def _fill_submission(
+    session: Session, assignment_id: int, body: "MonitoringReportAnswer", answer: Answer
+) -> None:
+    """Copy a monitoring report into its round's Submission row, when it belongs to a round."""
+    submission = session.exec(
+        select(Submission).where(Submission.assignment_id == assignment_id)
+    ).first()
+    if submission is None:
+        return
+    submission.progress = body.progress.value
+    submission.indicator_value = body.indicator_value or None
+    submission.narrative = body.narrative
+    submission.attachment_sha256 = answer.attachment_sha256
+    submission.submitted_at = answer.submitted_at
+    submission.on_time = answer.on_time if submission.on_time is None else submission.on_time
+    session.add(submission)
+
+
 def submit_answer(
     *,
     session: Session,
@@ -215,6 +234,8 @@ def submit_answer(
     )
     session.add(answer)
     session.flush()
+    if isinstance(body, MonitoringReportAnswer):
+        _fill_submission(session, assignment.id, body, answer)
     if assignment.status in OPEN_ASSIGNMENT_STATUSES:
         change_status(
             session=session,

@@ -28,6 +28,8 @@ class MessageKind(StrEnum):
     MINUTES = "minutes"
     COOPERATION_ACKNOWLEDGEMENT = "cooperation-acknowledgement"
     ANSWER_CONFIRMATION = "answer-confirmation"
+    ROUND_OPENED = "round-opened"
+    ROUND_REPORT = "round-report"
 
 
 # Sent at once; everything else about open items waits for the institution's daily digest.

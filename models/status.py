@@ -25,6 +25,11 @@ class StaleStatusError(RuntimeError):
 
 
 TRANSITIONS: dict[str, dict[str, frozenset[str]]] = {
+    "monitoring_round": {
+        "open": frozenset({"locked"}),
+        "locked": frozenset({"published"}),
+        "published": frozenset(),
+    },
     "assignment": {
         A.OPEN: frozenset({A.REMINDED, A.OVERDUE, A.DONE, A.WAIVED, A.CANCELLED}),
         A.REMINDED: frozenset({A.OVERDUE, A.DONE, A.WAIVED, A.CANCELLED}),

@@ -2,6 +2,7 @@
 
 from models.assignments import Answer, Assignment, Notice, StatusEvent
 from models.institutions import Body, Contact, Institution, Membership
+from models.monitoring import MonitoringRound, Submission
 from models.outbox import OutboxMessage
 from models.strategy import Measure, MeasureInstitution, Objective, Strategy
 
@@ -14,9 +15,11 @@ __all__ = [
     "Measure",
     "MeasureInstitution",
     "Membership",
+    "MonitoringRound",
     "Notice",
     "Objective",
     "OutboxMessage",
     "StatusEvent",
     "Strategy",
+    "Submission",
 ]

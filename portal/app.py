@@ -101,6 +101,11 @@ class AssignmentOut(BaseModel):
     answers: list[AnswerOut]
 
 
+def clock() -> datetime:
+    """The current time (tests replace it to walk through a round)."""
+    return utcnow()
+
+
 def settings_dep() -> Settings:
     """The settings, for dependency injection."""
     return get_settings()
@@ -321,8 +326,8 @@ def create_app() -> FastAPI:
         request: Request,
         settings: Annotated[Settings, Depends(settings_dep)],
         engine: Annotated[Engine, Depends(engine_dep)],
+        now: Annotated[datetime, Depends(clock)],
     ) -> Response:
-        now = utcnow()
         with Session(engine) as session:
             try:
                 assignment = resolve(
@@ -338,8 +343,8 @@ def create_app() -> FastAPI:
         request: Request,
         settings: Annotated[Settings, Depends(settings_dep)],
         engine: Annotated[Engine, Depends(engine_dep)],
+        now: Annotated[datetime, Depends(clock)],
     ) -> Response:
-        now = utcnow()
         with Session(engine) as session:
             try:
                 assignment = resolve(
@@ -347,6 +352,8 @@ def create_app() -> FastAPI:
                 )
             except LinkError as error:
                 return link_error_page(error, request)
+            if refusal_reason(assignment, now) is not None:
+                return assignment_page(session, assignment, token, settings, now, status=409)
         language = TEXTS[_language(engine, assignment)]
         try:
             form = await request.form(
@@ -403,9 +410,9 @@ def create_app() -> FastAPI:
         request: Request,
         settings: Annotated[Settings, Depends(settings_dep)],
         engine: Annotated[Engine, Depends(engine_dep)],
+        now: Annotated[datetime, Depends(clock)],
     ) -> Any:
         """The assignment a link opens, with every answer given so far."""
-        now = utcnow()
         with Session(engine) as session:
             try:
                 assignment = resolve(
@@ -450,9 +457,9 @@ def create_app() -> FastAPI:
         answer: Annotated[AnyAnswer, Body()],
         settings: Annotated[Settings, Depends(settings_dep)],
         engine: Annotated[Engine, Depends(engine_dep)],
+        now: Annotated[datetime, Depends(clock)],
     ) -> Any:
         """Answer the assignment; a later answer replaces an earlier one until the deadline."""
-        now = utcnow()
         try:
             with Session(engine) as session:
                 assignment = resolve(
@@ -489,9 +496,9 @@ def create_app() -> FastAPI:
     def coordinator(
         settings: Annotated[Settings, Depends(settings_dep)],
         engine: Annotated[Engine, Depends(engine_dep)],
+        now: Annotated[datetime, Depends(clock)],
         round: str | None = None,
     ) -> Response:
-        now = utcnow()
         with Session(engine) as session:
             prefix = round or current_round_prefix(session=session)
             rows = scope_rows(session=session, prefix=prefix) if prefix else []

@@ -5,6 +5,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from models.messages import MessageKind
+from models.round_report import Rate, RoundReport
 from models.views import (
     AssignmentView,
     CooperationView,
@@ -54,6 +55,29 @@ def meeting(**overrides: Any) -> MeetingView:
     return MeetingView.of(source, **overrides)
 
 
+def sample_report() -> RoundReport:
+    """A small consolidated report with one institution that never answered."""
+    late_institution = Rate(
+        "DGASPC Cluj (DGASPC-CJ)", expected=2, answered=1, on_time=1, never=["1.1.2"]
+    )
+    return RoundReport(
+        strategy_code="PLAN",
+        strategy_name="Plan",
+        period="2026-S2",
+        due_at=NOW,
+        lock_at=NOW,
+        status="locked",
+        total=Rate("all", expected=4, answered=3, on_time=2, never=["1.1.2"]),
+        by_institution=[late_institution],
+        by_pillar=[Rate("prevention", 4, 3, 2)],
+        measures=[],
+        progress_by_pillar={},
+        progress_by_objective={},
+        previous_period="2026-S1",
+        rate_change=0.25,
+    )
+
+
 def sample_context(kind: MessageKind) -> dict[str, Any]:
     """A full context for `kind` (without the common keys that compose() adds)."""
     item = assignment()
@@ -96,5 +120,18 @@ def sample_context(kind: MessageKind) -> dict[str, Any]:
             "assignment": item,
         },
         MessageKind.ANSWER_CONFIRMATION: {"assignment": item, "answered_at": NOW},
+        MessageKind.ROUND_OPENED: {
+            "period": "2026-S2",
+            "strategy": "Strategia națională 2024-2028",
+            "due_at": NOW,
+            "lock_at": NOW + timedelta(days=10),
+            "total": 2,
+            "groups": [
+                DigestGroup(
+                    kind="monitoring-report", due_date=date(2026, 11, 26), items=[item, late]
+                )
+            ],
+        },
+        MessageKind.ROUND_REPORT: {"report": sample_report(), "folder": "var/reports/2026-S2/PLAN"},
     }
     return contexts[kind]

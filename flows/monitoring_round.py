@@ -1,0 +1,72 @@
+"""The working group's periodic monitoring of the national action plan."""
+
+from datetime import date, datetime
+
+from prefect import flow, get_run_logger
+from prefect.runtime import flow_run
+
+from models.calendar import WorkingCalendar
+from models.periods import period_containing
+from models.settings import get_settings
+from models.types import utcnow
+from tasks.monitoring import (
+    announce_round_task,
+    create_round_assignments_task,
+    lock_due_rounds_task,
+    open_round_task,
+)
+from tasks.outbox import deliver_outbox
+
+
+def round_run_name() -> str:
+    """'monitoring 2026-S2' in the Prefect UI."""
+    return f"monitoring {flow_run.parameters.get('period') or 'current period'}"
+
+
+@flow(name="monitoring-round", flow_run_name=round_run_name)
+def monitoring_round(
+    strategy: str = "SNITP-2024-2028",
+    period: str | None = None,
+    due_date: date | None = None,
+    working_days_after_period_end: int = 20,
+    lock_after_days: int = 10,
+    now: datetime | None = None,
+) -> dict[str, object]:
+    """Open a monitoring round: one report per responsible institution and active measure.
+
+    The procedure: open (or find) the round for the period; create every report assignment
+    and its Submission in bulk; announce the round with one email per institution; deliver.
+    Reminders, overdue notices and escalations then come from the daily sweep under the
+    monitoring-report policy; on the lock date the round locks, late answers are refused,
+    and the consolidated report is written and sent to the coordinator. Re-running with the
+    same parameters creates nothing and sends nothing.
+
+    Whatever the round's size (30,000 assignments included) a run makes five task runs:
+    open-round, create-round-assignments, announce-round, lock-due-rounds, deliver-outbox.
+    """
+    moment = now or utcnow()
+    calendar = WorkingCalendar(zone=get_settings().zone)
+    label = period or period_containing(calendar.local_date(moment)).label
+    round_id = open_round_task(
+        strategy, label, due_date, working_days_after_period_end, lock_after_days, moment
+    )
+    created = create_round_assignments_task(round_id, moment)
+    announced = announce_round_task(round_id, moment)
+    locked = lock_due_rounds_task(moment)
+    delivery = deliver_outbox(moment)
+    get_run_logger().info(
+        "round %s %s: %s, announcements %s, locked %s, delivery %s",
+        strategy,
+        label,
+        created,
+        announced,
+        locked,
+        delivery,
+    )
+    return {
+        "round_id": round_id,
+        "assignments": created,
+        "announcements": announced,
+        "locked": locked,
+        "delivery": delivery,
+    }

@@ -8,7 +8,7 @@ from typing import Any
 from prefect import get_run_logger, task
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.runtime import flow_run
-from sqlalchemy import update
+from sqlalchemy import func, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
@@ -179,7 +179,8 @@ def create_round_assignments(
 
 
 def _count(session: Session, round_: MonitoringRound) -> int:
-    return len(session.exec(select(Submission.id).where(Submission.round_id == round_.id)).all())
+    query = select(func.count()).select_from(Submission).where(Submission.round_id == round_.id)
+    return int(session.exec(query).one())
 
 
 def announce_round(

@@ -1,6 +1,9 @@
 """The `concord` command line."""
 
-from datetime import date, datetime, time
+import signal
+import time
+from datetime import date, datetime
+from datetime import time as day_time
 from pathlib import Path
 from typing import Annotated, NoReturn
 from zoneinfo import ZoneInfo
@@ -178,8 +181,17 @@ def summary() -> None:
 
 
 @app.command("up")
-def up() -> None:
-    """Prepare the embedded database, load the Romanian reference data and show a summary."""
+def up(
+    prefect_port: Annotated[int, typer.Option(help="Prefect server and UI port")] = 4200,
+    portal_port: Annotated[int, typer.Option(help="portal port")] = 8600,
+    smtp_port: Annotated[int, typer.Option(help="local mail catcher port")] = 8025,
+    setup_only: Annotated[
+        bool, typer.Option("--setup-only", help="prepare the database and stop there")
+    ] = False,
+) -> None:
+    """Start Concord here: database, Prefect server, deployments, worker, portal, mail."""
+    from deployments.stack import Ports, Stack, StackError
+
     settings = settings_or_exit()
     console.print(f"[bold]Concord[/] database: {settings.resolved_database_url()}", highlight=False)
     with console.status("applying migrations..."):
@@ -188,6 +200,40 @@ def up() -> None:
         report = load_file(DEFAULT_REFERENCE)
     print_load_report(report, DEFAULT_REFERENCE.name)
     summary()
+    if setup_only:
+        return
+    stack = Stack(
+        settings=settings,
+        ports=Ports(prefect_port, portal_port, smtp_port),
+        say=lambda line: console.print(f"  {line}", highlight=False),
+    )
+    stopping = False
+
+    def request_stop(*_: object) -> None:
+        nonlocal stopping
+        stopping = True
+
+    signal.signal(signal.SIGTERM, request_stop)
+    try:
+        stack.start()
+        console.print(
+            f"\n[bold green]Concord is running.[/] Press Ctrl-C to stop.\n"
+            f"  Prefect UI:  {stack.ui_url}\n"
+            f"  Portal:      {stack.portal_url}   (coordinator: {stack.portal_url}/coordinator)\n"
+            + (f"  Local mail:  {stack.portal_url}/mail\n" if stack.catches_mail else "")
+            + f"  Logs:        {settings.var_dir.resolve() / 'logs'}",
+            highlight=False,
+        )
+        while not stopping:
+            stack.check_alive()
+            time.sleep(1)
+    except KeyboardInterrupt:
+        console.print("\nstopping...")
+    except StackError as exc:
+        stack.stop()
+        fail(str(exc))
+    stack.stop()
+    console.print("Concord stopped.")
 
 
 @app.command("deadline")
@@ -251,8 +297,8 @@ def print_clock_deadline(calendar: WorkingCalendar, code: str, received: datetim
     if received is None:
         fail("--received is required with --instrument", code=2)
     start = received.replace(tzinfo=calendar.zone)
-    if received.time() == time(0):
-        start = datetime.combine(received.date(), time(9), tzinfo=calendar.zone)
+    if received.time() == day_time(0):
+        start = datetime.combine(received.date(), day_time(9), tzinfo=calendar.zone)
     clock = clocks[code]
     result = compute_deadline(clock, start, calendar)
     due = result.due.astimezone(calendar.zone)
@@ -318,7 +364,7 @@ def outbox_retry(key: Annotated[str, typer.Argument(help="the message's idempote
 def parse_local_date(value: str, field: str, zone: ZoneInfo) -> datetime:
     """Midnight of a YYYY-MM-DD date in the configured zone, or a clear error."""
     try:
-        return datetime.combine(date.fromisoformat(value), time(0), tzinfo=zone)
+        return datetime.combine(date.fromisoformat(value), day_time(0), tzinfo=zone)
     except ValueError:
         fail(f"{field}: expected a date as YYYY-MM-DD, got {value!r}", code=2)
 

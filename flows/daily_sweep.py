@@ -28,7 +28,12 @@ def sweep_report(
 def daily_sweep(
     now: datetime | None = None, urgent_only: bool = False
 ) -> dict[str, dict[str, int]]:
-    """Take every due step from the Assignment table, bundle the notices and deliver them."""
+    """Take every due step from the Assignment table, bundle the notices and deliver them.
+
+    Args:
+        now: The moment to act as if it were (empty means now); for demos and tests.
+        urgent_only: Only urgent assignments (automatic on weekends and public holidays).
+    """
     logger = get_run_logger()
     moment = now or utcnow()
     calendar = WorkingCalendar(zone=get_settings().zone)

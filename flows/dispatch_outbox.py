@@ -26,7 +26,13 @@ def dispatch_report(counts: dict[str, int]) -> str:
 def dispatch_outbox(
     now: datetime | None = None, batch_size: int = 200, max_batches: int = 50
 ) -> dict[str, int]:
-    """Deliver every message that is due, batch by batch, over one connection per batch."""
+    """Deliver every message that is due, batch by batch, over one connection per batch.
+
+    Args:
+        now: The moment to act as if it were (empty means now); for demos and tests.
+        batch_size: Messages claimed and sent per batch.
+        max_batches: Batches at most in one run.
+    """
     counts = deliver_outbox(now or utcnow(), batch_size, max_batches)
     get_run_logger().info(
         "outbox: %d sent, %d to retry, %d dead",

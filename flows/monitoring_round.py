@@ -18,9 +18,16 @@ from tasks.monitoring import (
 from tasks.outbox import deliver_outbox
 
 
+def current_period_label(now: datetime | None = None) -> str:
+    """The semester containing `now` (default: today) in the configured time zone."""
+    calendar = WorkingCalendar(zone=get_settings().zone)
+    return period_containing(calendar.local_date(now or utcnow())).label
+
+
 def round_run_name() -> str:
     """'monitoring 2026-S2' in the Prefect UI."""
-    return f"monitoring {flow_run.parameters.get('period') or 'current period'}"
+    parameters = flow_run.parameters
+    return f"monitoring {parameters.get('period') or current_period_label(parameters.get('now'))}"
 
 
 @flow(name="monitoring-round", flow_run_name=round_run_name)
@@ -43,10 +50,17 @@ def monitoring_round(
 
     Whatever the round's size (30,000 assignments included) a run makes five task runs:
     open-round, create-round-assignments, announce-round, lock-due-rounds, deliver-outbox.
+
+    Args:
+        strategy: Code of the strategy or programme, e.g. SNITP-2024-2028.
+        period: Reporting period: 2026-S2, 2026 or 2026-Q3; empty means the current semester.
+        due_date: Date reports are due; empty means working days after the period's end.
+        working_days_after_period_end: Working days after the period's end for the due date.
+        lock_after_days: Calendar days after the due date when the round locks.
+        now: The moment to act as if it were (empty means now); for demos and tests.
     """
     moment = now or utcnow()
-    calendar = WorkingCalendar(zone=get_settings().zone)
-    label = period or period_containing(calendar.local_date(moment)).label
+    label = period or current_period_label(moment)
     round_id = open_round_task(
         strategy, label, due_date, working_days_after_period_end, lock_after_days, moment
     )

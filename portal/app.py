@@ -46,6 +46,7 @@ from models.reporting import (
 from models.settings import Settings, get_settings
 from models.types import utcnow
 from models.views import AssignmentView
+from portal.mailbox import body_of, find_mail, list_mail
 from portal.security import (
     BAD_TOKENS,
     AccessLog,
@@ -560,6 +561,38 @@ def create_app() -> FastAPI:
             lang="en",
             heading=outcome,
             help="Back to the coordinator's view: /coordinator",
+        )
+
+    @app.get(
+        "/mail",
+        response_class=HTMLResponse,
+        include_in_schema=False,
+        dependencies=[Depends(require_coordinator)],
+    )
+    def mailbox(settings: Annotated[Settings, Depends(settings_dep)]) -> Response:
+        return render("mail.html", lang="en", mails=list_mail(settings.var_dir / "mail"))
+
+    @app.get(
+        "/mail/{name}",
+        response_class=HTMLResponse,
+        include_in_schema=False,
+        dependencies=[Depends(require_coordinator)],
+    )
+    def mail_message(name: str, settings: Annotated[Settings, Depends(settings_dep)]) -> Response:
+        message = find_mail(settings.var_dir / "mail", name)
+        if message is None:
+            raise HTTPException(404, "no such email")
+        calendar = message.get_body(("calendar",))
+        return render(
+            "mail_message.html",
+            lang="en",
+            subject=str(message["Subject"]),
+            to=str(message["To"]),
+            date=str(message["Date"]),
+            kind=str(message["X-Concord-Kind"]),
+            text=body_of(message, "plain"),
+            html=body_of(message, "html"),
+            calendar=calendar.get_param("method") if calendar else None,
         )
 
     settings = get_settings()

@@ -16,7 +16,7 @@ NOT_EXPECTED = (AssignmentStatus.WAIVED, AssignmentStatus.CANCELLED)
 
 
 @dataclass
-class Rates:
+class Rate:
     """Counts for one group of assignments and the two rates people ask for."""
 
     label: str
@@ -98,11 +98,11 @@ def scope_rows(*, session: Session, prefix: str) -> list[ScopeRow]:
     ]
 
 
-def rates_by_institution(rows: list[ScopeRow], now: datetime) -> list[Rates]:
+def rates_by_institution(rows: list[ScopeRow], now: datetime) -> list[Rate]:
     """One line per institution, lowest reporting rate first."""
-    groups: dict[str, Rates] = {}
+    groups: dict[str, Rate] = {}
     for row in rows:
-        groups.setdefault(row.institution, Rates(f"{row.institution_name} ({row.institution})"))
+        groups.setdefault(row.institution, Rate(f"{row.institution_name} ({row.institution})"))
         groups[row.institution].add(row, now)
     return sorted(groups.values(), key=lambda r: (r.reporting_rate, r.label))
 
@@ -117,9 +117,9 @@ def measure_pillars(*, session: Session) -> dict[str, str]:
     return {f"{s}/{m}": pillar for s, m, pillar in session.exec(query).all()}
 
 
-def rates_by_pillar(rows: list[ScopeRow], pillars: dict[str, str], now: datetime) -> list[Rates]:
+def rates_by_pillar(rows: list[ScopeRow], pillars: dict[str, str], now: datetime) -> list[Rate]:
     """One line per pillar (measures only), in the strategy's order of pillars."""
-    groups: dict[str, Rates] = defaultdict(lambda: Rates(""))
+    groups: dict[str, Rate] = defaultdict(lambda: Rate(""))
     for row in rows:
         if row.subject_type == "measure":
             pillar = pillars.get(row.subject_ref, "unknown")

@@ -9,31 +9,11 @@ from sqlmodel import Session, col, select
 from models.institutions import Institution
 from models.monitoring import MonitoringRound, Submission
 from models.periods import parse_period
+from models.reporting import Rate
 from models.strategy import Measure, Objective, Strategy
 
 PILLARS = ("prevention", "combating", "protection", "partnership")
 PROGRESS = ("done", "in-progress", "not-started", "blocked", "no report")
-
-
-@dataclass
-class Rate:
-    """Expected, answered and on-time reports of one group."""
-
-    label: str
-    expected: int = 0
-    answered: int = 0
-    on_time: int = 0
-    never: list[str] = field(default_factory=list)
-
-    @property
-    def reporting_rate(self) -> float:
-        """Answered out of expected."""
-        return self.answered / self.expected if self.expected else 0.0
-
-    @property
-    def on_time_rate(self) -> float:
-        """Answered by the due date, out of answered."""
-        return self.on_time / self.answered if self.answered else 0.0
 
 
 @dataclass(frozen=True)
@@ -103,7 +83,7 @@ def _rate(groups: dict[str, Rate], label: str, submission: Submission, never: st
         rate.answered += 1
         rate.on_time += bool(submission.on_time)
     else:
-        rate.never.append(never)
+        rate.missing.append(never)
 
 
 def find_round(*, session: Session, strategy_code: str, period: str) -> MonitoringRound | None:

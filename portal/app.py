@@ -34,7 +34,7 @@ from models.institutions import Institution
 from models.messages import ASSIGNMENT_LABELS, TEMPLATES_DIR, MessageKind, long_date
 from models.notify import addressee_for, assignment_link, notify
 from models.reporting import (
-    Rates,
+    Rate,
     current_round_prefix,
     measure_pillars,
     open_requests,
@@ -503,7 +503,7 @@ def create_app() -> FastAPI:
         with Session(engine) as session:
             prefix = round or current_round_prefix(session=session)
             rows = scope_rows(session=session, prefix=prefix) if prefix else []
-            total = Rates("all")
+            total = Rate("all")
             for row in rows:
                 total.add(row, now)
             requests_ = [

@@ -12,7 +12,8 @@ from markupsafe import Markup, escape
 from openpyxl import Workbook
 
 from models.messages import TEMPLATES_DIR
-from models.round_report import PROGRESS, PlanEvaluation, Rate, RoundReport
+from models.reporting import Rate
+from models.round_report import PROGRESS, PlanEvaluation, RoundReport
 
 REPORTS = Environment(
     loader=FileSystemLoader(TEMPLATES_DIR.parent / "reports"),

@@ -5,7 +5,8 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from models.messages import MessageKind
-from models.round_report import Rate, RoundReport
+from models.reporting import Rate
+from models.round_report import RoundReport
 from models.views import (
     AssignmentView,
     CooperationView,
@@ -58,7 +59,7 @@ def meeting(**overrides: Any) -> MeetingView:
 def sample_report() -> RoundReport:
     """A small consolidated report with one institution that never answered."""
     late_institution = Rate(
-        "DGASPC Cluj (DGASPC-CJ)", expected=2, answered=1, on_time=1, never=["1.1.2"]
+        "DGASPC Cluj (DGASPC-CJ)", expected=2, answered=1, on_time=1, missing=["1.1.2"]
     )
     return RoundReport(
         strategy_code="PLAN",
@@ -67,7 +68,7 @@ def sample_report() -> RoundReport:
         due_at=NOW,
         lock_at=NOW,
         status="locked",
-        total=Rate("all", expected=4, answered=3, on_time=2, never=["1.1.2"]),
+        total=Rate("all", expected=4, answered=3, on_time=2, missing=["1.1.2"]),
         by_institution=[late_institution],
         by_pillar=[Rate("prevention", 4, 3, 2)],
         measures=[],

@@ -502,6 +502,15 @@ def report(
         console.print(f"  {path}", highlight=False)
 
 
+@app.command("automations")
+def automations() -> None:
+    """Create or refresh the Prefect automations (needs PREFECT_API_URL and the deployments)."""
+    from deployments.automations import ensure_automations
+
+    for name in ensure_automations():
+        console.print(f"automation ready: {name}", highlight=False)
+
+
 @app.command("portal")
 def portal(
     host: Annotated[str, typer.Option(help="address to listen on")] = "127.0.0.1",

@@ -124,6 +124,7 @@ class Stack:
             ],
         )
         self.run("deploy", [str(BIN / "prefect"), "--no-prompt", "deploy", "--all"])
+        self.run("automations", [str(BIN / "concord"), "automations"])
         self.say("starting a worker...")
         self.spawn("worker", [str(BIN / "prefect"), "worker", "start", "--pool", WORK_POOL])
         self.say("starting the portal...")

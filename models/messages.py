@@ -30,6 +30,7 @@ class MessageKind(StrEnum):
     ANSWER_CONFIRMATION = "answer-confirmation"
     ROUND_OPENED = "round-opened"
     ROUND_REPORT = "round-report"
+    OPERATIONS_ALERT = "operations-alert"
 
 
 # Sent at once; everything else about open items waits for the institution's daily digest.

@@ -51,17 +51,28 @@ def test_every_deployment_runs_from_the_api_on_the_local_stack(stack: Stack) -> 
     deployments = {
         d["name"]: d for d in httpx.post(f"{api}/deployments/filter", json={"limit": 50}).json()
     }
-    assert set(deployments) == {"monitoring-round", "daily-sweep", "dispatch-outbox"}
+    assert set(deployments) == {
+        "monitoring-round",
+        "daily-sweep",
+        "dispatch-outbox",
+        "check-daily-sweep",
+        "alert-coordinator",
+    }
     assert deployments["daily-sweep"]["schedules"][0]["schedule"]["timezone"] == "Europe/Bucharest"
-    runs = {name: run_deployment(api, d, {}) for name, d in deployments.items()}
+    runs = {
+        name: run_deployment(api, d, {})
+        for name, d in deployments.items()
+        if name != "alert-coordinator"
+    }
     states = wait_for_runs(api, list(runs.values()), timeout=120)
     assert states == dict.fromkeys(runs.values(), "COMPLETED")
     name = httpx.get(f"{api}/flow_runs/{runs['monitoring-round']}").json()["name"]
     assert name.startswith("monitoring 20")
     mail = list_mail(stack.var_dir / "mail")
-    assert mail and {m.kind for m in mail} == {"round-opened"}
+    assert {m.kind for m in mail} >= {"round-opened"}
     page = httpx.get(f"{stack.portal_url}/mail", timeout=10)
     assert page.status_code == 200 and mail[0].subject.split(":")[0] in page.text
+    assert scheduled_runs(api, deployments["daily-sweep"]["id"]), "the scheduler plans the sweep"
     processes = [p for _, p in stack.processes]
     stack.stop()
     assert all(p.poll() is not None for p in processes)
@@ -120,6 +131,25 @@ def stack_on_postgres(isolated_settings: Path, monkeypatch: pytest.MonkeyPatch) 
                     "RESTART IDENTITY CASCADE"
                 )
             )
+
+
+def scheduled_runs(api: str, deployment_id: str, timeout: float = 120) -> list[dict]:
+    """The runs Prefect's scheduler has planned for a deployment, waiting for its first pass."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        response = httpx.post(
+            f"{api}/flow_runs/filter",
+            timeout=30,
+            json={
+                "limit": 20,
+                "deployments": {"id": {"any_": [deployment_id]}},
+                "flow_runs": {"state": {"type": {"any_": ["SCHEDULED"]}}},
+            },
+        )
+        if response.status_code == 200 and response.json():
+            return list(response.json())
+        time.sleep(3)
+    return []
 
 
 def wait_for_runs(api: str, runs: list[str], timeout: float = 180) -> dict[str, str]:
@@ -182,3 +212,25 @@ def test_two_workers_share_the_work_without_doing_anything_twice(stack_on_postgr
     message_ids = [m["Message-ID"] for m in mail]
     assert len(message_ids) == len(set(message_ids)) == sent
     assert {m["X-Concord-Kind"] for m in mail} == {"round-opened", "daily-digest"}
+
+
+@pytest.mark.slow
+def test_a_failed_run_alerts_the_coordinator_through_an_automation(stack: Stack) -> None:
+    api = stack.api_url
+    automations = httpx.post(f"{api}/automations/filter", json={"limit": 10}).json()
+    assert [a["name"] for a in automations] == ["concord: a run failed"]
+    deployment = next(
+        d
+        for d in httpx.post(f"{api}/deployments/filter", json={"limit": 50}).json()
+        if d["name"] == "monitoring-round"
+    )
+    failing = run_deployment(api, deployment, {"strategy": "NO-SUCH-STRATEGY"})
+    assert wait_for_runs(api, [failing]) == {failing: "FAILED"}
+    deadline = time.monotonic() + 90
+    alerts: list = []
+    while time.monotonic() < deadline and not alerts:
+        alerts = [m for m in list_mail(stack.var_dir / "mail") if m.kind == "operations-alert"]
+        time.sleep(2)
+    [alert] = alerts
+    assert alert.to == "secretariat@coordination.example"
+    assert alert.subject.startswith("Concord necesită atenție: monitoring")

@@ -52,6 +52,7 @@ def test_every_kind_renders_in_every_language(kind: MessageKind, language: str) 
         MessageKind.ESCALATION,
         MessageKind.ESCALATION_SUMMARY,
         MessageKind.ROUND_REPORT,
+        MessageKind.OPERATIONS_ALERT,
     ):
         assert marker in rendered.text
     footer = "Coordonatorului Național" if language == "ro" else "National Anti-Trafficking"

@@ -134,5 +134,15 @@ def sample_context(kind: MessageKind) -> dict[str, Any]:
             ],
         },
         MessageKind.ROUND_REPORT: {"report": sample_report(), "folder": "var/reports/2026-S2/PLAN"},
+        MessageKind.OPERATIONS_ALERT: {
+            "problem": "monitoring 2026-S2 failed",
+            "details": "state FAILED",
+            "run_url": "http://127.0.0.1:4200/runs/flow-run/1",
+        },
+        MessageKind.OPERATIONS_ALERT: {
+            "problem": "monitoring 2026-S2 failed",
+            "details": "state FAILED",
+            "run_url": "http://127.0.0.1:4200/runs/flow-run/1",
+        },
     }
     return contexts[kind]

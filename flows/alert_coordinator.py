@@ -1,0 +1,37 @@
+"""Tell the coordinator's secretariat that something in Concord needs attention."""
+
+from datetime import datetime
+
+from prefect import flow
+
+from models.settings import get_settings
+from models.types import utcnow
+from tasks.alerts import queue_alert_task
+from tasks.outbox import deliver_outbox
+
+
+@flow(name="alert-coordinator", flow_run_name="alert coordinator")
+def alert_coordinator(
+    problem: str = "a Concord run needs attention",
+    details: str = "",
+    flow_run_id: str = "",
+    now: datetime | None = None,
+) -> bool:
+    """Email the coordinator once per problem (Prefect automations start this flow).
+
+    Args:
+        problem: One line saying what went wrong.
+        details: More context, e.g. the deployment and the final state.
+        flow_run_id: The run concerned, linked in the email; also makes the alert unique.
+        now: The moment to act as if it were (empty means now).
+    """
+    moment = now or utcnow()
+    settings = get_settings()
+    flow_run_id = flow_run_id.removeprefix("flow-run/").strip()
+    run_url = (
+        f"{settings.prefect_ui_url.rstrip('/')}/runs/flow-run/{flow_run_id}" if flow_run_id else ""
+    )
+    key = f"alert:{flow_run_id or problem[:120]}"
+    new = queue_alert_task(key, problem, details, run_url, moment)
+    deliver_outbox(moment)
+    return new

@@ -22,14 +22,14 @@ def concord(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run([CONCORD, *args], capture_output=True, text=True, env=env, timeout=120)
 
 
-def test_up_migrates_loads_and_summarises_the_embedded_database(isolated_settings: Path) -> None:
-    result = concord("up")
+def test_up_setup_migrates_loads_and_summarises_the_embedded_database(isolated_settings: Path) -> None:
+    result = concord("up", "--setup-only")
     assert result.returncode == 0, result.stderr
     assert (isolated_settings / "concord.db").exists()
     assert "Institutions: 99" in result.stdout
     assert "SNITP-2024-2028" in result.stdout and "RO-US-CPC-2024-2029" in result.stdout
     assert "Open assignments: 0" in result.stdout
-    again = concord("up")
+    again = concord("up", "--setup-only")
     assert again.returncode == 0, again.stderr
     assert "romania.yaml: no change" in again.stdout
 

@@ -22,7 +22,9 @@ def concord(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run([CONCORD, *args], capture_output=True, text=True, env=env, timeout=120)
 
 
-def test_up_setup_migrates_loads_and_summarises_the_embedded_database(isolated_settings: Path) -> None:
+def test_up_setup_migrates_loads_and_summarises_the_embedded_database(
+    isolated_settings: Path,
+) -> None:
     result = concord("up", "--setup-only")
     assert result.returncode == 0, result.stderr
     assert (isolated_settings / "concord.db").exists()

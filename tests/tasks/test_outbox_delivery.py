@@ -1,5 +1,7 @@
 import logging
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -175,58 +177,50 @@ def test_no_smtp_server_configured_keeps_messages_queued(session: Session) -> No
     assert message.attempts == 0 and "CONCORD_SMTP_HOST" in (message.last_error or "")
 
 
-@pytest.mark.parametrize("implicit", [False, True], ids=["starttls", "ssl"])
-def test_delivery_over_tls_with_authentication(
-    session: Session, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, implicit: bool
-) -> None:
+@contextmanager
+def tls_server(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, *, implicit: bool, password: str
+) -> Iterator[SmtpServer]:
+    """A TLS SMTP server that accepts concord/s3cret-pass; the settings log in with `password`."""
     cert, key = make_certificate(tmp_path)
     server = SmtpServer(
         options=tls_options(cert, key, implicit=implicit, user="concord", password="s3cret-pass")
     )
     server.start()
+    settings = {
+        "HOST": "127.0.0.1",
+        "PORT": str(server.port),
+        "USER": "concord",
+        "PASSWORD": password,
+        "CA_FILE": str(cert),
+        "SECURITY": "ssl" if implicit else "starttls",
+    }
+    for name, value in settings.items():
+        monkeypatch.setenv(f"CONCORD_SMTP_{name}", value)
+    get_settings.cache_clear()
     try:
-        for name, value in {
-            "HOST": "127.0.0.1",
-            "PORT": str(server.port),
-            "USER": "concord",
-            "PASSWORD": "s3cret-pass",
-            "CA_FILE": str(cert),
-            "SECURITY": "ssl" if implicit else "starttls",
-        }.items():
-            monkeypatch.setenv(f"CONCORD_SMTP_{name}", value)
-        get_settings.cache_clear()
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.mark.parametrize("implicit", [False, True], ids=["starttls", "ssl"])
+def test_delivery_over_tls_with_authentication(
+    session: Session, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, implicit: bool
+) -> None:
+    with tls_server(tmp_path, monkeypatch, implicit=implicit, password="s3cret-pass") as server:
         queue_reminders(session, ["a@one.example"])
         assert deliver() == {"claimed": 1, "sent": 1}
         assert len(server.messages) == 1
-    finally:
-        server.stop()
 
 
 def test_a_wrong_password_keeps_the_message_for_later(
     session: Session, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    cert, key = make_certificate(tmp_path)
-    server = SmtpServer(
-        options=tls_options(cert, key, implicit=False, user="concord", password="right")
-    )
-    server.start()
-    try:
-        for name, value in {
-            "HOST": "127.0.0.1",
-            "PORT": str(server.port),
-            "USER": "concord",
-            "PASSWORD": "wrong",
-            "CA_FILE": str(cert),
-            "SECURITY": "starttls",
-        }.items():
-            monkeypatch.setenv(f"CONCORD_SMTP_{name}", value)
-        get_settings.cache_clear()
+    with tls_server(tmp_path, monkeypatch, implicit=False, password="wrong"):
         queue_reminders(session, ["a@one.example"])
         assert deliver() == {"claimed": 1, "failed": 1}
         message = session.exec(select(OutboxMessage)).one()
-        assert message.state == DeliveryState.FAILED and "login refused" in (
-            message.last_error or ""
-        )
+        assert message.state == DeliveryState.FAILED
+        assert "login refused" in (message.last_error or "")
         assert "wrong" not in (message.last_error or "")
-    finally:
-        server.stop()

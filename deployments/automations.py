@@ -31,8 +31,8 @@ def ensure_automations() -> list[str]:
                     "problem": "{{ flow_run.name }} ended {{ flow_run.state.name }}",
                     "details": "flow {{ flow.name }}, state {{ flow_run.state.name }}",
                     # Not a bare expression: prefect 3.8.8 renders those through tojson, which
-                # cannot encode a UUID; the flow removes the prefix.
-                "flow_run_id": "flow-run/{{ flow_run.id }}",
+                    # cannot encode a UUID; the flow removes the prefix.
+                    "flow_run_id": "flow-run/{{ flow_run.id }}",
                 },
             )
         ],

@@ -502,6 +502,34 @@ def report(
         console.print(f"  {path}", highlight=False)
 
 
+@app.command("demo")
+def demo(
+    prefect_port: Annotated[int, typer.Option(help="port of the running Prefect server")] = 4200,
+    portal_port: Annotated[int, typer.Option(help="port of the running portal")] = 8600,
+    smtp_port: Annotated[int, typer.Option(help="port of the running mail catcher")] = 8025,
+) -> None:
+    """Play a compressed monitoring round (2025-S2) against the stack `concord up` started."""
+    from deployments.demo import DemoError, run_demo
+    from deployments.stack import Ports
+
+    settings_or_exit()
+    migrate_quietly()
+    try:
+        outcome = run_demo(
+            Ports(prefect_port, portal_port, smtp_port),
+            say=lambda line: console.print(line, highlight=False),
+        )
+    except DemoError as exc:
+        fail(str(exc))
+    console.print(
+        f"\n[bold]Demo done.[/] Answers: {outcome['answers']}\n"
+        f"  Consolidated report: {outcome['report']}/report.html\n"
+        f"  Emails:              {outcome['mail']}\n"
+        f"  Flow runs:           {outcome['ui']}/runs",
+        highlight=False,
+    )
+
+
 @app.command("automations")
 def automations() -> None:
     """Create or refresh the Prefect automations (needs PREFECT_API_URL and the deployments)."""

@@ -1,3 +1,4 @@
+import os
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -234,3 +235,21 @@ def test_a_failed_run_alerts_the_coordinator_through_an_automation(stack: Stack)
     [alert] = alerts
     assert alert.to == "secretariat@coordination.example"
     assert alert.subject.startswith("Concord necesită atenție: monitoring")
+
+
+@pytest.mark.slow
+def test_the_demo_plays_a_round_to_its_report_against_the_stack(stack: Stack) -> None:
+    from deployments.demo import run_demo
+
+    saved = dict(os.environ)
+    try:
+        outcome = run_demo(stack.ports, say=lambda line: None)
+    finally:  # the demo points this process at the stack; later tests must not inherit that
+        os.environ.clear()
+        os.environ.update(saved)
+        get_settings.cache_clear()
+    assert outcome["answers"]["on-time"] > 0 and outcome["answers"]["late"] > 0
+    report = outcome["report"] / "report.html"
+    assert report.exists() and (outcome["report"] / "report.xlsx").exists()
+    kinds = {m.kind for m in list_mail(stack.var_dir / "mail")}
+    assert {"round-opened", "daily-digest", "escalation", "round-report"} <= kinds

@@ -12,25 +12,6 @@ from portal.mailbox import list_mail
 from tests.support.servers import free_port
 
 
-@pytest.fixture
-def stack(isolated_settings: Path) -> Iterator[Stack]:
-    """The local stack as `concord up` starts it, on free loopback ports."""
-    from deployments.cli import DEFAULT_REFERENCE, load_file, migrate_quietly
-
-    migrate_quietly()
-    load_file(DEFAULT_REFERENCE)
-    running = Stack(
-        settings=get_settings(),
-        ports=Ports(free_port(), free_port(), free_port()),
-        say=lambda line: None,
-    )
-    try:
-        running.start()
-        yield running
-    finally:
-        running.stop()
-
-
 def run_deployment(api: str, deployment: dict, parameters: dict) -> str:
     """Create a run as the UI does, retrying the 503 a busy SQLite-backed server may answer."""
     for attempt in range(6):

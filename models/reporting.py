@@ -36,15 +36,24 @@ class Rate:
         """Answered by the due date, out of answered."""
         return self.on_time / self.answered if self.answered else 0.0
 
+    def count(self, *, answered: bool, on_time: bool, missing: str, overdue: bool = False) -> None:
+        """Count one expected answer: given (and whether on time) or missing (named)."""
+        self.expected += 1
+        if answered:
+            self.answered += 1
+            self.on_time += on_time
+        else:
+            self.missing.append(missing)
+            self.overdue += overdue
+
     def add(self, row: "ScopeRow", now: datetime) -> None:
         """Count one assignment into this group."""
-        self.expected += 1
-        if row.status == AssignmentStatus.DONE:
-            self.answered += 1
-            self.on_time += bool(row.closed_at and row.closed_at <= row.due_at)
-        else:
-            self.missing.append(row.title)
-            self.overdue += row.due_at < now
+        self.count(
+            answered=row.status == AssignmentStatus.DONE,
+            on_time=bool(row.closed_at and row.closed_at <= row.due_at),
+            missing=row.title,
+            overdue=row.due_at < now,
+        )
 
 
 @dataclass(frozen=True)

@@ -77,13 +77,11 @@ def measure_progress(progresses: list[str | None]) -> str:
 
 
 def _rate(groups: dict[str, Rate], label: str, submission: Submission, never: str) -> None:
-    rate = groups.setdefault(label, Rate(label))
-    rate.expected += 1
-    if submission.submitted_at is not None:
-        rate.answered += 1
-        rate.on_time += bool(submission.on_time)
-    else:
-        rate.missing.append(never)
+    groups.setdefault(label, Rate(label)).count(
+        answered=submission.submitted_at is not None,
+        on_time=bool(submission.on_time),
+        missing=never,
+    )
 
 
 def find_round(*, session: Session, strategy_code: str, period: str) -> MonitoringRound | None:

@@ -146,6 +146,14 @@ def link_error_page(error: LinkError, request: Request) -> HTMLResponse:
     return render("error.html", status=error.status, heading=heading, help=help_text)
 
 
+def link_error_json(error: LinkError, request: Request) -> JSONResponse:
+    """The API's answer to a refused link: 404 or 410 and nothing more."""
+    count_bad_token(error.reason, request.client.host if request.client else "?")
+    return JSONResponse(
+        {"detail": "not found" if error.status == 404 else "gone"}, status_code=error.status
+    )
+
+
 def local_text(moment: datetime, language: str, settings: Settings) -> str:
     """'24 aprilie 2026, 23:59' in the configured zone."""
     local = moment.astimezone(settings.zone)
@@ -420,11 +428,7 @@ def create_app() -> FastAPI:
                     session=session, token=token, key=settings.resolved_signing_key(), now=now
                 )
             except LinkError as error:
-                count_bad_token(error.reason, request.client.host if request.client else "?")
-                return JSONResponse(
-                    {"detail": "not found" if error.status == 404 else "gone"},
-                    status_code=error.status,
-                )
+                return link_error_json(error, request)
             assert assignment.id is not None
             answers = answer_history(session=session, assignment_id=assignment.id)
             refusal = refusal_reason(assignment, now)
@@ -480,10 +484,7 @@ def create_app() -> FastAPI:
                 )
             _, stored = record(engine, token, answer, settings, now, actor_channel="api")
         except LinkError as error:
-            count_bad_token(error.reason, request.client.host if request.client else "?")
-            return JSONResponse(
-                {"detail": "not found" if error.status == 404 else "gone"}, status_code=error.status
-            )
+            return link_error_json(error, request)
         except AnswerRefused as refused:
             return JSONResponse({"detail": str(refused)}, status_code=409)
         return _answer_out(stored)

@@ -15,7 +15,7 @@ from sqlmodel import Session, col, select
 from models.assignments import Assignment, Notice
 from models.calendar import WorkingCalendar
 from models.db import get_engine, write_session
-from models.digest import digest_groups
+from models.digest import digest_groups, digest_key
 from models.enums import OPEN_ASSIGNMENT_STATUSES, AssignmentStatus
 from models.institutions import Institution
 from models.messages import MessageKind
@@ -131,12 +131,6 @@ def _advance_one(
         }
         for audience in audiences
     ]
-
-
-def _reachable(status: str) -> set[str]:
-    from models.status import TRANSITIONS
-
-    return set(TRANSITIONS["assignment"][status])
 
 
 def advance_due_assignments(
@@ -303,7 +297,7 @@ def bundle_notices(
             else:
                 _queue_once(
                     session,
-                    f"digest:{code}:{audience}:{day}",
+                    digest_key(code, audience, day.isoformat()),
                     routine,
                     kind=MessageKind.DAILY_DIGEST,
                     context={

@@ -1,12 +1,16 @@
 """The working group's periodic monitoring of the national action plan."""
 
+import json
 from datetime import date, datetime
+from typing import Any
 
 from prefect import flow, get_run_logger
 from prefect.runtime import flow_run
 
 from models.calendar import WorkingCalendar
+from models.enums import AssignmentKind
 from models.periods import period_containing
+from models.policy import effective_policy
 from models.settings import get_settings
 from models.types import utcnow
 from tasks.monitoring import (
@@ -37,6 +41,7 @@ def monitoring_round(
     due_date: date | None = None,
     working_days_after_period_end: int = 20,
     lock_after_days: int = 10,
+    reminder_policy: dict[str, Any] | None = None,
     now: datetime | None = None,
 ) -> dict[str, object]:
     """Open a monitoring round: one report per responsible institution and active measure.
@@ -57,14 +62,18 @@ def monitoring_round(
         due_date: Date reports are due; empty means working days after the period's end.
         working_days_after_period_end: Working days after the period's end for the due date.
         lock_after_days: Calendar days after the due date when the round locks.
+        reminder_policy: This round's changes to the monitoring-report reminder policy, e.g.
+            {"remind_before": [10, 3], "escalate_head_after": 5}; empty keeps the default.
         now: The moment to act as if it were (empty means now); for demos and tests.
     """
     moment = now or utcnow()
     label = period or current_period_label(moment)
+    override = json.dumps(reminder_policy) if reminder_policy else None
+    effective_policy(AssignmentKind.MONITORING_REPORT, override)  # a bad override stops here
     round_id = open_round_task(
         strategy, label, due_date, working_days_after_period_end, lock_after_days, moment
     )
-    created = create_round_assignments_task(round_id, moment)
+    created = create_round_assignments_task(round_id, moment, override)
     announced = announce_round_task(round_id, moment)
     locked = lock_due_rounds_task(moment)
     delivery = deliver_outbox(moment)

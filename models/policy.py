@@ -44,7 +44,9 @@ class Policy(BaseModel):
         if self.unit == "working-days" and self.overdue_after < 1:
             raise ValueError("overdue_after: at least 1 working day after the due date")
         if not self.overdue_after <= self.escalate_head_after <= self.escalate_coordinator_after:
-            raise ValueError("overdue_after <= escalate_head_after <= escalate_coordinator_after")
+            raise ValueError(
+                "escalate_head_after: must lie between overdue_after and escalate_coordinator_after"
+            )
         return self
 
 
@@ -80,8 +82,11 @@ def effective_policy(kind: str, override: str | dict[str, Any] | None = None) ->
         return Policy.model_validate({**policies[kind].model_dump(), **values})
     except ValidationError as exc:
         first = exc.errors()[0]
-        field = ".".join(str(p) for p in first["loc"]) or "policy"
-        raise PolicyError(f"policy_override.{field}: {first['msg']}") from None
+        message = first["msg"].removeprefix("Value error, ")
+        field = ".".join(str(p) for p in first["loc"])
+        if not field:  # the model's own checks name their field at the start of the message
+            field, _, message = message.partition(": ")
+        raise PolicyError(f"policy_override.{field}: {message}") from None
 
 
 def _shift(due_at: datetime, amount: int, policy: Policy, calendar: WorkingCalendar) -> datetime:

@@ -116,7 +116,12 @@ def _insert_ignoring(
 
 
 def create_round_assignments(
-    *, engine: Engine, round_id: int, calendar: WorkingCalendar, now: datetime
+    *,
+    engine: Engine,
+    round_id: int,
+    calendar: WorkingCalendar,
+    now: datetime,
+    policy_override: str | None = None,
 ) -> dict[str, int]:
     """One report assignment and one Submission per expected report, inserted in chunks."""
     with Session(engine) as session:
@@ -146,6 +151,7 @@ def create_round_assignments(
                 due_at=round_.due_at,
                 calendar=calendar,
                 now=now,
+                policy_override=policy_override,
             )
             assignment.locked_at = round_.lock_at  # the portal refuses answers from then on
             rows.append(assignment.model_dump(exclude={"id"}))
@@ -324,10 +330,18 @@ def open_round_task(
 
 
 @task(name="create-round-assignments", task_run_name="create round assignments")
-def create_round_assignments_task(round_id: int, now: datetime) -> dict[str, int]:
+def create_round_assignments_task(
+    round_id: int, now: datetime, policy_override: str | None = None
+) -> dict[str, int]:
     """Create every expected report assignment of the round, in bulk."""
     _, engine, calendar = _context()
-    counts = create_round_assignments(engine=engine, round_id=round_id, calendar=calendar, now=now)
+    counts = create_round_assignments(
+        engine=engine,
+        round_id=round_id,
+        calendar=calendar,
+        now=now,
+        policy_override=policy_override,
+    )
     get_run_logger().info("round assignments: %s", counts)
     return counts
 

@@ -77,13 +77,13 @@ def main() -> None:
     import yaml
     from sqlmodel import Session
 
-    from models.calendar import WorkingCalendar
-    from models.db import get_engine
-    from models.loader import load_reference
-    from models.migrate import upgrade
-    from models.reference import parse_reference_document
-    from models.settings import get_settings
-    from tasks.monitoring import announce_round, create_round_assignments, open_round
+    from models.core.calendar import WorkingCalendar
+    from models.core.db import get_engine
+    from models.core.migrate import upgrade
+    from models.core.settings import get_settings
+    from models.registry.document import parse_reference_document
+    from models.registry.loader import load_reference
+    from tasks.monitoring.rounds import announce_round, create_round_assignments, open_round
 
     engine = get_engine()
     upgrade(engine)

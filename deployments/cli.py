@@ -12,7 +12,13 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from models.assignment_ops import (
+from models.core.calendar import WorkingCalendar
+from models.core.clocks import compute_deadline, load_clocks
+from models.core.db import get_engine, session_scope
+from models.core.migrate import current_revision, downgrade, head_revision, upgrade
+from models.core.settings import Settings, SettingsError, get_settings
+from models.core.types import utcnow
+from models.lifecycle.assignments import (
     AssignmentError,
     find_assignment,
     open_assignments,
@@ -20,17 +26,11 @@ from models.assignment_ops import (
     snooze,
     waive,
 )
-from models.calendar import WorkingCalendar
-from models.clocks import compute_deadline, load_clocks
-from models.db import get_engine, session_scope
-from models.enums import OPEN_ASSIGNMENT_STATUSES
-from models.loader import LoadReport, load_reference
-from models.migrate import current_revision, downgrade, head_revision, upgrade
-from models.outbox import DeliveryState, RequeueError, pending_messages, requeue
-from models.reference import ReferenceDataError, parse_reference_document
-from models.settings import Settings, SettingsError, get_settings
-from models.summary import Summary, build_summary
-from models.types import utcnow
+from models.messaging.outbox import DeliveryState, RequeueError, pending_messages, requeue
+from models.registry.document import ReferenceDataError, parse_reference_document
+from models.registry.enums import OPEN_ASSIGNMENT_STATUSES
+from models.registry.loader import LoadReport, load_reference
+from models.registry.summary import Summary, build_summary
 
 DEFAULT_REFERENCE = Path(__file__).resolve().parents[1] / "data" / "romania.yaml"
 
@@ -474,8 +474,8 @@ def report(
     strategy: Annotated[str, typer.Option(help="strategy code")] = "SNITP-2024-2028",
 ) -> None:
     """Build a round's consolidated report now (HTML, CSV, XLSX under var/reports/<period>/)."""
-    from models.round_report import find_round
-    from tasks.monitoring import publish_report
+    from models.monitoring.report import find_round
+    from tasks.monitoring.rounds import publish_report
 
     settings = settings_or_exit()
     migrate_quietly()

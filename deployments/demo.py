@@ -13,11 +13,11 @@ from fastapi.testclient import TestClient  # the portal app in-process, on the d
 from sqlmodel import Session, col, select
 
 from deployments.stack import Ports, Stack
-from models.assignments import Assignment
-from models.calendar import WorkingCalendar
-from models.db import get_engine
-from models.notify import assignment_link
-from models.settings import Settings, get_settings
+from models.core.calendar import WorkingCalendar
+from models.core.db import get_engine
+from models.core.settings import Settings, get_settings
+from models.lifecycle.tables import Assignment
+from models.messaging.compose import assignment_link
 
 PERIOD, DUE, LOCK_AFTER_DAYS = "2025-S2", date(2026, 1, 23), 7
 OPENS, ON_TIME_DAY, LATE_DAY = date(2026, 1, 5), date(2026, 1, 14), date(2026, 1, 27)

@@ -14,7 +14,7 @@ from typing import Any
 import httpx
 
 from deployments.mailcatcher import start_mail_catcher
-from models.settings import Settings
+from models.core.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent

@@ -4,10 +4,10 @@ from datetime import datetime
 
 from prefect import flow
 
-from models.settings import get_settings
-from models.types import utcnow
-from tasks.alerts import queue_alert_task
-from tasks.outbox import deliver_outbox
+from models.core.settings import get_settings
+from models.core.types import utcnow
+from tasks.messaging.outbox import deliver_outbox
+from tasks.operations.alerts import queue_alert_task
 
 
 @flow(name="alert-coordinator", flow_run_name="alert coordinator")

@@ -4,11 +4,11 @@ from datetime import datetime, time
 
 from prefect import flow, get_run_logger
 
-from models.calendar import WorkingCalendar
-from models.settings import get_settings
-from models.types import utcnow
-from tasks.alerts import queue_alert_task, sweep_completed_since
-from tasks.outbox import deliver_outbox
+from models.core.calendar import WorkingCalendar
+from models.core.settings import get_settings
+from models.core.types import utcnow
+from tasks.messaging.outbox import deliver_outbox
+from tasks.operations.alerts import queue_alert_task, sweep_completed_since
 
 
 @flow(name="check-daily-sweep", flow_run_name="check daily sweep")

@@ -5,12 +5,12 @@ from datetime import datetime
 from prefect import flow, get_run_logger
 from prefect.artifacts import create_markdown_artifact
 
-from models.calendar import WorkingCalendar
-from models.settings import get_settings
-from models.types import utcnow
-from tasks.monitoring import lock_due_rounds_task
-from tasks.outbox import deliver_outbox
-from tasks.sweep import advance_due_assignments_task, bundle_notices_task
+from models.core.calendar import WorkingCalendar
+from models.core.settings import get_settings
+from models.core.types import utcnow
+from tasks.lifecycle.sweep import advance_due_assignments_task, bundle_notices_task
+from tasks.messaging.outbox import deliver_outbox
+from tasks.monitoring.rounds import lock_due_rounds_task
 
 
 def sweep_report(

@@ -5,8 +5,8 @@ from datetime import datetime
 from prefect import flow, get_run_logger
 from prefect.artifacts import create_markdown_artifact
 
-from models.types import utcnow
-from tasks.outbox import deliver_outbox
+from models.core.types import utcnow
+from tasks.messaging.outbox import deliver_outbox
 
 
 def dispatch_report(counts: dict[str, int]) -> str:

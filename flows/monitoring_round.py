@@ -7,19 +7,19 @@ from typing import Any
 from prefect import flow, get_run_logger
 from prefect.runtime import flow_run
 
-from models.calendar import WorkingCalendar
-from models.enums import AssignmentKind
-from models.periods import period_containing
-from models.policy import effective_policy
-from models.settings import get_settings
-from models.types import utcnow
-from tasks.monitoring import (
+from models.core.calendar import WorkingCalendar
+from models.core.periods import period_containing
+from models.core.settings import get_settings
+from models.core.types import utcnow
+from models.lifecycle.policy import effective_policy
+from models.registry.enums import AssignmentKind
+from tasks.messaging.outbox import deliver_outbox
+from tasks.monitoring.rounds import (
     announce_round_task,
     create_round_assignments_task,
     lock_due_rounds_task,
     open_round_task,
 )
-from tasks.outbox import deliver_outbox
 
 
 def current_period_label(now: datetime | None = None) -> str:

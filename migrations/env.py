@@ -1,11 +1,11 @@
-"""Alembic environment: runs on the connection handed over by models.migrate, or on the URL."""
+"""Alembic environment: runs on the connection handed over by models.core.migrate, or on the URL."""
 
 from alembic import context
 from sqlalchemy import Connection
 from sqlmodel import SQLModel
 
-import models.tables  # noqa: F401  (registers every table on the metadata)
-from models.db import make_engine
+import models.schema  # noqa: F401  (registers every table on the metadata)
+from models.core.db import make_engine
 
 target_metadata = SQLModel.metadata
 

@@ -15,7 +15,10 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 from starlette.datastructures import UploadFile
 
-from models.answers import (
+from models.core.db import get_engine, write_session
+from models.core.settings import Settings, get_settings
+from models.core.types import utcnow
+from models.lifecycle.answers import (
     AnswerInvalid,
     AnswerRefused,
     AnyAnswer,
@@ -27,13 +30,8 @@ from models.answers import (
     submit_answer,
     validate_answer,
 )
-from models.assignment_ops import AssignmentError, find_assignment, snooze, waive
-from models.assignments import Answer, Assignment
-from models.db import get_engine, write_session
-from models.institutions import Institution
-from models.messages import ASSIGNMENT_LABELS, TEMPLATES_DIR, MessageKind, long_date
-from models.notify import addressee_for, assignment_link, notify
-from models.reporting import (
+from models.lifecycle.assignments import AssignmentError, find_assignment, snooze, waive
+from models.lifecycle.rates import (
     Rate,
     current_round_prefix,
     measure_pillars,
@@ -43,9 +41,11 @@ from models.reporting import (
     recent_flow_runs,
     scope_rows,
 )
-from models.settings import Settings, get_settings
-from models.types import utcnow
-from models.views import AssignmentView
+from models.lifecycle.tables import Answer, Assignment
+from models.messaging.compose import addressee_for, assignment_link, notify
+from models.messaging.message_views import AssignmentView
+from models.messaging.render import ASSIGNMENT_LABELS, TEMPLATES_DIR, MessageKind, long_date
+from models.registry.institutions import Institution
 from portal.mailbox import body_of, find_mail, list_mail
 from portal.security import (
     BAD_TOKENS,

@@ -14,9 +14,9 @@ from typing import Any
 from pydantic import SecretStr
 from sqlmodel import Session
 
-from models.assignments import Assignment
-from models.enums import AssignmentStatus
-from models.tokens import TokenError, verify_token
+from models.core.tokens import TokenError, verify_token
+from models.lifecycle.tables import Assignment
+from models.registry.enums import AssignmentStatus
 
 logger = logging.getLogger("concord.portal")
 BAD_TOKENS: Counter[str] = Counter()

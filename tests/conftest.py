@@ -10,10 +10,10 @@ from sqlalchemy import text
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, SQLModel
 
-import models.tables  # noqa: F401
-from models.db import get_engine, make_engine
-from models.migrate import upgrade
-from models.settings import get_settings
+import models.schema  # noqa: F401
+from models.core.db import get_engine, make_engine
+from models.core.migrate import upgrade
+from models.core.settings import get_settings
 from tests.support.servers import SmtpServer, WebhookReceiver
 
 PG_URL = os.environ.get("CONCORD_TEST_DATABASE_URL")

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 import sqlmodel
 from alembic import op
 
-import models.types
+import models.core.types
 
 revision: str = '0001'
 down_revision: str | None = None
@@ -43,7 +43,7 @@ def upgrade() -> None:
     sa.Column('entity_id', sa.Integer(), nullable=False),
     sa.Column('from_status', sqlmodel.sql.sqltypes.AutoString(length=16), nullable=True),
     sa.Column('to_status', sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
-    sa.Column('at', models.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('at', models.core.types.UTCDateTime(timezone=True), nullable=False),
     sa.Column('actor', sqlmodel.sql.sqltypes.AutoString(length=120), nullable=False),
     sa.Column('flow_run_id', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=True),
     sa.Column('note', sqlmodel.sql.sqltypes.AutoString(length=2000), nullable=True),
@@ -73,17 +73,17 @@ def upgrade() -> None:
     sa.Column('subject_type', sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
     sa.Column('subject_ref', sqlmodel.sql.sqltypes.AutoString(length=120), nullable=False),
     sa.Column('title', sqlmodel.sql.sqltypes.AutoString(length=500), nullable=False),
-    sa.Column('due_at', models.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('due_at', models.core.types.UTCDateTime(timezone=True), nullable=False),
     sa.Column('urgent', sa.Boolean(), nullable=False),
     sa.Column('status', sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
-    sa.Column('next_action_at', models.types.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('next_action_at', models.core.types.UTCDateTime(timezone=True), nullable=True),
     sa.Column('reminders_sent', sa.Integer(), nullable=False),
-    sa.Column('last_reminded_at', models.types.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('last_reminded_at', models.core.types.UTCDateTime(timezone=True), nullable=True),
     sa.Column('escalation_level', sa.Integer(), nullable=False),
-    sa.Column('snoozed_until', models.types.UTCDateTime(timezone=True), nullable=True),
-    sa.Column('created_at', models.types.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('updated_at', models.types.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('closed_at', models.types.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('snoozed_until', models.core.types.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('created_at', models.core.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', models.core.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('closed_at', models.core.types.UTCDateTime(timezone=True), nullable=True),
     sa.ForeignKeyConstraint(['institution_id'], ['institution.id'], ),
     sa.PrimaryKeyConstraint('id'),
     sa.UniqueConstraint('key')

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 import sqlmodel
 from alembic import op
 
-import models.types
+import models.core.types
 
 revision: str = '0002'
 down_revision: str | None = '0001'
@@ -36,11 +36,11 @@ def upgrade() -> None:
     sa.Column('calendar_method', sqlmodel.sql.sqltypes.AutoString(length=16), nullable=True),
     sa.Column('state', sqlmodel.sql.sqltypes.AutoString(length=8), nullable=False),
     sa.Column('attempts', sa.Integer(), nullable=False),
-    sa.Column('next_attempt_at', models.types.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('claimed_at', models.types.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('next_attempt_at', models.core.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('claimed_at', models.core.types.UTCDateTime(timezone=True), nullable=True),
     sa.Column('last_error', sqlmodel.sql.sqltypes.AutoString(length=1000), nullable=True),
-    sa.Column('created_at', models.types.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('sent_at', models.types.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('created_at', models.core.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('sent_at', models.core.types.UTCDateTime(timezone=True), nullable=True),
     sa.ForeignKeyConstraint(['institution_id'], ['institution.id'], ),
     sa.PrimaryKeyConstraint('id'),
     sa.UniqueConstraint('key')

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 import sqlmodel
 from alembic import op
 
-import models.types
+import models.core.types
 
 revision: str = '0003'
 down_revision: str | None = '0002'
@@ -29,7 +29,7 @@ def upgrade() -> None:
     sa.Column('audience', sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
     sa.Column('day', sqlmodel.sql.sqltypes.AutoString(length=10), nullable=False),
     sa.Column('urgent', sa.Boolean(), nullable=False),
-    sa.Column('created_at', models.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', models.core.types.UTCDateTime(timezone=True), nullable=False),
     sa.Column('bundle_key', sqlmodel.sql.sqltypes.AutoString(length=200), nullable=True),
     sa.ForeignKeyConstraint(['assignment_id'], ['assignment.id'], ),
     sa.ForeignKeyConstraint(['institution_id'], ['institution.id'], ),

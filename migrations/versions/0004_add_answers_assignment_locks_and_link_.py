@@ -11,7 +11,7 @@ import sqlalchemy as sa
 import sqlmodel
 from alembic import op
 
-import models.types
+import models.core.types
 
 revision: str = '0004'
 down_revision: str | None = '0003'
@@ -25,14 +25,14 @@ def upgrade() -> None:
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('assignment_id', sa.Integer(), nullable=False),
     sa.Column('institution_id', sa.Integer(), nullable=False),
-    sa.Column('submitted_at', models.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('submitted_at', models.core.types.UTCDateTime(timezone=True), nullable=False),
     sa.Column('on_time', sa.Boolean(), nullable=False),
     sa.Column('channel', sqlmodel.sql.sqltypes.AutoString(length=8), nullable=False),
     sa.Column('payload', sa.Text(), nullable=False),
     sa.Column('attachment_name', sqlmodel.sql.sqltypes.AutoString(length=200), nullable=True),
     sa.Column('attachment_sha256', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=True),
     sa.Column('attachment_size', sa.Integer(), nullable=True),
-    sa.Column('superseded_at', models.types.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('superseded_at', models.core.types.UTCDateTime(timezone=True), nullable=True),
     sa.ForeignKeyConstraint(['assignment_id'], ['assignment.id'], ),
     sa.ForeignKeyConstraint(['institution_id'], ['institution.id'], ),
     sa.PrimaryKeyConstraint('id')
@@ -41,7 +41,7 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_answer_assignment_id'), ['assignment_id'], unique=False)
 
     with op.batch_alter_table('assignment', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('locked_at', models.types.UTCDateTime(timezone=True), nullable=True))
+        batch_op.add_column(sa.Column('locked_at', models.core.types.UTCDateTime(timezone=True), nullable=True))
         batch_op.add_column(sa.Column('link_version', sa.Integer(), nullable=False, server_default='0'))
 
     # ### end Alembic commands ###

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 import sqlmodel
 from alembic import op
 
-import models.types
+import models.core.types
 
 revision: str = '0005'
 down_revision: str | None = '0004'
@@ -25,11 +25,11 @@ def upgrade() -> None:
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('strategy_id', sa.Integer(), nullable=False),
     sa.Column('period', sqlmodel.sql.sqltypes.AutoString(length=10), nullable=False),
-    sa.Column('opens_at', models.types.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('due_at', models.types.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('lock_at', models.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('opens_at', models.core.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('due_at', models.core.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('lock_at', models.core.types.UTCDateTime(timezone=True), nullable=False),
     sa.Column('status', sqlmodel.sql.sqltypes.AutoString(length=10), nullable=False),
-    sa.Column('created_at', models.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', models.core.types.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['strategy_id'], ['strategy.id'], ),
     sa.PrimaryKeyConstraint('id'),
     sa.UniqueConstraint('strategy_id', 'period')
@@ -48,7 +48,7 @@ def upgrade() -> None:
     sa.Column('indicator_value', sqlmodel.sql.sqltypes.AutoString(length=200), nullable=True),
     sa.Column('narrative', sqlmodel.sql.sqltypes.AutoString(length=5000), nullable=True),
     sa.Column('attachment_sha256', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=True),
-    sa.Column('submitted_at', models.types.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('submitted_at', models.core.types.UTCDateTime(timezone=True), nullable=True),
     sa.Column('on_time', sa.Boolean(), nullable=True),
     sa.ForeignKeyConstraint(['assignment_id'], ['assignment.id'], ),
     sa.ForeignKeyConstraint(['institution_id'], ['institution.id'], ),

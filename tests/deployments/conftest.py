@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from deployments.stack import Ports, Stack
-from models.settings import get_settings
+from models.core.settings import get_settings
 from tests.support.servers import free_port
 
 

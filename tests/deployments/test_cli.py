@@ -9,9 +9,9 @@ from sqlalchemy import func
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from models.assignments import StatusEvent
-from models.institutions import Institution
-from models.migrate import head_revision
+from models.core.migrate import head_revision
+from models.lifecycle.tables import StatusEvent
+from models.registry.institutions import Institution
 
 CONCORD = str(Path(sys.executable).parent / "concord")
 ROMANIA = Path(__file__).resolve().parents[2] / "data" / "romania.yaml"

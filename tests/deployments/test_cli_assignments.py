@@ -5,7 +5,7 @@ from pathlib import Path
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from models.assignments import Assignment, StatusEvent
+from models.lifecycle.tables import Assignment, StatusEvent
 from tests.deployments.test_cli import concord
 from tests.support.factories import make_assignment, make_institution
 

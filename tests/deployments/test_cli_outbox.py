@@ -3,7 +3,7 @@ from datetime import UTC, datetime
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from models.outbox import OutboxMessage
+from models.messaging.outbox import OutboxMessage
 from tests.deployments.test_cli import concord
 
 NOW = datetime(2026, 11, 23, 7, tzinfo=UTC)

@@ -7,7 +7,7 @@ import httpx
 import pytest
 
 from deployments.stack import Ports, Stack
-from models.settings import get_settings
+from models.core.settings import get_settings
 from portal.mailbox import list_mail
 from tests.support.servers import free_port
 
@@ -66,7 +66,7 @@ def stack_on_postgres(isolated_settings: Path, monkeypatch: pytest.MonkeyPatch) 
     from sqlalchemy import text
 
     from deployments.cli import DEFAULT_REFERENCE, load_file, migrate_quietly
-    from models.db import get_engine
+    from models.core.db import get_engine
     from tests.conftest import PG_URL
 
     if not PG_URL:
@@ -156,9 +156,9 @@ def wait_for_runs(api: str, runs: list[str], timeout: float = 180) -> dict[str, 
 def test_two_workers_share_the_work_without_doing_anything_twice(stack_on_postgres: Stack) -> None:
     from sqlmodel import Session, func, select
 
-    from models.assignments import Assignment
-    from models.db import get_engine
-    from models.outbox import OutboxMessage
+    from models.core.db import get_engine
+    from models.lifecycle.tables import Assignment
+    from models.messaging.outbox import OutboxMessage
     from portal.mailbox import read_mail
 
     stack = stack_on_postgres

@@ -5,11 +5,11 @@ from zoneinfo import ZoneInfo
 from sqlmodel import Session, select
 
 from flows.daily_sweep import daily_sweep
-from models.assignment_ops import new_assignment, snooze
-from models.assignments import Assignment, StatusEvent
-from models.calendar import WorkingCalendar
-from models.institutions import Institution
-from models.status import change_status
+from models.core.calendar import WorkingCalendar
+from models.lifecycle.assignments import new_assignment, snooze
+from models.lifecycle.status import change_status
+from models.lifecycle.tables import Assignment, StatusEvent
+from models.registry.institutions import Institution
 from tests.support.factories import make_institution
 from tests.support.servers import SmtpServer
 

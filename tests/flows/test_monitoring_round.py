@@ -13,13 +13,13 @@ from sqlmodel import Session, select
 
 from flows.daily_sweep import daily_sweep
 from flows.monitoring_round import monitoring_round
-from models.assignments import Assignment
-from models.loader import load_reference
-from models.monitoring import MonitoringRound, Submission
-from models.notify import assignment_link
-from models.outbox import OutboxMessage
-from models.reference import parse_reference_document
-from models.settings import get_settings
+from models.core.settings import get_settings
+from models.lifecycle.tables import Assignment
+from models.messaging.compose import assignment_link
+from models.messaging.outbox import OutboxMessage
+from models.monitoring.tables import MonitoringRound, Submission
+from models.registry.document import parse_reference_document
+from models.registry.loader import load_reference
 from portal.app import clock, create_app
 from tests.support.reference import dump
 from tests.support.servers import SmtpServer

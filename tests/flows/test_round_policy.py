@@ -5,11 +5,11 @@ import pytest
 from sqlmodel import Session, select
 
 from flows.monitoring_round import monitoring_round
-from models.assignments import Assignment
-from models.loader import load_reference
-from models.monitoring import MonitoringRound
-from models.policy import PolicyError
-from models.reference import parse_reference_document
+from models.lifecycle.policy import PolicyError
+from models.lifecycle.tables import Assignment
+from models.monitoring.tables import MonitoringRound
+from models.registry.document import parse_reference_document
+from models.registry.loader import load_reference
 from tests.support.reference import dump, small_document
 
 ZONE = ZoneInfo("Europe/Bucharest")

@@ -4,7 +4,7 @@ from zoneinfo import ZoneInfo
 from hypothesis import given
 from hypothesis import strategies as st
 
-from models.calendar import WorkingCalendar
+from models.core.calendar import WorkingCalendar
 
 CALENDAR = WorkingCalendar()
 

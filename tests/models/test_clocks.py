@@ -3,8 +3,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from models.calendar import WorkingCalendar
-from models.clocks import ClockUnit, add_months, compute_deadline, extend_deadline, load_clocks
+from models.core.calendar import WorkingCalendar
+from models.core.clocks import ClockUnit, add_months, compute_deadline, extend_deadline, load_clocks
 
 BUCHAREST = ZoneInfo("Europe/Bucharest")
 CALENDAR = WorkingCalendar()

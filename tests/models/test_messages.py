@@ -4,9 +4,15 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from models.digest import digest_groups
-from models.messages import LANGUAGES, MessageKind, fold_subject, is_immediate, render_message
-from models.views import AssignmentView, InstitutionView, View
+from models.messaging.digest import digest_groups
+from models.messaging.message_views import AssignmentView, InstitutionView, View
+from models.messaging.render import (
+    LANGUAGES,
+    MessageKind,
+    fold_subject,
+    is_immediate,
+    render_message,
+)
 from tests.support.samples import CANARIES, NOW, assignment, sample_context
 
 ZONE = ZoneInfo("Europe/Bucharest")

@@ -9,9 +9,9 @@ from sqlalchemy import inspect
 from sqlalchemy.engine import Engine
 from sqlmodel import SQLModel
 
-import models.tables  # noqa: F401
-from models.db import make_engine
-from models.migrate import current_revision, downgrade, head_revision, is_current, upgrade
+import models.schema  # noqa: F401
+from models.core.db import make_engine
+from models.core.migrate import current_revision, downgrade, head_revision, is_current, upgrade
 from tests.support.postgres import create_database, drop_database
 
 ENGINES = ["sqlite", "postgres"] if os.environ.get("CONCORD_TEST_DATABASE_URL") else ["sqlite"]

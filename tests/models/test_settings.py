@@ -3,7 +3,7 @@ from pathlib import Path
 
 import pytest
 
-from models.settings import Settings, SettingsError, load_settings
+from models.core.settings import Settings, SettingsError, load_settings
 
 
 def test_defaults_put_the_sqlite_database_in_the_working_folder(isolated_settings: Path) -> None:

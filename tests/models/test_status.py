@@ -4,10 +4,10 @@ import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from models.assignments import Assignment, StatusEvent
-from models.enums import AssignmentStatus
-from models.institutions import Institution
-from models.status import StaleStatusError, TransitionError, change_status
+from models.lifecycle.status import StaleStatusError, TransitionError, change_status
+from models.lifecycle.tables import Assignment, StatusEvent
+from models.registry.enums import AssignmentStatus
+from models.registry.institutions import Institution
 
 NOW = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)
 

@@ -5,7 +5,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from pydantic import SecretStr
 
-from models.tokens import TokenError, sign_token, verify_token
+from models.core.tokens import TokenError, sign_token, verify_token
 
 KEY = SecretStr("test-signing-key-with-enough-entropy")
 NOW = datetime(2026, 11, 23, 8, tzinfo=UTC)

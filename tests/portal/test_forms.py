@@ -6,9 +6,9 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 
-from models.assignments import Answer, Assignment, StatusEvent
-from models.outbox import OutboxMessage
-from tasks.outbox import deliver_due_messages
+from models.lifecycle.tables import Answer, Assignment, StatusEvent
+from models.messaging.outbox import OutboxMessage
+from tasks.messaging.outbox import deliver_due_messages
 from tests.portal.conftest import assignment_of, path_of
 from tests.support.servers import SmtpServer
 

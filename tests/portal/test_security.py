@@ -9,9 +9,9 @@ from hypothesis import strategies as st
 from pydantic import SecretStr
 from sqlmodel import Session, select
 
-from models.assignments import Answer, Assignment
-from models.settings import get_settings
-from models.tokens import sign_token
+from models.core.settings import get_settings
+from models.core.tokens import sign_token
+from models.lifecycle.tables import Answer, Assignment
 from portal.security import BAD_TOKENS, redact
 from tests.portal.conftest import assignment_of, path_of
 

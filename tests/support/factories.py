@@ -4,8 +4,8 @@ from datetime import datetime
 
 from sqlmodel import Session
 
-from models.assignments import Assignment
-from models.institutions import Contact, Institution
+from models.lifecycle.tables import Assignment
+from models.registry.institutions import Contact, Institution
 
 
 def make_institution(

@@ -4,10 +4,8 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from models.messages import MessageKind
-from models.reporting import Rate
-from models.round_report import RoundReport
-from models.views import (
+from models.lifecycle.rates import Rate
+from models.messaging.message_views import (
     AssignmentView,
     CooperationView,
     DigestGroup,
@@ -16,6 +14,8 @@ from models.views import (
     MeetingView,
     MinutesView,
 )
+from models.messaging.render import MessageKind
+from models.monitoring.report import RoundReport
 
 NOW = datetime(2026, 11, 23, 7, 0, tzinfo=UTC)
 CANARIES = ("Ion Popescu-Canar", "1999-02-03", "Strada Canarului 7", "1990203123456")

@@ -6,13 +6,13 @@ from email.message import EmailMessage
 import icalendar
 from sqlmodel import Session, select
 
-from models.ical import meeting_calendar
-from models.messages import MessageKind
-from models.notify import Addressee, Calendar, addressee_for, notify
-from models.outbox import OutboxMessage
-from models.settings import get_settings
-from models.tokens import webhook_secret, webhook_signature
-from tasks.outbox import deliver_due_messages
+from models.core.settings import get_settings
+from models.core.tokens import webhook_secret, webhook_signature
+from models.messaging.compose import Addressee, Calendar, addressee_for, notify
+from models.messaging.invitations import meeting_calendar
+from models.messaging.outbox import OutboxMessage
+from models.messaging.render import MessageKind
+from tasks.messaging.outbox import deliver_due_messages
 from tests.support.factories import make_institution
 from tests.support.samples import CANARIES, NOW, meeting, sample_context
 from tests.support.servers import SmtpServer, WebhookReceiver

@@ -9,12 +9,12 @@ import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from models.messages import MessageKind
-from models.notify import addressee_for, notify
-from models.outbox import DeliveryState, OutboxMessage, message_id_for
-from models.settings import get_settings
-from models.views import AssignmentView
-from tasks.outbox import claim_batch, deliver_due_messages
+from models.core.settings import get_settings
+from models.messaging.compose import addressee_for, notify
+from models.messaging.message_views import AssignmentView
+from models.messaging.outbox import DeliveryState, OutboxMessage, message_id_for
+from models.messaging.render import MessageKind
+from tasks.messaging.outbox import claim_batch, deliver_due_messages
 from tests.support.factories import make_institution
 from tests.support.servers import SmtpServer, make_certificate, tls_options
 

@@ -11,13 +11,13 @@ from sqlalchemy import func, insert, text
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
-from models.assignment_ops import new_assignment, snooze
-from models.assignments import Assignment, Notice, StatusEvent
-from models.calendar import WorkingCalendar
-from models.outbox import OutboxMessage
-from models.settings import get_settings
-from tasks.outbox import deliver_due_messages
-from tasks.sweep import advance_due_assignments, bundle_notices, due_query
+from models.core.calendar import WorkingCalendar
+from models.core.settings import get_settings
+from models.lifecycle.assignments import new_assignment, snooze
+from models.lifecycle.tables import Assignment, Notice, StatusEvent
+from models.messaging.outbox import OutboxMessage
+from tasks.lifecycle.sweep import advance_due_assignments, bundle_notices, due_query
+from tasks.messaging.outbox import deliver_due_messages
 from tests.support.factories import make_institution
 from tests.support.servers import SmtpServer
 

@@ -1,0 +1,199 @@
+"""Creating, snoozing, waiving and listing assignments."""
+
+import csv
+import io
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlmodel import Session, col, select
+
+from models.core.calendar import WorkingCalendar
+from models.lifecycle.policy import effective_policy, plan
+from models.lifecycle.status import change_status, record_event
+from models.lifecycle.tables import Assignment
+from models.registry.enums import OPEN_ASSIGNMENT_STATUSES, AssignmentStatus
+from models.registry.institutions import Institution
+
+
+class AssignmentError(ValueError):
+    """An assignment request that cannot be carried out; the message names the field."""
+
+
+def first_action_at(
+    *, kind: str, due_at: datetime, override: str | None, calendar: WorkingCalendar, now: datetime
+) -> datetime | None:
+    """When the sweep should first look at a new assignment."""
+    upcoming = plan(due_at, effective_policy(kind, override), calendar, now)
+    return now if upcoming.step is not None else upcoming.next_action_at
+
+
+def new_assignment(
+    *,
+    key: str,
+    kind: str,
+    institution_id: int,
+    subject_type: str,
+    subject_ref: str,
+    title: str,
+    due_at: datetime,
+    calendar: WorkingCalendar,
+    now: datetime,
+    policy_override: str | None = None,
+) -> Assignment:
+    """An assignment scheduled for its first reminder under its kind's policy (not yet added)."""
+    policy = effective_policy(kind, policy_override)
+    return Assignment(
+        key=key,
+        kind=kind,
+        institution_id=institution_id,
+        subject_type=subject_type,
+        subject_ref=subject_ref,
+        title=title,
+        due_at=due_at,
+        urgent=policy.urgent,
+        policy_override=policy_override,
+        created_at=now,
+        updated_at=now,
+        next_action_at=first_action_at(
+            kind=kind, due_at=due_at, override=policy_override, calendar=calendar, now=now
+        ),
+    )
+
+
+def find_assignment(*, session: Session, ref: str) -> Assignment:
+    """An assignment by id or by key."""
+    query = select(Assignment).where(
+        (col(Assignment.id) == int(ref)) if ref.isdigit() else (col(Assignment.key) == ref)
+    )
+    found = session.exec(query).first()
+    if found is None:
+        raise AssignmentError(f"assignment: no assignment {ref!r}")
+    return found
+
+
+def snooze(
+    *,
+    session: Session,
+    assignment: Assignment,
+    until: datetime,
+    actor: str,
+    now: datetime,
+    reason: str | None = None,
+) -> None:
+    """Keep the sweep quiet about an assignment until `until`; recorded as an event."""
+    if assignment.status not in OPEN_ASSIGNMENT_STATUSES:
+        raise AssignmentError(f"assignment: {assignment.key} is {assignment.status}, not open")
+    if until <= now:
+        raise AssignmentError(f"until: {until.isoformat()} is not in the future")
+    assignment.snoozed_until = until
+    assignment.next_action_at = until
+    assignment.updated_at = now
+    session.add(assignment)
+    assert assignment.id is not None
+    note = f"snoozed until {until.isoformat()}" + (f": {reason}" if reason else "")
+    record_event(
+        session=session,
+        entity_type="assignment",
+        entity_id=assignment.id,
+        from_status=assignment.status,
+        to_status=assignment.status,
+        actor=actor,
+        now=now,
+        note=note,
+    )
+
+
+def waive(
+    *, session: Session, assignment: Assignment, reason: str, actor: str, now: datetime
+) -> None:
+    """Release an institution from an assignment, with the reason on record."""
+    if not reason.strip():
+        raise AssignmentError("reason: a waiver needs a reason")
+    if assignment.status not in OPEN_ASSIGNMENT_STATUSES:
+        raise AssignmentError(f"assignment: {assignment.key} is {assignment.status}, not open")
+    change_status(
+        session=session,
+        entity=assignment,
+        to=AssignmentStatus.WAIVED,
+        actor=actor,
+        now=now,
+        note=reason.strip(),
+        values={"next_action_at": None, "closed_at": now, "updated_at": now},
+    )
+
+
+@dataclass(frozen=True)
+class AssignmentRow:
+    key: str
+    institution: str
+    kind: str
+    title: str
+    due_at: datetime
+    status: str
+    escalation_level: int
+    snoozed_until: datetime | None
+
+
+def open_assignments(
+    *,
+    session: Session,
+    institution: str | None = None,
+    kind: str | None = None,
+    status: str | None = None,
+    overdue_only: bool = False,
+    now: datetime,
+) -> list[AssignmentRow]:
+    """Open assignments, filtered, earliest due first."""
+    query = (
+        select(Assignment, Institution.code)
+        .join(Institution, col(Institution.id) == col(Assignment.institution_id))
+        .where(col(Assignment.status).in_(OPEN_ASSIGNMENT_STATUSES))
+        .order_by(col(Assignment.due_at), col(Assignment.key))
+    )
+    if institution:
+        query = query.where(Institution.code == institution)
+    if kind:
+        query = query.where(Assignment.kind == kind)
+    if status:
+        query = query.where(Assignment.status == status)
+    if overdue_only:
+        query = query.where(col(Assignment.due_at) < now)
+    return [
+        AssignmentRow(
+            a.key, code, a.kind, a.title, a.due_at, a.status, a.escalation_level, a.snoozed_until
+        )
+        for a, code in session.exec(query).all()
+    ]
+
+
+def rows_as_csv(rows: list[AssignmentRow], calendar: WorkingCalendar) -> str:
+    """The rows as CSV with local times."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(
+        [
+            "key",
+            "institution",
+            "kind",
+            "title",
+            "due",
+            "status",
+            "escalation_level",
+            "snoozed_until",
+        ]
+    )
+    for r in rows:
+        snoozed = r.snoozed_until.astimezone(calendar.zone).isoformat() if r.snoozed_until else ""
+        writer.writerow(
+            [
+                r.key,
+                r.institution,
+                r.kind,
+                r.title,
+                r.due_at.astimezone(calendar.zone).isoformat(),
+                r.status,
+                r.escalation_level,
+                snoozed,
+            ]
+        )
+    return buffer.getvalue()

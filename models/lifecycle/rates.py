@@ -1,0 +1,164 @@
+"""Who has answered: reporting and on-time rates by institution and by pillar."""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import func
+from sqlmodel import Session, col, select
+
+from models.lifecycle.tables import Assignment, StatusEvent
+from models.registry.enums import AssignmentKind, AssignmentStatus
+from models.registry.institutions import Institution
+from models.registry.strategy import Measure, Objective, Strategy
+
+NOT_EXPECTED = (AssignmentStatus.WAIVED, AssignmentStatus.CANCELLED)
+
+
+@dataclass
+class Rate:
+    """Counts for one group of assignments and the two rates people ask for."""
+
+    label: str
+    expected: int = 0
+    answered: int = 0
+    on_time: int = 0
+    overdue: int = 0
+    missing: list[str] = field(default_factory=list)
+
+    @property
+    def reporting_rate(self) -> float:
+        """Answered out of expected."""
+        return self.answered / self.expected if self.expected else 0.0
+
+    @property
+    def on_time_rate(self) -> float:
+        """Answered by the due date, out of answered."""
+        return self.on_time / self.answered if self.answered else 0.0
+
+    def count(self, *, answered: bool, on_time: bool, missing: str, overdue: bool = False) -> None:
+        """Count one expected answer: given (and whether on time) or missing (named)."""
+        self.expected += 1
+        if answered:
+            self.answered += 1
+            self.on_time += on_time
+        else:
+            self.missing.append(missing)
+            self.overdue += overdue
+
+    def add(self, row: "ScopeRow", now: datetime) -> None:
+        """Count one assignment into this group."""
+        self.count(
+            answered=row.status == AssignmentStatus.DONE,
+            on_time=bool(row.closed_at and row.closed_at <= row.due_at),
+            missing=row.title,
+            overdue=row.due_at < now,
+        )
+
+
+@dataclass(frozen=True)
+class ScopeRow:
+    key: str
+    institution: str
+    institution_name: str
+    subject_type: str
+    subject_ref: str
+    title: str
+    status: str
+    due_at: datetime
+    closed_at: datetime | None
+
+
+def current_round_prefix(*, session: Session) -> str | None:
+    """The key prefix of the newest monitoring round, e.g. 'report:SNITP-2024-2028:2026-S2:'."""
+    newest = session.exec(
+        select(Assignment.key)
+        .where(Assignment.kind == AssignmentKind.MONITORING_REPORT)
+        .order_by(col(Assignment.created_at).desc(), col(Assignment.id).desc())
+        .limit(1)
+    ).first()
+    return ":".join(newest.split(":")[:3]) + ":" if newest else None
+
+
+def scope_rows(*, session: Session, prefix: str) -> list[ScopeRow]:
+    """The expected assignments whose key starts with `prefix`."""
+    query = (
+        select(Assignment, Institution.code, Institution.name)
+        .join(Institution, col(Institution.id) == col(Assignment.institution_id))
+        .where(
+            col(Assignment.key).startswith(prefix, autoescape=True),
+            col(Assignment.status).not_in(NOT_EXPECTED),
+        )
+        .order_by(Institution.code, col(Assignment.key))
+    )
+    return [
+        ScopeRow(
+            a.key,
+            code,
+            name,
+            a.subject_type,
+            a.subject_ref,
+            a.title,
+            a.status,
+            a.due_at,
+            a.closed_at,
+        )
+        for a, code, name in session.exec(query).all()
+    ]
+
+
+def rates_by_institution(rows: list[ScopeRow], now: datetime) -> list[Rate]:
+    """One line per institution, lowest reporting rate first."""
+    groups: dict[str, Rate] = {}
+    for row in rows:
+        groups.setdefault(row.institution, Rate(f"{row.institution_name} ({row.institution})"))
+        groups[row.institution].add(row, now)
+    return sorted(groups.values(), key=lambda r: (r.reporting_rate, r.label))
+
+
+def measure_pillars(*, session: Session) -> dict[str, str]:
+    """'STRATEGY/MEASURE' -> pillar, for every measure."""
+    query = (
+        select(Strategy.code, Measure.code, Objective.pillar)
+        .join(Measure, col(Measure.strategy_id) == col(Strategy.id))
+        .join(Objective, col(Objective.id) == col(Measure.objective_id))
+    )
+    return {f"{s}/{m}": pillar for s, m, pillar in session.exec(query).all()}
+
+
+def rates_by_pillar(rows: list[ScopeRow], pillars: dict[str, str], now: datetime) -> list[Rate]:
+    """One line per pillar (measures only), in the strategy's order of pillars."""
+    groups: dict[str, Rate] = defaultdict(lambda: Rate(""))
+    for row in rows:
+        if row.subject_type == "measure":
+            pillar = pillars.get(row.subject_ref, "unknown")
+            groups[pillar].label = pillar
+            groups[pillar].add(row, now)
+    order = ["prevention", "combating", "protection", "partnership"]
+    return sorted(groups.values(), key=lambda r: order.index(r.label) if r.label in order else 9)
+
+
+def open_requests(*, session: Session) -> list[tuple[Assignment, str]]:
+    """Open cooperation requests and referrals with their institution, most pressing first."""
+    query = (
+        select(Assignment, Institution.code)
+        .join(Institution, col(Institution.id) == col(Assignment.institution_id))
+        .where(
+            col(Assignment.kind).in_([AssignmentKind.COOPERATION_REQUEST, AssignmentKind.REFERRAL]),
+            col(Assignment.status).not_in([*NOT_EXPECTED, AssignmentStatus.DONE]),
+        )
+        .order_by(col(Assignment.due_at))
+    )
+    return [(a, code) for a, code in session.exec(query).all()]
+
+
+def recent_flow_runs(*, session: Session, limit: int = 10) -> list[tuple[str, datetime, int]]:
+    """The flow runs that changed statuses most recently: (id, last change, changes)."""
+    query = (
+        select(StatusEvent.flow_run_id, func.max(StatusEvent.at), func.count())
+        .where(col(StatusEvent.flow_run_id).is_not(None))
+        .group_by(StatusEvent.flow_run_id)
+        .order_by(func.max(StatusEvent.at).desc())
+        .limit(limit)
+    )
+    return [(str(run), at, count) for run, at, count in session.exec(query).all()]

@@ -1,0 +1,177 @@
+"""Composing notifications: render a kind for an institution and queue its email and webhook."""
+
+import json
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from pydantic import BaseModel
+from sqlmodel import Session, col, select
+
+from models.core.settings import Settings
+from models.core.tokens import sign_token
+from models.messaging.message_views import InstitutionView
+from models.messaging.outbox import Channel, OutboxMessage, queue_messages
+from models.messaging.render import MessageKind, render_message
+from models.registry.institutions import Contact, Institution
+
+
+class NoRecipientError(LookupError):
+    """An institution has no contact for any of the roles asked for."""
+
+
+@dataclass(frozen=True)
+class Addressee:
+    """Who receives a message: the institution, its addresses and its webhook, if any."""
+
+    institution: InstitutionView
+    institution_id: int | None
+    emails: tuple[str, ...]
+    webhook_url: str | None = None
+
+
+@dataclass(frozen=True)
+class Calendar:
+    """A calendar part to attach: the iCalendar text and its METHOD."""
+
+    text: str
+    method: str
+
+
+def addressee_for(*, session: Session, institution_id: int, roles: tuple[str, ...]) -> Addressee:
+    """The institution's contacts in the given roles, in that order of preference."""
+    institution = session.get(Institution, institution_id)
+    if institution is None:
+        raise LookupError(f"institution {institution_id} does not exist")
+    contacts = session.exec(
+        select(Contact).where(
+            Contact.institution_id == institution_id, col(Contact.role).in_(roles)
+        )
+    ).all()
+    by_role = {contact.role: contact.email for contact in contacts}
+    emails = tuple(dict.fromkeys(by_role[role] for role in roles if role in by_role))
+    if not emails:
+        raise NoRecipientError(f"{institution.code} has no contact in roles {', '.join(roles)}")
+    return Addressee(
+        institution=InstitutionView.of(institution),
+        institution_id=institution_id,
+        emails=emails,
+        webhook_url=institution.webhook_url,
+    )
+
+
+def coordinator_addressee(settings: Settings) -> Addressee:
+    """The national coordinator's secretariat, written to in Romanian."""
+    view = InstitutionView(code="COORD", name="Coordonatorul Național Anti-Trafic", language="ro")
+    return Addressee(
+        institution=view, institution_id=None, emails=(str(settings.coordinator_email),)
+    )
+
+
+def assignment_link(
+    *,
+    assignment_id: int,
+    institution_id: int,
+    due_at: datetime,
+    now: datetime,
+    settings: Settings,
+    version: int = 0,
+) -> str:
+    """The signed portal link for one assignment, valid for a while past its due date."""
+    expires_at = max(due_at, now) + timedelta(days=settings.link_valid_days)
+    token = sign_token(
+        assignment_id=assignment_id,
+        institution_id=institution_id,
+        expires_at=expires_at,
+        key=settings.resolved_signing_key(),
+        version=version,
+    )
+    return f"{settings.portal_base_url}/a/{token}"
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, BaseModel):
+        return value.model_dump(mode="json")
+    if isinstance(value, list):
+        return [_jsonable(item) for item in value]
+    if isinstance(value, datetime):
+        return value.isoformat()
+    return value if isinstance(value, str | int | float | bool | type(None)) else str(value)
+
+
+def compose(
+    *,
+    key: str,
+    kind: MessageKind,
+    to: Addressee,
+    context: dict[str, Any],
+    settings: Settings,
+    now: datetime,
+    calendar: Calendar | None = None,
+) -> list[OutboxMessage]:
+    """The email (and webhook, when the institution registered one) for one event."""
+    language = to.institution.language
+    values = {
+        **context,
+        "institution": to.institution,
+        "coordinator_email": str(settings.coordinator_email),
+        "portal_url": settings.portal_base_url,
+    }
+    rendered = render_message(kind, language, values, zone=settings.zone)
+    common: dict[str, Any] = {
+        "kind": kind.value,
+        "institution_id": to.institution_id,
+        "language": language,
+        "next_attempt_at": now,
+        "created_at": now,
+    }
+    messages = [
+        OutboxMessage(
+            key=key,
+            channel=Channel.EMAIL,
+            recipient=", ".join(to.emails),
+            subject=rendered.subject,
+            body_text=rendered.text,
+            body_html=rendered.html,
+            calendar=calendar.text if calendar else None,
+            calendar_method=calendar.method if calendar else None,
+            **common,
+        )
+    ]
+    if to.webhook_url:
+        event = {
+            "event": kind.value,
+            "key": key,
+            "institution": to.institution.code,
+            "occurred_at": now.isoformat(),
+            "data": {name: _jsonable(value) for name, value in context.items()},
+        }
+        messages.append(
+            OutboxMessage(
+                key=f"{key}:webhook",
+                channel=Channel.WEBHOOK,
+                recipient=to.webhook_url,
+                subject=rendered.subject,
+                body_text=json.dumps(event, ensure_ascii=False),
+                **common,
+            )
+        )
+    return messages
+
+
+def notify(
+    *,
+    session: Session,
+    key: str,
+    kind: MessageKind,
+    to: Addressee,
+    context: dict[str, Any],
+    settings: Settings,
+    now: datetime,
+    calendar: Calendar | None = None,
+) -> list[str]:
+    """Compose and queue one event's messages; returns the keys that were new."""
+    messages = compose(
+        key=key, kind=kind, to=to, context=context, settings=settings, now=now, calendar=calendar
+    )
+    return queue_messages(session=session, messages=messages)

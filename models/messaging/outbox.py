@@ -1,0 +1,99 @@
+"""The outbox: every email and webhook is written here first, then delivered."""
+
+import hashlib
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import Index, Text
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlmodel import Field, Session, SQLModel, col, select
+
+from models.core.types import UTCDateTime, utcnow
+
+
+class Channel(StrEnum):
+    EMAIL = "email"
+    WEBHOOK = "webhook"
+
+
+class DeliveryState(StrEnum):
+    QUEUED = "queued"
+    SENDING = "sending"
+    SENT = "sent"
+    FAILED = "failed"
+    DEAD = "dead"
+
+
+class OutboxMessage(SQLModel, table=True):
+    __tablename__ = "outbox_message"
+    __table_args__ = (Index("ix_outbox_state_next_attempt", "state", "next_attempt_at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    key: str = Field(max_length=200, unique=True)
+    channel: str = Field(max_length=8)
+    kind: str = Field(max_length=40)
+    institution_id: int | None = Field(default=None, foreign_key="institution.id", index=True)
+    recipient: str = Field(max_length=500)
+    language: str = Field(max_length=2)
+    subject: str = Field(max_length=300)
+    body_text: str = Field(sa_type=Text)
+    body_html: str | None = Field(default=None, sa_type=Text)
+    calendar: str | None = Field(default=None, sa_type=Text)
+    calendar_method: str | None = Field(default=None, max_length=16)
+    state: str = Field(default=DeliveryState.QUEUED, max_length=8)
+    attempts: int = 0
+    next_attempt_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    claimed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    last_error: str | None = Field(default=None, max_length=1000)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    sent_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
+def message_id_for(key: str, domain: str) -> str:
+    """A Message-ID derived from the idempotency key: a retried delivery carries the same one."""
+    digest = hashlib.sha256(key.encode("utf-8")).hexdigest()[:32]
+    return f"<{digest}@{domain}>"
+
+
+def _insert_ignoring_duplicates(session: Session) -> Any:
+    dialect = session.get_bind().dialect.name
+    module: Any = postgresql if dialect == "postgresql" else sqlite
+    return module.insert(OutboxMessage).on_conflict_do_nothing(index_elements=["key"])
+
+
+def queue_messages(*, session: Session, messages: list[OutboxMessage]) -> list[str]:
+    """Insert the messages whose keys are new; return those keys. Queuing a key twice is a no-op."""
+    if not messages:
+        return []
+    rows = [m.model_dump(exclude={"id"}) for m in messages]
+    statement = _insert_ignoring_duplicates(session).returning(OutboxMessage.key)
+    return list(session.execute(statement, rows).scalars())
+
+
+class RequeueError(ValueError):
+    """A message that cannot be sent again."""
+
+
+def pending_messages(*, session: Session, states: list[str], limit: int) -> list[OutboxMessage]:
+    """Messages in the given delivery states, oldest first."""
+    query = (
+        select(OutboxMessage)
+        .where(col(OutboxMessage.state).in_(states))
+        .order_by(col(OutboxMessage.id))
+        .limit(limit)
+    )
+    return list(session.exec(query).all())
+
+
+def requeue(*, session: Session, key: str, now: datetime) -> OutboxMessage:
+    """Put a failed or dead message back in the queue with a fresh set of attempts."""
+    message = session.exec(select(OutboxMessage).where(OutboxMessage.key == key)).first()
+    if message is None:
+        raise RequeueError(f"no message with key {key!r}")
+    if message.state in (DeliveryState.SENT, DeliveryState.SENDING):
+        raise RequeueError(f"{key!r} is {message.state}; nothing to retry")
+    message.state, message.attempts, message.next_attempt_at = DeliveryState.QUEUED, 0, now
+    message.last_error = None
+    session.add(message)
+    return message

@@ -1,0 +1,232 @@
+"""The consolidated report of a monitoring round: who reported, what progressed, what changed."""
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from sqlmodel import Session, col, select
+
+from models.core.periods import parse_period
+from models.lifecycle.rates import Rate
+from models.monitoring.tables import MonitoringRound, Submission
+from models.registry.institutions import Institution
+from models.registry.strategy import Measure, Objective, Strategy
+
+PILLARS = ("prevention", "combating", "protection", "partnership")
+PROGRESS = ("done", "in-progress", "not-started", "blocked", "no report")
+
+
+@dataclass(frozen=True)
+class MeasureLine:
+    code: str
+    title: str
+    pillar: str
+    objective: str
+    deadline: str
+    responsible: int
+    reported: int
+    progress: str
+    indicators: tuple[str, ...]
+    past_deadline: bool
+
+
+@dataclass
+class RoundReport:
+    strategy_code: str
+    strategy_name: str
+    period: str
+    due_at: datetime
+    lock_at: datetime
+    status: str
+    total: Rate
+    by_institution: list[Rate]
+    by_pillar: list[Rate]
+    measures: list[MeasureLine]
+    progress_by_pillar: dict[str, Counter[str]]
+    progress_by_objective: dict[str, Counter[str]]
+    previous_period: str | None = None
+    rate_change: float | None = None
+    progress_changes: list[tuple[str, str, str]] = field(default_factory=list)
+
+    @property
+    def without_report(self) -> list[MeasureLine]:
+        """Measures no responsible institution reported on."""
+        return [m for m in self.measures if m.reported == 0]
+
+    @property
+    def blocked(self) -> list[MeasureLine]:
+        """Measures reported blocked."""
+        return [m for m in self.measures if m.progress == "blocked"]
+
+    @property
+    def past_deadline(self) -> list[MeasureLine]:
+        """Dated measures whose deadline passed without being done."""
+        return [m for m in self.measures if m.past_deadline]
+
+
+def measure_progress(progresses: list[str | None]) -> str:
+    """One word for a measure from its institutions' reports (a mix counts as in progress)."""
+    given = [p for p in progresses if p]
+    if not given:
+        return "no report"
+    if "blocked" in given:
+        return "blocked"
+    if len(set(given)) == 1:
+        return given[0]
+    return "in-progress"
+
+
+def _rate(groups: dict[str, Rate], label: str, submission: Submission, never: str) -> None:
+    groups.setdefault(label, Rate(label)).count(
+        answered=submission.submitted_at is not None,
+        on_time=bool(submission.on_time),
+        missing=never,
+    )
+
+
+def find_round(*, session: Session, strategy_code: str, period: str) -> MonitoringRound | None:
+    """The round of a strategy for a period, if it was opened."""
+    return session.exec(
+        select(MonitoringRound)
+        .join(Strategy, col(Strategy.id) == col(MonitoringRound.strategy_id))
+        .where(Strategy.code == strategy_code, MonitoringRound.period == period)
+    ).first()
+
+
+def build_round_report(*, session: Session, round_: MonitoringRound) -> RoundReport:
+    """Every figure of the consolidated report, from the round's submissions."""
+    strategy = session.get(Strategy, round_.strategy_id)
+    assert strategy is not None and round_.id is not None
+    rows = session.exec(
+        select(Submission, Measure, Objective, Institution)
+        .join(Measure, col(Measure.id) == col(Submission.measure_id))
+        .join(Objective, col(Objective.id) == col(Measure.objective_id))
+        .join(Institution, col(Institution.id) == col(Submission.institution_id))
+        .where(Submission.round_id == round_.id)
+        .order_by(col(Measure.id), Institution.code)
+    ).all()
+    total = Rate("all")
+    institutions: dict[str, Rate] = {}
+    pillars: dict[str, Rate] = {}
+    by_measure: dict[int, list[tuple[Submission, Measure, Objective]]] = defaultdict(list)
+    for submission, measure, objective, institution in rows:
+        _rate({"all": total}, "all", submission, f"{measure.code} ({institution.code})")
+        _rate(institutions, f"{institution.name} ({institution.code})", submission, measure.code)
+        _rate(pillars, objective.pillar, submission, f"{measure.code} ({institution.code})")
+        by_measure[measure.id or 0].append((submission, measure, objective))
+    period_end = parse_period(round_.period).end
+    measures = [_measure_line(items, period_end) for items in by_measure.values()]
+    progress_by_pillar: dict[str, Counter[str]] = defaultdict(Counter)
+    progress_by_objective: dict[str, Counter[str]] = defaultdict(Counter)
+    for line in measures:
+        progress_by_pillar[line.pillar][line.progress] += 1
+        progress_by_objective[line.objective][line.progress] += 1
+    report = RoundReport(
+        strategy_code=strategy.code,
+        strategy_name=strategy.name,
+        period=round_.period,
+        due_at=round_.due_at,
+        lock_at=round_.lock_at,
+        status=round_.status,
+        total=total,
+        by_institution=sorted(institutions.values(), key=lambda r: (r.reporting_rate, r.label)),
+        by_pillar=sorted(
+            pillars.values(), key=lambda r: PILLARS.index(r.label) if r.label in PILLARS else 9
+        ),
+        measures=measures,
+        progress_by_pillar=dict(progress_by_pillar),
+        progress_by_objective=dict(progress_by_objective),
+    )
+    _compare_with_previous(session, strategy, round_, report)
+    return report
+
+
+def _measure_line(
+    items: list[tuple[Submission, Measure, Objective]], period_end: date
+) -> MeasureLine:
+    submissions = [s for s, _, _ in items]
+    _, measure, objective = items[0]
+    progress = measure_progress([s.progress for s in submissions])
+    deadline = measure.deadline.isoformat() if measure.deadline else (measure.recurrence or "")
+    past = bool(measure.deadline and measure.deadline <= period_end and progress != "done")
+    return MeasureLine(
+        code=measure.code,
+        title=measure.title,
+        pillar=objective.pillar,
+        objective=objective.code,
+        deadline=deadline,
+        responsible=len(submissions),
+        reported=sum(1 for s in submissions if s.submitted_at is not None),
+        progress=progress,
+        indicators=tuple(s.indicator_value for s in submissions if s.indicator_value),
+        past_deadline=past,
+    )
+
+
+def _compare_with_previous(
+    session: Session, strategy: Strategy, round_: MonitoringRound, report: RoundReport
+) -> None:
+    earlier = session.exec(
+        select(MonitoringRound)
+        .where(
+            MonitoringRound.strategy_id == strategy.id, col(MonitoringRound.due_at) < round_.due_at
+        )
+        .order_by(col(MonitoringRound.due_at).desc())
+    ).first()
+    if earlier is None:
+        return
+    previous = build_round_report(session=session, round_=earlier)
+    report.previous_period = previous.period
+    report.rate_change = report.total.reporting_rate - previous.total.reporting_rate
+    before = {m.code: m.progress for m in previous.measures}
+    report.progress_changes = [
+        (m.code, before[m.code], m.progress)
+        for m in report.measures
+        if m.code in before and before[m.code] != m.progress
+    ]
+
+
+@dataclass
+class PlanEvaluation:
+    """Across every round of a strategy: what was done, what never started, who reported least."""
+
+    strategy_code: str
+    rounds: list[str]
+    latest_progress: dict[str, str]
+    never_started: list[str]
+    done: list[str]
+    least_reporting: list[Rate]
+
+
+def evaluate_plan(*, session: Session, strategy_code: str) -> PlanEvaluation:
+    """The end-of-plan evaluation of a strategy, from all its rounds in order."""
+    strategy = session.exec(select(Strategy).where(Strategy.code == strategy_code)).one()
+    rounds = session.exec(
+        select(MonitoringRound)
+        .where(MonitoringRound.strategy_id == strategy.id)
+        .order_by(col(MonitoringRound.due_at))
+    ).all()
+    latest: dict[str, str] = {}
+    ever_moved: set[str] = set()
+    reporting: dict[str, Rate] = {}
+    for round_ in rounds:
+        report = build_round_report(session=session, round_=round_)
+        for line in report.measures:
+            if line.progress != "no report":
+                latest[line.code] = line.progress
+            if line.progress in ("in-progress", "done", "blocked"):
+                ever_moved.add(line.code)
+            latest.setdefault(line.code, line.progress)
+        for rate in report.by_institution:
+            total = reporting.setdefault(rate.label, Rate(rate.label))
+            total.expected += rate.expected
+            total.answered += rate.answered
+            total.on_time += rate.on_time
+    return PlanEvaluation(
+        strategy_code=strategy_code,
+        rounds=[r.period for r in rounds],
+        latest_progress=latest,
+        never_started=sorted(code for code in latest if code not in ever_moved),
+        done=sorted(code for code, progress in latest.items() if progress == "done"),
+        least_reporting=sorted(reporting.values(), key=lambda r: (r.reporting_rate, r.label))[:5],
+    )

@@ -1,0 +1,274 @@
+"""The reference-data document (institutions, bodies, strategies) and its validation."""
+
+from datetime import date
+from typing import Annotated, Any
+
+import yaml
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    EmailStr,
+    Field,
+    StringConstraints,
+    ValidationError,
+    model_validator,
+)
+
+from models.registry.enums import (
+    BodyKind,
+    Cadence,
+    ContactRole,
+    InstitutionKind,
+    Language,
+    Pillar,
+    Recurrence,
+)
+
+Code = Annotated[str, StringConstraints(pattern=r"^[A-Z0-9][A-Z0-9-]{0,39}$")]
+ShortCode = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9.-]{0,19}$")]
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)]
+WebhookUrl = Annotated[str, StringConstraints(pattern=r"^https?://\S+$", max_length=500)]
+LongText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=False, str_strip_whitespace=True)
+
+
+class ContactSpec(Strict):
+    role: ContactRole
+    email: EmailStr
+
+
+class InstitutionSpec(Strict):
+    code: Code
+    name: Text
+    kind: InstitutionKind
+    county: Annotated[str, StringConstraints(pattern=r"^[A-Z]{1,2}$")] | None = None
+    country: Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$")] = "RO"
+    language: Language = Language.RO
+    parent: Code | None = None
+    webhook_url: WebhookUrl | None = None
+    contacts: list[ContactSpec] = Field(default_factory=list)
+
+
+class BodySpec(Strict):
+    code: Code
+    name: Text
+    kind: BodyKind
+    chair: Code
+    cadence: Cadence
+    members: list[Code] = Field(min_length=1)
+
+
+class MeasureSpec(Strict):
+    code: ShortCode
+    title: LongText
+    indicator: LongText
+    deadline: date | None = None
+    recurrence: Recurrence | None = None
+    responsible: list[Code] = Field(min_length=1)
+    partners: list[Code] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _deadline_or_recurrence(self) -> "MeasureSpec":
+        if (self.deadline is None) == (self.recurrence is None):
+            raise ValueError("give exactly one of 'deadline' (a date) or 'recurrence'")
+        return self
+
+
+class SpecificObjectiveSpec(Strict):
+    code: ShortCode
+    title: LongText
+    measures: list[MeasureSpec] = Field(default_factory=list)
+
+
+class GeneralObjectiveSpec(Strict):
+    code: ShortCode
+    pillar: Pillar
+    title: LongText
+    specific: list[SpecificObjectiveSpec] = Field(min_length=1)
+
+
+class StrategySpec(Strict):
+    code: Code
+    name: Text
+    legal_basis: Text | None = None
+    starts: date
+    ends: date
+    objectives: list[GeneralObjectiveSpec] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _ends_after_start(self) -> "StrategySpec":
+        if self.ends < self.starts:
+            raise ValueError(f"ends ({self.ends}) is before starts ({self.starts})")
+        return self
+
+
+class ReferenceDocument(Strict):
+    version: int = Field(ge=1, le=1)
+    institutions: list[InstitutionSpec] = Field(min_length=1)
+    bodies: list[BodySpec] = Field(default_factory=list)
+    strategies: list[StrategySpec] = Field(default_factory=list)
+
+
+class ReferenceDataError(ValueError):
+    """The document has problems; each names its place in the file."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("\n".join(problems))
+        self.problems = problems
+
+
+def format_location(location: tuple[Any, ...]) -> str:
+    """('measures', 12, 'responsible', 1) -> 'measures[12].responsible[1]'."""
+    text = ""
+    for part in location:
+        if isinstance(part, int):
+            text += f"[{part}]"
+        else:
+            text += f".{part}" if text else str(part)
+    return text or "(document)"
+
+
+def _pydantic_problems(error: ValidationError) -> list[str]:
+    problems = []
+    for item in error.errors(include_url=False):
+        location = tuple(p for p in item["loc"] if not (isinstance(p, str) and "[" in p))
+        message = item["msg"].removeprefix("Value error, ")
+        if item["type"] == "string_pattern_mismatch":
+            message = f"{item['input']!r} is not a valid code"
+        problems.append(f"{format_location(location)}: {message}")
+    return problems
+
+
+def _duplicates(values: list[str]) -> list[tuple[int, str]]:
+    seen: set[str] = set()
+    found = []
+    for index, value in enumerate(values):
+        if value in seen:
+            found.append((index, value))
+        seen.add(value)
+    return found
+
+
+def _institution_problems(doc: ReferenceDocument) -> list[str]:
+    codes = {inst.code for inst in doc.institutions}
+    problems = [
+        f"institutions[{i}].code: duplicate code {code!r}"
+        for i, code in _duplicates([inst.code for inst in doc.institutions])
+    ]
+    for i, inst in enumerate(doc.institutions):
+        if inst.parent is not None and inst.parent not in codes:
+            problems.append(f"institutions[{i}].parent: unknown institution {inst.parent!r}")
+        if inst.parent == inst.code:
+            problems.append(f"institutions[{i}].parent: {inst.code!r} cannot be its own parent")
+        for j, role in _duplicates([c.role.value for c in inst.contacts]):
+            problems.append(f"institutions[{i}].contacts[{j}].role: duplicate role {role!r}")
+    return problems + _parent_cycle_problems(doc)
+
+
+def _parent_cycle_problems(doc: ReferenceDocument) -> list[str]:
+    parents = {inst.code: inst.parent for inst in doc.institutions}
+    problems = []
+    for i, inst in enumerate(doc.institutions):
+        current, steps = inst.parent, 0
+        while current is not None and current != inst.code and steps < len(parents):
+            current, steps = parents.get(current), steps + 1
+        if current == inst.code and inst.parent != inst.code:
+            problems.append(f"institutions[{i}].parent: cycle through {inst.code!r}")
+    return problems
+
+
+def _unknown(codes: set[str], where: str, values: list[str]) -> list[str]:
+    return [
+        f"{where}[{i}]: unknown institution {value!r}"
+        for i, value in enumerate(values)
+        if value not in codes
+    ]
+
+
+def _body_problems(doc: ReferenceDocument, codes: set[str]) -> list[str]:
+    problems = [
+        f"bodies[{i}].code: duplicate code {code!r}"
+        for i, code in _duplicates([body.code for body in doc.bodies])
+    ]
+    for i, body in enumerate(doc.bodies):
+        if body.chair not in codes:
+            problems.append(f"bodies[{i}].chair: unknown institution {body.chair!r}")
+        problems += _unknown(codes, f"bodies[{i}].members", body.members)
+        problems += [
+            f"bodies[{i}].members[{j}]: {code!r} is listed twice"
+            for j, code in _duplicates(body.members)
+        ]
+    return problems
+
+
+def _measure_problems(where: str, measure: MeasureSpec, codes: set[str]) -> list[str]:
+    problems = _unknown(codes, f"{where}.responsible", measure.responsible)
+    problems += _unknown(codes, f"{where}.partners", measure.partners)
+    responsible = set(measure.responsible)
+    problems += [
+        f"{where}.partners[{j}]: {code!r} is already responsible"
+        for j, code in enumerate(measure.partners)
+        if code in responsible
+    ]
+    problems += [
+        f"{where}.{field}[{j}]: {code!r} is listed twice"
+        for field in ("responsible", "partners")
+        for j, code in _duplicates(getattr(measure, field))
+    ]
+    return problems
+
+
+def _strategy_problems(doc: ReferenceDocument, codes: set[str]) -> list[str]:
+    problems = [
+        f"strategies[{i}].code: duplicate code {code!r}"
+        for i, code in _duplicates([s.code for s in doc.strategies])
+    ]
+    for s, strategy in enumerate(doc.strategies):
+        objective_codes: list[str] = []
+        measure_codes: list[str] = []
+        for g, general in enumerate(strategy.objectives):
+            objective_codes.append(general.code)
+            for o, specific in enumerate(general.specific):
+                objective_codes.append(specific.code)
+                for m, measure in enumerate(specific.measures):
+                    where = f"strategies[{s}].objectives[{g}].specific[{o}].measures[{m}]"
+                    measure_codes.append(measure.code)
+                    problems += _measure_problems(where, measure, codes)
+        problems += [
+            f"strategies[{s}]: objective code {code!r} is used twice"
+            for _, code in _duplicates(objective_codes)
+        ]
+        problems += [
+            f"strategies[{s}]: measure code {code!r} is used twice"
+            for _, code in _duplicates(measure_codes)
+        ]
+    return problems
+
+
+def parse_reference_document(text: str) -> ReferenceDocument:
+    """Parse and validate the whole document; raise ReferenceDataError listing every problem."""
+    try:
+        raw = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        place = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "(document)"
+        reason = getattr(exc, "problem", None) or str(exc)
+        raise ReferenceDataError([f"{place}: not valid YAML: {reason}"]) from None
+    if not isinstance(raw, dict):
+        raise ReferenceDataError(
+            ["(document): expected a mapping with 'version' and 'institutions'"]
+        )
+    try:
+        doc = ReferenceDocument.model_validate(raw)
+    except ValidationError as exc:
+        raise ReferenceDataError(_pydantic_problems(exc)) from None
+    codes = {inst.code for inst in doc.institutions}
+    problems = (
+        _institution_problems(doc) + _body_problems(doc, codes) + _strategy_problems(doc, codes)
+    )
+    if problems:
+        raise ReferenceDataError(problems)
+    return doc

@@ -1,0 +1,284 @@
+"""Write a validated reference document into the database, recording every change."""
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, TypeVar
+
+from sqlmodel import Session, SQLModel, select
+
+from models.lifecycle.status import entity_type_of, record_event
+from models.registry.document import InstitutionSpec, ReferenceDocument, StrategySpec
+from models.registry.enums import MeasureRole, MembershipRole
+from models.registry.institutions import Body, Contact, Institution, Membership
+from models.registry.strategy import Measure, MeasureInstitution, Objective, Strategy
+
+Row = TypeVar("Row", bound=SQLModel)
+
+
+@dataclass
+class LoadReport:
+    """What a load created, updated, removed or left as it was, per kind of row."""
+
+    created: Counter[str] = field(default_factory=Counter)
+    updated: Counter[str] = field(default_factory=Counter)
+    removed: Counter[str] = field(default_factory=Counter)
+    unchanged: Counter[str] = field(default_factory=Counter)
+    changes: list[str] = field(default_factory=list)
+
+    @property
+    def changed(self) -> bool:
+        """True when the load wrote anything."""
+        return bool(self.created or self.updated or self.removed)
+
+
+@dataclass
+class _Writer:
+    """Upserts rows by natural key, with one StatusEvent per created, changed or removed row."""
+
+    session: Session
+    actor: str
+    now: datetime
+    report: LoadReport
+
+    def upsert(
+        self, existing: dict[Any, Row], key: Any, model: type[Row], values: dict[str, Any]
+    ) -> Row:
+        row = existing.get(key)
+        if row is None:
+            row = model(**values)
+            self.session.add(row)
+            self.session.flush()
+            existing[key] = row
+            self._event(row, "created", None)
+            self.report.created[entity_type_of(row)] += 1
+            return row
+        diffs = [
+            f"{name}: {getattr(row, name)!r} -> {value!r}"
+            for name, value in values.items()
+            if getattr(row, name) != value
+        ]
+        kind = entity_type_of(row)
+        if not diffs:
+            self.report.unchanged[kind] += 1
+            return row
+        for name, value in values.items():
+            setattr(row, name, value)
+        self.session.add(row)
+        self._event(row, "updated", "; ".join(diffs))
+        self.report.updated[kind] += 1
+        self.report.changes.append(f"{kind} {key}: {'; '.join(diffs)}")
+        return row
+
+    def remove_missing(self, existing: dict[Any, Row], kept: set[Any]) -> None:
+        for key, row in list(existing.items()):
+            if key in kept:
+                continue
+            kind = entity_type_of(row)
+            self._event(row, "removed", f"no longer in the reference data: {key}")
+            self.session.delete(row)
+            del existing[key]
+            self.report.removed[kind] += 1
+            self.report.changes.append(f"{kind} {key}: removed")
+
+    def _event(self, row: Any, to_status: str, note: str | None) -> None:
+        entity_id = int(getattr(row, "id", None) or row.measure_id)
+        record_event(
+            session=self.session,
+            entity_type=entity_type_of(row),
+            entity_id=entity_id,
+            from_status=None,
+            to_status=to_status,
+            actor=self.actor,
+            now=self.now,
+            note=note,
+        )
+
+
+def _by(session: Session, model: type[Row], *attrs: str) -> dict[Any, Row]:
+    rows = session.exec(select(model)).all()
+    if len(attrs) == 1:
+        return {getattr(row, attrs[0]): row for row in rows}
+    return {tuple(getattr(row, a) for a in attrs): row for row in rows}
+
+
+def _institution_values(spec: InstitutionSpec, parent_id: int | None) -> dict[str, Any]:
+    return {
+        "code": spec.code,
+        "name": spec.name,
+        "kind": spec.kind.value,
+        "county": spec.county,
+        "country": spec.country,
+        "language": spec.language.value,
+        "parent_id": parent_id,
+        "webhook_url": spec.webhook_url,
+    }
+
+
+def _parents_first(specs: list[InstitutionSpec]) -> list[InstitutionSpec]:
+    """Order institutions so each parent comes before its children (cycles were refused)."""
+    ordered: list[InstitutionSpec] = []
+    placed: set[str] = set()
+    pending = list(specs)
+    while pending:
+        ready = [spec for spec in pending if spec.parent is None or spec.parent in placed]
+        if not ready:
+            raise ValueError("institution parents form a cycle")
+        ordered += ready
+        placed |= {spec.code for spec in ready}
+        pending = [spec for spec in pending if spec.code not in placed]
+    return ordered
+
+
+def _load_institutions(writer: _Writer, doc: ReferenceDocument) -> dict[str, Institution]:
+    institutions = _by(writer.session, Institution, "code")
+    for spec in _parents_first(doc.institutions):
+        parent_id = institutions[spec.parent].id if spec.parent else None
+        writer.upsert(institutions, spec.code, Institution, _institution_values(spec, parent_id))
+    _load_contacts(writer, doc, institutions)
+    return institutions
+
+
+def _load_contacts(
+    writer: _Writer, doc: ReferenceDocument, institutions: dict[str, Institution]
+) -> None:
+    contacts = _by(writer.session, Contact, "institution_id", "role")
+    wanted = set()
+    for spec in doc.institutions:
+        institution_id = institutions[spec.code].id
+        for contact in spec.contacts:
+            key = (institution_id, contact.role.value)
+            wanted.add(key)
+            values = {
+                "institution_id": institution_id,
+                "role": contact.role.value,
+                "email": contact.email,
+            }
+            writer.upsert(contacts, key, Contact, values)
+    listed = {institutions[spec.code].id for spec in doc.institutions}
+    writer.remove_missing({k: v for k, v in contacts.items() if k[0] in listed}, wanted)
+
+
+def _load_bodies(
+    writer: _Writer, doc: ReferenceDocument, institutions: dict[str, Institution]
+) -> None:
+    bodies = _by(writer.session, Body, "code")
+    memberships = _by(writer.session, Membership, "body_id", "institution_id")
+    wanted = set()
+    for spec in doc.bodies:
+        chair = institutions[spec.chair]
+        values = {
+            "code": spec.code,
+            "name": spec.name,
+            "kind": spec.kind.value,
+            "chair_id": chair.id,
+            "cadence": spec.cadence.value,
+        }
+        body = writer.upsert(bodies, spec.code, Body, values)
+        for code in dict.fromkeys([spec.chair, *spec.members]):
+            member = institutions[code]
+            key = (body.id, member.id)
+            wanted.add(key)
+            role = MembershipRole.CHAIR if code == spec.chair else MembershipRole.MEMBER
+            values = {"body_id": body.id, "institution_id": member.id, "role": role.value}
+            writer.upsert(memberships, key, Membership, values)
+    listed = {bodies[spec.code].id for spec in doc.bodies}
+    writer.remove_missing({k: v for k, v in memberships.items() if k[0] in listed}, wanted)
+
+
+def _load_strategy(
+    writer: _Writer, spec: StrategySpec, institutions: dict[str, Institution]
+) -> None:
+    strategies = _by(writer.session, Strategy, "code")
+    values = {
+        "code": spec.code,
+        "name": spec.name,
+        "legal_basis": spec.legal_basis,
+        "starts": spec.starts,
+        "ends": spec.ends,
+    }
+    strategy = writer.upsert(strategies, spec.code, Strategy, values)
+    sid = strategy.id
+    objectives = {
+        k[1]: v
+        for k, v in _by(writer.session, Objective, "strategy_id", "code").items()
+        if k[0] == sid
+    }
+    measures = {
+        k[1]: v
+        for k, v in _by(writer.session, Measure, "strategy_id", "code").items()
+        if k[0] == sid
+    }
+    links = _by(writer.session, MeasureInstitution, "measure_id", "institution_id")
+    wanted_links = set()
+    for general in spec.objectives:
+        parent = writer.upsert(
+            objectives,
+            general.code,
+            Objective,
+            {
+                "strategy_id": sid,
+                "parent_id": None,
+                "code": general.code,
+                "pillar": general.pillar.value,
+                "title": general.title,
+            },
+        )
+        for specific in general.specific:
+            objective = writer.upsert(
+                objectives,
+                specific.code,
+                Objective,
+                {
+                    "strategy_id": sid,
+                    "parent_id": parent.id,
+                    "code": specific.code,
+                    "pillar": general.pillar.value,
+                    "title": specific.title,
+                },
+            )
+            for m in specific.measures:
+                measure = writer.upsert(
+                    measures,
+                    m.code,
+                    Measure,
+                    {
+                        "strategy_id": sid,
+                        "objective_id": objective.id,
+                        "code": m.code,
+                        "title": m.title,
+                        "indicator": m.indicator,
+                        "deadline": m.deadline,
+                        "recurrence": m.recurrence.value if m.recurrence else None,
+                    },
+                )
+                roles = [(c, MeasureRole.RESPONSIBLE) for c in m.responsible]
+                roles += [(c, MeasureRole.PARTNER) for c in m.partners]
+                for code, role in roles:
+                    key = (measure.id, institutions[code].id)
+                    wanted_links.add(key)
+                    writer.upsert(
+                        links,
+                        key,
+                        MeasureInstitution,
+                        {
+                            "measure_id": measure.id,
+                            "institution_id": institutions[code].id,
+                            "role": role.value,
+                        },
+                    )
+    measure_ids = {m.id for m in measures.values()}
+    writer.remove_missing({k: v for k, v in links.items() if k[0] in measure_ids}, wanted_links)
+
+
+def load_reference(
+    *, session: Session, doc: ReferenceDocument, source: str, now: datetime
+) -> LoadReport:
+    """Create or update everything the document describes, in the caller's transaction."""
+    writer = _Writer(session=session, actor=f"loader:{source}", now=now, report=LoadReport())
+    institutions = _load_institutions(writer, doc)
+    _load_bodies(writer, doc, institutions)
+    for strategy in doc.strategies:
+        _load_strategy(writer, strategy, institutions)
+    session.flush()
+    return writer.report

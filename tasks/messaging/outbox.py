@@ -1,0 +1,205 @@
+"""Delivering the outbox: claim a batch, send it over one connection, record each result."""
+
+import logging
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+import httpx
+from prefect import get_run_logger, task
+from sqlalchemy import or_, update
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, col, select
+
+from models.core.db import get_engine
+from models.core.settings import Settings, get_settings
+from models.messaging.mime import BadAddressError, build_email, recipients_of
+from models.messaging.outbox import Channel, DeliveryState, OutboxMessage, message_id_for
+from models.registry.institutions import Institution
+from tasks.messaging.transports import DeliveryError, SmtpTransport, post_webhook
+
+RETRY_BASE_SECONDS = 60
+RETRY_CAP_SECONDS = 3600
+
+
+@dataclass
+class BatchResult:
+    """Counts of one batch, plus the errors worth showing."""
+
+    claimed: int = 0
+    counts: Counter[str] = field(default_factory=Counter)
+    errors: list[str] = field(default_factory=list)
+
+
+def retry_delay(attempts: int) -> timedelta:
+    """Exponential backoff from one minute, capped at one hour."""
+    return timedelta(seconds=min(RETRY_BASE_SECONDS * 2 ** max(attempts - 1, 0), RETRY_CAP_SECONDS))
+
+
+def claim_batch(*, engine: Engine, now: datetime, limit: int, lease_seconds: int) -> list[int]:
+    """Mark up to `limit` due messages `sending` and return their ids; racing workers skip them.
+
+    A message left `sending` longer than the lease (its worker crashed) is due again.
+    """
+    due = (
+        select(OutboxMessage.id)
+        .where(
+            or_(
+                col(OutboxMessage.state).in_([DeliveryState.QUEUED, DeliveryState.FAILED])
+                & (col(OutboxMessage.next_attempt_at) <= now),
+                (col(OutboxMessage.state) == DeliveryState.SENDING)
+                & (col(OutboxMessage.claimed_at) < now - timedelta(seconds=lease_seconds)),
+            )
+        )
+        .order_by(col(OutboxMessage.id))
+        .limit(limit)
+    )
+    if engine.dialect.name == "postgresql":
+        due = due.with_for_update(skip_locked=True)
+    claim = (
+        update(OutboxMessage)
+        .where(col(OutboxMessage.id).in_(due.scalar_subquery()))
+        .values(state=DeliveryState.SENDING, claimed_at=now)
+        .returning(col(OutboxMessage.id))
+    )
+    with Session(engine) as session:
+        ids = sorted(session.execute(claim).scalars())
+        session.commit()
+    return ids
+
+
+def _record(engine: Engine, message: OutboxMessage, **values: object) -> None:
+    """Write one delivery result, unless another worker has since reclaimed the message."""
+    with Session(engine) as session:
+        session.execute(
+            update(OutboxMessage)
+            .where(
+                col(OutboxMessage.id) == message.id,
+                col(OutboxMessage.state) == DeliveryState.SENDING,
+                col(OutboxMessage.claimed_at) == message.claimed_at,
+            )
+            .values(**values)
+        )
+        session.commit()
+
+
+def _record_failure(
+    engine: Engine, message: OutboxMessage, error: DeliveryError, now: datetime, max_attempts: int
+) -> str:
+    attempts = message.attempts + (0 if error.connection else 1)
+    if error.permanent or attempts >= max_attempts:
+        state = DeliveryState.DEAD
+        reason = str(error) if error.permanent else f"gave up after {attempts} attempts: {error}"
+    else:
+        state, reason = DeliveryState.FAILED, str(error)
+    _record(
+        engine,
+        message,
+        state=state,
+        attempts=attempts,
+        last_error=reason[:1000],
+        next_attempt_at=now + retry_delay(attempts),
+        claimed_at=None,
+    )
+    return state
+
+
+def _send_email(
+    smtp: SmtpTransport, message: OutboxMessage, settings: Settings, now: datetime
+) -> str | None:
+    try:
+        recipients = recipients_of(message.recipient)
+        email = build_email(
+            message,
+            sender=str(settings.sender),
+            message_id=message_id_for(message.key, settings.sender_domain),
+            now=now,
+        )
+    except (BadAddressError, ValueError) as exc:
+        raise DeliveryError(f"malformed message: {exc}", permanent=True) from None
+    refused = smtp.send(email, recipients)
+    return f"refused recipients: {', '.join(refused)}" if refused else None
+
+
+def deliver_batch(
+    *, engine: Engine, ids: list[int], now: datetime, settings: Settings
+) -> BatchResult:
+    """Send the claimed messages; one failure is recorded on its row and never stops the batch."""
+    result = BatchResult(claimed=len(ids))
+    with Session(engine, expire_on_commit=False) as session:
+        query = select(OutboxMessage).where(col(OutboxMessage.id).in_(ids))
+        messages = list(session.exec(query.order_by(col(OutboxMessage.id))).all())
+        codes: dict[int | None, str] = dict(
+            session.exec(select(Institution.id, Institution.code)).all()
+        )
+    server_down: DeliveryError | None = None
+    with SmtpTransport(settings) as smtp, httpx.Client() as http:
+        for message in messages:
+            try:
+                if message.channel == Channel.WEBHOOK:
+                    post_webhook(
+                        http,
+                        url=message.recipient,
+                        body=message.body_text,
+                        institution_code=codes.get(message.institution_id, ""),
+                        settings=settings,
+                    )
+                    note = None
+                elif server_down is not None:
+                    raise server_down
+                else:
+                    note = _send_email(smtp, message, settings, now)
+            except DeliveryError as error:
+                if error.connection and message.channel == Channel.EMAIL:
+                    server_down = error
+                state = _record_failure(engine, message, error, now, settings.outbox_max_attempts)
+                result.counts[str(state)] += 1
+                result.errors.append(f"{message.key}: {error}")
+                continue
+            _record(
+                engine,
+                message,
+                state=DeliveryState.SENT,
+                sent_at=now,
+                claimed_at=None,
+                attempts=message.attempts + 1,
+                last_error=note,
+            )
+            result.counts["sent"] += 1
+    return result
+
+
+def deliver_due_messages(
+    *,
+    now: datetime,
+    batch_size: int,
+    max_batches: int,
+    logger: logging.Logger | logging.LoggerAdapter[Any],
+) -> dict[str, int]:
+    """Deliver due messages batch by batch until none is left; returns counts by outcome."""
+    settings = get_settings()
+    engine = get_engine(settings.resolved_database_url())
+    totals: Counter[str] = Counter()
+    for number in range(1, max_batches + 1):
+        ids = claim_batch(
+            engine=engine, now=now, limit=batch_size, lease_seconds=settings.outbox_lease_seconds
+        )
+        if not ids:
+            break
+        result = deliver_batch(engine=engine, ids=ids, now=now, settings=settings)
+        totals.update(claimed=result.claimed, **result.counts)
+        logger.info("batch %d: %d messages, %s", number, result.claimed, dict(result.counts))
+        for error in result.errors[:20]:
+            logger.warning("not delivered: %s", error)
+        if len(ids) < batch_size:
+            break
+    return dict(totals)
+
+
+@task(name="deliver-outbox", task_run_name="deliver outbox")
+def deliver_outbox(now: datetime, batch_size: int = 200, max_batches: int = 50) -> dict[str, int]:
+    """Deliver every due message (the step other flows call at their end)."""
+    return deliver_due_messages(
+        now=now, batch_size=batch_size, max_batches=max_batches, logger=get_run_logger()
+    )

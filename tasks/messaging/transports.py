@@ -1,0 +1,137 @@
+"""SMTP and webhook delivery, with errors sorted into transient and permanent."""
+
+import smtplib
+import ssl
+from email.message import EmailMessage
+from types import TracebackType
+
+import httpx
+
+from models.core.settings import Settings
+from models.core.tokens import webhook_secret, webhook_signature
+
+
+class DeliveryError(Exception):
+    """A delivery that did not happen; `permanent` says whether retrying can help."""
+
+    def __init__(self, reason: str, *, permanent: bool, connection: bool = False) -> None:
+        super().__init__(reason)
+        self.permanent = permanent
+        self.connection = connection
+
+
+def _refusal(code: int, detail: bytes | str) -> DeliveryError:
+    text = detail.decode("utf-8", "replace") if isinstance(detail, bytes) else detail
+    return DeliveryError(f"{code} {text}".strip(), permanent=500 <= code < 600)
+
+
+class SmtpTransport:
+    """One SMTP connection reused for a batch, opened on first use and reopened after a drop."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self._client: smtplib.SMTP | None = None
+
+    def __enter__(self) -> "SmtpTransport":
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def _tls_context(self) -> ssl.SSLContext:
+        ca_file = self.settings.smtp_ca_file
+        return ssl.create_default_context(cafile=str(ca_file) if ca_file else None)
+
+    def _connect(self) -> smtplib.SMTP:
+        s = self.settings
+        if not s.smtp_host:
+            raise DeliveryError(
+                "no SMTP server configured (CONCORD_SMTP_HOST)", permanent=False, connection=True
+            )
+        try:
+            if s.smtp_security == "ssl":
+                client: smtplib.SMTP = smtplib.SMTP_SSL(
+                    s.smtp_host,
+                    s.smtp_port,
+                    timeout=s.smtp_timeout_seconds,
+                    context=self._tls_context(),
+                )
+            else:
+                client = smtplib.SMTP(s.smtp_host, s.smtp_port, timeout=s.smtp_timeout_seconds)
+                if s.smtp_security == "starttls":
+                    client.starttls(context=self._tls_context())
+            if s.smtp_user and s.smtp_password:
+                client.login(s.smtp_user, s.smtp_password.get_secret_value())
+        except smtplib.SMTPAuthenticationError as exc:
+            raise DeliveryError(
+                f"SMTP login refused: {exc.smtp_code}", permanent=False, connection=True
+            ) from None
+        except (OSError, smtplib.SMTPException) as exc:
+            raise DeliveryError(
+                f"SMTP server unreachable: {exc}", permanent=False, connection=True
+            ) from None
+        return client
+
+    def send(self, email: EmailMessage, recipients: list[str]) -> list[str]:
+        """Deliver one message; returns the recipients refused while others were accepted."""
+        if self._client is None:
+            self._client = self._connect()
+        try:
+            refused = self._client.send_message(email, to_addrs=recipients)
+        except smtplib.SMTPRecipientsRefused as exc:
+            code, detail = min(exc.recipients.values(), key=lambda refusal: refusal[0])
+            self._reset()
+            raise _refusal(code, detail) from None
+        except smtplib.SMTPResponseException as exc:
+            self._reset()
+            raise _refusal(exc.smtp_code, exc.smtp_error) from None
+        except (smtplib.SMTPServerDisconnected, OSError) as exc:
+            self.close()
+            raise DeliveryError(
+                f"connection lost: {exc}", permanent=False, connection=True
+            ) from None
+        return sorted(refused)
+
+    def _reset(self) -> None:
+        try:
+            if self._client is not None:
+                self._client.rset()
+        except (smtplib.SMTPException, OSError):
+            self.close()
+
+    def close(self) -> None:
+        """Say goodbye to the server, ignoring a connection that is already gone."""
+        if self._client is None:
+            return
+        try:
+            self._client.quit()
+        except (smtplib.SMTPException, OSError):
+            self._client.close()
+        self._client = None
+
+
+def post_webhook(
+    client: httpx.Client, *, url: str, body: str, institution_code: str, settings: Settings
+) -> None:
+    """POST one signed JSON event; retryable only on 5xx, 429 and connection errors."""
+    content = body.encode("utf-8")
+    secret = webhook_secret(institution_code, settings.resolved_signing_key())
+    headers = {
+        "Content-Type": "application/json",
+        "X-Concord-Signature": webhook_signature(content, secret),
+    }
+    try:
+        response = client.post(
+            url, content=content, headers=headers, timeout=settings.webhook_timeout_seconds
+        )
+        response.raise_for_status()
+    except httpx.HTTPStatusError as exc:
+        code = exc.response.status_code
+        raise DeliveryError(f"HTTP {code}", permanent=code < 500 and code != 429) from None
+    except httpx.HTTPError as exc:
+        raise DeliveryError(f"{type(exc).__name__}: {exc}", permanent=False) from None

@@ -81,8 +81,8 @@ def main() -> None:
     from models.core.db import get_engine
     from models.core.migrate import upgrade
     from models.core.settings import get_settings
-    from models.registry.document import parse_reference_document
-    from models.registry.loader import load_reference
+    from models.reference.document import parse_reference_document
+    from models.reference.loader import load_reference
     from tasks.monitoring.rounds import announce_round, create_round_assignments, open_round
 
     engine = get_engine()

@@ -2,11 +2,11 @@
 
 import signal
 import time
+from dataclasses import replace
 from datetime import date, datetime
 from datetime import time as day_time
 from pathlib import Path
 from typing import Annotated, NoReturn
-from zoneinfo import ZoneInfo
 
 import typer
 from rich.console import Console
@@ -18,19 +18,18 @@ from models.core.db import get_engine, session_scope
 from models.core.migrate import current_revision, downgrade, head_revision, upgrade
 from models.core.settings import Settings, SettingsError, get_settings
 from models.core.types import utcnow
-from models.lifecycle.assignments import (
+from models.lifecycle.actions import (
     AssignmentError,
-    find_assignment,
-    open_assignments,
-    rows_as_csv,
-    snooze,
-    waive,
+    parse_until,
+    snooze_assignment,
+    waive_assignment,
 )
+from models.lifecycle.assignments import count_open_by_status, open_assignments, rows_as_csv
+from models.lifecycle.tables import OPEN_ASSIGNMENT_STATUSES
 from models.messaging.outbox import DeliveryState, RequeueError, pending_messages, requeue
-from models.registry.document import ReferenceDataError, parse_reference_document
-from models.registry.enums import OPEN_ASSIGNMENT_STATUSES
-from models.registry.loader import LoadReport, load_reference
-from models.registry.summary import Summary, build_summary
+from models.reference.document import ReferenceDataError, parse_reference_document
+from models.reference.loader import LoadReport, load_reference
+from models.reference.summary import Summary, build_summary
 
 DEFAULT_REFERENCE = Path(__file__).resolve().parents[1] / "data" / "romania.yaml"
 
@@ -177,7 +176,8 @@ def summary() -> None:
     """Print what the database holds."""
     migrate_quietly()
     with session_scope(get_engine(settings_or_exit().resolved_database_url())) as session:
-        print_summary(build_summary(session=session))
+        counted = build_summary(session=session)
+        print_summary(replace(counted, open_assignments_by_status=count_open_by_status(session)))
 
 
 @app.command("up")
@@ -361,14 +361,6 @@ def outbox_retry(key: Annotated[str, typer.Argument(help="the message's idempote
     console.print(f"{key}: queued again")
 
 
-def parse_local_date(value: str, field: str, zone: ZoneInfo) -> datetime:
-    """Midnight of a YYYY-MM-DD date in the configured zone, or a clear error."""
-    try:
-        return datetime.combine(date.fromisoformat(value), day_time(0), tzinfo=zone)
-    except ValueError:
-        fail(f"{field}: expected a date as YYYY-MM-DD, got {value!r}", code=2)
-
-
 @assignments_app.callback(invoke_without_command=True)
 def assignments(
     ctx: typer.Context,
@@ -433,17 +425,19 @@ def assignments_snooze(
 ) -> None:
     """Keep reminders and escalations for one assignment quiet until a date."""
     migrate_quietly()
-    moment = parse_local_date(until, "--until", settings_or_exit().zone)
+    try:
+        moment = parse_until(until, settings_or_exit().zone, field="--until")
+    except AssignmentError as exc:
+        fail(str(exc), code=2)
     try:
         with session_scope() as session:
-            found = find_assignment(session=session, ref=ref)
-            snooze(
+            found = snooze_assignment(
                 session=session,
-                assignment=found,
+                ref=ref,
                 until=moment,
+                reason=reason,
                 actor="coordinator",
                 now=utcnow(),
-                reason=reason,
             )
     except AssignmentError as exc:
         fail(str(exc))
@@ -459,9 +453,8 @@ def assignments_waive(
     migrate_quietly()
     try:
         with session_scope() as session:
-            found = find_assignment(session=session, ref=ref)
-            waive(
-                session=session, assignment=found, reason=reason, actor="coordinator", now=utcnow()
+            found = waive_assignment(
+                session=session, ref=ref, reason=reason, actor="coordinator", now=utcnow()
             )
     except AssignmentError as exc:
         fail(str(exc))
@@ -474,8 +467,8 @@ def report(
     strategy: Annotated[str, typer.Option(help="strategy code")] = "SNITP-2024-2028",
 ) -> None:
     """Build a round's consolidated report now (HTML, CSV, XLSX under var/reports/<period>/)."""
-    from models.monitoring.report import find_round
-    from tasks.monitoring.rounds import publish_report
+    from models.monitoring.closing import publish_report
+    from models.monitoring.rules import find_round
 
     settings = settings_or_exit()
     migrate_quietly()

@@ -38,7 +38,8 @@ class PortalBrowser:
     """Answers through the portal application itself, with the scenario's clock."""
 
     def __init__(self, settings: Settings) -> None:
-        from portal.app import clock, create_app
+        from portal.app import create_app
+        from portal.dependencies import clock
 
         self.settings = settings
         self.now = datetime.combine(OPENS, time(12), tzinfo=settings.zone)

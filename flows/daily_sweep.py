@@ -8,9 +8,10 @@ from prefect.artifacts import create_markdown_artifact
 from models.core.calendar import WorkingCalendar
 from models.core.settings import get_settings
 from models.core.types import utcnow
-from tasks.lifecycle.sweep import advance_due_assignments_task, bundle_notices_task
+from tasks.lifecycle.advance import advance_due_assignments_task
+from tasks.lifecycle.bundle import bundle_notices_task
+from tasks.lifecycle.duty_hooks import run_duty_hooks_task
 from tasks.messaging.outbox import deliver_outbox
-from tasks.monitoring.rounds import lock_due_rounds_task
 
 
 def sweep_report(
@@ -42,7 +43,7 @@ def daily_sweep(
         reason = calendar.holiday_name(day) or "weekend"
         logger.info("%s is not a working day (%s): urgent assignments only", day, reason)
         urgent_only = True
-    locked = lock_due_rounds_task(moment)
+    duty_work = run_duty_hooks_task(moment)
     steps = advance_due_assignments_task(moment, urgent_only)
     messages = bundle_notices_task(moment)
     delivery = deliver_outbox(moment)
@@ -56,5 +57,5 @@ def daily_sweep(
         "steps": steps,
         "messages": messages,
         "delivery": delivery,
-        "locked_rounds": {name: 1 for name in locked},
+        "duties": {line: 1 for line in duty_work},
     }

@@ -1,6 +1,5 @@
 """The working group's periodic monitoring of the national action plan."""
 
-import json
 from datetime import date, datetime
 from typing import Any
 
@@ -11,13 +10,13 @@ from models.core.calendar import WorkingCalendar
 from models.core.periods import period_containing
 from models.core.settings import get_settings
 from models.core.types import utcnow
-from models.lifecycle.policy import effective_policy
-from models.registry.enums import AssignmentKind
+from models.lifecycle.policy import validate_override
+from models.monitoring.rules import REPORT_KIND
 from tasks.messaging.outbox import deliver_outbox
+from tasks.monitoring.closing import lock_due_rounds_task
 from tasks.monitoring.rounds import (
     announce_round_task,
     create_round_assignments_task,
-    lock_due_rounds_task,
     open_round_task,
 )
 
@@ -68,8 +67,7 @@ def monitoring_round(
     """
     moment = now or utcnow()
     label = period or current_period_label(moment)
-    override = json.dumps(reminder_policy) if reminder_policy else None
-    effective_policy(AssignmentKind.MONITORING_REPORT, override)  # a bad override stops here
+    override = validate_override(REPORT_KIND, reminder_policy)  # a bad one stops here
     round_id = open_round_task(
         strategy, label, due_date, working_days_after_period_end, lock_after_days, moment
     )

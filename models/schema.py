@@ -3,8 +3,8 @@
 from models.lifecycle.tables import Answer, Assignment, Notice, StatusEvent
 from models.messaging.outbox import OutboxMessage
 from models.monitoring.tables import MonitoringRound, Submission
-from models.registry.institutions import Body, Contact, Institution, Membership
-from models.registry.strategy import Measure, MeasureInstitution, Objective, Strategy
+from models.reference.institutions import Body, Contact, Institution, Membership
+from models.reference.strategy import Measure, MeasureInstitution, Objective, Strategy
 
 __all__ = [
     "Answer",

@@ -14,9 +14,8 @@ from typing import Any
 from pydantic import SecretStr
 from sqlmodel import Session
 
-from models.core.tokens import TokenError, verify_token
-from models.lifecycle.tables import Assignment
-from models.registry.enums import AssignmentStatus
+from models.core.tokens import TokenClaims, TokenError, verify_token
+from models.lifecycle.tables import Assignment, AssignmentStatus
 
 logger = logging.getLogger("concord.portal")
 BAD_TOKENS: Counter[str] = Counter()
@@ -50,13 +49,21 @@ def count_bad_token(reason: str, client: str) -> None:
     logger.warning("refused portal link from %s: %s", client, reason)
 
 
-def resolve(*, session: Session, token: str, key: SecretStr, now: datetime) -> Assignment:
-    """The one assignment a token opens; LinkError otherwise."""
+def verify_link(token: str, *, key: SecretStr, now: datetime) -> TokenClaims:
+    """The claims of a link token; LinkError (404 or 410) when it is not a valid one."""
     try:
-        claims = verify_token(token, key=key, now=now)
+        return verify_token(token, key=key, now=now)
     except TokenError as exc:
         status = 410 if str(exc) == "expired" else 404
         raise LinkError(str(exc), status) from None
+
+
+def linked_assignment(session: Session, claims: TokenClaims) -> Assignment:
+    """The assignment the claims name, as it is now; LinkError once revoked or cancelled.
+
+    Answering calls this again inside its write transaction, so that a link revoked a
+    moment ago writes nothing.
+    """
     assignment = session.get(Assignment, claims.assignment_id)
     if assignment is None or assignment.institution_id != claims.institution_id:
         raise LinkError("no such assignment for this institution", 404)
@@ -65,6 +72,11 @@ def resolve(*, session: Session, token: str, key: SecretStr, now: datetime) -> A
     if assignment.status == AssignmentStatus.CANCELLED:
         raise LinkError("cancelled", 410)
     return assignment
+
+
+def resolve(*, session: Session, token: str, key: SecretStr, now: datetime) -> Assignment:
+    """The one assignment a token opens; LinkError otherwise."""
+    return linked_assignment(session, verify_link(token, key=key, now=now))
 
 
 def csrf_token(link_token: str, key: SecretStr, now: float | None = None) -> str:

@@ -1,29 +1,31 @@
-"""Creating, snoozing, waiving and listing assignments."""
+"""Creating and listing assignments."""
 
 import csv
 import io
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
+from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from models.core.calendar import WorkingCalendar
-from models.lifecycle.policy import effective_policy, plan
-from models.lifecycle.status import change_status, record_event
-from models.lifecycle.tables import Assignment
-from models.registry.enums import OPEN_ASSIGNMENT_STATUSES, AssignmentStatus
-from models.registry.institutions import Institution
-
-
-class AssignmentError(ValueError):
-    """An assignment request that cannot be carried out; the message names the field."""
+from models.lifecycle.ladder import next_step
+from models.lifecycle.policy import effective_policy
+from models.lifecycle.tables import OPEN_ASSIGNMENT_STATUSES, Assignment
+from models.reference.institutions import Institution
 
 
 def first_action_at(
-    *, kind: str, due_at: datetime, override: str | None, calendar: WorkingCalendar, now: datetime
+    *,
+    kind: str,
+    due_at: datetime,
+    override: dict[str, Any] | None,
+    calendar: WorkingCalendar,
+    now: datetime,
 ) -> datetime | None:
     """When the sweep should first look at a new assignment."""
-    upcoming = plan(due_at, effective_policy(kind, override), calendar, now)
+    upcoming = next_step(due_at, effective_policy(kind, override), calendar, now)
     return now if upcoming.step is not None else upcoming.next_action_at
 
 
@@ -38,7 +40,7 @@ def new_assignment(
     due_at: datetime,
     calendar: WorkingCalendar,
     now: datetime,
-    policy_override: str | None = None,
+    policy_override: dict[str, Any] | None = None,
 ) -> Assignment:
     """An assignment scheduled for its first reminder under its kind's policy (not yet added)."""
     policy = effective_policy(kind, policy_override)
@@ -57,68 +59,6 @@ def new_assignment(
         next_action_at=first_action_at(
             kind=kind, due_at=due_at, override=policy_override, calendar=calendar, now=now
         ),
-    )
-
-
-def find_assignment(*, session: Session, ref: str) -> Assignment:
-    """An assignment by id or by key."""
-    query = select(Assignment).where(
-        (col(Assignment.id) == int(ref)) if ref.isdigit() else (col(Assignment.key) == ref)
-    )
-    found = session.exec(query).first()
-    if found is None:
-        raise AssignmentError(f"assignment: no assignment {ref!r}")
-    return found
-
-
-def snooze(
-    *,
-    session: Session,
-    assignment: Assignment,
-    until: datetime,
-    actor: str,
-    now: datetime,
-    reason: str | None = None,
-) -> None:
-    """Keep the sweep quiet about an assignment until `until`; recorded as an event."""
-    if assignment.status not in OPEN_ASSIGNMENT_STATUSES:
-        raise AssignmentError(f"assignment: {assignment.key} is {assignment.status}, not open")
-    if until <= now:
-        raise AssignmentError(f"until: {until.isoformat()} is not in the future")
-    assignment.snoozed_until = until
-    assignment.next_action_at = until
-    assignment.updated_at = now
-    session.add(assignment)
-    assert assignment.id is not None
-    note = f"snoozed until {until.isoformat()}" + (f": {reason}" if reason else "")
-    record_event(
-        session=session,
-        entity_type="assignment",
-        entity_id=assignment.id,
-        from_status=assignment.status,
-        to_status=assignment.status,
-        actor=actor,
-        now=now,
-        note=note,
-    )
-
-
-def waive(
-    *, session: Session, assignment: Assignment, reason: str, actor: str, now: datetime
-) -> None:
-    """Release an institution from an assignment, with the reason on record."""
-    if not reason.strip():
-        raise AssignmentError("reason: a waiver needs a reason")
-    if assignment.status not in OPEN_ASSIGNMENT_STATUSES:
-        raise AssignmentError(f"assignment: {assignment.key} is {assignment.status}, not open")
-    change_status(
-        session=session,
-        entity=assignment,
-        to=AssignmentStatus.WAIVED,
-        actor=actor,
-        now=now,
-        note=reason.strip(),
-        values={"next_action_at": None, "closed_at": now, "updated_at": now},
     )
 
 
@@ -197,3 +137,13 @@ def rows_as_csv(rows: list[AssignmentRow], calendar: WorkingCalendar) -> str:
             ]
         )
     return buffer.getvalue()
+
+
+def count_open_by_status(session: Session) -> dict[str, int]:
+    """How many assignments wait for an answer, by status."""
+    rows = session.exec(
+        select(Assignment.status, func.count())
+        .where(col(Assignment.status).in_(OPEN_ASSIGNMENT_STATUSES))
+        .group_by(Assignment.status)
+    ).all()
+    return dict(rows)

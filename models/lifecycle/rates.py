@@ -3,14 +3,20 @@
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import func
+from sqlalchemy import Select, func
 from sqlmodel import Session, col, select
 
-from models.lifecycle.tables import Assignment, StatusEvent
-from models.registry.enums import AssignmentKind, AssignmentStatus
-from models.registry.institutions import Institution
-from models.registry.strategy import Measure, Objective, Strategy
+from models.lifecycle.tables import (
+    OPEN_ASSIGNMENT_STATUSES,
+    Assignment,
+    AssignmentStatus,
+    StatusEvent,
+)
+from models.reference.enums import pillar_rank
+from models.reference.institutions import Institution
+from models.reference.strategy import Measure, Objective, Strategy
 
 NOT_EXPECTED = (AssignmentStatus.WAIVED, AssignmentStatus.CANCELLED)
 
@@ -69,24 +75,21 @@ class ScopeRow:
     closed_at: datetime | None
 
 
-def current_round_prefix(*, session: Session) -> str | None:
-    """The key prefix of the newest monitoring round, e.g. 'report:SNITP-2024-2028:2026-S2:'."""
-    newest = session.exec(
-        select(Assignment.key)
-        .where(Assignment.kind == AssignmentKind.MONITORING_REPORT)
-        .order_by(col(Assignment.created_at).desc(), col(Assignment.id).desc())
-        .limit(1)
-    ).first()
-    return ":".join(newest.split(":")[:3]) + ":" if newest else None
+@dataclass(frozen=True)
+class Scope:
+    """A set of assignments the coordinator looks at together, e.g. one monitoring round."""
+
+    label: str
+    assignment_ids: Select[Any]
 
 
-def scope_rows(*, session: Session, prefix: str) -> list[ScopeRow]:
-    """The expected assignments whose key starts with `prefix`."""
+def scope_rows(*, session: Session, scope: Scope) -> list[ScopeRow]:
+    """The expected assignments of the scope (waived and cancelled ones are not expected)."""
     query = (
         select(Assignment, Institution.code, Institution.name)
         .join(Institution, col(Institution.id) == col(Assignment.institution_id))
         .where(
-            col(Assignment.key).startswith(prefix, autoescape=True),
+            col(Assignment.id).in_(scope.assignment_ids),
             col(Assignment.status).not_in(NOT_EXPECTED),
         )
         .order_by(Institution.code, col(Assignment.key))
@@ -134,18 +137,17 @@ def rates_by_pillar(rows: list[ScopeRow], pillars: dict[str, str], now: datetime
             pillar = pillars.get(row.subject_ref, "unknown")
             groups[pillar].label = pillar
             groups[pillar].add(row, now)
-    order = ["prevention", "combating", "protection", "partnership"]
-    return sorted(groups.values(), key=lambda r: order.index(r.label) if r.label in order else 9)
+    return sorted(groups.values(), key=lambda r: pillar_rank(r.label))
 
 
-def open_requests(*, session: Session) -> list[tuple[Assignment, str]]:
-    """Open cooperation requests and referrals with their institution, most pressing first."""
+def open_urgent(*, session: Session) -> list[tuple[Assignment, str]]:
+    """Open assignments on an hour clock (requests, referrals), most pressing first."""
     query = (
         select(Assignment, Institution.code)
         .join(Institution, col(Institution.id) == col(Assignment.institution_id))
         .where(
-            col(Assignment.kind).in_([AssignmentKind.COOPERATION_REQUEST, AssignmentKind.REFERRAL]),
-            col(Assignment.status).not_in([*NOT_EXPECTED, AssignmentStatus.DONE]),
+            col(Assignment.urgent).is_(True),
+            col(Assignment.status).in_(OPEN_ASSIGNMENT_STATUSES),
         )
         .order_by(col(Assignment.due_at))
     )

@@ -7,8 +7,9 @@ from sqlalchemy import update
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session
 
+from models.lifecycle.duty import Lifecycle, duty_lifecycle
+from models.lifecycle.tables import AssignmentStatus as A
 from models.lifecycle.tables import StatusEvent
-from models.registry.enums import AssignmentStatus as A
 
 
 class HasStatus(Protocol):
@@ -24,21 +25,14 @@ class StaleStatusError(RuntimeError):
     """The row's status changed under us: another worker got there first."""
 
 
-TRANSITIONS: dict[str, dict[str, frozenset[str]]] = {
-    "monitoring_round": {
-        "open": frozenset({"locked"}),
-        "locked": frozenset({"published"}),
-        "published": frozenset(),
-    },
-    "assignment": {
-        A.OPEN: frozenset({A.REMINDED, A.OVERDUE, A.DONE, A.WAIVED, A.CANCELLED}),
-        A.REMINDED: frozenset({A.OVERDUE, A.DONE, A.WAIVED, A.CANCELLED}),
-        A.OVERDUE: frozenset({A.ESCALATED, A.DONE, A.WAIVED, A.CANCELLED}),
-        A.ESCALATED: frozenset({A.DONE, A.WAIVED, A.CANCELLED}),
-        A.DONE: frozenset(),
-        A.WAIVED: frozenset(),
-        A.CANCELLED: frozenset(),
-    },
+ASSIGNMENT_LIFECYCLE: Lifecycle = {
+    A.OPEN: frozenset({A.REMINDED, A.OVERDUE, A.DONE, A.WAIVED, A.CANCELLED}),
+    A.REMINDED: frozenset({A.OVERDUE, A.DONE, A.WAIVED, A.CANCELLED}),
+    A.OVERDUE: frozenset({A.ESCALATED, A.DONE, A.WAIVED, A.CANCELLED}),
+    A.ESCALATED: frozenset({A.DONE, A.WAIVED, A.CANCELLED}),
+    A.DONE: frozenset(),
+    A.WAIVED: frozenset(),
+    A.CANCELLED: frozenset(),
 }
 
 
@@ -47,10 +41,15 @@ def entity_type_of(entity: Any) -> str:
     return str(entity.__tablename__)
 
 
+def lifecycle_of(entity_type: str) -> Lifecycle | None:
+    """The allowed transitions of an entity type: assignments here, the rest from its duty."""
+    return ASSIGNMENT_LIFECYCLE if entity_type == "assignment" else duty_lifecycle(entity_type)
+
+
 def check_transition(entity_type: str, from_status: str, to_status: str) -> None:
     """Raise TransitionError unless `from_status -> to_status` is allowed for `entity_type`."""
     from_status, to_status = str(from_status), str(to_status)
-    lifecycle = TRANSITIONS.get(entity_type)
+    lifecycle = lifecycle_of(entity_type)
     if lifecycle is None:
         raise TransitionError(f"{entity_type} has no status lifecycle")
     if to_status not in lifecycle:

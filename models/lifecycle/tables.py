@@ -1,12 +1,33 @@
 """Assignments (one institution's obligation) and the append-only status history."""
 
 from datetime import datetime
+from enum import StrEnum
+from typing import Any
 
-from sqlalchemy import Index, Text, UniqueConstraint
+from sqlalchemy import JSON, Index, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from models.core.types import UTCDateTime, utcnow
-from models.registry.enums import AssignmentStatus
+
+
+class AssignmentStatus(StrEnum):
+    OPEN = "open"
+    REMINDED = "reminded"
+    OVERDUE = "overdue"
+    ESCALATED = "escalated"
+    DONE = "done"
+    WAIVED = "waived"
+    CANCELLED = "cancelled"
+
+
+OPEN_ASSIGNMENT_STATUSES = frozenset(
+    {
+        AssignmentStatus.OPEN,
+        AssignmentStatus.REMINDED,
+        AssignmentStatus.OVERDUE,
+        AssignmentStatus.ESCALATED,
+    }
+)
 
 
 class Assignment(SQLModel, table=True):
@@ -29,7 +50,7 @@ class Assignment(SQLModel, table=True):
     last_reminded_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     escalation_level: int = 0
     snoozed_until: datetime | None = Field(default=None, sa_type=UTCDateTime)
-    policy_override: str | None = Field(default=None, max_length=1000)
+    policy_override: dict[str, Any] | None = Field(default=None, sa_type=JSON)
     locked_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     link_version: int = 0
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)

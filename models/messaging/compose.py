@@ -10,10 +10,11 @@ from sqlmodel import Session, col, select
 
 from models.core.settings import Settings
 from models.core.tokens import sign_token
-from models.messaging.message_views import InstitutionView
+from models.lifecycle.tables import Assignment
+from models.messaging.message_views import AssignmentView, InstitutionView
 from models.messaging.outbox import Channel, OutboxMessage, queue_messages
-from models.messaging.render import MessageKind, render_message
-from models.registry.institutions import Contact, Institution
+from models.messaging.render import render_message
+from models.reference.institutions import Contact, Institution
 
 
 class NoRecipientError(LookupError):
@@ -31,8 +32,8 @@ class Addressee:
 
 
 @dataclass(frozen=True)
-class Calendar:
-    """A calendar part to attach: the iCalendar text and its METHOD."""
+class CalendarAttachment:
+    """An iCalendar part to attach to an email: the iCalendar text and its METHOD."""
 
     text: str
     method: str
@@ -89,6 +90,22 @@ def assignment_link(
     return f"{settings.portal_base_url}/a/{token}"
 
 
+def linked_view(
+    assignment: Assignment, *, settings: Settings, now: datetime, **overrides: Any
+) -> AssignmentView:
+    """The assignment as a message shows it, with its signed portal link."""
+    assert assignment.id is not None
+    link = assignment_link(
+        assignment_id=assignment.id,
+        institution_id=assignment.institution_id,
+        due_at=assignment.due_at,
+        now=now,
+        settings=settings,
+        version=assignment.link_version,
+    )
+    return AssignmentView.of(assignment, link=link, **overrides)
+
+
 def _jsonable(value: Any) -> Any:
     if isinstance(value, BaseModel):
         return value.model_dump(mode="json")
@@ -102,12 +119,12 @@ def _jsonable(value: Any) -> Any:
 def compose(
     *,
     key: str,
-    kind: MessageKind,
+    kind: str,
     to: Addressee,
     context: dict[str, Any],
     settings: Settings,
     now: datetime,
-    calendar: Calendar | None = None,
+    calendar: CalendarAttachment | None = None,
 ) -> list[OutboxMessage]:
     """The email (and webhook, when the institution registered one) for one event."""
     language = to.institution.language
@@ -119,7 +136,7 @@ def compose(
     }
     rendered = render_message(kind, language, values, zone=settings.zone)
     common: dict[str, Any] = {
-        "kind": kind.value,
+        "kind": kind,
         "institution_id": to.institution_id,
         "language": language,
         "next_attempt_at": now,
@@ -140,7 +157,7 @@ def compose(
     ]
     if to.webhook_url:
         event = {
-            "event": kind.value,
+            "event": kind,
             "key": key,
             "institution": to.institution.code,
             "occurred_at": now.isoformat(),
@@ -163,12 +180,12 @@ def notify(
     *,
     session: Session,
     key: str,
-    kind: MessageKind,
+    kind: str,
     to: Addressee,
     context: dict[str, Any],
     settings: Settings,
     now: datetime,
-    calendar: Calendar | None = None,
+    calendar: CalendarAttachment | None = None,
 ) -> list[str]:
     """Compose and queue one event's messages; returns the keys that were new."""
     messages = compose(

@@ -71,36 +71,7 @@ class DigestGroup(View):
     items: list[AssignmentView]
 
 
-class MeetingView(View):
-    uid: str
-    body_name: str
-    title: str
-    starts_at: datetime
-    ends_at: datetime
-    location: str | None = None
-    online_url: str | None = None
-    agenda: list[str] = []
-    sequence: int = 0
-    change_note: str | None = None
-
-
 class EscalationLine(View):
     institution: InstitutionView
     level: int
     assignments: list[AssignmentView]
-
-
-class CooperationView(View):
-    reference: str
-    instrument: str
-    direction: str
-    partner: str
-    received_at: datetime
-    due_at: datetime
-    rule: str
-
-
-class MinutesView(View):
-    meeting: MeetingView
-    decisions: list[str]
-    action_items: list[AssignmentView]

@@ -3,12 +3,11 @@
 import hashlib
 from datetime import datetime
 from enum import StrEnum
-from typing import Any
 
 from sqlalchemy import Index, Text
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Field, Session, SQLModel, col, select
 
+from models.core.sql import insert_ignoring_duplicates
 from models.core.types import UTCDateTime, utcnow
 
 
@@ -56,18 +55,14 @@ def message_id_for(key: str, domain: str) -> str:
     return f"<{digest}@{domain}>"
 
 
-def _insert_ignoring_duplicates(session: Session) -> Any:
-    dialect = session.get_bind().dialect.name
-    module: Any = postgresql if dialect == "postgresql" else sqlite
-    return module.insert(OutboxMessage).on_conflict_do_nothing(index_elements=["key"])
-
-
 def queue_messages(*, session: Session, messages: list[OutboxMessage]) -> list[str]:
     """Insert the messages whose keys are new; return those keys. Queuing a key twice is a no-op."""
     if not messages:
         return []
     rows = [m.model_dump(exclude={"id"}) for m in messages]
-    statement = _insert_ignoring_duplicates(session).returning(OutboxMessage.key)
+    statement = insert_ignoring_duplicates(session, OutboxMessage, ["key"]).returning(
+        OutboxMessage.key
+    )
     return list(session.execute(statement, rows).scalars())
 
 

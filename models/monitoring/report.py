@@ -9,10 +9,10 @@ from sqlmodel import Session, col, select
 from models.core.periods import parse_period
 from models.lifecycle.rates import Rate
 from models.monitoring.tables import MonitoringRound, Submission
-from models.registry.institutions import Institution
-from models.registry.strategy import Measure, Objective, Strategy
+from models.reference.enums import pillar_rank
+from models.reference.institutions import Institution
+from models.reference.strategy import Measure, Objective, Strategy
 
-PILLARS = ("prevention", "combating", "protection", "partnership")
 PROGRESS = ("done", "in-progress", "not-started", "blocked", "no report")
 
 
@@ -84,15 +84,6 @@ def _rate(groups: dict[str, Rate], label: str, submission: Submission, never: st
     )
 
 
-def find_round(*, session: Session, strategy_code: str, period: str) -> MonitoringRound | None:
-    """The round of a strategy for a period, if it was opened."""
-    return session.exec(
-        select(MonitoringRound)
-        .join(Strategy, col(Strategy.id) == col(MonitoringRound.strategy_id))
-        .where(Strategy.code == strategy_code, MonitoringRound.period == period)
-    ).first()
-
-
 def build_round_report(*, session: Session, round_: MonitoringRound) -> RoundReport:
     """Every figure of the consolidated report, from the round's submissions."""
     strategy = session.get(Strategy, round_.strategy_id)
@@ -130,9 +121,7 @@ def build_round_report(*, session: Session, round_: MonitoringRound) -> RoundRep
         status=round_.status,
         total=total,
         by_institution=sorted(institutions.values(), key=lambda r: (r.reporting_rate, r.label)),
-        by_pillar=sorted(
-            pillars.values(), key=lambda r: PILLARS.index(r.label) if r.label in PILLARS else 9
-        ),
+        by_pillar=sorted(pillars.values(), key=lambda r: pillar_rank(r.label)),
         measures=measures,
         progress_by_pillar=dict(progress_by_pillar),
         progress_by_objective=dict(progress_by_objective),

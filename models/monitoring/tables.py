@@ -1,20 +1,25 @@
-"""Monitoring rounds of a strategy's action plan and the reports institutions submit in them."""
+"""A monitoring round of a strategy's action plan and the reports it expects."""
 
-from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 from enum import StrEnum
 
 from sqlalchemy import UniqueConstraint
-from sqlmodel import Field, Session, SQLModel, col, select
+from sqlmodel import Field, SQLModel
 
 from models.core.types import UTCDateTime
-from models.registry.strategy import Measure, MeasureInstitution, Strategy
 
 
 class RoundStatus(StrEnum):
     OPEN = "open"
     LOCKED = "locked"
     PUBLISHED = "published"
+
+
+ROUND_LIFECYCLE: dict[str, frozenset[str]] = {
+    RoundStatus.OPEN: frozenset({RoundStatus.LOCKED}),
+    RoundStatus.LOCKED: frozenset({RoundStatus.PUBLISHED}),
+    RoundStatus.PUBLISHED: frozenset[str](),
+}
 
 
 class MonitoringRound(SQLModel, table=True):
@@ -47,40 +52,3 @@ class Submission(SQLModel, table=True):
     attachment_sha256: str | None = Field(default=None, max_length=64)
     submitted_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     on_time: bool | None = None
-
-
-@dataclass(frozen=True)
-class Expected:
-    """One report a round asks for."""
-
-    measure_id: int
-    measure_code: str
-    measure_title: str
-    institution_id: int
-
-
-def measure_is_active(measure: Measure, start: date) -> bool:
-    """Recurring measures always report; a dated one until the period after its deadline."""
-    return measure.recurrence is not None or (
-        measure.deadline is not None and measure.deadline >= start
-    )
-
-
-def expected_reports(*, session: Session, strategy: Strategy, start: date) -> list[Expected]:
-    """One report per responsible institution per measure active in a period starting `start`."""
-    query = (
-        select(Measure, MeasureInstitution.institution_id)
-        .join(MeasureInstitution, col(MeasureInstitution.measure_id) == col(Measure.id))
-        .where(Measure.strategy_id == strategy.id, MeasureInstitution.role == "responsible")
-        .order_by(col(Measure.id), col(MeasureInstitution.institution_id))
-    )
-    return [
-        Expected(m.id or 0, m.code, m.title, institution_id)
-        for m, institution_id in session.exec(query).all()
-        if measure_is_active(m, start)
-    ]
-
-
-def report_key(strategy_code: str, period: str, measure_code: str, institution_code: str) -> str:
-    """The natural key of one report assignment."""
-    return f"report:{strategy_code}:{period}:{measure_code}:{institution_code}"

@@ -16,7 +16,7 @@ from models.core.db import get_engine
 from models.core.settings import Settings, get_settings
 from models.messaging.mime import BadAddressError, build_email, recipients_of
 from models.messaging.outbox import Channel, DeliveryState, OutboxMessage, message_id_for
-from models.registry.institutions import Institution
+from models.reference.institutions import Institution
 from tasks.messaging.transports import DeliveryError, SmtpTransport, post_webhook
 
 RETRY_BASE_SECONDS = 60

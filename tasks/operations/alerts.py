@@ -16,8 +16,8 @@ from prefect.client.schemas.objects import StateType
 
 from models.core.db import get_engine, write_session
 from models.core.settings import get_settings
-from models.messaging.compose import coordinator_addressee, notify
-from models.messaging.render import MessageKind
+from models.messaging.compose import coordinator_addressee
+from models.messaging.emails import Post, operations_alert
 
 
 @task(name="queue-alert", task_run_name="queue alert")
@@ -25,15 +25,8 @@ def queue_alert_task(key: str, problem: str, details: str, run_url: str, now: da
     """Queue one alert email to the coordinator (once per key); True if it was new."""
     settings = get_settings()
     with write_session(get_engine(settings.resolved_database_url())) as session:
-        new = notify(
-            session=session,
-            key=key,
-            kind=MessageKind.OPERATIONS_ALERT,
-            to=coordinator_addressee(settings),
-            settings=settings,
-            now=now,
-            context={"problem": problem, "details": details, "run_url": run_url},
-        )
+        to = coordinator_addressee(settings)
+        new = operations_alert(Post(session, settings, now), key, to, problem, details, run_url)
         session.commit()
     return bool(new)
 

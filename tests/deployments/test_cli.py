@@ -11,7 +11,7 @@ from sqlmodel import Session, select
 
 from models.core.migrate import head_revision
 from models.lifecycle.tables import StatusEvent
-from models.registry.institutions import Institution
+from models.reference.institutions import Institution
 
 CONCORD = str(Path(sys.executable).parent / "concord")
 ROMANIA = Path(__file__).resolve().parents[2] / "data" / "romania.yaml"

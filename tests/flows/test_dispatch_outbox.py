@@ -6,8 +6,8 @@ from sqlmodel import Session, select
 from flows.dispatch_outbox import dispatch_outbox
 from models.core.settings import get_settings
 from models.messaging.compose import addressee_for, notify
+from models.messaging.emails import MessageKind
 from models.messaging.outbox import OutboxMessage
-from models.messaging.render import MessageKind
 from tests.support.factories import make_institution
 from tests.support.samples import NOW, sample_context
 from tests.support.servers import SmtpServer

@@ -18,9 +18,10 @@ from models.lifecycle.tables import Assignment
 from models.messaging.compose import assignment_link
 from models.messaging.outbox import OutboxMessage
 from models.monitoring.tables import MonitoringRound, Submission
-from models.registry.document import parse_reference_document
-from models.registry.loader import load_reference
-from portal.app import clock, create_app
+from models.reference.document import parse_reference_document
+from models.reference.loader import load_reference
+from portal.app import create_app
+from portal.dependencies import clock
 from tests.support.reference import dump
 from tests.support.servers import SmtpServer
 

@@ -11,10 +11,10 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, SQLModel, col, select
 
 from models.lifecycle.tables import StatusEvent
-from models.registry.document import ReferenceDataError, parse_reference_document
-from models.registry.institutions import Body, Contact, Institution, Membership
-from models.registry.loader import load_reference
-from models.registry.strategy import Measure, MeasureInstitution, Objective, Strategy
+from models.reference.document import ReferenceDataError, parse_reference_document
+from models.reference.institutions import Body, Contact, Institution, Membership
+from models.reference.loader import load_reference
+from models.reference.strategy import Measure, MeasureInstitution, Objective, Strategy
 from tests.support.reference import dump, small_document
 
 ROMANIA = Path(__file__).resolve().parents[2] / "data" / "romania.yaml"

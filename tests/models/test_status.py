@@ -5,9 +5,8 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from models.lifecycle.status import StaleStatusError, TransitionError, change_status
-from models.lifecycle.tables import Assignment, StatusEvent
-from models.registry.enums import AssignmentStatus
-from models.registry.institutions import Institution
+from models.lifecycle.tables import Assignment, AssignmentStatus, StatusEvent
+from models.reference.institutions import Institution
 
 NOW = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)
 

@@ -10,7 +10,7 @@ from sqlmodel import Session
 from models.core.settings import get_settings
 from models.lifecycle.tables import Assignment
 from models.messaging.compose import assignment_link
-from models.registry.institutions import Institution
+from models.reference.institutions import Institution
 from portal.app import create_app
 from tests.support.factories import make_assignment, make_institution
 

@@ -133,12 +133,13 @@ def test_the_coordinators_view_needs_its_password(
     monkeypatch.setenv("CONCORD_COORDINATOR_PASSWORD", "s3cret")
     get_settings.cache_clear()
     assert client.get("/coordinator", auth=("coordinator", "wrong")).status_code == 401
-    assignment_of(
-        session, institutions[0], "monitoring-report", key="report:PLAN:2026-S2:1.1.1:ANITP"
-    )
+    request = assignment_of(session, institutions[0], "cooperation-request", key="eio:2026-17")
+    request.urgent = True
+    session.add(request)
+    session.commit()
     page = client.get("/coordinator", auth=("coordinator", "s3cret"))
     assert page.status_code == 200
-    assert "report:PLAN:2026-S2" in page.text and "ANITP" in page.text
+    assert "eio:2026-17" in page.text and "ANITP" in page.text
 
 
 def test_log_paths_never_show_a_token() -> None:

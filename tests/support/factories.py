@@ -5,7 +5,7 @@ from datetime import datetime
 from sqlmodel import Session
 
 from models.lifecycle.tables import Assignment
-from models.registry.institutions import Contact, Institution
+from models.reference.institutions import Contact, Institution
 
 
 def make_institution(

@@ -4,17 +4,17 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
+from models.cooperation.messages import CooperationMessage, CooperationView
 from models.lifecycle.rates import Rate
+from models.meetings.messages import MeetingMessage, MeetingView, MinutesView
+from models.messaging.emails import MessageKind
 from models.messaging.message_views import (
     AssignmentView,
-    CooperationView,
     DigestGroup,
     EscalationLine,
     InstitutionView,
-    MeetingView,
-    MinutesView,
 )
-from models.messaging.render import MessageKind
+from models.monitoring.messages import MonitoringMessage
 from models.monitoring.report import RoundReport
 
 NOW = datetime(2026, 11, 23, 7, 0, tzinfo=UTC)
@@ -79,12 +79,12 @@ def sample_report() -> RoundReport:
     )
 
 
-def sample_context(kind: MessageKind) -> dict[str, Any]:
+def sample_context(kind: str) -> dict[str, Any]:
     """A full context for `kind` (without the common keys that compose() adds)."""
     item = assignment()
     late = assignment(overdue_days=3, status="overdue")
     other = InstitutionView(code="DGASPC-CJ", name="DGASPC Cluj")
-    contexts: dict[MessageKind, dict[str, Any]] = {
+    contexts: dict[str, dict[str, Any]] = {
         MessageKind.ASSIGNMENT_CREATED: {"assignment": item},
         MessageKind.REMINDER: {"assignment": item, "days_left": 2},
         MessageKind.OVERDUE: {"assignment": late},
@@ -102,13 +102,13 @@ def sample_context(kind: MessageKind) -> dict[str, Any]:
             "total": 2,
             "day": date(2026, 11, 23),
         },
-        MessageKind.MEETING_INVITATION: {"meeting": meeting()},
-        MessageKind.MEETING_UPDATE: {"meeting": meeting(sequence=1, change_note="ora mutată")},
-        MessageKind.MEETING_CANCELLATION: {"meeting": meeting(sequence=2, change_note="amânată")},
-        MessageKind.MINUTES: {
+        MeetingMessage.INVITATION: {"meeting": meeting()},
+        MeetingMessage.UPDATE: {"meeting": meeting(sequence=1, change_note="ora mutată")},
+        MeetingMessage.CANCELLATION: {"meeting": meeting(sequence=2, change_note="amânată")},
+        MeetingMessage.MINUTES: {
             "minutes": MinutesView(meeting=meeting(), decisions=["Se aprobă"], action_items=[item])
         },
-        MessageKind.COOPERATION_ACKNOWLEDGEMENT: {
+        CooperationMessage.ACKNOWLEDGEMENT: {
             "request": CooperationView(
                 reference="EIO-2026-17",
                 instrument="European Investigation Order",
@@ -121,7 +121,7 @@ def sample_context(kind: MessageKind) -> dict[str, Any]:
             "assignment": item,
         },
         MessageKind.ANSWER_CONFIRMATION: {"assignment": item, "answered_at": NOW},
-        MessageKind.ROUND_OPENED: {
+        MonitoringMessage.ROUND_OPENED: {
             "period": "2026-S2",
             "strategy": "Strategia națională 2024-2028",
             "due_at": NOW,
@@ -133,7 +133,7 @@ def sample_context(kind: MessageKind) -> dict[str, Any]:
                 )
             ],
         },
-        MessageKind.ROUND_REPORT: {"report": sample_report(), "folder": "var/reports/2026-S2/PLAN"},
+        MonitoringMessage.ROUND_REPORT: {"report": sample_report(), "folder": "var/reports/2026-S2/PLAN"},
         MessageKind.OPERATIONS_ALERT: {
             "problem": "monitoring 2026-S2 failed",
             "details": "state FAILED",

@@ -8,10 +8,11 @@ from sqlmodel import Session, select
 
 from models.core.settings import get_settings
 from models.core.tokens import webhook_secret, webhook_signature
-from models.messaging.compose import Addressee, Calendar, addressee_for, notify
-from models.messaging.invitations import meeting_calendar
+from models.meetings.invitations import meeting_calendar
+from models.meetings.messages import MeetingMessage
+from models.messaging.compose import Addressee, CalendarAttachment, addressee_for, notify
+from models.messaging.emails import MessageKind
 from models.messaging.outbox import OutboxMessage
-from models.messaging.render import MessageKind
 from tasks.messaging.outbox import deliver_due_messages
 from tests.support.factories import make_institution
 from tests.support.samples import CANARIES, NOW, meeting, sample_context
@@ -68,7 +69,7 @@ def send_meeting(session: Session, kind: MessageKind, method: str, **changes: ob
             context={"meeting": view},
             settings=get_settings(),
             now=NOW,
-            calendar=Calendar(text=text, method=method),
+            calendar=CalendarAttachment(text=text, method=method),
         )
     session.commit()
 
@@ -90,7 +91,7 @@ def event_of(message: EmailMessage) -> tuple[icalendar.Calendar, icalendar.Event
 def test_invitations_arrive_in_each_language_with_a_calendar_request(
     session: Session, smtp_server: SmtpServer
 ) -> None:
-    send_meeting(session, MessageKind.MEETING_INVITATION, "REQUEST")
+    send_meeting(session, MeetingMessage.INVITATION, "REQUEST")
     assert deliver() == {"claimed": 3, "sent": 3}
     by_recipient = {m["To"]: m for m in smtp_server.messages}
     romanian = by_recipient["focal-point@anitp.example, deputy@anitp.example"]
@@ -117,10 +118,10 @@ def test_invitations_arrive_in_each_language_with_a_calendar_request(
 def test_an_update_keeps_the_uid_and_raises_the_sequence_and_a_cancellation_says_cancel(
     session: Session, smtp_server: SmtpServer
 ) -> None:
-    send_meeting(session, MessageKind.MEETING_INVITATION, "REQUEST")
+    send_meeting(session, MeetingMessage.INVITATION, "REQUEST")
     send_meeting(
         session,
-        MessageKind.MEETING_UPDATE,
+        MeetingMessage.UPDATE,
         "REQUEST",
         sequence=1,
         change_note="mutată la ora 11",
@@ -128,7 +129,7 @@ def test_an_update_keeps_the_uid_and_raises_the_sequence_and_a_cancellation_says
         ends_at=NOW + timedelta(days=10, hours=6),
     )
     send_meeting(
-        session, MessageKind.MEETING_CANCELLATION, "CANCEL", sequence=2, change_note="amânată"
+        session, MeetingMessage.CANCELLATION, "CANCEL", sequence=2, change_note="amânată"
     )
     assert deliver() == {"claimed": 9, "sent": 9}
     anitp = [m for m in smtp_server.messages if "anitp" in m["To"]]

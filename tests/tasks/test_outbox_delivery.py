@@ -11,9 +11,9 @@ from sqlmodel import Session, select
 
 from models.core.settings import get_settings
 from models.messaging.compose import addressee_for, notify
+from models.messaging.emails import MessageKind
 from models.messaging.message_views import AssignmentView
 from models.messaging.outbox import DeliveryState, OutboxMessage, message_id_for
-from models.messaging.render import MessageKind
 from tasks.messaging.outbox import claim_batch, deliver_due_messages
 from tests.support.factories import make_institution
 from tests.support.servers import SmtpServer, make_certificate, tls_options

@@ -1,14 +1,12 @@
 """Counts that describe what the database holds, for the command line and reports."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from models.lifecycle.tables import Assignment
-from models.registry.enums import OPEN_ASSIGNMENT_STATUSES
-from models.registry.institutions import Body, Institution, Membership
-from models.registry.strategy import Measure, Objective, Strategy
+from models.reference.institutions import Body, Institution, Membership
+from models.reference.strategy import Measure, Objective, Strategy
 
 
 @dataclass(frozen=True)
@@ -24,7 +22,7 @@ class Summary:
     institutions_by_kind: dict[str, int]
     bodies: list[tuple[str, str, int]]
     strategies: list[StrategyCounts]
-    open_assignments_by_status: dict[str, int]
+    open_assignments_by_status: dict[str, int] = field(default_factory=dict)
 
     @property
     def institutions(self) -> int:
@@ -51,7 +49,7 @@ def _strategy_counts(session: Session, strategy: Strategy) -> StrategyCounts:
 
 
 def build_summary(*, session: Session) -> Summary:
-    """Count institutions, bodies, measures and open assignments."""
+    """Count institutions, bodies and measures (open assignments are counted by the lifecycle)."""
     kinds = session.exec(select(Institution.kind, func.count()).group_by(Institution.kind)).all()
     bodies = session.exec(
         select(Body.code, Body.name, func.count(col(Membership.id)))
@@ -60,14 +58,8 @@ def build_summary(*, session: Session) -> Summary:
         .order_by(Body.code)
     ).all()
     strategies = session.exec(select(Strategy).order_by(Strategy.code)).all()
-    statuses = session.exec(
-        select(Assignment.status, func.count())
-        .where(col(Assignment.status).in_(OPEN_ASSIGNMENT_STATUSES))
-        .group_by(Assignment.status)
-    ).all()
     return Summary(
         institutions_by_kind=dict(sorted(kinds)),
         bodies=[(code, name, members) for code, name, members in bodies],
         strategies=[_strategy_counts(session, s) for s in strategies],
-        open_assignments_by_status=dict(statuses),
     )

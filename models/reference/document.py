@@ -14,7 +14,7 @@ from pydantic import (
     model_validator,
 )
 
-from models.registry.enums import (
+from models.reference.enums import (
     BodyKind,
     Cadence,
     ContactRole,

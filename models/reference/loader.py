@@ -8,10 +8,10 @@ from typing import Any, TypeVar
 from sqlmodel import Session, SQLModel, select
 
 from models.lifecycle.status import entity_type_of, record_event
-from models.registry.document import InstitutionSpec, ReferenceDocument, StrategySpec
-from models.registry.enums import MeasureRole, MembershipRole
-from models.registry.institutions import Body, Contact, Institution, Membership
-from models.registry.strategy import Measure, MeasureInstitution, Objective, Strategy
+from models.reference.document import InstitutionSpec, ReferenceDocument, StrategySpec
+from models.reference.enums import MeasureRole, MembershipRole
+from models.reference.institutions import Body, Contact, Institution, Membership
+from models.reference.strategy import Measure, MeasureInstitution, Objective, Strategy
 
 Row = TypeVar("Row", bound=SQLModel)
 

@@ -54,6 +54,12 @@ class Pillar(StrEnum):
     PARTNERSHIP = "partnership"
 
 
+def pillar_rank(name: str) -> int:
+    """The pillar's place in the strategy's order; anything else comes last."""
+    order = list(Pillar)
+    return order.index(Pillar(name)) if name in order else len(order)
+
+
 class Recurrence(StrEnum):
     ANNUAL = "annual"
     SEMESTER = "semester"
@@ -64,32 +70,3 @@ class Recurrence(StrEnum):
 class MeasureRole(StrEnum):
     RESPONSIBLE = "responsible"
     PARTNER = "partner"
-
-
-class AssignmentKind(StrEnum):
-    MONITORING_REPORT = "monitoring-report"
-    ACTION_ITEM = "action-item"
-    COOPERATION_REQUEST = "cooperation-request"
-    ATTENDANCE = "attendance"
-    REFERRAL = "referral"
-    AGENDA_ITEMS = "agenda-items"
-
-
-class AssignmentStatus(StrEnum):
-    OPEN = "open"
-    REMINDED = "reminded"
-    OVERDUE = "overdue"
-    ESCALATED = "escalated"
-    DONE = "done"
-    WAIVED = "waived"
-    CANCELLED = "cancelled"
-
-
-OPEN_ASSIGNMENT_STATUSES = frozenset(
-    {
-        AssignmentStatus.OPEN,
-        AssignmentStatus.REMINDED,
-        AssignmentStatus.OVERDUE,
-        AssignmentStatus.ESCALATED,
-    }
-)

@@ -5,7 +5,7 @@ from zoneinfo import ZoneInfo
 
 from icalendar import Calendar, Event, vCalAddress, vText
 
-from models.messaging.message_views import MeetingView
+from models.meetings.messages import MeetingView
 
 PRODID = "-//Concord//Anti-Trafficking Coordination//EN"
 

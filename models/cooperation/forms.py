@@ -1,0 +1,19 @@
+"""The answer to a cross-border cooperation request: acknowledge it, or answer it."""
+
+from typing import Literal
+
+from pydantic import model_validator
+
+from models.lifecycle.forms import AnswerForm, LongText
+
+
+class CooperationAnswer(AnswerForm):
+    kind: Literal["cooperation-request"] = "cooperation-request"
+    action: Literal["acknowledge", "answer"]
+    message: LongText = ""
+
+    @model_validator(mode="after")
+    def _answer_has_text(self) -> "CooperationAnswer":
+        if self.action == "answer" and not self.message:
+            raise ValueError("message: an answer needs its text")
+        return self

@@ -1,0 +1,101 @@
+"""What the coordinator does to one assignment: snooze it or waive it, from any front end."""
+
+from datetime import date, datetime, time
+from zoneinfo import ZoneInfo
+
+from sqlmodel import Session, col, select
+
+from models.lifecycle.status import change_status, record_event
+from models.lifecycle.tables import OPEN_ASSIGNMENT_STATUSES, Assignment, AssignmentStatus
+
+
+class AssignmentError(ValueError):
+    """An assignment request that cannot be carried out; the message names the field."""
+
+
+def find_assignment(*, session: Session, ref: str) -> Assignment:
+    """An assignment by id or by key."""
+    query = select(Assignment).where(
+        (col(Assignment.id) == int(ref)) if ref.isdigit() else (col(Assignment.key) == ref)
+    )
+    found = session.exec(query).first()
+    if found is None:
+        raise AssignmentError(f"assignment: no assignment {ref!r}")
+    return found
+
+
+def snooze(
+    *,
+    session: Session,
+    assignment: Assignment,
+    until: datetime,
+    actor: str,
+    now: datetime,
+    reason: str | None = None,
+) -> None:
+    """Keep the sweep quiet about an assignment until `until`; recorded as an event."""
+    if assignment.status not in OPEN_ASSIGNMENT_STATUSES:
+        raise AssignmentError(f"assignment: {assignment.key} is {assignment.status}, not open")
+    if until <= now:
+        raise AssignmentError(f"until: {until.isoformat()} is not in the future")
+    assignment.snoozed_until = until
+    assignment.next_action_at = until
+    assignment.updated_at = now
+    session.add(assignment)
+    assert assignment.id is not None
+    note = f"snoozed until {until.isoformat()}" + (f": {reason}" if reason else "")
+    record_event(
+        session=session,
+        entity_type="assignment",
+        entity_id=assignment.id,
+        from_status=assignment.status,
+        to_status=assignment.status,
+        actor=actor,
+        now=now,
+        note=note,
+    )
+
+
+def waive(
+    *, session: Session, assignment: Assignment, reason: str, actor: str, now: datetime
+) -> None:
+    """Release an institution from an assignment, with the reason on record."""
+    if not reason.strip():
+        raise AssignmentError("reason: a waiver needs a reason")
+    if assignment.status not in OPEN_ASSIGNMENT_STATUSES:
+        raise AssignmentError(f"assignment: {assignment.key} is {assignment.status}, not open")
+    change_status(
+        session=session,
+        entity=assignment,
+        to=AssignmentStatus.WAIVED,
+        actor=actor,
+        now=now,
+        note=reason.strip(),
+        values={"next_action_at": None, "closed_at": now, "updated_at": now},
+    )
+
+
+def parse_until(value: str, zone: ZoneInfo, field: str = "until") -> datetime:
+    """Midnight of a YYYY-MM-DD date in `zone`; AssignmentError names the field."""
+    try:
+        return datetime.combine(date.fromisoformat(value), time(0), tzinfo=zone)
+    except ValueError:
+        raise AssignmentError(f"{field}: expected a date as YYYY-MM-DD, got {value!r}") from None
+
+
+def snooze_assignment(
+    *, session: Session, ref: str, until: datetime, reason: str | None, actor: str, now: datetime
+) -> Assignment:
+    """Snooze the assignment an id or key names (the CLI's and the portal's one way)."""
+    found = find_assignment(session=session, ref=ref)
+    snooze(session=session, assignment=found, until=until, actor=actor, now=now, reason=reason)
+    return found
+
+
+def waive_assignment(
+    *, session: Session, ref: str, reason: str, actor: str, now: datetime
+) -> Assignment:
+    """Waive the assignment an id or key names (the CLI's and the portal's one way)."""
+    found = find_assignment(session=session, ref=ref)
+    waive(session=session, assignment=found, reason=reason, actor=actor, now=now)
+    return found

@@ -1,0 +1,136 @@
+"""What a duty adds to the shared engine, and how the engine finds it.
+
+The engine never imports a duty: it loads the composition root `models.duties` by name,
+the one module that lists the installed duties (as a plugin host reads its plugin list).
+"""
+
+import importlib
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from functools import cache
+from typing import Annotated, Any, Union
+
+from pydantic import Field
+from sqlalchemy.engine import Engine
+from sqlmodel import Session
+
+from models.core.settings import Settings
+from models.lifecycle.forms import AnswerForm
+from models.lifecycle.rates import Scope
+from models.lifecycle.tables import Answer, Assignment
+
+DUTIES_MODULE = "models.duties"
+
+AnswerHook = Callable[[Session, Assignment, AnswerForm, Answer], None]
+Lifecycle = Mapping[str, frozenset[str]]
+ScopeFinder = Callable[[Session, str | None], Scope | None]
+
+
+@dataclass(frozen=True)
+class SweepContext:
+    """What a duty's sweep hook gets: where to work, as of when, for which flow run."""
+
+    engine: Engine
+    settings: Settings
+    now: datetime
+    run_id: str | None = None
+
+
+@dataclass(frozen=True)
+class SweepOutcome:
+    """One thing a sweep hook did, with the Markdown and table the run shows for it."""
+
+    summary: str
+    artifact_key: str
+    markdown: str
+    table_key: str = ""
+    table: list[dict[str, Any]] = field(default_factory=list)
+
+
+SweepHook = Callable[[SweepContext], list[SweepOutcome]]
+
+
+@dataclass(frozen=True)
+class AssignmentKind:
+    """One kind of obligation: its answer form, its name per language, what an answer does."""
+
+    name: str
+    form: type[AnswerForm]
+    labels: Mapping[str, str]
+    on_answer: AnswerHook | None = None
+
+
+@dataclass(frozen=True)
+class Duty:
+    """Everything one duty registers with the engine.
+
+    `sweep` runs in every daily sweep (e.g. locking the rounds whose lock date has come);
+    `scope` finds the assignments the coordinator's view shows rates for (the current round,
+    or the one a reference names).
+    """
+
+    name: str
+    kinds: tuple[AssignmentKind, ...] = ()
+    message_kinds: tuple[str, ...] = ()
+    lifecycles: Mapping[str, Lifecycle] = field(default_factory=dict)
+    sweep: SweepHook | None = None
+    scope: ScopeFinder | None = None
+
+
+class UnknownKindError(LookupError):
+    """No installed duty declares this assignment kind."""
+
+
+@cache
+def installed_duties() -> tuple[Duty, ...]:
+    """The duties listed in the composition root, loaded once."""
+    module = importlib.import_module(DUTIES_MODULE)
+    return tuple(module.INSTALLED)
+
+
+@cache
+def _kinds() -> dict[str, AssignmentKind]:
+    return {kind.name: kind for duty in installed_duties() for kind in duty.kinds}
+
+
+def assignment_kinds() -> list[AssignmentKind]:
+    """Every assignment kind of every installed duty."""
+    return list(_kinds().values())
+
+
+def assignment_kind(name: str) -> AssignmentKind:
+    """The declaration of one assignment kind; UnknownKindError when no duty has it."""
+    try:
+        return _kinds()[name]
+    except KeyError:
+        raise UnknownKindError(f"kind: no installed duty declares {name!r}") from None
+
+
+def kind_label(name: str, language: str) -> str:
+    """The kind's name in `language`, or the code itself for an unknown kind."""
+    kind = _kinds().get(name)
+    return kind.labels.get(language, name) if kind else name
+
+
+def duty_lifecycle(entity_type: str) -> Lifecycle | None:
+    """The status lifecycle a duty registered for its own entity type, if any."""
+    for duty in installed_duties():
+        if entity_type in duty.lifecycles:
+            return duty.lifecycles[entity_type]
+    return None
+
+
+def coordinator_scope(session: Session, ref: str | None = None) -> Scope | None:
+    """The first scope an installed duty offers the coordinator's view."""
+    for duty in installed_duties():
+        found = duty.scope(session, ref) if duty.scope else None
+        if found is not None:
+            return found
+    return None
+
+
+def answer_form_union() -> Any:
+    """Every installed answer form as one type told apart by `kind` (for the JSON API)."""
+    forms = tuple(kind.form for kind in assignment_kinds())
+    return Annotated[Union[forms], Field(discriminator="kind")]  # noqa: UP007

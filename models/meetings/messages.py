@@ -1,0 +1,53 @@
+"""What meeting emails show: the meeting, its changes and its minutes."""
+
+from datetime import datetime
+from enum import StrEnum
+
+from pydantic import Field
+
+from models.messaging.emails import MessageContext
+from models.messaging.message_views import AssignmentView, View
+
+
+class MeetingMessage(StrEnum):
+    INVITATION = "meeting-invitation"
+    UPDATE = "meeting-update"
+    CANCELLATION = "meeting-cancellation"
+    MINUTES = "minutes"
+
+
+class MeetingView(View):
+    uid: str
+    body_name: str
+    title: str
+    starts_at: datetime
+    ends_at: datetime
+    location: str | None = None
+    online_url: str | None = None
+    agenda: list[str] = Field(default_factory=list)
+    sequence: int = 0
+    change_note: str | None = None
+
+
+class MinutesView(View):
+    meeting: MeetingView
+    decisions: list[str]
+    action_items: list[AssignmentView]
+
+
+class MeetingInvitation(MessageContext):
+    kind = MeetingMessage.INVITATION
+    meeting: MeetingView
+
+
+class MeetingUpdate(MeetingInvitation):
+    kind = MeetingMessage.UPDATE
+
+
+class MeetingCancellation(MeetingInvitation):
+    kind = MeetingMessage.CANCELLATION
+
+
+class Minutes(MessageContext):
+    kind = MeetingMessage.MINUTES
+    minutes: MinutesView

@@ -1,0 +1,137 @@
+"""Closing a monitoring round: lock it at its lock date, write its report, tell the coordinator."""
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Select, update
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, col, select
+
+from models.core.db import write_session
+from models.core.settings import Settings
+from models.lifecycle.duty import SweepContext, SweepOutcome
+from models.lifecycle.rates import Scope
+from models.lifecycle.status import change_status
+from models.lifecycle.tables import Assignment
+from models.messaging.compose import coordinator_addressee
+from models.messaging.emails import Post
+from models.monitoring.messages import round_report_ready
+from models.monitoring.report import RoundReport, build_round_report, evaluate_plan
+from models.monitoring.report_files import ReportFiles, markdown_summary, pct, write_report
+from models.monitoring.rules import find_round, newest_round, rounds_to_lock
+from models.monitoring.tables import MonitoringRound, RoundStatus, Submission
+from models.reference.strategy import Strategy
+
+
+def lock_round(*, engine: Engine, round_id: int, now: datetime, run_id: str | None) -> bool:
+    """Lock the round and its assignments (no more answers, no more reminders); False if it was."""
+    with write_session(engine) as session:
+        round_ = session.get(MonitoringRound, round_id)
+        assert round_ is not None
+        if round_.status != RoundStatus.OPEN:
+            return False
+        change_status(
+            session=session,
+            entity=round_,
+            to=RoundStatus.LOCKED,
+            actor="flow:monitoring-round",
+            now=now,
+            flow_run_id=run_id,
+            note=f"lock date {round_.lock_at.isoformat()}",
+        )
+        session.execute(
+            update(Assignment)
+            .where(col(Assignment.id).in_(_round_assignment_ids(round_id)))
+            .values(locked_at=round_.lock_at, next_action_at=None, updated_at=now)
+            .execution_options(synchronize_session=False)
+        )
+        session.commit()
+    return True
+
+
+def _round_assignment_ids(round_id: int) -> Select[Any]:
+    return select(Submission.assignment_id).where(Submission.round_id == round_id)
+
+
+def publish_report(
+    *, engine: Engine, round_id: int, settings: Settings, now: datetime
+) -> tuple[RoundReport, ReportFiles]:
+    """Build the round's consolidated report and write its files under var/reports/<period>/."""
+    with Session(engine) as session:
+        round_ = session.get(MonitoringRound, round_id)
+        assert round_ is not None
+        report = build_round_report(session=session, round_=round_)
+        evaluation = evaluate_plan(session=session, strategy_code=report.strategy_code)
+    folder = settings.var_dir / "reports" / report.period / report.strategy_code
+    return report, write_report(report, evaluation, folder, settings.zone, now)
+
+
+def close_round(
+    *, engine: Engine, round_id: int, settings: Settings, now: datetime, run_id: str | None
+) -> tuple[RoundReport, ReportFiles] | None:
+    """Lock a due round, publish its report and send it to the coordinator (once)."""
+    if not lock_round(engine=engine, round_id=round_id, now=now, run_id=run_id):
+        return None
+    report, files = publish_report(engine=engine, round_id=round_id, settings=settings, now=now)
+    with write_session(engine) as session:
+        round_report_ready(
+            Post(session, settings, now),
+            f"round-report:{report.strategy_code}:{report.period}",
+            coordinator_addressee(settings),
+            report,
+            str(files.folder),
+        )
+        session.commit()
+    return report, files
+
+
+def _outcome(report: RoundReport, files: ReportFiles) -> SweepOutcome:
+    slug = f"{report.strategy_code}-{report.period}".lower()
+    return SweepOutcome(
+        summary=f"round {report.strategy_code} {report.period} locked; report in {files.folder}",
+        artifact_key=f"round-report-{slug}",
+        markdown=markdown_summary(report, files),
+        table_key=f"round-rates-{slug}",
+        table=[
+            {
+                "institution": r.label,
+                "expected": r.expected,
+                "received": r.answered,
+                "on_time": r.on_time,
+                "reporting_rate": pct(r.reporting_rate),
+            }
+            for r in report.by_institution
+        ],
+    )
+
+
+def close_due_rounds(context: SweepContext) -> list[SweepOutcome]:
+    """The sweep hook: close every round whose lock date has come."""
+    with Session(context.engine) as session:
+        due = rounds_to_lock(session=session, now=context.now)
+    outcomes = []
+    for round_id in due:
+        closed = close_round(
+            engine=context.engine,
+            round_id=round_id,
+            settings=context.settings,
+            now=context.now,
+            run_id=context.run_id,
+        )
+        if closed is not None:
+            outcomes.append(_outcome(*closed))
+    return outcomes
+
+
+def round_scope(session: Session, ref: str | None) -> Scope | None:
+    """The round the coordinator looks at: `STRATEGY:PERIOD`, or the newest round."""
+    if ref:
+        strategy_code, _, period = ref.partition(":")
+        round_ = find_round(session=session, strategy_code=strategy_code, period=period)
+    else:
+        round_ = newest_round(session=session)
+    if round_ is None or round_.id is None:
+        return None
+    strategy = session.get(Strategy, round_.strategy_id)
+    label = f"{strategy.code if strategy else '?'} {round_.period}"
+    return Scope(label=label, assignment_ids=_round_assignment_ids(round_.id))

@@ -1,0 +1,24 @@
+"""The monitoring round as a duty: what it registers with the shared engine."""
+
+from models.lifecycle.duty import AssignmentKind, Duty
+from models.monitoring.closing import close_due_rounds, round_scope
+from models.monitoring.forms import MonitoringReportAnswer, fill_submission
+from models.monitoring.messages import MonitoringMessage
+from models.monitoring.rules import REPORT_KIND
+from models.monitoring.tables import ROUND_LIFECYCLE
+
+DUTY = Duty(
+    name="monitoring",
+    kinds=(
+        AssignmentKind(
+            REPORT_KIND,
+            MonitoringReportAnswer,
+            {"ro": "raport de monitorizare", "en": "monitoring report"},
+            on_answer=fill_submission,
+        ),
+    ),
+    message_kinds=tuple(MonitoringMessage),
+    lifecycles={"monitoring_round": ROUND_LIFECYCLE},
+    sweep=close_due_rounds,
+    scope=round_scope,
+)

@@ -1,0 +1,46 @@
+"""The monitoring round's emails: the round announced, and its report ready."""
+
+from datetime import datetime
+from enum import StrEnum
+
+from pydantic import ConfigDict
+
+from models.messaging.compose import Addressee
+from models.messaging.emails import MessageContext, Post
+from models.messaging.message_views import DigestGroup
+from models.monitoring.report import RoundReport
+
+
+class MonitoringMessage(StrEnum):
+    ROUND_OPENED = "round-opened"
+    ROUND_REPORT = "round-report"
+
+
+class RoundOpened(MessageContext):
+    kind = MonitoringMessage.ROUND_OPENED
+    period: str
+    strategy: str
+    due_at: datetime
+    lock_at: datetime
+    groups: list[DigestGroup]
+    total: int
+
+
+class RoundReportReady(MessageContext):
+    model_config = ConfigDict(arbitrary_types_allowed=True)
+
+    kind = MonitoringMessage.ROUND_REPORT
+    report: RoundReport
+    folder: str
+
+
+def round_opened(post: Post, key: str, to: Addressee, context: RoundOpened) -> list[str]:
+    """One institution told every report it owes in a new round."""
+    return post.queue(key, to, context)
+
+
+def round_report_ready(
+    post: Post, key: str, to: Addressee, report: RoundReport, folder: str
+) -> list[str]:
+    """The coordinator told that a locked round's consolidated report is written."""
+    return post.queue(key, to, RoundReportReady(report=report, folder=folder))

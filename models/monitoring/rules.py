@@ -1,0 +1,110 @@
+"""The rules of a monitoring round: which reports it expects, when they are due, which round."""
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from sqlmodel import Session, col, select
+
+from models.core.calendar import WorkingCalendar
+from models.core.periods import Period
+from models.monitoring.tables import MonitoringRound, RoundStatus
+from models.reference.enums import MeasureRole
+from models.reference.strategy import Measure, MeasureInstitution, Strategy
+
+REPORT_KIND = "monitoring-report"
+
+
+class RoundError(ValueError):
+    """A round that cannot be opened as asked; the message names the parameter."""
+
+
+@dataclass(frozen=True)
+class Expected:
+    """One report a round asks for."""
+
+    measure_id: int
+    measure_code: str
+    measure_title: str
+    institution_id: int
+
+
+def measure_is_active(measure: Measure, start: date) -> bool:
+    """Recurring measures always report; a dated one until the period after its deadline."""
+    return measure.recurrence is not None or (
+        measure.deadline is not None and measure.deadline >= start
+    )
+
+
+def expected_reports(*, session: Session, strategy: Strategy, start: date) -> list[Expected]:
+    """One report per responsible institution per measure active in a period starting `start`."""
+    query = (
+        select(Measure, MeasureInstitution.institution_id)
+        .join(MeasureInstitution, col(MeasureInstitution.measure_id) == col(Measure.id))
+        .where(
+            Measure.strategy_id == strategy.id,
+            MeasureInstitution.role == MeasureRole.RESPONSIBLE,
+        )
+        .order_by(col(Measure.id), col(MeasureInstitution.institution_id))
+    )
+    return [
+        Expected(m.id or 0, m.code, m.title, institution_id)
+        for m, institution_id in session.exec(query).all()
+        if measure_is_active(m, start)
+    ]
+
+
+def report_key(strategy_code: str, period: str, measure_code: str, institution_code: str) -> str:
+    """The natural key of one report assignment."""
+    return f"report:{strategy_code}:{period}:{measure_code}:{institution_code}"
+
+
+def round_dates(
+    period: Period,
+    *,
+    due_date: date | None,
+    working_days_after_end: int,
+    lock_after_days: int,
+    calendar: WorkingCalendar,
+) -> tuple[datetime, datetime]:
+    """The due moment (end of the due day) and the lock moment (end of the lock day)."""
+    due_day = due_date or calendar.add_working_days(period.end, working_days_after_end)
+    lock_day = due_day + timedelta(days=lock_after_days)
+    return calendar.end_of_day(due_day), calendar.end_of_day(lock_day)
+
+
+def check_round_request(strategy: Strategy | None, code: str, period: Period) -> Strategy:
+    """The strategy a round is opened for; RoundError when it is unknown or out of range."""
+    if strategy is None:
+        raise RoundError(f"strategy: unknown strategy {code!r}")
+    if strategy.ends < period.start or strategy.starts > period.end:
+        raise RoundError(
+            f"period: {period.label} is outside {strategy.code} "
+            f"({strategy.starts} to {strategy.ends})"
+        )
+    return strategy
+
+
+def find_round(*, session: Session, strategy_code: str, period: str) -> MonitoringRound | None:
+    """The round of a strategy for a period, if it was opened."""
+    return session.exec(
+        select(MonitoringRound)
+        .join(Strategy, col(Strategy.id) == col(MonitoringRound.strategy_id))
+        .where(Strategy.code == strategy_code, MonitoringRound.period == period)
+    ).first()
+
+
+def newest_round(*, session: Session) -> MonitoringRound | None:
+    """The round opened last, whatever its strategy."""
+    return session.exec(
+        select(MonitoringRound).order_by(
+            col(MonitoringRound.created_at).desc(), col(MonitoringRound.id).desc()
+        )
+    ).first()
+
+
+def rounds_to_lock(*, session: Session, now: datetime) -> list[int]:
+    """Open rounds whose lock moment has come."""
+    query = select(MonitoringRound.id).where(
+        MonitoringRound.status == RoundStatus.OPEN, col(MonitoringRound.lock_at) <= now
+    )
+    return [int(round_id) for round_id in session.exec(query).all() if round_id is not None]

@@ -1,0 +1,123 @@
+"""The portal's HTML pages: rendering, dates in the reader's language, the assignment page."""
+
+import json
+from datetime import datetime
+from typing import Any
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse, JSONResponse
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from sqlmodel import Session
+
+from models.core.settings import Settings
+from models.lifecycle.answers import answer_history, refusal_reason
+from models.lifecycle.duty import kind_label
+from models.lifecycle.tables import Answer, Assignment
+from models.messaging.render import TEMPLATES_DIR, long_date
+from models.reference.institutions import Institution
+from portal.security import LinkError, count_bad_token, csrf_token
+from portal.texts import TEXTS
+
+PAGES = Environment(
+    loader=FileSystemLoader(TEMPLATES_DIR.parent),
+    autoescape=select_autoescape(["html"]),
+    trim_blocks=True,
+    lstrip_blocks=True,
+)
+
+
+def render(template: str, status: int = 200, **context: Any) -> HTMLResponse:
+    """An HTML page from templates/portal/."""
+    language = context.get("lang", "ro")
+    html = PAGES.get_template(f"portal/{template}").render(
+        t=TEXTS[language], **{"lang": language, **context}
+    )
+    return HTMLResponse(
+        html,
+        status_code=status,
+        headers={
+            "Cache-Control": "no-store",
+            "Referrer-Policy": "no-referrer",
+            "X-Frame-Options": "DENY",
+        },
+    )
+
+
+def link_refused(request: Request, error: Exception) -> HTMLResponse | JSONResponse:
+    """The answer to a refused link: JSON for the API, a page otherwise; nothing about any
+    assignment shows."""
+    assert isinstance(error, LinkError)
+    count_bad_token(error.reason, request.client.host if request.client else "?")
+    if request.url.path.startswith("/api/"):
+        detail = "not found" if error.status == 404 else "gone"
+        return JSONResponse({"detail": detail}, status_code=error.status)
+    gone = error.status == 410
+    name = "gone" if gone else "not_found"
+    heading = f"{TEXTS['ro'][name]} / {TEXTS['en'][name]}"
+    help_text = TEXTS["ro"]["gone_help" if gone else "not_found_help"]
+    return render("error.html", status=error.status, heading=heading, help=help_text)
+
+
+def local_text(moment: datetime, language: str, settings: Settings) -> str:
+    """'24 aprilie 2026, 23:59' in the configured zone."""
+    local = moment.astimezone(settings.zone)
+    return f"{long_date(local, language)}, {local:%H:%M}"
+
+
+def history_rows(answers: list[Answer], language: str, settings: Settings) -> list[dict[str, Any]]:
+    """Earlier answers, ready for the page."""
+    rows = []
+    for answer in answers:
+        fields = [(k, v) for k, v in json.loads(answer.payload).items() if k != "kind"]
+        rows.append(
+            {
+                "when": local_text(answer.submitted_at, language, settings),
+                "current": answer.superseded_at is None,
+                "on_time": answer.on_time,
+                "fields": fields,
+                "attachment": answer.attachment_name,
+            }
+        )
+    return rows
+
+
+def language_of(session: Session, assignment: Assignment) -> str:
+    """The language the assignment's institution reads."""
+    institution = session.get(Institution, assignment.institution_id)
+    return institution.language if institution else "ro"
+
+
+def assignment_page(
+    session: Session,
+    assignment: Assignment,
+    token: str,
+    settings: Settings,
+    now: datetime,
+    *,
+    form: dict[str, str] | None = None,
+    errors: dict[str, str] | None = None,
+    status: int = 200,
+) -> HTMLResponse:
+    """The assignment with its form (or why it takes no answer) and its history."""
+    institution = session.get(Institution, assignment.institution_id)
+    assert institution is not None and assignment.id is not None
+    language = institution.language
+    limit_mib = settings.portal_max_upload_bytes / (1024 * 1024)
+    return render(
+        "assignment.html",
+        status=status,
+        lang=language,
+        assignment=assignment,
+        institution=institution,
+        kind_label=kind_label(assignment.kind, language),
+        subject=assignment.subject_ref,
+        due=local_text(assignment.due_at, language, settings),
+        refusal=refusal_reason(assignment, now),
+        csrf=csrf_token(token, settings.resolved_signing_key()),
+        form=form or {},
+        errors=errors or {},
+        upload_limit=f"{limit_mib:g} MiB",
+        history=history_rows(
+            answer_history(session=session, assignment_id=assignment.id), language, settings
+        ),
+    )

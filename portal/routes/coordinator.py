@@ -1,0 +1,137 @@
+"""The coordinator's view: who has not answered, open urgent requests, snooze and waive."""
+
+from datetime import datetime
+from typing import Any
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import HTMLResponse, Response
+from sqlalchemy.engine import Engine
+from sqlmodel import Session
+
+from models.core.db import write_session
+from models.core.settings import Settings
+from models.lifecycle.actions import (
+    AssignmentError,
+    parse_until,
+    snooze_assignment,
+    waive_assignment,
+)
+from models.lifecycle.duty import coordinator_scope
+from models.lifecycle.rates import (
+    Rate,
+    measure_pillars,
+    open_urgent,
+    rates_by_institution,
+    rates_by_pillar,
+    recent_flow_runs,
+    scope_rows,
+)
+from portal.dependencies import EngineDep, Now, SettingsDep, require_coordinator
+from portal.pages import local_text, render
+from portal.security import BAD_TOKENS, csrf_token, csrf_valid
+from portal.texts import TEXTS
+
+router = APIRouter(include_in_schema=False, dependencies=[Depends(require_coordinator)])
+
+
+def _overview(
+    session: Session, settings: Settings, now: datetime, ref: str | None
+) -> dict[str, Any]:
+    """Everything the coordinator's page shows, read in one session."""
+    scope = coordinator_scope(session, ref)
+    rows = scope_rows(session=session, scope=scope) if scope else []
+    total = Rate("all")
+    for row in rows:
+        total.add(row, now)
+    ui = settings.prefect_ui_url.rstrip("/")
+    return {
+        "scope_label": scope.label if scope else None,
+        "total": total,
+        "by_institution": rates_by_institution(rows, now),
+        "by_pillar": rates_by_pillar(rows, measure_pillars(session=session), now),
+        "requests": [
+            {
+                "title": a.title,
+                "key": a.key,
+                "institution": code,
+                "status": a.status,
+                "due": local_text(a.due_at, "en", settings),
+            }
+            for a, code in open_urgent(session=session)
+        ],
+        "runs": [
+            {
+                "id": run,
+                "changes": count,
+                "when": local_text(at, "en", settings),
+                "url": f"{ui}/runs/flow-run/{run}",
+            }
+            for run, at, count in recent_flow_runs(session=session)
+        ],
+    }
+
+
+@router.get("/coordinator", response_class=HTMLResponse)
+def coordinator(
+    settings: SettingsDep, engine: EngineDep, now: Now, round: str | None = None
+) -> Response:
+    """Who has not answered in the current round (or `round=STRATEGY:PERIOD`), and more."""
+    with Session(engine) as session:
+        overview = _overview(session, settings, now, round)
+    return render(
+        "coordinator.html",
+        lang="en",
+        csrf=csrf_token("coordinator", settings.resolved_signing_key()),
+        bad_links=sum(BAD_TOKENS.values()),
+        **overview,
+    )
+
+
+def coordinator_change(
+    engine: Engine, values: dict[str, str], settings: Settings, now: datetime
+) -> tuple[str, int]:
+    """Snooze or waive one assignment from the coordinator's form; (message, HTTP status)."""
+    action, ref = values.get("action", ""), values.get("assignment", "")
+    if action not in ("snooze", "waive"):
+        return f"action: expected snooze or waive, got {action!r}", 422
+    reason = values.get("reason") or None
+    try:
+        with write_session(engine) as session:
+            if action == "waive":
+                found = waive_assignment(
+                    session=session, ref=ref, reason=reason or "", actor="coordinator", now=now
+                )
+            else:
+                until = parse_until(values.get("until", ""), settings.zone)
+                found = snooze_assignment(
+                    session=session,
+                    ref=ref,
+                    until=until,
+                    reason=reason,
+                    actor="coordinator",
+                    now=now,
+                )
+            session.commit()
+    except AssignmentError as exc:
+        return str(exc), 422
+    done = "waived" if action == "waive" else f"snoozed until {values['until']}"
+    return f"{found.key}: {done}", 200
+
+
+@router.post("/coordinator/assignments", response_class=HTMLResponse)
+async def coordinator_action(
+    request: Request, settings: SettingsDep, engine: EngineDep, now: Now
+) -> Response:
+    """Apply the snooze or waive form and say what happened."""
+    form = await request.form(max_files=0, max_fields=10)
+    values = {k: str(v).strip() for k, v in form.items()}
+    if not csrf_valid(values.get("csrf", ""), "coordinator", settings.resolved_signing_key()):
+        return render("error.html", status=403, lang="en", heading=TEXTS["en"]["csrf"], help="")
+    outcome, status = coordinator_change(engine, values, settings, now)
+    return render(
+        "error.html",
+        status=status,
+        lang="en",
+        heading=outcome,
+        help="Back to the coordinator's view: /coordinator",
+    )

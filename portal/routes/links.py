@@ -1,0 +1,78 @@
+"""The page a signed link opens, and the form an institution answers with."""
+
+from datetime import datetime
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, Response
+from sqlalchemy.engine import Engine
+from sqlmodel import Session
+
+from models.core.settings import Settings
+from models.lifecycle.answers import AnswerInvalid, AnswerRefused, refusal_reason, validate_answer
+from models.lifecycle.tables import Assignment
+from portal.answering import form_fields, read_attachment, record
+from portal.dependencies import EngineDep, Link, LinkDep, Now, SettingsDep
+from portal.pages import assignment_page, language_of, local_text, render
+from portal.security import LinkError, csrf_valid
+from portal.texts import TEXTS
+
+router = APIRouter(include_in_schema=False)
+
+
+def _page_again(
+    link: Link,
+    settings: Settings,
+    engine: Engine,
+    now: datetime,
+    *,
+    form: dict[str, str] | None = None,
+    errors: dict[str, str] | None = None,
+    status: int = 200,
+) -> HTMLResponse:
+    """The assignment's page as it is now, e.g. with the form's errors."""
+    with Session(engine) as session:
+        fresh = session.get(Assignment, link.assignment.id)
+        assert fresh is not None
+        return assignment_page(
+            session, fresh, link.token, settings, now, form=form, errors=errors, status=status
+        )
+
+
+@router.get("/a/{token}", response_class=HTMLResponse)
+def show(link: LinkDep, settings: SettingsDep, engine: EngineDep, now: Now) -> Response:
+    """The assignment, its form and its earlier answers."""
+    return _page_again(link, settings, engine, now)
+
+
+@router.post("/a/{token}", response_class=HTMLResponse)
+async def answer_form(
+    link: LinkDep, request: Request, settings: SettingsDep, engine: EngineDep, now: Now
+) -> Response:
+    """Validate the form and record the answer, or show the page again with what is wrong."""
+    if refusal_reason(link.assignment, now) is not None:
+        return _page_again(link, settings, engine, now, status=409)
+    with Session(engine) as session:
+        lang = language_of(session, link.assignment)
+    try:
+        form = await request.form(
+            max_files=1, max_fields=20, max_part_size=settings.portal_max_upload_bytes
+        )
+    except Exception:  # starlette raises several parser errors for malformed bodies
+        return render("error.html", status=400, lang=lang, heading=TEXTS[lang]["bad_form"], help="")
+    if not csrf_valid(str(form.get("csrf", "")), link.token, settings.resolved_signing_key()):
+        return render("error.html", status=403, lang=lang, heading=TEXTS[lang]["csrf"], help="")
+    values = {k: str(v) for k, v in form.items() if k in form_fields()}
+    try:
+        answer_body = validate_answer(link.assignment.kind, values)
+        attachment = await read_attachment(form.get("attachment"), settings)
+        assignment, answer = record(
+            engine, link, answer_body, settings, now, channel="form", attachment=attachment
+        )
+    except AnswerInvalid as invalid:
+        return _page_again(
+            link, settings, engine, now, form=values, errors=invalid.problems, status=422
+        )
+    except (AnswerRefused, LinkError):
+        return _page_again(link, settings, engine, now, status=409)
+    received = local_text(answer.submitted_at, lang, settings)
+    return render("answered.html", lang=lang, assignment=assignment, received=received)

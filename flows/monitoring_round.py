@@ -45,15 +45,10 @@ def monitoring_round(
 ) -> dict[str, object]:
     """Open a monitoring round: one report per responsible institution and active measure.
 
-    The procedure: open (or find) the round for the period; create every report assignment
-    and its Submission in bulk; announce the round with one email per institution; deliver.
-    Reminders, overdue notices and escalations then come from the daily sweep under the
-    monitoring-report policy; on the lock date the round locks, late answers are refused,
-    and the consolidated report is written and sent to the coordinator. Re-running with the
-    same parameters creates nothing and sends nothing.
-
-    Whatever the round's size (30,000 assignments included) a run makes five task runs:
-    open-round, create-round-assignments, announce-round, lock-due-rounds, deliver-outbox.
+    Open (or find) the round; create its report assignments in bulk; announce it with one
+    email per institution; deliver. The daily sweep then reminds and escalates, and on the
+    lock date locks the round and sends the consolidated report. Re-running creates and
+    sends nothing; any size of round takes five task runs.
 
     Args:
         strategy: Code of the strategy or programme, e.g. SNITP-2024-2028.
@@ -76,13 +71,7 @@ def monitoring_round(
     locked = lock_due_rounds_task(moment)
     delivery = deliver_outbox(moment)
     get_run_logger().info(
-        "round %s %s: %s, announcements %s, locked %s, delivery %s",
-        strategy,
-        label,
-        created,
-        announced,
-        locked,
-        delivery,
+        "round %s %s: %s, announcements %s, locked %s", strategy, label, created, announced, locked
     )
     return {
         "round_id": round_id,

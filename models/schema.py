@@ -1,6 +1,7 @@
 """Imports every table so that SQLModel.metadata knows the whole schema."""
 
-from models.lifecycle.tables import Answer, Assignment, Notice, StatusEvent
+from models.core.history import StatusEvent
+from models.lifecycle.tables import Answer, Assignment, Notice
 from models.messaging.outbox import OutboxMessage
 from models.monitoring.tables import MonitoringRound, Submission
 from models.reference.institutions import Body, Contact, Institution, Membership

@@ -5,7 +5,8 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, col, select
 
-from models.lifecycle.status import change_status, record_event
+from models.core.history import record_event
+from models.lifecycle.status import change_status
 from models.lifecycle.tables import OPEN_ASSIGNMENT_STATUSES, Assignment, AssignmentStatus
 
 

@@ -7,10 +7,11 @@ from typing import Any
 from pydantic import ValidationError
 from sqlmodel import Session, col, select
 
+from models.core.history import record_event
 from models.lifecycle.attachments import StoredAttachment
 from models.lifecycle.duty import UnknownKindError, assignment_kind
 from models.lifecycle.forms import AnswerForm
-from models.lifecycle.status import change_status, record_event
+from models.lifecycle.status import change_status
 from models.lifecycle.tables import (
     OPEN_ASSIGNMENT_STATUSES,
     Answer,

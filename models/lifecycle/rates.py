@@ -8,11 +8,11 @@ from typing import Any
 from sqlalchemy import Select, func
 from sqlmodel import Session, col, select
 
+from models.core.history import StatusEvent
 from models.lifecycle.tables import (
     OPEN_ASSIGNMENT_STATUSES,
     Assignment,
     AssignmentStatus,
-    StatusEvent,
 )
 from models.reference.enums import pillar_rank
 from models.reference.institutions import Institution

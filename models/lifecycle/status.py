@@ -7,9 +7,9 @@ from sqlalchemy import update
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session
 
+from models.core.history import StatusEvent, entity_type_of, record_event
 from models.lifecycle.duty import Lifecycle, duty_lifecycle
 from models.lifecycle.tables import AssignmentStatus as A
-from models.lifecycle.tables import StatusEvent
 
 
 class HasStatus(Protocol):
@@ -36,11 +36,6 @@ ASSIGNMENT_LIFECYCLE: Lifecycle = {
 }
 
 
-def entity_type_of(entity: Any) -> str:
-    """The name under which an entity's events and transitions are kept."""
-    return str(entity.__tablename__)
-
-
 def lifecycle_of(entity_type: str) -> Lifecycle | None:
     """The allowed transitions of an entity type: assignments here, the rest from its duty."""
     return ASSIGNMENT_LIFECYCLE if entity_type == "assignment" else duty_lifecycle(entity_type)
@@ -56,33 +51,6 @@ def check_transition(entity_type: str, from_status: str, to_status: str) -> None
         raise TransitionError(f"{entity_type}: unknown status {to_status!r}")
     if to_status not in lifecycle.get(from_status, frozenset()):
         raise TransitionError(f"{entity_type}: cannot go from {from_status!r} to {to_status!r}")
-
-
-def record_event(
-    *,
-    session: Session,
-    entity_type: str,
-    entity_id: int,
-    from_status: str | None,
-    to_status: str,
-    actor: str,
-    now: datetime,
-    flow_run_id: str | None = None,
-    note: str | None = None,
-) -> StatusEvent:
-    """Append one event to the history (in the caller's transaction)."""
-    event = StatusEvent(
-        entity_type=entity_type,
-        entity_id=entity_id,
-        from_status=from_status,
-        to_status=to_status,
-        at=now,
-        actor=actor,
-        flow_run_id=flow_run_id,
-        note=note,
-    )
-    session.add(event)
-    return event
 
 
 def change_status(

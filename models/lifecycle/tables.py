@@ -91,19 +91,3 @@ class Notice(SQLModel, table=True):
     urgent: bool = False
     created_at: datetime = Field(sa_type=UTCDateTime)
     bundle_key: str | None = Field(default=None, max_length=200)
-
-
-class StatusEvent(SQLModel, table=True):
-    """One change of one entity: what, from, to, when, by whom, from which run, why."""
-
-    __table_args__ = (Index("ix_statusevent_entity", "entity_type", "entity_id"),)
-
-    id: int | None = Field(default=None, primary_key=True)
-    entity_type: str = Field(max_length=32)
-    entity_id: int
-    from_status: str | None = Field(default=None, max_length=16)
-    to_status: str = Field(max_length=16)
-    at: datetime = Field(sa_type=UTCDateTime, index=True)
-    actor: str = Field(max_length=120)
-    flow_run_id: str | None = Field(default=None, max_length=64)
-    note: str | None = Field(default=None, max_length=2000)

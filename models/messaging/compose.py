@@ -116,6 +116,18 @@ def _jsonable(value: Any) -> Any:
     return value if isinstance(value, str | int | float | bool | type(None)) else str(value)
 
 
+def _webhook(key: str, kind: str, to: Addressee, context: dict[str, Any], now: datetime) -> str:
+    """The JSON event an institution's webhook receives."""
+    event = {
+        "event": kind,
+        "key": key,
+        "institution": to.institution.code,
+        "occurred_at": now.isoformat(),
+        "data": {name: _jsonable(value) for name, value in context.items()},
+    }
+    return json.dumps(event, ensure_ascii=False)
+
+
 def compose(
     *,
     key: str,
@@ -141,39 +153,29 @@ def compose(
         "language": language,
         "next_attempt_at": now,
         "created_at": now,
+        "subject": rendered.subject,
     }
-    messages = [
-        OutboxMessage(
-            key=key,
-            channel=Channel.EMAIL,
-            recipient=", ".join(to.emails),
-            subject=rendered.subject,
-            body_text=rendered.text,
-            body_html=rendered.html,
-            calendar=calendar.text if calendar else None,
-            calendar_method=calendar.method if calendar else None,
-            **common,
-        )
-    ]
-    if to.webhook_url:
-        event = {
-            "event": kind,
-            "key": key,
-            "institution": to.institution.code,
-            "occurred_at": now.isoformat(),
-            "data": {name: _jsonable(value) for name, value in context.items()},
-        }
-        messages.append(
-            OutboxMessage(
-                key=f"{key}:webhook",
-                channel=Channel.WEBHOOK,
-                recipient=to.webhook_url,
-                subject=rendered.subject,
-                body_text=json.dumps(event, ensure_ascii=False),
-                **common,
-            )
-        )
-    return messages
+    email = OutboxMessage(
+        key=key,
+        channel=Channel.EMAIL,
+        recipient=", ".join(to.emails),
+        body_text=rendered.text,
+        body_html=rendered.html,
+        calendar=calendar.text if calendar else None,
+        calendar_method=calendar.method if calendar else None,
+        **common,
+    )
+    if not to.webhook_url:
+        return [email]
+    body = _webhook(key, kind, to, context, now)
+    webhook = OutboxMessage(
+        key=f"{key}:webhook",
+        channel=Channel.WEBHOOK,
+        recipient=to.webhook_url,
+        body_text=body,
+        **common,
+    )
+    return [email, webhook]
 
 
 def notify(

@@ -7,8 +7,13 @@ from typing import Any, TypeVar
 
 from sqlmodel import Session, SQLModel, select
 
-from models.lifecycle.status import entity_type_of, record_event
-from models.reference.document import InstitutionSpec, ReferenceDocument, StrategySpec
+from models.core.history import entity_type_of, record_event
+from models.reference.document import (
+    InstitutionSpec,
+    MeasureSpec,
+    ReferenceDocument,
+    StrategySpec,
+)
 from models.reference.enums import MeasureRole, MembershipRole
 from models.reference.institutions import Body, Contact, Institution, Membership
 from models.reference.strategy import Measure, MeasureInstitution, Objective, Strategy
@@ -186,10 +191,70 @@ def _load_bodies(
     writer.remove_missing({k: v for k, v in memberships.items() if k[0] in listed}, wanted)
 
 
+@dataclass
+class _StrategyRows:
+    """The rows already stored for one strategy, by natural key, and the links to keep."""
+
+    strategy_id: int
+    objectives: dict[Any, Objective]
+    measures: dict[Any, Measure]
+    links: dict[Any, MeasureInstitution]
+    wanted_links: set[Any] = field(default_factory=set)
+
+
+def _stored_rows(writer: _Writer, strategy_id: int) -> _StrategyRows:
+    session = writer.session
+    by_code = lambda model: {  # noqa: E731
+        k[1]: v
+        for k, v in _by(session, model, "strategy_id", "code").items()
+        if k[0] == strategy_id
+    }
+    links = _by(session, MeasureInstitution, "measure_id", "institution_id")
+    return _StrategyRows(strategy_id, by_code(Objective), by_code(Measure), links)
+
+
+def _objective(
+    writer: _Writer, rows: _StrategyRows, code: str, pillar: str, title: str, parent_id: Any
+) -> Objective:
+    values = {
+        "strategy_id": rows.strategy_id,
+        "parent_id": parent_id,
+        "code": code,
+        "pillar": pillar,
+        "title": title,
+    }
+    return writer.upsert(rows.objectives, code, Objective, values)
+
+
+def _load_measure(
+    writer: _Writer,
+    rows: _StrategyRows,
+    m: MeasureSpec,
+    objective: Objective,
+    institutions: dict[str, Institution],
+) -> None:
+    values = {
+        "strategy_id": rows.strategy_id,
+        "objective_id": objective.id,
+        "code": m.code,
+        "title": m.title,
+        "indicator": m.indicator,
+        "deadline": m.deadline,
+        "recurrence": m.recurrence.value if m.recurrence else None,
+    }
+    measure = writer.upsert(rows.measures, m.code, Measure, values)
+    roles = [(c, MeasureRole.RESPONSIBLE) for c in m.responsible]
+    roles += [(c, MeasureRole.PARTNER) for c in m.partners]
+    for code, role in roles:
+        key = (measure.id, institutions[code].id)
+        rows.wanted_links.add(key)
+        link = {"measure_id": measure.id, "institution_id": key[1], "role": role.value}
+        writer.upsert(rows.links, key, MeasureInstitution, link)
+
+
 def _load_strategy(
     writer: _Writer, spec: StrategySpec, institutions: dict[str, Institution]
 ) -> None:
-    strategies = _by(writer.session, Strategy, "code")
     values = {
         "code": spec.code,
         "name": spec.name,
@@ -197,78 +262,19 @@ def _load_strategy(
         "starts": spec.starts,
         "ends": spec.ends,
     }
-    strategy = writer.upsert(strategies, spec.code, Strategy, values)
-    sid = strategy.id
-    objectives = {
-        k[1]: v
-        for k, v in _by(writer.session, Objective, "strategy_id", "code").items()
-        if k[0] == sid
-    }
-    measures = {
-        k[1]: v
-        for k, v in _by(writer.session, Measure, "strategy_id", "code").items()
-        if k[0] == sid
-    }
-    links = _by(writer.session, MeasureInstitution, "measure_id", "institution_id")
-    wanted_links = set()
+    strategy = writer.upsert(_by(writer.session, Strategy, "code"), spec.code, Strategy, values)
+    assert strategy.id is not None
+    rows = _stored_rows(writer, strategy.id)
     for general in spec.objectives:
-        parent = writer.upsert(
-            objectives,
-            general.code,
-            Objective,
-            {
-                "strategy_id": sid,
-                "parent_id": None,
-                "code": general.code,
-                "pillar": general.pillar.value,
-                "title": general.title,
-            },
-        )
+        pillar = general.pillar.value
+        parent = _objective(writer, rows, general.code, pillar, general.title, None)
         for specific in general.specific:
-            objective = writer.upsert(
-                objectives,
-                specific.code,
-                Objective,
-                {
-                    "strategy_id": sid,
-                    "parent_id": parent.id,
-                    "code": specific.code,
-                    "pillar": general.pillar.value,
-                    "title": specific.title,
-                },
-            )
+            objective = _objective(writer, rows, specific.code, pillar, specific.title, parent.id)
             for m in specific.measures:
-                measure = writer.upsert(
-                    measures,
-                    m.code,
-                    Measure,
-                    {
-                        "strategy_id": sid,
-                        "objective_id": objective.id,
-                        "code": m.code,
-                        "title": m.title,
-                        "indicator": m.indicator,
-                        "deadline": m.deadline,
-                        "recurrence": m.recurrence.value if m.recurrence else None,
-                    },
-                )
-                roles = [(c, MeasureRole.RESPONSIBLE) for c in m.responsible]
-                roles += [(c, MeasureRole.PARTNER) for c in m.partners]
-                for code, role in roles:
-                    key = (measure.id, institutions[code].id)
-                    wanted_links.add(key)
-                    writer.upsert(
-                        links,
-                        key,
-                        MeasureInstitution,
-                        {
-                            "measure_id": measure.id,
-                            "institution_id": institutions[code].id,
-                            "role": role.value,
-                        },
-                    )
-    measure_ids = {m.id for m in measures.values()}
-    writer.remove_missing({k: v for k, v in links.items() if k[0] in measure_ids}, wanted_links)
+                _load_measure(writer, rows, m, objective, institutions)
+    measure_ids = {m.id for m in rows.measures.values()}
+    stale = {k: v for k, v in rows.links.items() if k[0] in measure_ids}
+    writer.remove_missing(stale, rows.wanted_links)
 
 
 def load_reference(

@@ -57,16 +57,18 @@ def wrong_kind(expected: str) -> JSONResponse:
     return JSONResponse({"detail": [{"field": "kind", "message": message}]}, status_code=422)
 
 
+LINK_RESPONSES: dict[int | str, dict[str, Any]] = {
+    404: {"description": "unknown link"},
+    410: {"description": "expired or withdrawn"},
+}
+
+
 def api_router() -> APIRouter:
     """The API's routes; the answer body is any installed duty's answer form."""
     router = APIRouter(prefix="/api/v1")
     any_answer = answer_form_union()
-    link_responses: dict[int | str, dict[str, Any]] = {
-        404: {"description": "unknown link"},
-        410: {"description": "expired or withdrawn"},
-    }
 
-    @router.get("/assignments/{token}", response_model=AssignmentOut, responses=link_responses)
+    @router.get("/assignments/{token}", response_model=AssignmentOut, responses=LINK_RESPONSES)
     def api_show(link: LinkDep, engine: EngineDep, now: Now) -> Any:
         """The assignment a link opens, with every answer given so far."""
         assignment = link.assignment
@@ -86,7 +88,7 @@ def api_router() -> APIRouter:
         response_model=AnswerOut,
         status_code=201,
         responses={
-            **link_responses,
+            **LINK_RESPONSES,
             409: {"description": "takes no answer"},
             422: {"description": "invalid answer; each problem names its field"},
         },

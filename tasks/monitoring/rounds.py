@@ -23,6 +23,7 @@ from models.messaging.emails import Post
 from models.monitoring.messages import RoundOpened, round_opened
 from models.monitoring.rules import (
     REPORT_KIND,
+    Expected,
     RoundError,
     check_round_request,
     expected_reports,
@@ -86,6 +87,60 @@ def open_round(
         return round_.id
 
 
+def _assignment_rows(
+    chunk: list[Expected],
+    round_: MonitoringRound,
+    strategy_code: str,
+    codes: dict[int, str],
+    calendar: WorkingCalendar,
+    now: datetime,
+    policy_override: dict[str, Any] | None,
+) -> list[dict[str, Any]]:
+    """The Assignment rows of a chunk of expected reports, ready for a bulk insert."""
+    rows = []
+    for item in chunk:
+        assignment = new_assignment(
+            key=report_key(
+                strategy_code, round_.period, item.measure_code, codes[item.institution_id]
+            ),
+            kind=REPORT_KIND,
+            institution_id=item.institution_id,
+            subject_type="measure",
+            subject_ref=f"{strategy_code}/{item.measure_code}",
+            title=f"{item.measure_code} {item.measure_title}"[:500],
+            due_at=round_.due_at,
+            calendar=calendar,
+            now=now,
+            policy_override=policy_override,
+        )
+        assignment.locked_at = round_.lock_at  # the portal refuses answers from then on
+        rows.append(assignment.model_dump(exclude={"id"}))
+    return rows
+
+
+def _insert_chunk(
+    session: Session, round_id: int, rows: list[dict[str, Any]], chunk: list[Expected]
+) -> None:
+    """Insert the chunk's assignments and their Submissions; rows that exist stay as they are."""
+    session.execute(insert_ignoring_duplicates(session, Assignment, ["key"]), rows)
+    keys = [r["key"] for r in rows]
+    ids = dict(
+        session.exec(
+            select(Assignment.key, Assignment.id).where(col(Assignment.key).in_(keys))
+        ).all()
+    )
+    submissions = [
+        {
+            "round_id": round_id,
+            "assignment_id": ids[r["key"]],
+            "measure_id": item.measure_id,
+            "institution_id": item.institution_id,
+        }
+        for r, item in zip(rows, chunk, strict=True)
+    ]
+    session.execute(insert_ignoring_duplicates(session, Submission, ["assignment_id"]), submissions)
+
+
 def create_round_assignments(
     *,
     engine: Engine,
@@ -107,47 +162,10 @@ def create_round_assignments(
     created = 0
     for start in range(0, len(expected), CHUNK):
         chunk = expected[start : start + CHUNK]
-        rows = []
-        for item in chunk:
-            key = report_key(
-                strategy.code, round_.period, item.measure_code, codes[item.institution_id]
-            )
-            assignment = new_assignment(
-                key=key,
-                kind=REPORT_KIND,
-                institution_id=item.institution_id,
-                subject_type="measure",
-                subject_ref=f"{strategy.code}/{item.measure_code}",
-                title=f"{item.measure_code} {item.measure_title}"[:500],
-                due_at=round_.due_at,
-                calendar=calendar,
-                now=now,
-                policy_override=policy_override,
-            )
-            assignment.locked_at = round_.lock_at  # the portal refuses answers from then on
-            rows.append(assignment.model_dump(exclude={"id"}))
+        rows = _assignment_rows(chunk, round_, strategy.code, codes, calendar, now, policy_override)
         with write_session(engine) as session:
             before = _count(session, round_)
-            session.execute(insert_ignoring_duplicates(session, Assignment, ["key"]), rows)
-            ids = dict(
-                session.exec(
-                    select(Assignment.key, Assignment.id).where(
-                        col(Assignment.key).in_([r["key"] for r in rows])
-                    )
-                ).all()
-            )
-            session.execute(
-                insert_ignoring_duplicates(session, Submission, ["assignment_id"]),
-                [
-                    {
-                        "round_id": round_id,
-                        "assignment_id": ids[r["key"]],
-                        "measure_id": item.measure_id,
-                        "institution_id": item.institution_id,
-                    }
-                    for r, item in zip(rows, chunk, strict=True)
-                ],
-            )
+            _insert_chunk(session, round_id, rows, chunk)
             created += _count(session, round_) - before
             session.commit()
     return {"expected": len(expected), "created": created}

@@ -9,8 +9,8 @@ from sqlalchemy import func
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
+from models.core.history import StatusEvent
 from models.core.migrate import head_revision
-from models.lifecycle.tables import StatusEvent
 from models.reference.institutions import Institution
 
 CONCORD = str(Path(sys.executable).parent / "concord")

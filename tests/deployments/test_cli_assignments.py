@@ -5,7 +5,8 @@ from pathlib import Path
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from models.lifecycle.tables import Assignment, StatusEvent
+from models.core.history import StatusEvent
+from models.lifecycle.tables import Assignment
 from tests.deployments.test_cli import concord
 from tests.support.factories import make_assignment, make_institution
 

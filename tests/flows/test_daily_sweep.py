@@ -6,10 +6,11 @@ from sqlmodel import Session, select
 
 from flows.daily_sweep import daily_sweep
 from models.core.calendar import WorkingCalendar
+from models.core.history import StatusEvent
 from models.lifecycle.actions import snooze
 from models.lifecycle.assignments import new_assignment
 from models.lifecycle.status import change_status
-from models.lifecycle.tables import Assignment, StatusEvent
+from models.lifecycle.tables import Assignment
 from models.reference.institutions import Institution
 from tests.support.factories import make_institution
 from tests.support.servers import SmtpServer

@@ -6,7 +6,8 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 
-from models.lifecycle.tables import Answer, Assignment, StatusEvent
+from models.core.history import StatusEvent
+from models.lifecycle.tables import Answer, Assignment
 from models.messaging.outbox import OutboxMessage
 from tasks.messaging.outbox import deliver_due_messages
 from tests.portal.conftest import assignment_of, path_of

@@ -133,7 +133,10 @@ def sample_context(kind: str) -> dict[str, Any]:
                 )
             ],
         },
-        MonitoringMessage.ROUND_REPORT: {"report": sample_report(), "folder": "var/reports/2026-S2/PLAN"},
+        MonitoringMessage.ROUND_REPORT: {
+            "report": sample_report(),
+            "folder": "var/reports/2026-S2/PLAN",
+        },
         MessageKind.OPERATIONS_ALERT: {
             "problem": "monitoring 2026-S2 failed",
             "details": "state FAILED",

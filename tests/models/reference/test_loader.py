@@ -10,14 +10,14 @@ from sqlalchemy import func
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, SQLModel, col, select
 
-from models.lifecycle.tables import StatusEvent
+from models.core.history import StatusEvent
 from models.reference.document import ReferenceDataError, parse_reference_document
 from models.reference.institutions import Body, Contact, Institution, Membership
 from models.reference.loader import load_reference
 from models.reference.strategy import Measure, MeasureInstitution, Objective, Strategy
 from tests.support.reference import dump, small_document
 
-ROMANIA = Path(__file__).resolve().parents[2] / "data" / "romania.yaml"
+ROMANIA = Path(__file__).resolve().parents[3] / "data" / "romania.yaml"
 NOW = datetime(2026, 11, 23, 8, tzinfo=UTC)
 
 

@@ -4,8 +4,9 @@ import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
+from models.core.history import StatusEvent
 from models.lifecycle.status import StaleStatusError, TransitionError, change_status
-from models.lifecycle.tables import Assignment, AssignmentStatus, StatusEvent
+from models.lifecycle.tables import Assignment, AssignmentStatus
 from models.reference.institutions import Institution
 
 NOW = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)

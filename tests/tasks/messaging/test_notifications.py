@@ -128,9 +128,7 @@ def test_an_update_keeps_the_uid_and_raises_the_sequence_and_a_cancellation_says
         starts_at=NOW + timedelta(days=10, hours=4),
         ends_at=NOW + timedelta(days=10, hours=6),
     )
-    send_meeting(
-        session, MeetingMessage.CANCELLATION, "CANCEL", sequence=2, change_note="amânată"
-    )
+    send_meeting(session, MeetingMessage.CANCELLATION, "CANCEL", sequence=2, change_note="amânată")
     assert deliver() == {"claimed": 9, "sent": 9}
     anitp = [m for m in smtp_server.messages if "anitp" in m["To"]]
     events = [event_of(m) for m in anitp]

@@ -10,15 +10,16 @@ import pytest
 from sqlalchemy import func, insert, text
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
-from tasks.lifecycle.advance import advance_due_assignments, due_query
-from tasks.lifecycle.bundle import bundle_notices
 
 from models.core.calendar import WorkingCalendar
+from models.core.history import StatusEvent
 from models.core.settings import get_settings
 from models.lifecycle.actions import snooze
 from models.lifecycle.assignments import new_assignment
-from models.lifecycle.tables import Assignment, Notice, StatusEvent
+from models.lifecycle.tables import Assignment, Notice
 from models.messaging.outbox import OutboxMessage
+from tasks.lifecycle.advance import advance_due_assignments, due_query
+from tasks.lifecycle.bundle import bundle_notices
 from tasks.messaging.outbox import deliver_due_messages
 from tests.support.factories import make_institution
 from tests.support.servers import SmtpServer

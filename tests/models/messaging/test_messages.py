@@ -121,4 +121,3 @@ def test_digest_groups_items_by_due_date_then_kind() -> None:
         ("2026-11-24", "monitoring-report", ["k4"]),
         ("2026-11-26", "monitoring-report", ["k1", "k3"]),
     ]
-

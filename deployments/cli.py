@@ -3,33 +3,25 @@
 import signal
 import time
 from dataclasses import replace
-from datetime import date, datetime
-from datetime import time as day_time
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.console import Console
 from rich.table import Table
 
-from models.core.calendar import WorkingCalendar
-from models.core.clocks import compute_deadline, load_clocks
+from deployments.cli_records import assignments_app, deadline, outbox_app
+from deployments.cli_support import console, errors, fail, migrate_quietly, settings_or_exit
 from models.core.db import get_engine, session_scope
 from models.core.migrate import current_revision, downgrade, head_revision, upgrade
-from models.core.settings import Settings, SettingsError, get_settings
+from models.core.settings import Settings
 from models.core.types import utcnow
-from models.lifecycle.actions import (
-    AssignmentError,
-    parse_until,
-    snooze_assignment,
-    waive_assignment,
-)
-from models.lifecycle.assignments import count_open_by_status, open_assignments, rows_as_csv
-from models.lifecycle.tables import OPEN_ASSIGNMENT_STATUSES
-from models.messaging.outbox import DeliveryState, RequeueError, pending_messages, requeue
+from models.lifecycle.assignments import count_open_by_status
 from models.reference.document import ReferenceDataError, parse_reference_document
 from models.reference.loader import LoadReport, load_reference
 from models.reference.summary import Summary, build_summary
+
+if TYPE_CHECKING:
+    from deployments.stack import Ports
 
 DEFAULT_REFERENCE = Path(__file__).resolve().parents[1] / "data" / "romania.yaml"
 
@@ -40,31 +32,9 @@ app = typer.Typer(
 )
 db_app = typer.Typer(help="Database schema migrations.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
-outbox_app = typer.Typer(help="Queued, failed and dead messages.")
 app.add_typer(outbox_app, name="outbox")
-assignments_app = typer.Typer(help="Open obligations of institutions: list, snooze, waive.")
 app.add_typer(assignments_app, name="assignments")
-console = Console()
-errors = Console(stderr=True)
-
-
-def fail(message: str, code: int = 1) -> NoReturn:
-    """Print an error in red and stop with `code`."""
-    errors.print(f"[bold red]error:[/] {message}", highlight=False)
-    raise typer.Exit(code)
-
-
-def settings_or_exit() -> Settings:
-    """The settings, or a clear message naming the wrong variable."""
-    try:
-        return get_settings()
-    except SettingsError as exc:
-        fail(str(exc), code=2)
-
-
-def migrate_quietly() -> None:
-    """Bring the configured database to the newest schema."""
-    upgrade(get_engine(settings_or_exit().resolved_database_url()))
+app.command("deadline")(deadline)
 
 
 @db_app.command("upgrade")
@@ -190,7 +160,7 @@ def up(
     ] = False,
 ) -> None:
     """Start Concord here: database, Prefect server, deployments, worker, portal, mail."""
-    from deployments.stack import Ports, Stack, StackError
+    from deployments.stack import Ports
 
     settings = settings_or_exit()
     console.print(f"[bold]Concord[/] database: {settings.resolved_database_url()}", highlight=False)
@@ -202,10 +172,15 @@ def up(
     summary()
     if setup_only:
         return
+    run_stack(settings, Ports(prefect_port, portal_port, smtp_port))
+
+
+def run_stack(settings: Settings, ports: "Ports") -> None:
+    """Start the local stack, say where everything is, and stop it on Ctrl-C or SIGTERM."""
+    from deployments.stack import Stack, StackError
+
     stack = Stack(
-        settings=settings,
-        ports=Ports(prefect_port, portal_port, smtp_port),
-        say=lambda line: console.print(f"  {line}", highlight=False),
+        settings=settings, ports=ports, say=lambda line: console.print(f"  {line}", highlight=False)
     )
     stopping = False
 
@@ -234,231 +209,6 @@ def up(
         fail(str(exc))
     stack.stop()
     console.print("Concord stopped.")
-
-
-@app.command("deadline")
-def deadline(
-    start: Annotated[
-        datetime | None,
-        typer.Option("--from", help="start date (YYYY-MM-DD)", formats=["%Y-%m-%d"]),
-    ] = None,
-    working_days: Annotated[int | None, typer.Option(help="count working days")] = None,
-    calendar_days: Annotated[int | None, typer.Option(help="count calendar days")] = None,
-    instrument: Annotated[
-        str | None, typer.Option(help="a legal clock's code (see --list)")
-    ] = None,
-    received: Annotated[
-        datetime | None,
-        typer.Option(
-            help="when the clock started: YYYY-MM-DD or YYYY-MM-DDTHH:MM (local time)",
-            formats=["%Y-%m-%d", "%Y-%m-%dT%H:%M"],
-        ),
-    ] = None,
-    list_clocks: Annotated[bool, typer.Option("--list", help="list the legal clocks")] = False,
-) -> None:
-    """Compute a due date in Romanian working days, or under a legal clock."""
-    settings = settings_or_exit()
-    calendar = WorkingCalendar(zone=settings.zone)
-    if list_clocks:
-        print_clocks()
-    elif instrument is not None:
-        print_clock_deadline(calendar, instrument, received)
-    elif start is not None and (working_days is None) != (calendar_days is None):
-        day = start.date()
-        if working_days is not None:
-            console.print(calendar.add_working_days(day, working_days).isoformat())
-        else:
-            console.print(date.fromordinal(day.toordinal() + (calendar_days or 0)).isoformat())
-    else:
-        fail(
-            "give --from with one of --working-days or --calendar-days, or --instrument with "
-            "--received, or --list",
-            code=2,
-        )
-
-
-def print_clocks() -> None:
-    """List the legal clocks with their rules."""
-    table = Table(show_edge=False)
-    for column in ("code", "instrument", "rule"):
-        table.add_column(column)
-    for clock in load_clocks().values():
-        table.add_row(
-            clock.code, clock.instrument, clock.describe() + (" [verify]" if clock.verify else "")
-        )
-    console.print(table)
-
-
-def print_clock_deadline(calendar: WorkingCalendar, code: str, received: datetime | None) -> None:
-    """Print the due moment of one legal clock started at `received`."""
-    clocks = load_clocks()
-    if code not in clocks:
-        fail(f"--instrument: unknown clock {code!r}; known: {', '.join(clocks)}", code=2)
-    if received is None:
-        fail("--received is required with --instrument", code=2)
-    start = received.replace(tzinfo=calendar.zone)
-    if received.time() == day_time(0):
-        start = datetime.combine(received.date(), day_time(9), tzinfo=calendar.zone)
-    clock = clocks[code]
-    result = compute_deadline(clock, start, calendar)
-    due = result.due.astimezone(calendar.zone)
-    shown = due.strftime("%Y-%m-%d %H:%M %Z") if clock.is_urgent else due.date().isoformat()
-    console.print(f"[bold]{shown}[/]", highlight=False)
-    console.print(f"rule: {result.rule}", highlight=False, markup=False)
-    if clock.extension:
-        ext = clock.extension
-        console.print(
-            f"extension: up to {ext.times} x {ext.amount} {ext.unit}: {ext.condition}",
-            highlight=False,
-            markup=False,
-        )
-    if clock.verify:
-        console.print("note: this clock was not checked against its primary text", style="yellow")
-
-
-@outbox_app.callback(invoke_without_command=True)
-def outbox(
-    ctx: typer.Context,
-    state: Annotated[
-        list[str] | None, typer.Option(help="queued, sending, failed, dead, sent")
-    ] = None,
-    limit: Annotated[int, typer.Option(min=1)] = 100,
-) -> None:
-    """List messages waiting, failing or given up (default: queued, failed and dead)."""
-    if ctx.invoked_subcommand is not None:
-        return
-    states = state or ["queued", "failed", "dead"]
-    unknown = sorted(set(states) - {s.value for s in DeliveryState})
-    if unknown:
-        fail(f"--state: unknown state {unknown[0]!r}", code=2)
-    migrate_quietly()
-    zone = settings_or_exit().zone
-    with session_scope() as session:
-        messages = pending_messages(session=session, states=states, limit=limit)
-    if not messages:
-        console.print(f"no {', '.join(states)} messages")
-        return
-    table = Table(show_edge=False)
-    for column in ("key", "kind", "recipient", "state", "tries", "next attempt", "last error"):
-        table.add_column(column, overflow="fold")
-    for m in messages:
-        next_at = m.next_attempt_at.astimezone(zone).strftime("%Y-%m-%d %H:%M")
-        table.add_row(
-            m.key, m.kind, m.recipient, m.state, str(m.attempts), next_at, m.last_error or ""
-        )
-    console.print(table)
-
-
-@outbox_app.command("retry")
-def outbox_retry(key: Annotated[str, typer.Argument(help="the message's idempotency key")]) -> None:
-    """Requeue one failed or dead message for the next dispatch."""
-    migrate_quietly()
-    try:
-        with session_scope() as session:
-            requeue(session=session, key=key, now=utcnow())
-    except RequeueError as exc:
-        fail(str(exc))
-    console.print(f"{key}: queued again")
-
-
-@assignments_app.callback(invoke_without_command=True)
-def assignments(
-    ctx: typer.Context,
-    institution: Annotated[str | None, typer.Option(help="institution code, e.g. ANITP")] = None,
-    kind: Annotated[str | None, typer.Option(help="e.g. monitoring-report")] = None,
-    status: Annotated[str | None, typer.Option(help="open, reminded, overdue or escalated")] = None,
-    overdue: Annotated[
-        bool, typer.Option("--overdue", help="only those past their due date")
-    ] = False,
-    csv_file: Annotated[
-        Path | None, typer.Option("--csv", help="write the list to this CSV file")
-    ] = None,
-) -> None:
-    """List open assignments, earliest due first."""
-    if ctx.invoked_subcommand is not None:
-        return
-    if status is not None and status not in OPEN_ASSIGNMENT_STATUSES:
-        fail(
-            f"--status: {status!r} is not an open status "
-            f"({', '.join(sorted(OPEN_ASSIGNMENT_STATUSES))})",
-            code=2,
-        )
-    migrate_quietly()
-    calendar = WorkingCalendar(zone=settings_or_exit().zone)
-    with session_scope() as session:
-        rows = open_assignments(
-            session=session,
-            institution=institution,
-            kind=kind,
-            status=status,
-            overdue_only=overdue,
-            now=utcnow(),
-        )
-    if csv_file is not None:
-        csv_file.write_text(rows_as_csv(rows, calendar), encoding="utf-8")
-        console.print(f"{len(rows)} assignment(s) written to {csv_file}")
-        return
-    table = Table(show_edge=False, title=f"{len(rows)} open assignment(s)", title_justify="left")
-    for column in ("key", "institution", "kind", "due", "status", "level", "snoozed until"):
-        table.add_column(column, overflow="fold")
-    for r in rows:
-        snoozed = (
-            r.snoozed_until.astimezone(calendar.zone).date().isoformat() if r.snoozed_until else ""
-        )
-        table.add_row(
-            r.key,
-            r.institution,
-            r.kind,
-            r.due_at.astimezone(calendar.zone).strftime("%Y-%m-%d %H:%M"),
-            r.status,
-            str(r.escalation_level),
-            snoozed,
-        )
-    console.print(table)
-
-
-@assignments_app.command("snooze")
-def assignments_snooze(
-    ref: Annotated[str, typer.Argument(help="assignment id or key")],
-    until: Annotated[str, typer.Option(help="quiet until this date (YYYY-MM-DD)")],
-    reason: Annotated[str | None, typer.Option(help="why, for the record")] = None,
-) -> None:
-    """Keep reminders and escalations for one assignment quiet until a date."""
-    migrate_quietly()
-    try:
-        moment = parse_until(until, settings_or_exit().zone, field="--until")
-    except AssignmentError as exc:
-        fail(str(exc), code=2)
-    try:
-        with session_scope() as session:
-            found = snooze_assignment(
-                session=session,
-                ref=ref,
-                until=moment,
-                reason=reason,
-                actor="coordinator",
-                now=utcnow(),
-            )
-    except AssignmentError as exc:
-        fail(str(exc))
-    console.print(f"{found.key}: snoozed until {until}")
-
-
-@assignments_app.command("waive")
-def assignments_waive(
-    ref: Annotated[str, typer.Argument(help="assignment id or key")],
-    reason: Annotated[str, typer.Option(help="why the institution is released (required)")],
-) -> None:
-    """Release an institution from one assignment, with the reason on record."""
-    migrate_quietly()
-    try:
-        with session_scope() as session:
-            found = waive_assignment(
-                session=session, ref=ref, reason=reason, actor="coordinator", now=utcnow()
-            )
-    except AssignmentError as exc:
-        fail(str(exc))
-    console.print(f"{found.key}: waived")
 
 
 @app.command("report")

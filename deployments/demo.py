@@ -67,7 +67,7 @@ class PortalBrowser:
             "narrative": "Activitățile planificate pentru perioadă au fost derulate.",
             "csrf": token.group(1) if token else "",
         }
-        return self.client.post(path, data=form).status_code
+        return int(self.client.post(path, data=form).status_code)
 
 
 def run_demo(ports: Ports, say: Callable[[str], None]) -> dict[str, Any]:

@@ -204,13 +204,15 @@ class _StrategyRows:
 
 def _stored_rows(writer: _Writer, strategy_id: int) -> _StrategyRows:
     session = writer.session
-    by_code = lambda model: {  # noqa: E731
-        k[1]: v
-        for k, v in _by(session, model, "strategy_id", "code").items()
-        if k[0] == strategy_id
-    }
+    objectives = _by(session, Objective, "strategy_id", "code")
+    measures = _by(session, Measure, "strategy_id", "code")
     links = _by(session, MeasureInstitution, "measure_id", "institution_id")
-    return _StrategyRows(strategy_id, by_code(Objective), by_code(Measure), links)
+    return _StrategyRows(
+        strategy_id,
+        {k[1]: v for k, v in objectives.items() if k[0] == strategy_id},
+        {k[1]: v for k, v in measures.items() if k[0] == strategy_id},
+        links,
+    )
 
 
 def _objective(

@@ -158,7 +158,7 @@ def create_round_assignments(
         expected = expected_reports(
             session=session, strategy=strategy, start=parse_period(round_.period).start
         )
-        codes = dict(session.exec(select(Institution.id, Institution.code)).all())
+        codes = {i: c for i, c in session.exec(select(Institution.id, Institution.code)) if i}
     created = 0
     for start in range(0, len(expected), CHUNK):
         chunk = expected[start : start + CHUNK]

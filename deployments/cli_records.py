@@ -1,0 +1,250 @@
+"""`concord` commands about records: open assignments, the outbox, legal clocks."""
+
+from datetime import date, datetime
+from datetime import time as day_time
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from deployments.cli_support import console, fail, migrate_quietly, settings_or_exit
+from models.core.calendar import WorkingCalendar
+from models.core.clocks import compute_deadline, load_clocks
+from models.core.db import session_scope
+from models.core.types import utcnow
+from models.lifecycle.actions import (
+    AssignmentError,
+    parse_until,
+    snooze_assignment,
+    waive_assignment,
+)
+from models.lifecycle.assignments import AssignmentRow, open_assignments, rows_as_csv
+from models.lifecycle.tables import OPEN_ASSIGNMENT_STATUSES
+from models.messaging.outbox import DeliveryState, RequeueError, pending_messages, requeue
+
+outbox_app = typer.Typer(help="Queued, failed and dead messages.")
+assignments_app = typer.Typer(help="Open obligations of institutions: list, snooze, waive.")
+
+
+def deadline(
+    start: Annotated[
+        datetime | None,
+        typer.Option("--from", help="start date (YYYY-MM-DD)", formats=["%Y-%m-%d"]),
+    ] = None,
+    working_days: Annotated[int | None, typer.Option(help="count working days")] = None,
+    calendar_days: Annotated[int | None, typer.Option(help="count calendar days")] = None,
+    instrument: Annotated[
+        str | None, typer.Option(help="a legal clock's code (see --list)")
+    ] = None,
+    received: Annotated[
+        datetime | None,
+        typer.Option(
+            help="when the clock started: YYYY-MM-DD or YYYY-MM-DDTHH:MM (local time)",
+            formats=["%Y-%m-%d", "%Y-%m-%dT%H:%M"],
+        ),
+    ] = None,
+    list_clocks: Annotated[bool, typer.Option("--list", help="list the legal clocks")] = False,
+) -> None:
+    """Compute a due date in Romanian working days, or under a legal clock."""
+    settings = settings_or_exit()
+    calendar = WorkingCalendar(zone=settings.zone)
+    if list_clocks:
+        print_clocks()
+    elif instrument is not None:
+        print_clock_deadline(calendar, instrument, received)
+    elif start is not None and (working_days is None) != (calendar_days is None):
+        day = start.date()
+        if working_days is not None:
+            console.print(calendar.add_working_days(day, working_days).isoformat())
+        else:
+            console.print(date.fromordinal(day.toordinal() + (calendar_days or 0)).isoformat())
+    else:
+        fail(
+            "give --from with one of --working-days or --calendar-days, or --instrument with "
+            "--received, or --list",
+            code=2,
+        )
+
+
+def print_clocks() -> None:
+    """List the legal clocks with their rules."""
+    table = Table(show_edge=False)
+    for column in ("code", "instrument", "rule"):
+        table.add_column(column)
+    for clock in load_clocks().values():
+        table.add_row(
+            clock.code, clock.instrument, clock.describe() + (" [verify]" if clock.verify else "")
+        )
+    console.print(table)
+
+
+def print_clock_deadline(calendar: WorkingCalendar, code: str, received: datetime | None) -> None:
+    """Print the due moment of one legal clock started at `received`."""
+    clocks = load_clocks()
+    if code not in clocks:
+        fail(f"--instrument: unknown clock {code!r}; known: {', '.join(clocks)}", code=2)
+    if received is None:
+        fail("--received is required with --instrument", code=2)
+    start = received.replace(tzinfo=calendar.zone)
+    if received.time() == day_time(0):
+        start = datetime.combine(received.date(), day_time(9), tzinfo=calendar.zone)
+    clock = clocks[code]
+    result = compute_deadline(clock, start, calendar)
+    due = result.due.astimezone(calendar.zone)
+    shown = due.strftime("%Y-%m-%d %H:%M %Z") if clock.is_urgent else due.date().isoformat()
+    console.print(f"[bold]{shown}[/]", highlight=False)
+    console.print(f"rule: {result.rule}", highlight=False, markup=False)
+    if clock.extension:
+        ext = clock.extension
+        console.print(
+            f"extension: up to {ext.times} x {ext.amount} {ext.unit}: {ext.condition}",
+            highlight=False,
+            markup=False,
+        )
+    if clock.verify:
+        console.print("note: this clock was not checked against its primary text", style="yellow")
+
+
+@outbox_app.callback(invoke_without_command=True)
+def outbox(
+    ctx: typer.Context,
+    state: Annotated[
+        list[str] | None, typer.Option(help="queued, sending, failed, dead, sent")
+    ] = None,
+    limit: Annotated[int, typer.Option(min=1)] = 100,
+) -> None:
+    """List messages waiting, failing or given up (default: queued, failed and dead)."""
+    if ctx.invoked_subcommand is not None:
+        return
+    states = state or ["queued", "failed", "dead"]
+    unknown = sorted(set(states) - {s.value for s in DeliveryState})
+    if unknown:
+        fail(f"--state: unknown state {unknown[0]!r}", code=2)
+    migrate_quietly()
+    zone = settings_or_exit().zone
+    with session_scope() as session:
+        messages = pending_messages(session=session, states=states, limit=limit)
+    if not messages:
+        console.print(f"no {', '.join(states)} messages")
+        return
+    table = Table(show_edge=False)
+    for column in ("key", "kind", "recipient", "state", "tries", "next attempt", "last error"):
+        table.add_column(column, overflow="fold")
+    for m in messages:
+        next_at = m.next_attempt_at.astimezone(zone).strftime("%Y-%m-%d %H:%M")
+        table.add_row(
+            m.key, m.kind, m.recipient, m.state, str(m.attempts), next_at, m.last_error or ""
+        )
+    console.print(table)
+
+
+@outbox_app.command("retry")
+def outbox_retry(key: Annotated[str, typer.Argument(help="the message's idempotency key")]) -> None:
+    """Requeue one failed or dead message for the next dispatch."""
+    migrate_quietly()
+    try:
+        with session_scope() as session:
+            requeue(session=session, key=key, now=utcnow())
+    except RequeueError as exc:
+        fail(str(exc))
+    console.print(f"{key}: queued again")
+
+
+@assignments_app.callback(invoke_without_command=True)
+def assignments(
+    ctx: typer.Context,
+    institution: Annotated[str | None, typer.Option(help="institution code, e.g. ANITP")] = None,
+    kind: Annotated[str | None, typer.Option(help="e.g. monitoring-report")] = None,
+    status: Annotated[str | None, typer.Option(help="open, reminded, overdue or escalated")] = None,
+    overdue: Annotated[
+        bool, typer.Option("--overdue", help="only those past their due date")
+    ] = False,
+    csv_file: Annotated[
+        Path | None, typer.Option("--csv", help="write the list to this CSV file")
+    ] = None,
+) -> None:
+    """List open assignments, earliest due first."""
+    if ctx.invoked_subcommand is not None:
+        return
+    if status is not None and status not in OPEN_ASSIGNMENT_STATUSES:
+        fail(
+            f"--status: {status!r} is not an open status "
+            f"({', '.join(sorted(OPEN_ASSIGNMENT_STATUSES))})",
+            code=2,
+        )
+    migrate_quietly()
+    calendar = WorkingCalendar(zone=settings_or_exit().zone)
+    with session_scope() as session:
+        rows = open_assignments(
+            session=session,
+            institution=institution,
+            kind=kind,
+            status=status,
+            overdue_only=overdue,
+            now=utcnow(),
+        )
+    if csv_file is not None:
+        csv_file.write_text(rows_as_csv(rows, calendar), encoding="utf-8")
+        console.print(f"{len(rows)} assignment(s) written to {csv_file}")
+        return
+    print_assignments(rows, calendar)
+
+
+def print_assignments(rows: list[AssignmentRow], calendar: WorkingCalendar) -> None:
+    """The open assignments as a table, in local time."""
+    table = Table(show_edge=False, title=f"{len(rows)} open assignment(s)", title_justify="left")
+    for column in ("key", "institution", "kind", "due", "status", "level", "snoozed until"):
+        table.add_column(column, overflow="fold")
+    for r in rows:
+        snoozed = (
+            r.snoozed_until.astimezone(calendar.zone).date().isoformat() if r.snoozed_until else ""
+        )
+        due = r.due_at.astimezone(calendar.zone).strftime("%Y-%m-%d %H:%M")
+        level = str(r.escalation_level)
+        table.add_row(r.key, r.institution, r.kind, due, r.status, level, snoozed)
+    console.print(table)
+
+
+@assignments_app.command("snooze")
+def assignments_snooze(
+    ref: Annotated[str, typer.Argument(help="assignment id or key")],
+    until: Annotated[str, typer.Option(help="quiet until this date (YYYY-MM-DD)")],
+    reason: Annotated[str | None, typer.Option(help="why, for the record")] = None,
+) -> None:
+    """Keep reminders and escalations for one assignment quiet until a date."""
+    migrate_quietly()
+    try:
+        moment = parse_until(until, settings_or_exit().zone, field="--until")
+    except AssignmentError as exc:
+        fail(str(exc), code=2)
+    try:
+        with session_scope() as session:
+            found = snooze_assignment(
+                session=session,
+                ref=ref,
+                until=moment,
+                reason=reason,
+                actor="coordinator",
+                now=utcnow(),
+            )
+    except AssignmentError as exc:
+        fail(str(exc))
+    console.print(f"{found.key}: snoozed until {until}")
+
+
+@assignments_app.command("waive")
+def assignments_waive(
+    ref: Annotated[str, typer.Argument(help="assignment id or key")],
+    reason: Annotated[str, typer.Option(help="why the institution is released (required)")],
+) -> None:
+    """Release an institution from one assignment, with the reason on record."""
+    migrate_quietly()
+    try:
+        with session_scope() as session:
+            found = waive_assignment(
+                session=session, ref=ref, reason=reason, actor="coordinator", now=utcnow()
+            )
+    except AssignmentError as exc:
+        fail(str(exc))
+    console.print(f"{found.key}: waived")

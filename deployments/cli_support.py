@@ -1,0 +1,32 @@
+"""What every `concord` command shares: the consoles, failing clearly, settings, migrating."""
+
+from typing import NoReturn
+
+import typer
+from rich.console import Console
+
+from models.core.db import get_engine
+from models.core.migrate import upgrade
+from models.core.settings import Settings, SettingsError, get_settings
+
+console = Console()
+errors = Console(stderr=True)
+
+
+def fail(message: str, code: int = 1) -> NoReturn:
+    """Print an error in red and stop with `code`."""
+    errors.print(f"[bold red]error:[/] {message}", highlight=False)
+    raise typer.Exit(code)
+
+
+def settings_or_exit() -> Settings:
+    """The settings, or a clear message naming the wrong variable."""
+    try:
+        return get_settings()
+    except SettingsError as exc:
+        fail(str(exc), code=2)
+
+
+def migrate_quietly() -> None:
+    """Bring the configured database to the newest schema."""
+    upgrade(get_engine(settings_or_exit().resolved_database_url()))

@@ -1,0 +1,85 @@
+"""The consolidated report's figures, from a hand-made set of submissions."""
+
+from datetime import UTC, date, datetime
+
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, select
+
+from models.core.calendar import WorkingCalendar
+from models.monitoring.report import build_round_report, measure_progress
+from models.monitoring.tables import MonitoringRound, Submission
+from models.reference.document import parse_reference_document
+from models.reference.institutions import Institution
+from models.reference.loader import load_reference
+from models.reference.strategy import Measure
+from tasks.monitoring.rounds import create_round_assignments, open_round
+from tests.support.reference import dump, small_document
+
+NOW = datetime(2026, 12, 1, 9, tzinfo=UTC)
+ON_TIME, LATE = datetime(2027, 1, 10, tzinfo=UTC), datetime(2027, 2, 20, tzinfo=UTC)
+
+
+def a_round(engine: Engine, session: Session) -> MonitoringRound:
+    """Round 2026-S2 of PLAN: 1.1.1 by ANITP; 1.1.2 by ANITP and COORD."""
+    doc = parse_reference_document(dump(small_document()))
+    load_reference(session=session, doc=doc, source="test", now=NOW)
+    session.commit()
+    calendar = WorkingCalendar()
+    round_id = open_round(
+        engine=engine,
+        strategy_code="PLAN",
+        period_label="2026-S2",
+        due_date=date(2027, 1, 29),
+        working_days_after_end=20,
+        lock_after_days=10,
+        calendar=calendar,
+        now=NOW,
+    )
+    create_round_assignments(engine=engine, round_id=round_id, calendar=calendar, now=NOW)
+    round_ = session.get(MonitoringRound, round_id)
+    assert round_ is not None
+    return round_
+
+
+def fill(session: Session, measure: str, institution: str, **values: object) -> None:
+    submission = session.exec(
+        select(Submission)
+        .join(Measure, Measure.id == Submission.measure_id)  # type: ignore[arg-type]
+        .join(Institution, Institution.id == Submission.institution_id)  # type: ignore[arg-type]
+        .where(Measure.code == measure, Institution.code == institution)
+    ).one()
+    for name, value in values.items():
+        setattr(submission, name, value)
+    session.add(submission)
+    session.commit()
+
+
+def test_the_report_counts_what_was_sent_on_time_late_and_never(
+    engine: Engine, session: Session
+) -> None:
+    round_ = a_round(engine, session)
+    done = {"progress": "done", "indicator_value": "4", "submitted_at": ON_TIME, "on_time": True}
+    fill(session, "1.1.1", "ANITP", **done)
+    fill(session, "1.1.2", "ANITP", progress="blocked", submitted_at=LATE, on_time=False)
+    report = build_round_report(session=session, round_=round_)
+    total = report.total
+    assert (total.expected, total.answered, total.on_time) == (3, 2, 1)
+    assert [(r.label, r.expected, r.answered) for r in report.by_pillar] == [("prevention", 3, 2)]
+    assert [r.label for r in report.by_institution] == ["Coordonator (COORD)", "Agenția (ANITP)"]
+    assert report.by_institution[0].missing == ["1.1.2"]
+    lines = {m.code: m for m in report.measures}
+    assert (lines["1.1.1"].progress, lines["1.1.1"].indicators) == ("done", ("4",))
+    assert (lines["1.1.2"].progress, lines["1.1.2"].reported, lines["1.1.2"].responsible) == (
+        "blocked",
+        1,
+        2,
+    )
+    assert [m.code for m in report.blocked] == ["1.1.2"] == [m.code for m in report.past_deadline]
+    assert report.without_report == []
+
+
+def test_one_word_sums_up_a_measure_reported_by_several_institutions() -> None:
+    assert measure_progress([None, None]) == "no report"
+    assert measure_progress(["done", None]) == "done"
+    assert measure_progress(["done", "not-started"]) == "in-progress"
+    assert measure_progress(["done", "blocked"]) == "blocked"

@@ -5,8 +5,7 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, col, select
 
-from models.core.history import record_event
-from models.lifecycle.status import change_status
+from models.lifecycle.status import change_status, note_event
 from models.lifecycle.tables import OPEN_ASSIGNMENT_STATUSES, Assignment, AssignmentStatus
 
 
@@ -43,18 +42,8 @@ def snooze(
     assignment.next_action_at = until
     assignment.updated_at = now
     session.add(assignment)
-    assert assignment.id is not None
     note = f"snoozed until {until.isoformat()}" + (f": {reason}" if reason else "")
-    record_event(
-        session=session,
-        entity_type="assignment",
-        entity_id=assignment.id,
-        from_status=assignment.status,
-        to_status=assignment.status,
-        actor=actor,
-        now=now,
-        note=note,
-    )
+    note_event(session=session, entity=assignment, actor=actor, now=now, note=note)
 
 
 def waive(

@@ -7,11 +7,10 @@ from typing import Any
 from pydantic import ValidationError
 from sqlmodel import Session, col, select
 
-from models.core.history import record_event
 from models.lifecycle.attachments import StoredAttachment
 from models.lifecycle.duty import UnknownKindError, assignment_kind
 from models.lifecycle.forms import AnswerForm
-from models.lifecycle.status import change_status
+from models.lifecycle.status import change_status, note_event
 from models.lifecycle.tables import (
     OPEN_ASSIGNMENT_STATUSES,
     Answer,
@@ -102,16 +101,8 @@ def _close(
             values={"closed_at": now, "next_action_at": None, "updated_at": now},
         )
         return
-    record_event(
-        session=session,
-        entity_type="assignment",
-        entity_id=assignment.id,
-        from_status=assignment.status,
-        to_status=assignment.status,
-        actor=actor,
-        now=now,
-        note=f"answer replaced ({channel})",
-    )
+    note = f"answer replaced ({channel})"
+    note_event(session=session, entity=assignment, actor=actor, now=now, note=note)
 
 
 def submit_answer(

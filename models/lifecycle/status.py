@@ -96,3 +96,20 @@ def change_status(
         flow_run_id=flow_run_id,
         note=note,
     )
+
+
+def note_event(
+    *, session: Session, entity: HasStatus, actor: str, now: datetime, note: str
+) -> None:
+    """Record something that happened to `entity` without changing its status."""
+    assert entity.id is not None
+    record_event(
+        session=session,
+        entity_type=entity_type_of(entity),
+        entity_id=entity.id,
+        from_status=str(entity.status),
+        to_status=str(entity.status),
+        actor=actor,
+        now=now,
+        note=note,
+    )

@@ -35,13 +35,13 @@ def main() -> None:
     workdir = Path(tempfile.mkdtemp(prefix="concord-bench-"))
     os.environ["CONCORD_VAR_DIR"] = str(workdir)
     os.environ["CONCORD_DATABASE_URL"] = args.database_url or f"sqlite:///{workdir / 'bench.db'}"
-    from tasks.lifecycle.sweep import advance_due_assignments, bundle_notices
-
     from models.core.calendar import WorkingCalendar
     from models.core.db import get_engine
     from models.core.migrate import upgrade
     from models.core.settings import get_settings
     from models.lifecycle.tables import Assignment
+    from tasks.lifecycle.advance import advance_due_assignments
+    from tasks.lifecycle.bundle import bundle_notices
     from tasks.messaging.outbox import deliver_due_messages
     from tests.support.factories import make_institution
     from tests.support.servers import SmtpServer

@@ -74,11 +74,6 @@ def linked_assignment(session: Session, claims: TokenClaims) -> Assignment:
     return assignment
 
 
-def resolve(*, session: Session, token: str, key: SecretStr, now: datetime) -> Assignment:
-    """The one assignment a token opens; LinkError otherwise."""
-    return linked_assignment(session, verify_link(token, key=key, now=now))
-
-
 def csrf_token(link_token: str, key: SecretStr, now: float | None = None) -> str:
     """A form token bound to this link and a time, valid for a few hours."""
     issued = int(now if now is not None else time.time())

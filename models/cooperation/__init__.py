@@ -1,0 +1,1 @@
+"""Duty: cross-border cooperation requests under their legal clocks."""

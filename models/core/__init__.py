@@ -1,0 +1,1 @@
+"""The engine's base: database, settings, time, calendar, legal clocks, tokens, history."""

@@ -1,0 +1,1 @@
+"""The assignment lifecycle every duty shares: statuses, policy, ladder, answers, duties."""

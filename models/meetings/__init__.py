@@ -1,0 +1,1 @@
+"""Duty: committee meeting cycles (agenda proposals, attendance, action items)."""

@@ -1,0 +1,1 @@
+"""Messages: views without personal data, rendering, composing, the outbox, MIME."""

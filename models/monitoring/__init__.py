@@ -1,0 +1,1 @@
+"""Duty: monitoring rounds of a strategy's action plan and their consolidated report."""

@@ -1,0 +1,1 @@
+"""Reference data: institutions, bodies, strategies and measures, and their loader."""

@@ -1,0 +1,1 @@
+"""Duty: victim referrals between institutions."""

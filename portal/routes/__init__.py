@@ -1,0 +1,1 @@
+"""The portal's routers: signed-link pages, JSON API, coordinator, mail."""

@@ -1,0 +1,1 @@
+"""Delivering the outbox over SMTP and webhooks."""

@@ -1,0 +1,1 @@
+"""Duty: the monitoring round's units of work."""

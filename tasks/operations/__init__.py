@@ -1,0 +1,1 @@
+"""Operational alerts to the coordinator's secretariat."""

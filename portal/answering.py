@@ -9,6 +9,7 @@ from sqlmodel import Session
 from starlette.datastructures import UploadFile
 
 from models.core.db import write_session
+from models.core.i18n import N_
 from models.core.settings import Settings
 from models.lifecycle.answers import AnswerInvalid, submit_answer
 from models.lifecycle.attachments import Attachment, safe_file_name, store_attachment
@@ -20,6 +21,8 @@ from models.messaging.emails import Post, answer_confirmation
 from models.reference.institutions import Institution
 from portal.dependencies import Link
 from portal.security import linked_assignment
+
+TOO_LARGE = N_("The file is larger than %(limit)s.")
 
 
 @cache
@@ -54,7 +57,8 @@ async def read_attachment(upload: Any, settings: Settings) -> Attachment | None:
         return None
     content = await upload.read(settings.portal_max_upload_bytes + 1)
     if len(content) > settings.portal_max_upload_bytes:
-        raise AnswerInvalid({"attachment": f"larger than {settings.portal_max_upload_bytes} bytes"})
+        limit = f"{settings.portal_max_upload_bytes / (1024 * 1024):g} MiB"
+        raise AnswerInvalid({"attachment": (TOO_LARGE, {"limit": limit})})
     return Attachment(name=safe_file_name(upload.filename), content=content) if content else None
 
 

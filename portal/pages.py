@@ -2,6 +2,7 @@
 
 import json
 from datetime import datetime
+from functools import cache
 from typing import Any
 
 from fastapi import Request
@@ -9,28 +10,53 @@ from fastapi.responses import HTMLResponse, JSONResponse
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from sqlmodel import Session
 
+from models.core.i18n import N_, long_date, percent, translate, translations
 from models.core.settings import Settings
 from models.lifecycle.answers import answer_history, refusal_reason
 from models.lifecycle.duty import kind_label
 from models.lifecycle.tables import Answer, Assignment
-from models.messaging.render import TEMPLATES_DIR, long_date
+from models.messaging.render import TEMPLATES_DIR
 from models.reference.institutions import Institution
 from portal.security import LinkError, count_bad_token, csrf_token
-from portal.texts import TEXTS
+from portal.words import name_of
 
-PAGES = Environment(
-    loader=FileSystemLoader(TEMPLATES_DIR.parent),
-    autoescape=select_autoescape(["html"]),
-    trim_blocks=True,
-    lstrip_blocks=True,
+LINK_UNKNOWN = (
+    N_("This link is not valid."),
+    N_(
+        "Check that you copied the whole link from the email, or contact the coordinator's "
+        "secretariat."
+    ),
+)
+LINK_GONE = (
+    N_("This link is no longer valid."),
+    N_(
+        "The link has expired or the request was withdrawn. Contact the coordinator's "
+        "secretariat if you need a new link."
+    ),
 )
 
 
+@cache
+def pages(language: str) -> Environment:
+    """The page templates with the gettext catalog and formats of one language."""
+    env = Environment(
+        loader=FileSystemLoader(TEMPLATES_DIR.parent),
+        autoescape=select_autoescape(["html"]),
+        trim_blocks=True,
+        lstrip_blocks=True,
+        extensions=["jinja2.ext.i18n"],
+    )
+    env.install_gettext_translations(translations(language), newstyle=True)  # type: ignore[attr-defined]
+    env.globals["code"] = lambda value: name_of(str(value), language)
+    env.globals["pct"] = lambda value: percent(value, language)
+    return env
+
+
 def render(template: str, status: int = 200, **context: Any) -> HTMLResponse:
-    """An HTML page from templates/portal/."""
+    """An HTML page from templates/portal/ in the language `lang` (Romanian by default)."""
     language = context.get("lang", "ro")
-    html = PAGES.get_template(f"portal/{template}").render(
-        t=TEXTS[language], **{"lang": language, **context}
+    html = (
+        pages(language).get_template(f"portal/{template}").render(**{"lang": language, **context})
     )
     return HTMLResponse(
         html,
@@ -51,11 +77,9 @@ def link_refused(request: Request, error: Exception) -> HTMLResponse | JSONRespo
     if request.url.path.startswith("/api/"):
         detail = "not found" if error.status == 404 else "gone"
         return JSONResponse({"detail": detail}, status_code=error.status)
-    gone = error.status == 410
-    name = "gone" if gone else "not_found"
-    heading = f"{TEXTS['ro'][name]} / {TEXTS['en'][name]}"
-    help_text = TEXTS["ro"]["gone_help" if gone else "not_found_help"]
-    return render("error.html", status=error.status, heading=heading, help=help_text)
+    heading, help_text = LINK_GONE if error.status == 410 else LINK_UNKNOWN
+    both = f"{translate('ro', heading)} / {translate('en', heading)}"
+    return render("error.html", status=error.status, heading=both, help=translate("ro", help_text))
 
 
 def local_text(moment: datetime, language: str, settings: Settings) -> str:

@@ -4,6 +4,7 @@ from typing import Literal
 
 from pydantic import model_validator
 
+from models.core.i18n import N_
 from models.lifecycle.forms import AnswerForm, LongText
 
 
@@ -15,5 +16,5 @@ class CooperationAnswer(AnswerForm):
     @model_validator(mode="after")
     def _answer_has_text(self) -> "CooperationAnswer":
         if self.action == "answer" and not self.message:
-            raise ValueError("message: an answer needs its text")
+            raise ValueError("message: " + N_("An answer needs its text."))
         return self

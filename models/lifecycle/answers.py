@@ -7,6 +7,7 @@ from typing import Any
 from pydantic import ValidationError
 from sqlmodel import Session, col, select
 
+from models.core.i18n import N_
 from models.lifecycle.attachments import StoredAttachment
 from models.lifecycle.duty import UnknownKindError, assignment_kind
 from models.lifecycle.forms import AnswerForm
@@ -18,30 +19,47 @@ from models.lifecycle.tables import (
     AssignmentStatus,
 )
 
+Problem = tuple[str, dict[str, Any]]
+"""What is wrong with one field: an English message id and its parameters."""
+
+ERROR_MESSAGES = {
+    "missing": N_("This field is required."),
+    "string_too_short": N_("This field is required."),
+    "string_too_long": N_("At most %(max_length)s characters."),
+    "literal_error": N_("Choose one of the options."),
+    "enum": N_("Choose one of the options."),
+}
+INVALID = N_("This value is not valid.")
+
 
 class AnswerInvalid(ValueError):
-    """The answer does not validate; `problems` maps each field to what is wrong."""
+    """The answer does not validate; `problems` maps each field to what is wrong.
 
-    def __init__(self, problems: dict[str, str]) -> None:
-        super().__init__("; ".join(f"{field}: {message}" for field, message in problems.items()))
+    Each problem is an English message id with its parameters, so that a page can show
+    it in its reader's language; `english` is the same in English.
+    """
+
+    def __init__(self, problems: dict[str, Problem]) -> None:
         self.problems = problems
+        self.english = {field: message % params for field, (message, params) in problems.items()}
+        super().__init__("; ".join(f"{field}: {text}" for field, text in self.english.items()))
 
 
 class AnswerRefused(RuntimeError):
     """The assignment no longer takes answers (withdrawn, locked, or past its deadline)."""
 
 
-def _problems(exc: ValidationError) -> dict[str, str]:
+def _problems(exc: ValidationError) -> dict[str, Problem]:
     """Each wrong field with its message; a form's own checks name their field first."""
-    problems: dict[str, str] = {}
+    problems: dict[str, Problem] = {}
     for error in exc.errors(include_url=False):
-        location = [str(p) for p in error["loc"]]
-        message = error["msg"].removeprefix("Value error, ")
-        field, _, detail = message.partition(": ")
-        if not location and detail:
-            problems[field] = detail
-        else:
-            problems[".".join(location) or "answer"] = message
+        location = ".".join(str(p) for p in error["loc"])
+        if not location:  # a form's own check: "field: message"
+            field, _, detail = error["msg"].removeprefix("Value error, ").partition(": ")
+            problems[field] = (detail, {})
+            continue
+        message = ERROR_MESSAGES.get(error["type"], INVALID)
+        problems[location] = (message, dict(error.get("ctx") or {}))
     return problems
 
 
@@ -50,7 +68,7 @@ def validate_answer(kind: str, values: dict[str, Any]) -> AnswerForm:
     try:
         form = assignment_kind(kind).form
     except UnknownKindError as exc:
-        raise AnswerInvalid({"kind": str(exc).removeprefix("kind: ")}) from None
+        raise AnswerInvalid({"kind": (str(exc).removeprefix("kind: "), {})}) from None
     try:
         return form.model_validate({**values, "kind": kind})
     except ValidationError as exc:

@@ -4,6 +4,7 @@ from typing import Literal
 
 from pydantic import model_validator
 
+from models.core.i18n import N_
 from models.lifecycle.forms import AnswerForm, Progress, RequiredText, ShortText
 
 
@@ -21,7 +22,7 @@ class AttendanceAnswer(AnswerForm):
     @model_validator(mode="after")
     def _delegate_named(self) -> "AttendanceAnswer":
         if self.attending == "delegate" and not self.delegate_name:
-            raise ValueError("delegate_name: name the person who attends instead")
+            raise ValueError("delegate_name: " + N_("Name the person who attends instead."))
         return self
 
 

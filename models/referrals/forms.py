@@ -4,6 +4,7 @@ from typing import Literal
 
 from pydantic import model_validator
 
+from models.core.i18n import N_
 from models.lifecycle.forms import AnswerForm, LongText
 
 
@@ -15,5 +16,5 @@ class ReferralAnswer(AnswerForm):
     @model_validator(mode="after")
     def _rejection_has_reason(self) -> "ReferralAnswer":
         if self.decision == "reject" and not self.reason:
-            raise ValueError("reason: a rejection needs a reason")
+            raise ValueError("reason: " + N_("A rejection needs a reason."))
         return self

@@ -1,7 +1,7 @@
 """The coordinator's view: who has not answered, open urgent requests, snooze and waive."""
 
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, Response
@@ -9,6 +9,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from models.core.db import write_session
+from models.core.i18n import N_, translate
 from models.core.settings import Settings
 from models.lifecycle.actions import (
     AssignmentError,
@@ -28,14 +29,32 @@ from models.lifecycle.rates import (
 )
 from portal.dependencies import EngineDep, Now, SettingsDep, require_coordinator
 from portal.pages import local_text, render
+from portal.routes.links import FORM_EXPIRED
+from portal.run_names import flow_run_names
 from portal.security import BAD_TOKENS, csrf_token, csrf_valid
-from portal.texts import TEXTS
 
+Language = Literal["ro", "en"]
 router = APIRouter(include_in_schema=False, dependencies=[Depends(require_coordinator)])
 
 
+def _runs(session: Session, settings: Settings, language: str) -> list[dict[str, Any]]:
+    """The flow runs that changed statuses last, by name, linked to the Prefect UI."""
+    recent = recent_flow_runs(session=session)
+    names = flow_run_names([run for run, _, _ in recent])
+    ui = settings.prefect_ui_url.rstrip("/")
+    return [
+        {
+            "name": names.get(run, run[:8]),
+            "changes": count,
+            "when": local_text(at, language, settings),
+            "url": f"{ui}/runs/flow-run/{run}",
+        }
+        for run, at, count in recent
+    ]
+
+
 def _overview(
-    session: Session, settings: Settings, now: datetime, ref: str | None
+    session: Session, settings: Settings, now: datetime, ref: str | None, language: str
 ) -> dict[str, Any]:
     """Everything the coordinator's page shows, read in one session."""
     scope = coordinator_scope(session, ref)
@@ -43,7 +62,6 @@ def _overview(
     total = Rate("all")
     for row in rows:
         total.add(row, now)
-    ui = settings.prefect_ui_url.rstrip("/")
     return {
         "scope_label": scope.label if scope else None,
         "total": total,
@@ -55,32 +73,25 @@ def _overview(
                 "key": a.key,
                 "institution": code,
                 "status": a.status,
-                "due": local_text(a.due_at, "en", settings),
+                "due": local_text(a.due_at, language, settings),
             }
             for a, code in open_urgent(session=session)
         ],
-        "runs": [
-            {
-                "id": run,
-                "changes": count,
-                "when": local_text(at, "en", settings),
-                "url": f"{ui}/runs/flow-run/{run}",
-            }
-            for run, at, count in recent_flow_runs(session=session)
-        ],
+        "runs": _runs(session, settings, language),
     }
 
 
 @router.get("/coordinator", response_class=HTMLResponse)
 def coordinator(
-    settings: SettingsDep, engine: EngineDep, now: Now, round: str | None = None
+    settings: SettingsDep, engine: EngineDep, now: Now, lang: Language = "ro", round: str = ""
 ) -> Response:
     """Who has not answered in the current round (or `round=STRATEGY:PERIOD`), and more."""
     with Session(engine) as session:
-        overview = _overview(session, settings, now, round)
+        overview = _overview(session, settings, now, round or None, lang)
     return render(
         "coordinator.html",
-        lang="en",
+        lang=lang,
+        wide=True,
         csrf=csrf_token("coordinator", settings.resolved_signing_key()),
         bad_links=sum(BAD_TOKENS.values()),
         **overview,
@@ -120,18 +131,16 @@ def coordinator_change(
 
 @router.post("/coordinator/assignments", response_class=HTMLResponse)
 async def coordinator_action(
-    request: Request, settings: SettingsDep, engine: EngineDep, now: Now
+    request: Request, settings: SettingsDep, engine: EngineDep, now: Now, lang: Language = "ro"
 ) -> Response:
     """Apply the snooze or waive form and say what happened."""
     form = await request.form(max_files=0, max_fields=10)
     values = {k: str(v).strip() for k, v in form.items()}
     if not csrf_valid(values.get("csrf", ""), "coordinator", settings.resolved_signing_key()):
-        return render("error.html", status=403, lang="en", heading=TEXTS["en"]["csrf"], help="")
+        heading = translate(lang, FORM_EXPIRED)
+        return render("error.html", status=403, lang=lang, heading=heading, help="")
     outcome, status = coordinator_change(engine, values, settings, now)
-    return render(
-        "error.html",
-        status=status,
-        lang="en",
-        heading=outcome,
-        help="Back to the coordinator's view: /coordinator",
-    )
+    back = translate(lang, N_("Back to the coordinator's view: %(path)s")) % {
+        "path": f"/coordinator?lang={lang}"
+    }
+    return render("error.html", status=status, lang=lang, heading=outcome, help=back)

@@ -7,6 +7,7 @@ from fastapi.responses import HTMLResponse, Response
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
+from models.core.i18n import N_, translate
 from models.core.settings import Settings
 from models.lifecycle.answers import AnswerInvalid, AnswerRefused, refusal_reason, validate_answer
 from models.lifecycle.tables import Assignment
@@ -14,9 +15,9 @@ from portal.answering import form_fields, read_attachment, record
 from portal.dependencies import EngineDep, Link, LinkDep, Now, SettingsDep
 from portal.pages import assignment_page, language_of, local_text, render
 from portal.security import LinkError, csrf_valid
-from portal.texts import TEXTS
 
 router = APIRouter(include_in_schema=False)
+FORM_EXPIRED = N_("The form has expired. Reload the page and send it again.")
 
 
 def _page_again(
@@ -36,6 +37,14 @@ def _page_again(
         return assignment_page(
             session, fresh, link.token, settings, now, form=form, errors=errors, status=status
         )
+
+
+def translated(invalid: AnswerInvalid, language: str) -> dict[str, str]:
+    """The form's problems in the reader's language."""
+    return {
+        field: translate(language, message) % params
+        for field, (message, params) in invalid.problems.items()
+    }
 
 
 @router.get("/a/{token}", response_class=HTMLResponse)
@@ -58,9 +67,12 @@ async def answer_form(
             max_files=1, max_fields=20, max_part_size=settings.portal_max_upload_bytes
         )
     except Exception:  # starlette raises several parser errors for malformed bodies
-        return render("error.html", status=400, lang=lang, heading=TEXTS[lang]["bad_form"], help="")
+        heading = translate(lang, N_("The form could not be read. Reload the page and try again."))
+        return render("error.html", status=400, lang=lang, heading=heading, help="")
     if not csrf_valid(str(form.get("csrf", "")), link.token, settings.resolved_signing_key()):
-        return render("error.html", status=403, lang=lang, heading=TEXTS[lang]["csrf"], help="")
+        return render(
+            "error.html", status=403, lang=lang, heading=translate(lang, FORM_EXPIRED), help=""
+        )
     values = {k: str(v) for k, v in form.items() if k in form_fields()}
     try:
         answer_body = validate_answer(link.assignment.kind, values)
@@ -70,7 +82,7 @@ async def answer_form(
         )
     except AnswerInvalid as invalid:
         return _page_again(
-            link, settings, engine, now, form=values, errors=invalid.problems, status=422
+            link, settings, engine, now, form=values, errors=translated(invalid, lang), status=422
         )
     except (AnswerRefused, LinkError):
         return _page_again(link, settings, engine, now, status=409)

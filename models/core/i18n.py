@@ -1,0 +1,79 @@
+"""Words and formats in the reader's language: gettext catalogs read with Babel.
+
+The catalogs live in `locale/<language>/LC_MESSAGES/concord.po` and are compiled in memory
+when first used, so a checkout needs no build step. Message ids are English.
+"""
+
+from datetime import date, datetime
+from functools import cache
+from io import BytesIO
+from pathlib import Path
+
+from babel import Locale
+from babel.dates import format_date
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from babel.numbers import format_decimal, format_percent
+from babel.support import Translations
+
+LOCALE_DIR = Path(__file__).resolve().parents[2] / "locale"
+DOMAIN = "concord"
+LANGUAGES = ("ro", "en")
+# English-speaking partners are European: day before month, as in en_GB.
+BABEL_LOCALES = {"ro": "ro_RO", "en": "en_GB"}
+
+
+def N_(message: str) -> str:
+    """Mark a message for extraction; it is translated where it is shown."""
+    return message
+
+
+def catalog_path(language: str) -> Path:
+    """The .po file of one language."""
+    return LOCALE_DIR / language / "LC_MESSAGES" / f"{DOMAIN}.po"
+
+
+@cache
+def translations(language: str) -> Translations:
+    """The compiled catalog of `language` (ValueError for a language Concord does not speak)."""
+    if language not in LANGUAGES:
+        raise ValueError(f"language: expected one of {', '.join(LANGUAGES)}, got {language!r}")
+    with catalog_path(language).open("rb") as handle:
+        catalog = read_po(handle, locale=BABEL_LOCALES[language], domain=DOMAIN)
+    compiled = BytesIO()
+    write_mo(compiled, catalog)
+    compiled.seek(0)
+    return Translations(compiled, domain=DOMAIN)
+
+
+def translate(language: str, message: str) -> str:
+    """`message` in `language`."""
+    return str(translations(language).gettext(message))
+
+
+def translate_count(language: str, singular: str, plural: str, count: int) -> str:
+    """The form of a counted message that `count` takes in `language` (ro has three)."""
+    return str(translations(language).ngettext(singular, plural, count))
+
+
+def locale_of(language: str) -> Locale:
+    """Babel's locale for one of Concord's languages."""
+    return Locale.parse(BABEL_LOCALES[language])
+
+
+def long_date(value: date | datetime, language: str) -> str:
+    """'23 noiembrie 2026' or '23 November 2026'."""
+    return format_date(value, format="long", locale=locale_of(language))
+
+
+def percent(value: float, language: str, digits: int = 0) -> str:
+    """0.845 as '84,5 %' (ro) or '84.5%' (en)."""
+    pattern = "#,##0" + ("." + "0" * digits if digits else "") + " %"
+    if language == "en":
+        pattern = pattern.replace(" %", "%")
+    return format_percent(value, format=pattern, locale=locale_of(language))
+
+
+def number(value: float, language: str) -> str:
+    """A number with the locale's separators: 1.234,5 (ro) or 1,234.5 (en)."""
+    return format_decimal(value, locale=locale_of(language))

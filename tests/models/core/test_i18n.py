@@ -1,0 +1,74 @@
+"""Every message Concord shows is translated, in Romanian with its three plural forms."""
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+from babel.messages.extract import extract_from_dir
+from babel.messages.pofile import read_po
+
+from models.core.i18n import LANGUAGES, catalog_path, long_date, percent, translate_count
+
+ROOT = Path(__file__).resolve().parents[3]
+METHODS = [
+    ("models/**.py", "python"),
+    ("tasks/**.py", "python"),
+    ("portal/**.py", "python"),
+    ("deployments/**.py", "python"),
+    ("templates/portal/**.html", "jinja2"),
+]
+OPTIONS = {"templates/portal/**.html": {"extensions": "jinja2.ext.i18n"}}
+
+
+def extracted_ids() -> set[str]:
+    """The message ids the code and page templates use now (as scripts/i18n.sh extracts)."""
+    found = extract_from_dir(
+        str(ROOT),
+        METHODS,
+        options_map=OPTIONS,
+        keywords={"N_": None, "_": None, "ngettext": (1, 2)},
+    )
+    return {message[2] if isinstance(message[2], str) else message[2][0] for message in found}
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_every_message_in_use_is_translated(language: str) -> None:
+    with catalog_path(language).open("rb") as handle:
+        catalog = read_po(handle)
+    forms = catalog.num_plurals
+    translated = {}
+    for message in catalog:
+        if not message.id:
+            continue
+        key = message.id[0] if isinstance(message.id, tuple | list) else message.id
+        strings = message.string if isinstance(message.string, tuple | list) else [message.string]
+        translated[key] = all(strings) and not message.fuzzy
+        if isinstance(message.id, tuple | list):
+            assert len(strings) == forms, f"{key!r}: {len(strings)} plural forms, {forms} wanted"
+    missing = sorted(extracted_ids() - set(translated))
+    assert not missing, f"not in the {language} catalog (run scripts/i18n.sh): {missing}"
+    empty = sorted(key for key, done in translated.items() if not done)
+    assert not empty, f"untranslated in {language}: {empty}"
+
+
+@pytest.mark.parametrize(
+    ("count", "expected"),
+    [
+        (1, "1 raport așteptat"),
+        (2, "2 rapoarte așteptate"),
+        (19, "19 rapoarte așteptate"),
+        (20, "20 de rapoarte așteptate"),
+        (101, "101 rapoarte așteptate"),
+        (125, "125 de rapoarte așteptate"),
+    ],
+)
+def test_romanian_counts_take_de_from_twenty(count: int, expected: str) -> None:
+    text = translate_count("ro", "%(num)d report expected", "%(num)d reports expected", count)
+    assert text % {"num": count} == expected
+
+
+def test_dates_and_rates_follow_the_readers_locale() -> None:
+    assert long_date(date(2026, 11, 23), "ro") == "23 noiembrie 2026"
+    assert long_date(date(2026, 11, 23), "en") == "23 November 2026"
+    assert percent(0.845, "ro", digits=1) == "84,5 %"
+    assert percent(0.845, "en", digits=1) == "84.5%"

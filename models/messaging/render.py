@@ -2,34 +2,18 @@
 
 import re
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
+from models.core.i18n import LANGUAGES, long_date, translations
 from models.lifecycle.duty import kind_label
 
 TEMPLATES_DIR = Path(__file__).resolve().parents[2] / "templates" / "email"
-LANGUAGES = ("ro", "en")
 SUBJECT_MAX = 200
-
-
-RO_MONTHS = (
-    "ianuarie",
-    "februarie",
-    "martie",
-    "aprilie",
-    "mai",
-    "iunie",
-    "iulie",
-    "august",
-    "septembrie",
-    "octombrie",
-    "noiembrie",
-    "decembrie",
-)
 
 
 @dataclass(frozen=True)
@@ -45,14 +29,7 @@ def fold_subject(text: str) -> str:
     return line if len(line) <= SUBJECT_MAX else line[: SUBJECT_MAX - 1] + "…"
 
 
-def long_date(value: date | datetime, language: str) -> str:
-    """'24 aprilie 2026' or '24 April 2026'."""
-    if language == "ro":
-        return f"{value.day} {RO_MONTHS[value.month - 1]} {value.year}"
-    return f"{value.day} {value.strftime('%B')} {value.year}"
-
-
-def _environment(zone: ZoneInfo) -> Environment:
+def _environment(zone: ZoneInfo, language: str) -> Environment:
     env = Environment(
         loader=FileSystemLoader(TEMPLATES_DIR),
         autoescape=select_autoescape(["html"], default_for_string=False),
@@ -60,7 +37,9 @@ def _environment(zone: ZoneInfo) -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        extensions=["jinja2.ext.i18n"],
     )
+    env.install_gettext_translations(translations(language), newstyle=True)  # type: ignore[attr-defined]
 
     def local(value: datetime) -> datetime:
         return value.astimezone(zone)
@@ -74,14 +53,15 @@ def _environment(zone: ZoneInfo) -> Environment:
     return env
 
 
-_ENVIRONMENTS: dict[str, Environment] = {}
+_ENVIRONMENTS: dict[tuple[str, str], Environment] = {}
 
 
-def environment(zone: ZoneInfo) -> Environment:
-    """The template environment for one time zone (cached)."""
-    if zone.key not in _ENVIRONMENTS:
-        _ENVIRONMENTS[zone.key] = _environment(zone)
-    return _ENVIRONMENTS[zone.key]
+def environment(zone: ZoneInfo, language: str) -> Environment:
+    """The template environment for one time zone and language (cached)."""
+    key = (zone.key, language)
+    if key not in _ENVIRONMENTS:
+        _ENVIRONMENTS[key] = _environment(zone, language)
+    return _ENVIRONMENTS[key]
 
 
 def render_message(
@@ -90,7 +70,7 @@ def render_message(
     """Render the subject, plain text and HTML of `kind` in `language`."""
     if language not in LANGUAGES:
         raise ValueError(f"language: expected one of {LANGUAGES}, got {language!r}")
-    env = environment(zone)
+    env = environment(zone, language)
     values = {**context, "lang": language}
     base = f"{language}/{kind}"
     return RenderedMessage(

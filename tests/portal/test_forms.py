@@ -77,6 +77,17 @@ def test_an_english_speaking_institution_sees_the_page_in_english(
     assert '<html lang="en">' in page.text
 
 
+def test_a_romanian_page_shows_statuses_and_answers_in_romanian(
+    client: TestClient, session: Session, institutions: tuple
+) -> None:
+    assignment = assignment_of(session, institutions[0], "monitoring-report")
+    path = path_of(assignment)
+    submit(client, path, FORMS["monitoring-report"])
+    page = client.get(path).text
+    assert "<td>deschisă</td>" not in page and "<td>realizat</td>" in page  # done, in Romanian
+    assert "Stadiul implementării</strong>: în curs" in page and "Bucharest" not in page
+
+
 def test_invalid_answers_name_the_field_and_write_nothing(
     client: TestClient, session: Session, institutions: tuple
 ) -> None:
@@ -84,6 +95,9 @@ def test_invalid_answers_name_the_field_and_write_nothing(
     response = submit(client, path_of(assignment), {"progress": "finished", "narrative": " "})
     assert response.status_code == 422
     assert "Stadiul implementării" in response.text and "Descrierea activităților" in response.text
+    assert "Alegeți una dintre variante." in response.text  # the errors in Romanian too
+    assert "Câmpul este obligatoriu." in response.text
+    assert "Input should" not in response.text and "Field required" not in response.text
     assert 'value="finished"' not in response.text  # the form keeps choices, not bad values
     assert session.exec(select(Answer)).all() == []
     assert session.exec(select(OutboxMessage)).all() == []

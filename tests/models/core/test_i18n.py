@@ -16,8 +16,12 @@ METHODS = [
     ("portal/**.py", "python"),
     ("deployments/**.py", "python"),
     ("templates/portal/**.html", "jinja2"),
+    ("templates/email/**", "jinja2"),
 ]
-OPTIONS = {"templates/portal/**.html": {"extensions": "jinja2.ext.i18n"}}
+OPTIONS = {
+    "templates/portal/**.html": {"extensions": "jinja2.ext.i18n"},
+    "templates/email/**": {"extensions": "jinja2.ext.i18n"},
+}
 
 
 def extracted_ids() -> set[str]:

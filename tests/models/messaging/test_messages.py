@@ -1,3 +1,4 @@
+import re
 from datetime import date, timedelta
 from html.parser import HTMLParser
 from zoneinfo import ZoneInfo
@@ -121,3 +122,29 @@ def test_digest_groups_items_by_due_date_then_kind() -> None:
         ("2026-11-24", "monitoring-report", ["k4"]),
         ("2026-11-26", "monitoring-report", ["k1", "k3"]),
     ]
+
+
+ENGLISH_WORDS = re.compile(
+    r"\b(the|and|your|with|has|have|been|please|due|overdue|items?|reports?|days?|institutions?)\b",
+    re.IGNORECASE,
+)
+# Their text comes from English data today (an alert's problem, a clock's legal rule).
+ENGLISH_DATA_KINDS = {"operations-alert", "cooperation-acknowledgement"}
+
+
+@pytest.mark.parametrize("kind", message_kinds())
+def test_a_romanian_message_has_no_english_words(kind: str) -> None:
+    if kind in ENGLISH_DATA_KINDS:
+        return
+    rendered = render(kind, "ro")
+    text = re.sub(r"\S+/\S+|\S+@\S+", "", rendered.subject + "\n" + rendered.text)  # links
+    assert not ENGLISH_WORDS.findall(text), ENGLISH_WORDS.findall(text)
+
+
+@pytest.mark.parametrize(
+    ("total", "phrase"),
+    [(1, "1 solicitare deschisă"), (3, "3 solicitări deschise"), (25, "25 de solicitări deschise")],
+)
+def test_romanian_digests_count_with_the_catalogs_plural_forms(total: int, phrase: str) -> None:
+    rendered = render("daily-digest", "ro", total=total)
+    assert phrase in rendered.subject and phrase in rendered.text

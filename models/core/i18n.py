@@ -77,3 +77,20 @@ def percent(value: float, language: str, digits: int = 0) -> str:
 def number(value: float, language: str) -> str:
     """A number with the locale's separators: 1.234,5 (ro) or 1,234.5 (en)."""
     return format_decimal(value, locale=locale_of(language))
+
+
+ROMANIAN_ALPHABET = "aăâbcdefghiîjklmnopqrsștțuvwxyz"
+OLD_CEDILLAS = str.maketrans("şţŞŢ", "șțȘȚ")
+
+
+def romanian_sort_key(text: str) -> tuple[tuple[int, str], ...]:
+    """Order strings as a Romanian reader does: ă after a, â after ă, ș after s, ț after t.
+
+    ICU would do it too, but its Python binding needs a compiler and ICU's headers; the
+    Romanian alphabet is short enough to state.
+    """
+    letters = text.translate(OLD_CEDILLAS).casefold()
+    return tuple(
+        (ROMANIAN_ALPHABET.index(c), c) if c in ROMANIAN_ALPHABET else (-1 if c < "a" else 99, c)
+        for c in letters
+    )

@@ -1,6 +1,7 @@
 """Who has answered: reporting and on-time rates by institution and by pillar."""
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -9,6 +10,7 @@ from sqlalchemy import Select, func
 from sqlmodel import Session, col, select
 
 from models.core.history import StatusEvent
+from models.core.i18n import romanian_sort_key
 from models.lifecycle.tables import (
     OPEN_ASSIGNMENT_STATUSES,
     Assignment,
@@ -31,6 +33,7 @@ class Rate:
     on_time: int = 0
     overdue: int = 0
     missing: list[str] = field(default_factory=list)
+    title: str = ""
 
     @property
     def reporting_rate(self) -> float:
@@ -67,6 +70,7 @@ class ScopeRow:
     key: str
     institution: str
     institution_name: str
+    institution_label: str
     subject_type: str
     subject_ref: str
     title: str
@@ -86,7 +90,7 @@ class Scope:
 def scope_rows(*, session: Session, scope: Scope) -> list[ScopeRow]:
     """The expected assignments of the scope (waived and cancelled ones are not expected)."""
     query = (
-        select(Assignment, Institution.code, Institution.name)
+        select(Assignment, Institution)
         .join(Institution, col(Institution.id) == col(Assignment.institution_id))
         .where(
             col(Assignment.id).in_(scope.assignment_ids),
@@ -97,8 +101,9 @@ def scope_rows(*, session: Session, scope: Scope) -> list[ScopeRow]:
     return [
         ScopeRow(
             a.key,
-            code,
-            name,
+            institution.code,
+            institution.name,
+            institution.label,
             a.subject_type,
             a.subject_ref,
             a.title,
@@ -106,7 +111,7 @@ def scope_rows(*, session: Session, scope: Scope) -> list[ScopeRow]:
             a.due_at,
             a.closed_at,
         )
-        for a, code, name in session.exec(query).all()
+        for a, institution in session.exec(query).all()
     ]
 
 
@@ -114,9 +119,15 @@ def rates_by_institution(rows: list[ScopeRow], now: datetime) -> list[Rate]:
     """One line per institution, lowest reporting rate first."""
     groups: dict[str, Rate] = {}
     for row in rows:
-        groups.setdefault(row.institution, Rate(f"{row.institution_name} ({row.institution})"))
+        if row.institution not in groups:
+            groups[row.institution] = Rate(row.institution_label, title=row.institution_name)
         groups[row.institution].add(row, now)
-    return sorted(groups.values(), key=lambda r: (r.reporting_rate, r.label))
+    return by_rate_then_name(groups.values())
+
+
+def by_rate_then_name(rates: Iterable[Rate]) -> list[Rate]:
+    """Lowest reporting rate first; equal rates in Romanian alphabetical order."""
+    return sorted(rates, key=lambda r: (r.reporting_rate, romanian_sort_key(r.label)))
 
 
 def measure_pillars(*, session: Session) -> dict[str, str]:

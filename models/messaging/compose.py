@@ -54,7 +54,11 @@ def addressee_for(*, session: Session, institution_id: int, roles: tuple[str, ..
     if not emails:
         raise NoRecipientError(f"{institution.code} has no contact in roles {', '.join(roles)}")
     return Addressee(
-        institution=InstitutionView.of(institution),
+        institution=InstitutionView.of(
+            institution,
+            name=institution.name_in(institution.language),
+            short_name=institution.label,
+        ),
         institution_id=institution_id,
         emails=emails,
         webhook_url=institution.webhook_url,

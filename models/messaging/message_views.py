@@ -52,6 +52,7 @@ class InstitutionView(View):
     code: str
     name: str
     language: str = "ro"
+    short_name: str = ""
 
 
 class AssignmentView(View):

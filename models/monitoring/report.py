@@ -7,7 +7,7 @@ from datetime import date, datetime
 from sqlmodel import Session, col, select
 
 from models.core.periods import parse_period
-from models.lifecycle.rates import Rate
+from models.lifecycle.rates import Rate, by_rate_then_name
 from models.monitoring.tables import MonitoringRound, Submission
 from models.reference.enums import pillar_rank
 from models.reference.institutions import Institution
@@ -76,8 +76,10 @@ def measure_progress(progresses: list[str | None]) -> str:
     return "in-progress"
 
 
-def _rate(groups: dict[str, Rate], label: str, submission: Submission, never: str) -> None:
-    groups.setdefault(label, Rate(label)).count(
+def _rate(
+    groups: dict[str, Rate], label: str, submission: Submission, never: str, title: str = ""
+) -> None:
+    groups.setdefault(label, Rate(label, title=title)).count(
         answered=submission.submitted_at is not None,
         on_time=bool(submission.on_time),
         missing=never,
@@ -102,7 +104,7 @@ def build_round_report(*, session: Session, round_: MonitoringRound) -> RoundRep
     by_measure: dict[int, list[tuple[Submission, Measure, Objective]]] = defaultdict(list)
     for submission, measure, objective, institution in rows:
         _rate({"all": total}, "all", submission, f"{measure.code} ({institution.code})")
-        _rate(institutions, f"{institution.name} ({institution.code})", submission, measure.code)
+        _rate(institutions, institution.label, submission, measure.code, institution.name)
         _rate(pillars, objective.pillar, submission, f"{measure.code} ({institution.code})")
         by_measure[measure.id or 0].append((submission, measure, objective))
     period_end = parse_period(round_.period).end
@@ -120,7 +122,7 @@ def build_round_report(*, session: Session, round_: MonitoringRound) -> RoundRep
         lock_at=round_.lock_at,
         status=round_.status,
         total=total,
-        by_institution=sorted(institutions.values(), key=lambda r: (r.reporting_rate, r.label)),
+        by_institution=by_rate_then_name(institutions.values()),
         by_pillar=sorted(pillars.values(), key=lambda r: pillar_rank(r.label)),
         measures=measures,
         progress_by_pillar=dict(progress_by_pillar),
@@ -207,7 +209,7 @@ def evaluate_plan(*, session: Session, strategy_code: str) -> PlanEvaluation:
                 ever_moved.add(line.code)
             latest.setdefault(line.code, line.progress)
         for rate in report.by_institution:
-            total = reporting.setdefault(rate.label, Rate(rate.label))
+            total = reporting.setdefault(rate.label, Rate(rate.label, title=rate.title))
             total.expected += rate.expected
             total.answered += rate.answered
             total.on_time += rate.on_time
@@ -217,5 +219,5 @@ def evaluate_plan(*, session: Session, strategy_code: str) -> PlanEvaluation:
         latest_progress=latest,
         never_started=sorted(code for code in latest if code not in ever_moved),
         done=sorted(code for code, progress in latest.items() if progress == "done"),
-        least_reporting=sorted(reporting.values(), key=lambda r: (r.reporting_rate, r.label))[:5],
+        least_reporting=by_rate_then_name(reporting.values())[:5],
     )

@@ -28,6 +28,7 @@ Code = Annotated[str, StringConstraints(pattern=r"^[A-Z0-9][A-Z0-9-]{0,39}$")]
 ShortCode = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9.-]{0,19}$")]
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)]
 WebhookUrl = Annotated[str, StringConstraints(pattern=r"^https?://\S+$", max_length=500)]
+ShortName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=60)]
 LongText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]
 
 
@@ -43,6 +44,8 @@ class ContactSpec(Strict):
 class InstitutionSpec(Strict):
     code: Code
     name: Text
+    name_en: Text | None = None
+    short_name: ShortName | None = None
     kind: InstitutionKind
     county: Annotated[str, StringConstraints(pattern=r"^[A-Z]{1,2}$")] | None = None
     country: Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$")] = "RO"
@@ -157,6 +160,10 @@ def _institution_problems(doc: ReferenceDocument) -> list[str]:
     problems = [
         f"institutions[{i}].code: duplicate code {code!r}"
         for i, code in _duplicates([inst.code for inst in doc.institutions])
+    ]
+    short_names = [inst.short_name for inst in doc.institutions if inst.short_name]
+    problems += [
+        f"institutions: short name {name!r} is used twice" for _, name in _duplicates(short_names)
     ]
     for i, inst in enumerate(doc.institutions):
         if inst.parent is not None and inst.parent not in codes:

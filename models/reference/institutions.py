@@ -7,6 +7,8 @@ from sqlmodel import Field, SQLModel
 class InstitutionBase(SQLModel):
     code: str = Field(max_length=40, unique=True, index=True)
     name: str = Field(max_length=300)
+    name_en: str | None = Field(default=None, max_length=300)
+    short_name: str | None = Field(default=None, max_length=60)
     kind: str = Field(max_length=32, sa_type=String(32))
     county: str | None = Field(default=None, max_length=4)
     country: str = Field(default="RO", max_length=2)
@@ -17,6 +19,15 @@ class Institution(InstitutionBase, table=True):
     id: int | None = Field(default=None, primary_key=True)
     parent_id: int | None = Field(default=None, foreign_key="institution.id", index=True)
     webhook_url: str | None = Field(default=None, max_length=500)
+
+    def name_in(self, language: str) -> str:
+        """The institution's name for a reader of `language` (Romanian when none is given)."""
+        return self.name_en if language == "en" and self.name_en else self.name
+
+    @property
+    def label(self) -> str:
+        """The short name for tables and charts, or the code when there is none."""
+        return self.short_name or self.code
 
 
 class InstitutionPublic(InstitutionBase):

@@ -111,6 +111,8 @@ def _institution_values(spec: InstitutionSpec, parent_id: int | None) -> dict[st
     return {
         "code": spec.code,
         "name": spec.name,
+        "name_en": spec.name_en,
+        "short_name": spec.short_name,
         "kind": spec.kind.value,
         "county": spec.county,
         "country": spec.country,

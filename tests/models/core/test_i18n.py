@@ -7,7 +7,14 @@ import pytest
 from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
 
-from models.core.i18n import LANGUAGES, catalog_path, long_date, percent, translate_count
+from models.core.i18n import (
+    LANGUAGES,
+    catalog_path,
+    long_date,
+    percent,
+    romanian_sort_key,
+    translate_count,
+)
 
 ROOT = Path(__file__).resolve().parents[3]
 METHODS = [
@@ -76,3 +83,19 @@ def test_dates_and_rates_follow_the_readers_locale() -> None:
     assert long_date(date(2026, 11, 23), "en") == "23 November 2026"
     assert percent(0.845, "ro", digits=1) == "84,5 %"
     assert percent(0.845, "en", digits=1) == "84.5%"
+
+
+def test_names_sort_in_romanian_alphabetical_order() -> None:
+    names = ["Țara", "Tulcea", "Sibiu", "Ștefan", "Sălaj", "Satu Mare", "Argeș", "Âmbru", "Ăla"]
+    assert sorted(names, key=romanian_sort_key) == [
+        "Argeș",
+        "Ăla",
+        "Âmbru",
+        "Satu Mare",
+        "Sălaj",
+        "Sibiu",
+        "Ștefan",
+        "Tulcea",
+        "Țara",
+    ]
+    assert romanian_sort_key("Şcoala") == romanian_sort_key("Școala")  # old cedilla forms

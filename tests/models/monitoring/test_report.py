@@ -65,7 +65,10 @@ def test_the_report_counts_what_was_sent_on_time_late_and_never(
     total = report.total
     assert (total.expected, total.answered, total.on_time) == (3, 2, 1)
     assert [(r.label, r.expected, r.answered) for r in report.by_pillar] == [("prevention", 3, 2)]
-    assert [r.label for r in report.by_institution] == ["Coordonator (COORD)", "Agenția (ANITP)"]
+    assert [(r.label, r.title) for r in report.by_institution] == [
+        ("COORD", "Coordonator"),
+        ("ANITP", "Agenția"),
+    ]
     assert report.by_institution[0].missing == ["1.1.2"]
     lines = {m.code: m for m in report.measures}
     assert (lines["1.1.1"].progress, lines["1.1.1"].indicators) == ("done", ("4",))

@@ -76,6 +76,13 @@ def test_the_romanian_mechanism_is_complete(session: Session) -> None:
         )
     ).all()
     assert len(general) == 4
+    institutions = session.exec(select(Institution)).all()
+    assert all(i.name_en and i.short_name for i in institutions), "every name in both forms"
+    cluj = next(i for i in institutions if i.code == "DGASPC-CJ")
+    assert (cluj.label, cluj.name_in("en")) == (
+        "DGASPC Cluj",
+        "General Directorate for Social Assistance and Child Protection Cluj",
+    )
 
 
 def test_a_second_load_changes_nothing(session: Session) -> None:
@@ -171,6 +178,10 @@ def test_every_problem_is_reported_at_once() -> None:
         (
             lambda d: d["strategies"][0].update(ends="2020-01-01"),
             "strategies[0]: ends (2020-01-01) is before starts (2024-01-01)",
+        ),
+        (
+            lambda d: [i.update(short_name="Agenția") for i in d["institutions"][:2]],
+            "institutions: short name 'Agenția' is used twice",
         ),
     ],
 )

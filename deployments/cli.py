@@ -215,8 +215,11 @@ def run_stack(settings: Settings, ports: "Ports") -> None:
 def report(
     period: Annotated[str, typer.Argument(help="e.g. 2026-S2 or 2026")],
     strategy: Annotated[str, typer.Option(help="strategy code")] = "SNITP-2024-2028",
+    language: Annotated[str, typer.Option(help="ro (default) or en")] = "ro",
 ) -> None:
-    """Build a round's consolidated report now (HTML, CSV, XLSX under var/reports/<period>/)."""
+    """Build a round's consolidated report now (HTML, PDF, XLSX, CSV under var/reports/)."""
+    if language not in ("ro", "en"):
+        fail(f"--language: expected ro or en, got {language!r}", code=2)
     from models.monitoring.closing import publish_report
     from models.monitoring.rules import find_round
 
@@ -232,7 +235,7 @@ def report(
         )
     with console.status(f"building the report for {strategy} {period}..."):
         built, files = publish_report(
-            engine=engine, round_id=found.id, settings=settings, now=utcnow()
+            engine=engine, round_id=found.id, settings=settings, now=utcnow(), language=language
         )
     total = built.total
     console.print(
@@ -241,8 +244,11 @@ def report(
         f"{len(built.without_report)} measure(s) without report",
         highlight=False,
     )
-    for path in (files.html, files.xlsx, *files.csv.values()):
-        console.print(f"  {path}", highlight=False)
+    if files.pdf is None:
+        errors.print("warning: no PDF: WeasyPrint needs Pango (Debian: libpango-1.0-0)")
+    for path in (files.html, files.pdf, files.xlsx, *files.csv.values()):
+        if path is not None:
+            console.print(f"  {path}", highlight=False)
 
 
 @app.command("demo")

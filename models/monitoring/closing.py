@@ -54,16 +54,21 @@ def _round_assignment_ids(round_id: int) -> Select[Any]:
 
 
 def publish_report(
-    *, engine: Engine, round_id: int, settings: Settings, now: datetime
+    *, engine: Engine, round_id: int, settings: Settings, now: datetime, language: str = "ro"
 ) -> tuple[RoundReport, ReportFiles]:
-    """Build the round's consolidated report and write its files under var/reports/<period>/."""
+    """Build the round's consolidated report and write its files under var/reports/<period>/.
+
+    Romanian is the coordinator's language; another language goes in a subfolder of its own.
+    """
     with Session(engine) as session:
         round_ = session.get(MonitoringRound, round_id)
         assert round_ is not None
         report = build_round_report(session=session, round_=round_)
         evaluation = evaluate_plan(session=session, strategy_code=report.strategy_code)
     folder = settings.var_dir / "reports" / report.period / report.strategy_code
-    return report, write_report(report, evaluation, folder, settings.zone, now)
+    if language != "ro":
+        folder /= language
+    return report, write_report(report, evaluation, folder, settings.zone, now, language)
 
 
 def close_round(

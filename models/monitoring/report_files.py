@@ -1,4 +1,4 @@
-"""Writing a round's consolidated report: HTML with inline SVG charts, CSV tables, XLSX."""
+"""Writing a round's consolidated report: the page, its PDF, the workbook and CSV tables."""
 
 import csv
 from dataclasses import dataclass
@@ -7,20 +7,12 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from jinja2 import Environment, FileSystemLoader, select_autoescape
-from markupsafe import Markup, escape
-from openpyxl import Workbook
-
+from models.core.i18n import percent
 from models.lifecycle.rates import Rate
-from models.messaging.render import TEMPLATES_DIR
 from models.monitoring.report import PROGRESS, PlanEvaluation, RoundReport
+from models.monitoring.report_page import render_report, write_pdf
+from models.monitoring.report_workbook import write_workbook
 
-REPORTS = Environment(
-    loader=FileSystemLoader(TEMPLATES_DIR.parent / "reports"),
-    autoescape=select_autoescape(["html"]),
-    trim_blocks=True,
-    lstrip_blocks=True,
-)
 RATE_COLUMNS = ["group", "expected", "received", "on_time", "reporting_rate", "on_time_rate"]
 
 
@@ -28,41 +20,14 @@ RATE_COLUMNS = ["group", "expected", "received", "on_time", "reporting_rate", "o
 class ReportFiles:
     folder: Path
     html: Path
+    pdf: Path | None
     xlsx: Path
     csv: dict[str, Path]
 
 
 def pct(value: float) -> str:
     """0.756 -> '76 %'."""
-    return f"{value * 100:.0f} %"
-
-
-def bar_chart(rates: list[Rate]) -> Markup:
-    """A horizontal bar chart of reporting rates as inline SVG."""
-    row, width, label_width = 22, 640, 260
-    height = row * len(rates) + 10
-    parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
-        f'role="img" aria-label="reporting rate">'
-    ]
-    for index, rate in enumerate(rates):
-        y = 5 + index * row
-        length = int((width - label_width - 60) * rate.reporting_rate)
-        colour = (
-            "#166534"
-            if rate.reporting_rate >= 0.8
-            else "#b45309"
-            if rate.reporting_rate >= 0.5
-            else "#b91c1c"
-        )
-        parts.append(
-            f'<text x="0" y="{y + 14}" font-size="12">{escape(rate.label[:40])}</text>'
-            f'<rect x="{label_width}" y="{y}" width="{length}" height="16" fill="{colour}"/>'
-            f'<text x="{label_width + length + 6}" y="{y + 13}" font-size="12">'
-            f"{pct(rate.reporting_rate)}</text>"
-        )
-    parts.append("</svg>")
-    return Markup("".join(parts))
+    return percent(value, "ro")
 
 
 def rate_rows(rates: list[Rate]) -> list[list[Any]]:
@@ -126,47 +91,37 @@ def tables(report: RoundReport) -> dict[str, tuple[list[str], list[list[Any]]]]:
     }
 
 
-def write_report(
-    report: RoundReport,
-    evaluation: PlanEvaluation | None,
-    folder: Path,
-    zone: ZoneInfo,
-    generated: datetime,
-) -> ReportFiles:
-    """Write report.html, one CSV per table and report.xlsx into `folder`."""
-    folder.mkdir(parents=True, exist_ok=True)
-    html = folder / "report.html"
-    local = "%Y-%m-%d %H:%M"
-    html.write_text(
-        REPORTS.get_template("round.html").render(
-            r=report,
-            evaluation=evaluation,
-            pct=pct,
-            bars=bar_chart,
-            progress_words=PROGRESS,
-            due=report.due_at.astimezone(zone).strftime(local),
-            lock=report.lock_at.astimezone(zone).strftime(local),
-            generated=generated.astimezone(zone).strftime(local),
-        ),
-        encoding="utf-8",
-    )
-    csv_files = {}
-    workbook = Workbook()
-    workbook.remove(workbook.active)  # type: ignore[arg-type]
+def write_tables(report: RoundReport, folder: Path) -> dict[str, Path]:
+    """One CSV per table, with stable machine-readable headers and codes."""
+    files = {}
     for name, (columns, rows) in tables(report).items():
         path = folder / f"{name}.csv"
         with path.open("w", newline="", encoding="utf-8") as handle:
             writer = csv.writer(handle)
             writer.writerow(columns)
             writer.writerows(rows)
-        csv_files[name] = path
-        sheet = workbook.create_sheet(name)
-        sheet.append(columns)
-        for row in rows:
-            sheet.append(row)
+        files[name] = path
+    return files
+
+
+def write_report(
+    report: RoundReport,
+    evaluation: PlanEvaluation | None,
+    folder: Path,
+    zone: ZoneInfo,
+    generated: datetime,
+    language: str = "ro",
+) -> ReportFiles:
+    """Write report.html, report.pdf (when WeasyPrint can run), report.xlsx and the CSVs."""
+    folder.mkdir(parents=True, exist_ok=True)
+    page = render_report(report, evaluation, zone=zone, generated=generated, language=language)
+    html = folder / "report.html"
+    html.write_text(page, encoding="utf-8")
+    pdf = folder / "report.pdf"
+    printed = write_pdf(page, str(pdf))
     xlsx = folder / "report.xlsx"
-    workbook.save(xlsx)
-    return ReportFiles(folder=folder, html=html, xlsx=xlsx, csv=csv_files)
+    write_workbook(report, str(xlsx), zone, language)
+    return ReportFiles(folder, html, pdf if printed else None, xlsx, write_tables(report, folder))
 
 
 def markdown_summary(report: RoundReport, files: ReportFiles) -> str:

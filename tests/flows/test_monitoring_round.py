@@ -199,8 +199,8 @@ def report_numbers(folder: Path) -> dict[str, Any]:
     parser.feed((folder / "report.html").read_text(encoding="utf-8"))
     with (folder / "by_institution.csv").open(encoding="utf-8") as handle:
         csv_rows = {r["group"]: r for r in csv.DictReader(handle)}
-    sheet = load_workbook(folder / "report.xlsx")["by_institution"]
-    xlsx_rows = {row[0]: row for row in sheet.iter_rows(min_row=2, values_only=True)}
+    sheet = load_workbook(folder / "report.xlsx")["Pe instituții"]
+    xlsx_rows = {row[0]: row[1:] for row in sheet.iter_rows(min_row=2, values_only=True)}
     return {"kpis": parser.kpis, "html": parser.tables, "csv": csv_rows, "xlsx": xlsx_rows}
 
 
@@ -348,9 +348,9 @@ def test_two_rounds_from_announcement_to_consolidated_report(
     assert numbers["kpis"]["kpi-reporting-rate"] == f"{len(answered) / expected_count * 100:.0f} %"
     assert numbers["kpis"]["kpi-on-time-rate"] == f"{len(on_time) / len(answered) * 100:.0f} %"
     html_institutions = {row[0]: row for row in numbers["html"]["by-institution"][1:]}
-    assert html_institutions["Europol (EUROPOL)"][1:4] == ["1", "0", "0"]
-    assert html_institutions["Europol (EUROPOL)"][6] == "2.1.1"
-    assert html_institutions["DGASPC Cluj (DGASPC-CJ)"][1:4] == ["1", "1", "0"]
+    assert html_institutions["EUROPOL"][1:4] == ["1", "0", "0"]
+    assert html_institutions["EUROPOL"][6] == "2.1.1"
+    assert html_institutions["DGASPC-CJ"][1:4] == ["1", "1", "0"]
     for label, row in numbers["csv"].items():
         assert [int(row["expected"]), int(row["received"]), int(row["on_time"])] == [
             int(v) for v in html_institutions[label][1:4]
@@ -361,10 +361,10 @@ def test_two_rounds_from_announcement_to_consolidated_report(
             int(row["on_time"]),
         ]
     measures = {row[0].split()[0]: row for row in numbers["html"]["measures"][1:]}
-    assert measures["1.1.2"][5] == "blocked" and measures["1.1.1"][5] == "in-progress"
+    assert measures["1.1.2"][5] == "blocat" and measures["1.1.1"][5] == "în curs"
     assert "2.1.2" not in measures, "a measure past its deadline before the period is not asked for"
     pillars = {row[0]: row[1:4] for row in numbers["html"]["by-pillar"][1:]}
-    assert pillars == {"prevention": ["3", "3", "2"], "partnership": ["2", "1", "1"]}
+    assert pillars == {"Prevenire": ["3", "3", "2"], "Parteneriat": ["2", "1", "1"]}
     report_mail = by_to[("round-report", "secretariat@coordination.example")]
     assert report_mail["Subject"].startswith(
         "Raport consolidat 2026-S2: 80 % raportat, 1 raport netransmis"
@@ -397,11 +397,11 @@ def test_two_rounds_from_announcement_to_consolidated_report(
     assert (
         numbers["kpis"]["kpi-expected"] == "4" and numbers["kpis"]["kpi-reporting-rate"] == "75 %"
     )
-    assert numbers["kpis"]["kpi-change"] == "-5 pts"
-    assert numbers["html"]["changes"][1:] == [["1.1.1", "in-progress", "done"]]
+    assert numbers["kpis"]["kpi-change"] == "-5 pp"
+    assert numbers["html"]["changes"][1:] == [["1.1.1", "în curs", "realizat"]]
     assert sorted(r[0] for r in numbers["html"]["least-reporting"][1:3]) == [
-        "DGASPC Cluj (DGASPC-CJ)",
-        "Europol (EUROPOL)",
+        "DGASPC-CJ",
+        "EUROPOL",
     ]
     keys = session.exec(select(OutboxMessage.key)).all()
     assert len(keys) == len(set(keys))

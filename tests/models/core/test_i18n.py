@@ -23,11 +23,13 @@ METHODS = [
     ("portal/**.py", "python"),
     ("deployments/**.py", "python"),
     ("templates/portal/**.html", "jinja2"),
+    ("templates/reports/**.html", "jinja2"),
     ("templates/email/**", "jinja2"),
 ]
 OPTIONS = {
     "templates/portal/**.html": {"extensions": "jinja2.ext.i18n"},
     "templates/email/**": {"extensions": "jinja2.ext.i18n"},
+    "templates/reports/**.html": {"extensions": "jinja2.ext.i18n"},
 }
 
 

@@ -1,0 +1,134 @@
+"""The consolidated report as a page: translated HTML with inline SVG charts, and its PDF."""
+
+from datetime import datetime
+from functools import cache
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from markupsafe import Markup, escape
+
+from models.core.i18n import N_, long_date, percent, translate, translations
+from models.lifecycle.rates import Rate
+from models.messaging.render import TEMPLATES_DIR
+from models.monitoring.report import PROGRESS, PlanEvaluation, RoundReport
+
+WORDS = {
+    "done": N_("done"),
+    "in-progress": N_("in progress"),
+    "not-started": N_("not started"),
+    "blocked": N_("blocked"),
+    "no report": N_("no report"),
+    "prevention": N_("prevention"),
+    "combating": N_("combating"),
+    "protection": N_("protection"),
+    "partnership": N_("partnership"),
+    "open": N_("open"),
+    "locked": N_("locked"),
+    "published": N_("published"),
+    "annual": N_("annual"),
+    "semester": N_("every semester"),
+    "quarterly": N_("quarterly"),
+    "permanent": N_("permanent"),
+}
+COLOURS = {
+    "done": "#166534",
+    "in-progress": "#1d4ed8",
+    "blocked": "#b91c1c",
+    "no report": "#b91c1c",
+}
+
+
+def word(code: str, language: str) -> str:
+    """A progress, pillar or status code as a word of `language`."""
+    return translate(language, WORDS[code]) if code in WORDS else code
+
+
+def heading(label: str, language: str) -> str:
+    """A chart or table label with its first letter in capitals ('Prevenire', 'DGASPC Cluj')."""
+    shown = word(label, language)
+    return shown[:1].upper() + shown[1:]
+
+
+def rate_colour(rate: float) -> str:
+    """Green from 80 %, amber from 50 %, red below."""
+    return "#166534" if rate >= 0.8 else "#b45309" if rate >= 0.5 else "#b91c1c"
+
+
+def bar_chart(rates: list[Rate], language: str) -> Markup:
+    """Reporting rates as horizontal bars (inline SVG); the full name shows on hover."""
+    row, width, label_width = 22, 700, 230
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{row * len(rates) + 10}" '
+        f'role="img" aria-label="{escape(translate(language, N_("Reporting rate")))}">'
+    ]
+    for index, rate in enumerate(rates):
+        y = 5 + index * row
+        length = int((width - label_width - 60) * rate.reporting_rate)
+        label = escape(heading(rate.label, language))
+        parts.append(
+            f"<g><title>{escape(rate.title) or label}</title>"
+            f'<text x="0" y="{y + 14}" font-size="12">{label}</text>'
+            f'<rect x="{label_width}" y="{y}" width="{length}" height="16" '
+            f'fill="{rate_colour(rate.reporting_rate)}"/>'
+            f'<text x="{label_width + length + 6}" y="{y + 13}" font-size="12">'
+            f"{percent(rate.reporting_rate, language)}</text></g>"
+        )
+    parts.append("</svg>")
+    return Markup("".join(parts))
+
+
+@cache
+def report_pages(language: str) -> Environment:
+    """The report templates with the catalog and formats of `language`."""
+    env = Environment(
+        loader=FileSystemLoader(TEMPLATES_DIR.parent / "reports"),
+        autoescape=select_autoescape(["html"]),
+        trim_blocks=True,
+        lstrip_blocks=True,
+        extensions=["jinja2.ext.i18n"],
+    )
+    env.install_gettext_translations(translations(language), newstyle=True)  # type: ignore[attr-defined]
+    env.globals.update(
+        pct=lambda value: percent(value, language),
+        word=lambda code: word(code, language),
+        bars=lambda rates: bar_chart(rates, language),
+        colour=lambda progress: COLOURS.get(progress, "#1f2933"),
+        progress_words=PROGRESS,
+    )
+    return env
+
+
+def render_report(
+    report: RoundReport,
+    evaluation: PlanEvaluation | None,
+    *,
+    zone: ZoneInfo,
+    generated: datetime,
+    language: str,
+) -> str:
+    """The report page in `language`."""
+
+    def when(moment: datetime) -> str:
+        local = moment.astimezone(zone)
+        return f"{long_date(local, language)}, {local:%H:%M}"
+
+    context: dict[str, Any] = {
+        "r": report,
+        "evaluation": evaluation,
+        "lang": language,
+        "due": when(report.due_at),
+        "lock": when(report.lock_at),
+        "generated": when(generated),
+    }
+    return report_pages(language).get_template("round.html").render(context)
+
+
+def write_pdf(html: str, target: str) -> bool:
+    """Print the page to PDF with WeasyPrint; False when its system libraries are missing."""
+    try:
+        from weasyprint import HTML  # Pango is a system library: import only when printing
+    except OSError:
+        return False
+    HTML(string=html).write_pdf(target)
+    return True

@@ -1,0 +1,164 @@
+"""The consolidated report as a workbook a ministry can filter and print."""
+
+from datetime import date, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.properties import PageSetupProperties
+from openpyxl.worksheet.worksheet import Worksheet
+
+from models.core.i18n import N_, translate
+from models.lifecycle.rates import Rate
+from models.monitoring.report import PROGRESS, RoundReport
+from models.monitoring.report_page import WORDS, word
+
+HEADER_FONT = Font(bold=True, color="FFFFFF")
+HEADER_FILL = PatternFill("solid", fgColor="1F4E79")
+PERCENT, DAY = "0%", "DD.MM.YYYY"
+MAX_WIDTH = 100
+LINE_HEIGHT = 15
+
+Column = tuple[str, str | None]  # (message id of the header, number format)
+RATE_COLUMNS: list[Column] = [
+    (N_("Expected"), None),
+    (N_("Received"), None),
+    (N_("On time"), None),
+    (N_("Reporting rate"), PERCENT),
+    (N_("On-time rate"), PERCENT),
+]
+
+
+def _rate_cells(rate: Rate) -> list[Any]:
+    return [rate.expected, rate.answered, rate.on_time, rate.reporting_rate, rate.on_time_rate]
+
+
+def _sheet(
+    book: Workbook, title: str, columns: list[Column], rows: list[list[Any]], language: str
+) -> Worksheet:
+    """One table: bold frozen header, filters, widths fitted to the content, A4 landscape."""
+    sheet: Worksheet = book.create_sheet(translate(language, title)[:31])
+    sheet.append([translate(language, header) for header, _ in columns])
+    for row in rows:
+        sheet.append(row)
+    for cell in sheet[1]:
+        cell.font, cell.fill = HEADER_FONT, HEADER_FILL
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+    for index, (_, number_format) in enumerate(columns, start=1):
+        letter = get_column_letter(index)
+        cells = list(sheet[letter])
+        if number_format:
+            for cell in cells[1:]:
+                cell.number_format = number_format
+        longest = max(len(_shown(cell.value)) for cell in cells)
+        sheet.column_dimensions[letter].width = min(max(longest + 2, 8), MAX_WIDTH)
+        for cell in cells[1:]:
+            if len(_shown(cell.value)) > MAX_WIDTH:
+                cell.alignment = Alignment(wrap_text=True, vertical="top")
+                lines = -(-len(_shown(cell.value)) // MAX_WIDTH)
+                current = sheet.row_dimensions[cell.row].height or LINE_HEIGHT
+                sheet.row_dimensions[cell.row].height = max(current, LINE_HEIGHT * lines)
+    sheet.freeze_panes = "A2"
+    sheet.auto_filter.ref = sheet.dimensions
+    _print_layout(sheet)
+    return sheet
+
+
+def _shown(value: Any) -> str:
+    if isinstance(value, float):
+        return "100 %"
+    if isinstance(value, date):
+        return "00.00.0000"
+    return str(value) if value is not None else ""
+
+
+def _print_layout(sheet: Worksheet) -> None:
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight = 1, 0
+    sheet.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    sheet.print_title_rows = "1:1"
+
+
+def _summary(book: Workbook, report: RoundReport, zone: ZoneInfo, language: str) -> None:
+    """The first sheet: what the round is and its headline figures."""
+
+    def t(message: str) -> str:
+        return translate(language, message)
+
+    rows: list[list[Any]] = [
+        [t(N_("Strategy")), f"{report.strategy_name} ({report.strategy_code})"],
+        [t(N_("Period")), report.period],
+        [t(N_("Reports due")), report.due_at.astimezone(zone).date()],
+        [t(N_("Round locked")), report.lock_at.astimezone(zone).date()],
+        [t(N_("Reports expected")), report.total.expected],
+        [t(N_("Reports received")), report.total.answered],
+        [t(N_("Reporting rate")), report.total.reporting_rate],
+        [t(N_("On-time rate")), report.total.on_time_rate],
+        [t(N_("Measures without any report")), len(report.without_report)],
+        [t(N_("Measures blocked")), len(report.blocked)],
+        [t(N_("Measures past their deadline")), len(report.past_deadline)],
+    ]
+    sheet = _sheet(book, N_("Summary"), [(N_("What"), None), (N_("Value"), None)], rows, language)
+    for row in sheet.iter_rows(min_row=2, min_col=2, max_col=2):
+        cell = row[0]
+        if isinstance(cell.value, float):
+            cell.number_format = PERCENT
+        elif isinstance(cell.value, date | datetime):
+            cell.number_format = DAY
+        cell.alignment = Alignment(horizontal="left")
+
+
+def _measure_row(line: Any, language: str) -> list[Any]:
+    deadline: Any = date.fromisoformat(line.deadline) if line.deadline[:1].isdigit() else None
+    return [
+        line.code,
+        line.title,
+        word(line.pillar, language).capitalize(),
+        line.objective,
+        deadline if deadline else word(line.deadline, language),
+        line.responsible,
+        line.reported,
+        word(line.progress, language),
+        "; ".join(line.indicators),
+        translate(language, N_("yes") if line.past_deadline else N_("no")),
+    ]
+
+
+def write_workbook(report: RoundReport, path: str, zone: ZoneInfo, language: str) -> None:
+    """Write the summary, the rates by institution and pillar, the measures and progress."""
+    book = Workbook()
+    book.remove(book.active)  # type: ignore[arg-type]
+    _summary(book, report, zone, language)
+    institutions = [
+        [r.label, r.title, *_rate_cells(r), ", ".join(r.missing)] for r in report.by_institution
+    ]
+    columns = [(N_("Institution"), None), (N_("Full name"), None), *RATE_COLUMNS]
+    _sheet(
+        book, N_("By institution"), [*columns, (N_("Never answered"), None)], institutions, language
+    )
+    pillars = [[word(r.label, language).capitalize(), *_rate_cells(r)] for r in report.by_pillar]
+    _sheet(book, N_("By pillar"), [(N_("Pillar"), None), *RATE_COLUMNS], pillars, language)
+    measure_columns: list[Column] = [
+        (N_("Measure"), None),
+        (N_("Title"), None),
+        (N_("Pillar"), None),
+        (N_("Objective"), None),
+        (N_("Deadline"), DAY),
+        (N_("Responsible"), None),
+        (N_("Reported"), None),
+        (N_("Progress"), None),
+        (N_("Indicator values"), None),
+        (N_("Past its deadline"), None),
+    ]
+    measures = [_measure_row(line, language) for line in report.measures]
+    _sheet(book, N_("Measures"), measure_columns, measures, language)
+    progress = [
+        [word(p, language).capitalize(), *(c[w] for w in PROGRESS)]
+        for p, c in report.progress_by_pillar.items()
+    ]
+    progress_columns: list[Column] = [(N_("Pillar"), None), *((WORDS[w], None) for w in PROGRESS)]
+    _sheet(book, N_("Progress by pillar"), progress_columns, progress, language)
+    book.save(path)

@@ -2,7 +2,7 @@
 
 from models.core.history import StatusEvent
 from models.lifecycle.tables import Answer, Assignment, Notice
-from models.messaging.outbox import OutboxMessage
+from models.messaging.outbox import OutboxAttachment, OutboxMessage
 from models.monitoring.tables import MonitoringRound, Submission
 from models.reference.institutions import Body, Contact, Institution, Membership
 from models.reference.strategy import Measure, MeasureInstitution, Objective, Strategy
@@ -19,6 +19,7 @@ __all__ = [
     "MonitoringRound",
     "Notice",
     "Objective",
+    "OutboxAttachment",
     "OutboxMessage",
     "StatusEvent",
     "Strategy",

@@ -12,7 +12,7 @@ from models.core.settings import Settings
 from models.core.tokens import sign_token
 from models.lifecycle.tables import Assignment
 from models.messaging.message_views import AssignmentView, InstitutionView
-from models.messaging.outbox import Channel, OutboxMessage, queue_messages
+from models.messaging.outbox import Channel, OutboxAttachment, OutboxMessage, queue_messages
 from models.messaging.render import render_message
 from models.reference.institutions import Contact, Institution
 
@@ -29,6 +29,15 @@ class Addressee:
     institution_id: int | None
     emails: tuple[str, ...]
     webhook_url: str | None = None
+
+
+@dataclass(frozen=True)
+class FileAttachment:
+    """A file to send with an email, e.g. a report's PDF."""
+
+    name: str
+    content_type: str
+    content: bytes
 
 
 @dataclass(frozen=True)
@@ -192,9 +201,21 @@ def notify(
     settings: Settings,
     now: datetime,
     calendar: CalendarAttachment | None = None,
+    files: tuple[FileAttachment, ...] = (),
 ) -> list[str]:
-    """Compose and queue one event's messages; returns the keys that were new."""
+    """Compose and queue one event's messages; returns the keys that were new.
+
+    Files go with the email only, in the same transaction, and only when it is new.
+    """
     messages = compose(
         key=key, kind=kind, to=to, context=context, settings=settings, now=now, calendar=calendar
     )
-    return queue_messages(session=session, messages=messages)
+    new = queue_messages(session=session, messages=messages)
+    if key in new:
+        session.add_all(
+            OutboxAttachment(
+                message_key=key, name=f.name, content_type=f.content_type, content=f.content
+            )
+            for f in files
+        )
+    return new

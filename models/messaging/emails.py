@@ -9,7 +9,7 @@ from sqlmodel import Session
 
 from models.core.settings import Settings
 from models.lifecycle.duty import installed_duties
-from models.messaging.compose import Addressee, CalendarAttachment, notify
+from models.messaging.compose import Addressee, CalendarAttachment, FileAttachment, notify
 from models.messaging.message_views import (
     AssignmentView,
     DigestGroup,
@@ -53,6 +53,7 @@ class Post:
         to: Addressee,
         context: MessageContext,
         calendar: CalendarAttachment | None = None,
+        files: tuple[FileAttachment, ...] = (),
     ) -> list[str]:
         """Render `context` for `to` and queue it under `key`; returns the keys that were new."""
         return notify(
@@ -64,6 +65,7 @@ class Post:
             settings=self.settings,
             now=self.now,
             calendar=calendar,
+            files=files,
         )
 
 

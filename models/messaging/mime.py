@@ -5,7 +5,7 @@ from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import format_datetime, getaddresses
 
-from models.messaging.outbox import OutboxMessage
+from models.messaging.outbox import OutboxAttachment, OutboxMessage
 
 
 class BadAddressError(ValueError):
@@ -25,7 +25,12 @@ def recipients_of(recipient: str) -> list[str]:
 
 
 def build_email(
-    message: OutboxMessage, *, sender: str, message_id: str, now: datetime
+    message: OutboxMessage,
+    *,
+    sender: str,
+    message_id: str,
+    now: datetime,
+    attachments: list[OutboxAttachment] | None = None,
 ) -> EmailMessage:
     """The MIME message for `message`: always a plain-text part, then HTML and calendar if any."""
     email = EmailMessage()
@@ -45,5 +50,8 @@ def build_email(
             subtype="calendar",
             params={"method": message.calendar_method or "REQUEST"},
         )
+    for file in attachments or []:
+        maintype, _, subtype = file.content_type.partition("/")
+        email.add_attachment(file.content, maintype=maintype, subtype=subtype, filename=file.name)
     email["Content-Language"] = message.language  # after the parts: set_content clears Content-*
     return email

@@ -4,7 +4,7 @@ import hashlib
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import Index, Text
+from sqlalchemy import Index, LargeBinary, Text, UniqueConstraint
 from sqlmodel import Field, Session, SQLModel, col, select
 
 from models.core.sql import insert_ignoring_duplicates
@@ -47,6 +47,32 @@ class OutboxMessage(SQLModel, table=True):
     last_error: str | None = Field(default=None, max_length=1000)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     sent_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
+class OutboxAttachment(SQLModel, table=True):
+    """A file that travels with one queued email (kept in the database like the email)."""
+
+    __tablename__ = "outbox_attachment"
+    __table_args__ = (UniqueConstraint("message_key", "name"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    message_key: str = Field(foreign_key="outbox_message.key", index=True, ondelete="CASCADE")
+    name: str = Field(max_length=200)
+    content_type: str = Field(max_length=100)
+    content: bytes = Field(sa_type=LargeBinary)
+
+
+def attachments_of(*, session: Session, keys: list[str]) -> dict[str, list[OutboxAttachment]]:
+    """The attachments of the messages with these keys, by key, in the order they were added."""
+    rows = session.exec(
+        select(OutboxAttachment)
+        .where(col(OutboxAttachment.message_key).in_(keys))
+        .order_by(col(OutboxAttachment.id))
+    ).all()
+    found: dict[str, list[OutboxAttachment]] = {}
+    for row in rows:
+        found.setdefault(row.message_key, []).append(row)
+    return found
 
 
 def message_id_for(key: str, domain: str) -> str:

@@ -13,7 +13,7 @@ from models.lifecycle.duty import SweepContext, SweepOutcome
 from models.lifecycle.rates import Scope
 from models.lifecycle.status import change_status
 from models.lifecycle.tables import Assignment
-from models.messaging.compose import coordinator_addressee
+from models.messaging.compose import FileAttachment, coordinator_addressee
 from models.messaging.emails import Post
 from models.monitoring.messages import round_report_ready
 from models.monitoring.report import RoundReport, build_round_report, evaluate_plan
@@ -84,10 +84,22 @@ def close_round(
             f"round-report:{report.strategy_code}:{report.period}",
             coordinator_addressee(settings),
             report,
-            str(files.folder),
+            report_attachments(report, files),
         )
         session.commit()
     return report, files
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def report_attachments(report: RoundReport, files: ReportFiles) -> tuple[FileAttachment, ...]:
+    """The report's PDF (when printed) and workbook, named for the round."""
+    stem = f"raport-{report.strategy_code}-{report.period}"
+    attached = [FileAttachment(f"{stem}.xlsx", XLSX, files.xlsx.read_bytes())]
+    if files.pdf is not None:
+        attached.insert(0, FileAttachment(f"{stem}.pdf", "application/pdf", files.pdf.read_bytes()))
+    return tuple(attached)
 
 
 def _outcome(report: RoundReport, files: ReportFiles) -> SweepOutcome:

@@ -5,7 +5,7 @@ from enum import StrEnum
 
 from pydantic import ConfigDict
 
-from models.messaging.compose import Addressee
+from models.messaging.compose import Addressee, FileAttachment
 from models.messaging.emails import MessageContext, Post
 from models.messaging.message_views import DigestGroup
 from models.monitoring.report import RoundReport
@@ -31,7 +31,7 @@ class RoundReportReady(MessageContext):
 
     kind = MonitoringMessage.ROUND_REPORT
     report: RoundReport
-    folder: str
+    attached: list[str]
 
 
 def round_opened(post: Post, key: str, to: Addressee, context: RoundOpened) -> list[str]:
@@ -40,7 +40,8 @@ def round_opened(post: Post, key: str, to: Addressee, context: RoundOpened) -> l
 
 
 def round_report_ready(
-    post: Post, key: str, to: Addressee, report: RoundReport, folder: str
+    post: Post, key: str, to: Addressee, report: RoundReport, files: tuple[FileAttachment, ...]
 ) -> list[str]:
-    """The coordinator told that a locked round's consolidated report is written."""
-    return post.queue(key, to, RoundReportReady(report=report, folder=folder))
+    """The coordinator gets a locked round's consolidated report, attached (PDF, workbook)."""
+    context = RoundReportReady(report=report, attached=[f.name for f in files])
+    return post.queue(key, to, context, files=files)

@@ -15,7 +15,14 @@ from sqlmodel import Session, col, select
 from models.core.db import get_engine
 from models.core.settings import Settings, get_settings
 from models.messaging.mime import BadAddressError, build_email, recipients_of
-from models.messaging.outbox import Channel, DeliveryState, OutboxMessage, message_id_for
+from models.messaging.outbox import (
+    Channel,
+    DeliveryState,
+    OutboxAttachment,
+    OutboxMessage,
+    attachments_of,
+    message_id_for,
+)
 from models.reference.institutions import Institution
 from tasks.messaging.transports import DeliveryError, SmtpTransport, post_webhook
 
@@ -106,7 +113,11 @@ def _record_failure(
 
 
 def _send_email(
-    smtp: SmtpTransport, message: OutboxMessage, settings: Settings, now: datetime
+    smtp: SmtpTransport,
+    message: OutboxMessage,
+    settings: Settings,
+    now: datetime,
+    files: list[OutboxAttachment],
 ) -> str | None:
     try:
         recipients = recipients_of(message.recipient)
@@ -115,6 +126,7 @@ def _send_email(
             sender=str(settings.sender),
             message_id=message_id_for(message.key, settings.sender_domain),
             now=now,
+            attachments=files,
         )
     except (BadAddressError, ValueError) as exc:
         raise DeliveryError(f"malformed message: {exc}", permanent=True) from None
@@ -133,6 +145,7 @@ def deliver_batch(
         codes: dict[int | None, str] = dict(
             session.exec(select(Institution.id, Institution.code)).all()
         )
+        files = attachments_of(session=session, keys=[m.key for m in messages])
     server_down: DeliveryError | None = None
     with SmtpTransport(settings) as smtp, httpx.Client() as http:
         for message in messages:
@@ -149,7 +162,7 @@ def deliver_batch(
                 elif server_down is not None:
                     raise server_down
                 else:
-                    note = _send_email(smtp, message, settings, now)
+                    note = _send_email(smtp, message, settings, now, files.get(message.key, []))
             except DeliveryError as error:
                 if error.connection and message.channel == Channel.EMAIL:
                     server_down = error

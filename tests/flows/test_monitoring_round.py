@@ -1,4 +1,5 @@
 import csv
+import io
 import re
 from datetime import date, datetime, time, timedelta
 from html.parser import HTMLParser
@@ -369,6 +370,12 @@ def test_two_rounds_from_announcement_to_consolidated_report(
     assert report_mail["Subject"].startswith(
         "Raport consolidat 2026-S2: 80 % raportat, 1 raport netransmis"
     )
+    files = {part.get_filename(): part.get_content() for part in report_mail.iter_attachments()}
+    assert sorted(files) == ["raport-PLAN-2026-S2.pdf", "raport-PLAN-2026-S2.xlsx"]
+    assert files["raport-PLAN-2026-S2.pdf"].startswith(b"%PDF")
+    attached = load_workbook(io.BytesIO(files["raport-PLAN-2026-S2.xlsx"]))
+    assert attached.sheetnames[0] == "Sumar"
+    assert "var/reports" not in report_mail.get_body(("plain",)).get_content()
 
     sent_before = len(smtp_server.messages)
     rerun = monitoring_round(

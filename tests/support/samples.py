@@ -135,7 +135,7 @@ def sample_context(kind: str) -> dict[str, Any]:
         },
         MonitoringMessage.ROUND_REPORT: {
             "report": sample_report(),
-            "folder": "var/reports/2026-S2/PLAN",
+            "attached": ["raport-PLAN-2026-S2.pdf", "raport-PLAN-2026-S2.xlsx"],
         },
         MessageKind.OPERATIONS_ALERT: {
             "problem": "monitoring 2026-S2 failed",

@@ -257,7 +257,7 @@ def demo(
     portal_port: Annotated[int, typer.Option(help="port of the running portal")] = 8600,
     smtp_port: Annotated[int, typer.Option(help="port of the running mail catcher")] = 8025,
 ) -> None:
-    """Play a compressed monitoring round (2025-S2) against the stack `concord up` started."""
+    """Play a compressed monitoring round, placed around today, against the running stack."""
     from deployments.demo import DemoError, run_demo
     from deployments.stack import Ports
 
@@ -272,7 +272,7 @@ def demo(
         fail(str(exc))
     console.print(
         f"\n[bold]Demo done.[/] Answers: {outcome['answers']}\n"
-        f"  Consolidated report: {outcome['report']}/report.html\n"
+        f"  Consolidated report: {outcome['report']}/report.html (and report.pdf, .xlsx)\n"
         f"  Emails:              {outcome['mail']}\n"
         f"  Flow runs:           {outcome['ui']}/runs",
         highlight=False,

@@ -5,6 +5,7 @@ import os
 import re
 from collections import Counter
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
@@ -15,13 +16,38 @@ from sqlmodel import Session, col, select
 from deployments.stack import Ports, Stack
 from models.core.calendar import WorkingCalendar
 from models.core.db import get_engine
+from models.core.periods import period_containing
 from models.core.settings import Settings, get_settings
 from models.lifecycle.tables import Assignment
 from models.messaging.compose import assignment_link
 
-PERIOD, DUE, LOCK_AFTER_DAYS = "2025-S2", date(2026, 1, 23), 7
-OPENS, ON_TIME_DAY, LATE_DAY = date(2026, 1, 5), date(2026, 1, 14), date(2026, 1, 27)
 PROGRESS = ("done", "in-progress", "in-progress", "not-started", "blocked")
+INDICATORS = ("3 sesiuni de informare", "120 de participanți", "2 protocoale semnate", "")
+
+
+@dataclass(frozen=True)
+class Timeline:
+    """The demo's round: opened three weeks ago, locking about today, so its links stay valid."""
+
+    period: str
+    opens: date
+    on_time_day: date
+    due: date
+    late_day: date
+    lock_after_days: int = 7
+
+
+def timeline(today: date, calendar: WorkingCalendar) -> Timeline:
+    """The round of the semester before `today`, placed around `today`."""
+    opens = calendar.next_working_day(today - timedelta(days=21))
+    due = calendar.add_working_days(opens, 10)
+    return Timeline(
+        period=period_containing(today).previous().label,
+        opens=opens,
+        on_time_day=calendar.add_working_days(opens, 5),
+        due=due,
+        late_day=calendar.add_working_days(due, 2),
+    )
 
 
 class DemoError(RuntimeError):
@@ -42,7 +68,7 @@ class PortalBrowser:
         from portal.dependencies import clock
 
         self.settings = settings
-        self.now = datetime.combine(OPENS, time(12), tzinfo=settings.zone)
+        self.now = datetime.now(settings.zone)
         app = create_app()
         app.dependency_overrides[clock] = lambda: self.now
         self.client = TestClient(app)
@@ -60,20 +86,19 @@ class PortalBrowser:
         path = link.removeprefix(self.settings.portal_base_url)
         page = self.client.get(path)
         token = re.search(r'name="csrf" value="([^"]+)"', page.text)
-        progress = PROGRESS[int(hashlib.sha256(assignment.key.encode()).hexdigest()[:2], 16) % 5]
+        pick = int(hashlib.sha256(assignment.key.encode()).hexdigest()[:2], 16)
         form = {
-            "progress": progress,
-            "indicator_value": "",
+            "progress": PROGRESS[pick % len(PROGRESS)],
+            "indicator_value": INDICATORS[pick % len(INDICATORS)],
             "narrative": "Activitățile planificate pentru perioadă au fost derulate.",
             "csrf": token.group(1) if token else "",
         }
         return int(self.client.post(path, data=form).status_code)
 
 
-def run_demo(ports: Ports, say: Callable[[str], None]) -> dict[str, Any]:
-    """Open a round, sweep day by day, answer through the portal, lock and report."""
-    settings = get_settings()
-    stack = Stack(settings=settings, ports=ports)
+def connect(ports: Ports) -> Stack:
+    """The running stack, with this process pointed at it; DemoError when it is not up."""
+    stack = Stack(settings=get_settings(), ports=ports)
     try:
         httpx.get(f"{stack.api_url}/health", timeout=5).raise_for_status()
     except httpx.HTTPError:
@@ -81,55 +106,67 @@ def run_demo(ports: Ports, say: Callable[[str], None]) -> dict[str, Any]:
     # flow runs log in full to the Prefect UI; the terminal shows the scenario's own lines
     os.environ.update({**stack.environment(), "PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL": "WARNING"})
     get_settings.cache_clear()
+    return stack
+
+
+def mail_went_to(stack: Stack, settings: Settings) -> str:
+    """Where the demo's emails can be read: the local catcher's page, or the real server."""
+    if stack.catches_mail:
+        return f"{stack.portal_url}/mail (local mail catcher)"
+    return f"the SMTP server {settings.smtp_host}:{settings.smtp_port}"
+
+
+def run_demo(ports: Ports, say: Callable[[str], None]) -> dict[str, Any]:
+    """Open a round, sweep day by day, answer through the portal, lock and report."""
+    stack = connect(ports)
     settings = get_settings()
     from flows.daily_sweep import daily_sweep
     from flows.monitoring_round import monitoring_round
 
     calendar = WorkingCalendar(zone=settings.zone)
+    plan = timeline(datetime.now(settings.zone).date(), calendar)
     engine = get_engine(settings.resolved_database_url())
     browser = PortalBrowser(settings)
     say(
-        f"opening monitoring round {PERIOD} on {OPENS} "
-        f"(due {DUE}, locked {LOCK_AFTER_DAYS} days later)"
+        f"opening monitoring round {plan.period} on {plan.opens} "
+        f"(due {plan.due}, locked {plan.lock_after_days} days later)"
     )
     opened = monitoring_round(
-        period=PERIOD,
-        due_date=DUE,
-        lock_after_days=LOCK_AFTER_DAYS,
-        now=datetime.combine(OPENS, time(7), tzinfo=settings.zone),
+        period=plan.period,
+        due_date=plan.due,
+        lock_after_days=plan.lock_after_days,
+        now=datetime.combine(plan.opens, time(7), tzinfo=settings.zone),
     )
     say(f"  {opened['assignments']}")
     answers: Counter[str] = Counter()
-    day = OPENS + timedelta(days=1)
-    last = calendar.next_working_day(DUE + timedelta(days=LOCK_AFTER_DAYS + 1))
+    day = plan.opens + timedelta(days=1)
+    last = calendar.next_working_day(plan.due + timedelta(days=plan.lock_after_days + 1))
     while day <= last:
         if calendar.is_working_day(day):
             result = daily_sweep(now=datetime.combine(day, time(8), tzinfo=settings.zone))
             say(f"{day}: sweep {result['steps'] or '-'} messages {result['messages'] or '-'}")
-        if day in (ON_TIME_DAY, LATE_DAY):
-            wanted = "on-time" if day == ON_TIME_DAY else "late"
-            answers += answer_reports(
-                engine, browser, wanted, datetime.combine(day, time(12), tzinfo=settings.zone)
-            )
+        if day in (plan.on_time_day, plan.late_day):
+            wanted = "on-time" if day == plan.on_time_day else "late"
+            noon = datetime.combine(day, time(12), tzinfo=settings.zone)
+            answers += answer_reports(engine, browser, plan.period, wanted, noon)
             say(f"{day}: institutions answered through the portal ({wanted}): {answers[wanted]}")
         day += timedelta(days=1)
-    folder = settings.var_dir.resolve() / "reports" / PERIOD / "SNITP-2024-2028"
     return {
         "answers": dict(answers),
-        "report": folder,
-        "mail": f"{stack.portal_url}/mail",
+        "report": settings.var_dir.resolve() / "reports" / plan.period / "SNITP-2024-2028",
+        "mail": mail_went_to(stack, settings),
         "ui": stack.ui_url,
     }
 
 
 def answer_reports(
-    engine: Any, browser: PortalBrowser, wanted: str, when: datetime
+    engine: Any, browser: PortalBrowser, period: str, wanted: str, when: datetime
 ) -> Counter[str]:
     """Answer every report of the round whose institution behaves as `wanted`."""
     with Session(engine) as session:
         reports = session.exec(
             select(Assignment).where(
-                col(Assignment.key).startswith(f"report:SNITP-2024-2028:{PERIOD}:")
+                col(Assignment.key).startswith(f"report:SNITP-2024-2028:{period}:")
             )
         ).all()
     counts: Counter[str] = Counter()

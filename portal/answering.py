@@ -4,6 +4,7 @@ from datetime import datetime
 from functools import cache
 from typing import Any
 
+from fastapi import BackgroundTasks
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 from starlette.datastructures import UploadFile
@@ -21,6 +22,7 @@ from models.messaging.emails import Post, answer_confirmation
 from models.reference.institutions import Institution
 from portal.dependencies import Link
 from portal.security import linked_assignment
+from tasks.messaging.outbox import deliver_now
 
 TOO_LARGE = N_("The file is larger than %(limit)s.")
 
@@ -35,7 +37,7 @@ def form_fields() -> frozenset[str]:
 
 def queue_confirmation(
     session: Session, assignment: Assignment, answer: Answer, settings: Settings, now: datetime
-) -> None:
+) -> list[str]:
     """A short confirmation email to the institution's focal point, through the outbox."""
     try:
         to = addressee_for(
@@ -44,9 +46,9 @@ def queue_confirmation(
             roles=("focal-point", "deputy", "head"),
         )
     except LookupError:
-        return
+        return []
     item = linked_view(assignment, settings=settings, now=now)
-    answer_confirmation(
+    return answer_confirmation(
         Post(session, settings, now), f"answer-confirmation:{answer.id}", to, item, now
     )
 
@@ -71,6 +73,7 @@ def record(
     *,
     channel: str,
     attachment: Attachment | None = None,
+    background: BackgroundTasks | None = None,
 ) -> tuple[Assignment, Answer]:
     """Record the answer in one write transaction, checking the link there once more."""
     stored = store_attachment(attachment, settings.var_dir / "attachments") if attachment else None
@@ -87,6 +90,8 @@ def record(
             now=now,
             attachment=stored,
         )
-        queue_confirmation(session, assignment, answer, settings, now)
+        confirmation = queue_confirmation(session, assignment, answer, settings, now)
         session.commit()
+    if background is not None:  # after the commit: the email is safe in the outbox first
+        background.add_task(deliver_now, keys=confirmation, now=now)
     return assignment, answer

@@ -4,7 +4,7 @@ import json
 from datetime import datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body
+from fastapi import APIRouter, BackgroundTasks, Body
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 from sqlmodel import Session
@@ -63,25 +63,33 @@ LINK_RESPONSES: dict[int | str, dict[str, Any]] = {
 }
 
 
+def api_show(link: LinkDep, engine: EngineDep, now: Now) -> Any:
+    """The assignment a link opens, with every answer given so far."""
+    assignment = link.assignment
+    assert assignment.id is not None
+    with Session(engine) as session:
+        answers = answer_history(session=session, assignment_id=assignment.id)
+    refusal = refusal_reason(assignment, now)
+    return AssignmentOut(
+        **assignment.model_dump(include=set(AssignmentOut.model_fields)),
+        accepts_answers=refusal is None,
+        refusal=refusal,
+        answers=[answer_out(a) for a in answers],
+    )
+
+
 def api_router() -> APIRouter:
     """The API's routes; the answer body is any installed duty's answer form."""
-    router = APIRouter(prefix="/api/v1")
+    router = APIRouter(prefix="/api/v1")  # built when the app is: the duties are installed
     any_answer = answer_form_union()
 
-    @router.get("/assignments/{token}", response_model=AssignmentOut, responses=LINK_RESPONSES)
-    def api_show(link: LinkDep, engine: EngineDep, now: Now) -> Any:
-        """The assignment a link opens, with every answer given so far."""
-        assignment = link.assignment
-        assert assignment.id is not None
-        with Session(engine) as session:
-            answers = answer_history(session=session, assignment_id=assignment.id)
-        refusal = refusal_reason(assignment, now)
-        return AssignmentOut(
-            **assignment.model_dump(include=set(AssignmentOut.model_fields)),
-            accepts_answers=refusal is None,
-            refusal=refusal,
-            answers=[answer_out(a) for a in answers],
-        )
+    router.add_api_route(
+        "/assignments/{token}",
+        api_show,
+        methods=["GET"],
+        response_model=AssignmentOut,
+        responses=LINK_RESPONSES,
+    )
 
     @router.post(
         "/assignments/{token}",
@@ -96,6 +104,7 @@ def api_router() -> APIRouter:
     def api_answer(
         link: LinkDep,
         answer: Annotated[any_answer, Body()],  # type: ignore[valid-type]
+        background: BackgroundTasks,
         settings: SettingsDep,
         engine: EngineDep,
         now: Now,
@@ -105,7 +114,9 @@ def api_router() -> APIRouter:
         if form.kind != link.assignment.kind:
             return wrong_kind(link.assignment.kind)
         try:
-            _, stored = record(engine, link, form, settings, now, channel="api")
+            _, stored = record(
+                engine, link, form, settings, now, channel="api", background=background
+            )
         except AnswerRefused as refused:
             return JSONResponse({"detail": str(refused)}, status_code=409)
         return answer_out(stored)

@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, BackgroundTasks, Request
 from fastapi.responses import HTMLResponse, Response
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
@@ -55,7 +55,12 @@ def show(link: LinkDep, settings: SettingsDep, engine: EngineDep, now: Now) -> R
 
 @router.post("/a/{token}", response_class=HTMLResponse)
 async def answer_form(
-    link: LinkDep, request: Request, settings: SettingsDep, engine: EngineDep, now: Now
+    link: LinkDep,
+    request: Request,
+    background: BackgroundTasks,
+    settings: SettingsDep,
+    engine: EngineDep,
+    now: Now,
 ) -> Response:
     """Validate the form and record the answer, or show the page again with what is wrong."""
     if refusal_reason(link.assignment, now) is not None:
@@ -78,7 +83,14 @@ async def answer_form(
         answer_body = validate_answer(link.assignment.kind, values)
         attachment = await read_attachment(form.get("attachment"), settings)
         assignment, answer = record(
-            engine, link, answer_body, settings, now, channel="form", attachment=attachment
+            engine,
+            link,
+            answer_body,
+            settings,
+            now,
+            channel="form",
+            attachment=attachment,
+            background=background,
         )
     except AnswerInvalid as invalid:
         return _page_again(

@@ -44,10 +44,18 @@ def retry_delay(attempts: int) -> timedelta:
     return timedelta(seconds=min(RETRY_BASE_SECONDS * 2 ** max(attempts - 1, 0), RETRY_CAP_SECONDS))
 
 
-def claim_batch(*, engine: Engine, now: datetime, limit: int, lease_seconds: int) -> list[int]:
+def claim_batch(
+    *,
+    engine: Engine,
+    now: datetime,
+    limit: int,
+    lease_seconds: int,
+    keys: list[str] | None = None,
+) -> list[int]:
     """Mark up to `limit` due messages `sending` and return their ids; racing workers skip them.
 
     A message left `sending` longer than the lease (its worker crashed) is due again.
+    `keys` limits the claim to those messages (an answer's confirmation, sent at once).
     """
     due = (
         select(OutboxMessage.id)
@@ -62,6 +70,8 @@ def claim_batch(*, engine: Engine, now: datetime, limit: int, lease_seconds: int
         .order_by(col(OutboxMessage.id))
         .limit(limit)
     )
+    if keys is not None:
+        due = due.where(col(OutboxMessage.key).in_(keys))
     if engine.dialect.name == "postgresql":
         due = due.with_for_update(skip_locked=True)
     claim = (
@@ -208,6 +218,25 @@ def deliver_due_messages(
         if len(ids) < batch_size:
             break
     return dict(totals)
+
+
+def deliver_now(*, keys: list[str], now: datetime) -> dict[str, int]:
+    """Deliver these messages at once, through the same claim, leases and retries as a batch.
+
+    Without a configured mail server nothing is tried: the next dispatch run sends them.
+    """
+    settings = get_settings()
+    if not keys or not settings.smtp_host:
+        return {}
+    engine = get_engine(settings.resolved_database_url())
+    ids = claim_batch(
+        engine=engine,
+        now=now,
+        limit=len(keys),
+        lease_seconds=settings.outbox_lease_seconds,
+        keys=keys,
+    )
+    return dict(deliver_batch(engine=engine, ids=ids, now=now, settings=settings).counts)
 
 
 @task(name="deliver-outbox", task_run_name="deliver outbox")

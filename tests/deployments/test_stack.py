@@ -1,4 +1,5 @@
 import os
+import re
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -8,7 +9,7 @@ import pytest
 
 from deployments.stack import Ports, Stack
 from models.core.settings import get_settings
-from portal.mailbox import list_mail
+from portal.mailbox import body_of, list_mail, read_mail
 from tests.support.servers import free_port
 
 
@@ -234,3 +235,10 @@ def test_the_demo_plays_a_round_to_its_report_against_the_stack(stack: Stack) ->
     assert report.exists() and (outcome["report"] / "report.xlsx").exists()
     kinds = {m.kind for m in list_mail(stack.var_dir / "mail")}
     assert {"round-opened", "daily-digest", "escalation", "round-report"} <= kinds
+    links = set()
+    for caught in list_mail(stack.var_dir / "mail"):
+        text = body_of(read_mail(stack.var_dir / "mail" / caught.name), "plain")
+        links |= set(re.findall(r"http://127\.0\.0\.1:\d+/a/\S+", text))
+    assert links, "the demo's emails carry portal links"
+    refused = [link for link in links if httpx.get(link, timeout=10).status_code in (404, 410)]
+    assert refused == [], f"{len(refused)} of {len(links)} links no longer open"

@@ -189,7 +189,7 @@ class Tables(HTMLParser):
 def sweep_days(first: str, last: str, smtp: SmtpServer, log: list[tuple[str, str, str]]) -> None:
     day = date.fromisoformat(first)
     while day <= date.fromisoformat(last):
-        before = len(smtp.messages)
+        before = len(log)  # what arrived since the last entry (answers' confirmations too)
         daily_sweep(now=at(day.isoformat()))
         log += [(day.isoformat(), m["X-Concord-Kind"], m["To"]) for m in smtp.messages[before:]]
         day += timedelta(days=1)
@@ -268,6 +268,8 @@ def test_two_rounds_from_announcement_to_consolidated_report(
     assert (
         portal.answer(f"{report}:2.1.1:ANITP", at("2027-01-12", 12), progress="done", **form) == 200
     )
+    arrived = [m["X-Concord-Kind"] for m in smtp_server.messages[len(log) :]]
+    assert arrived == ["answer-confirmation"] * 3, "each confirmation left with its answer"
     sweep_days("2027-01-12", "2027-01-18", smtp_server, log)
     assert (
         portal.answer(
@@ -295,17 +297,17 @@ def test_two_rounds_from_announcement_to_consolidated_report(
         ("2027-01-08", "daily-digest", dgaspc),
         ("2027-01-08", "daily-digest", europol),
         (
-            "2027-01-13",
+            "2027-01-12",
             "answer-confirmation",
             "focal-point@anitp.example, deputy@anitp.example, head@anitp.example",
         ),
         (
-            "2027-01-13",
+            "2027-01-12",
             "answer-confirmation",
             "focal-point@anitp.example, deputy@anitp.example, head@anitp.example",
         ),
         (
-            "2027-01-13",
+            "2027-01-12",
             "answer-confirmation",
             "focal-point@anitp.example, deputy@anitp.example, head@anitp.example",
         ),
@@ -314,7 +316,7 @@ def test_two_rounds_from_announcement_to_consolidated_report(
         ("2027-01-18", "daily-digest", dgaspc),
         ("2027-01-18", "daily-digest", europol),
         (
-            "2027-01-20",
+            "2027-01-19",
             "answer-confirmation",
             "focal-point@dgaspc-cj.example, deputy@dgaspc-cj.example, head@dgaspc-cj.example",
         ),

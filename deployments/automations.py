@@ -28,8 +28,9 @@ def ensure_automations() -> list[str]:
                 source="selected",
                 deployment_id=alert.id,
                 parameters={
-                    "problem": "{{ flow_run.name }} ended {{ flow_run.state.name }}",
-                    "details": "flow {{ flow.name }}, state {{ flow_run.state.name }}",
+                    "run_name": "{{ flow_run.name }}",
+                    "flow_name": "{{ flow.name }}",
+                    "state": "{{ flow_run.state.name }}",
                     # Not a bare expression: prefect 3.8.8 renders those through tojson, which
                     # cannot encode a UUID; the flow removes the prefix.
                     "flow_run_id": "flow-run/{{ flow_run.id }}",

@@ -6,27 +6,38 @@ from prefect import flow
 
 from models.core.settings import get_settings
 from models.core.types import utcnow
+from models.messaging.alerts import run_failed
 from tasks.messaging.outbox import deliver_outbox
 from tasks.operations.alerts import queue_alert_task
+
+COORDINATOR_LANGUAGE = "ro"
 
 
 @flow(name="alert-coordinator", flow_run_name="alert coordinator")
 def alert_coordinator(
-    problem: str = "a Concord run needs attention",
+    problem: str = "Concord",
     details: str = "",
     flow_run_id: str = "",
+    run_name: str = "",
+    flow_name: str = "",
+    state: str = "",
     now: datetime | None = None,
 ) -> bool:
     """Email the coordinator once per problem (Prefect automations start this flow).
 
     Args:
-        problem: One line saying what went wrong.
-        details: More context, e.g. the deployment and the final state.
+        problem: One line saying what went wrong, when a person starts this flow.
+        details: More context for that line.
         flow_run_id: The run concerned, linked in the email; also makes the alert unique.
+        run_name: The failed run's name (the automation fills it; the email says it in Romanian).
+        flow_name: The failed run's flow.
+        state: The failed run's final state, e.g. Failed or Crashed.
         now: The moment to act as if it were (empty means now).
     """
     moment = now or utcnow()
     settings = get_settings()
+    if run_name:
+        problem, details = run_failed(run_name, flow_name, state, COORDINATOR_LANGUAGE)
     flow_run_id = flow_run_id.removeprefix("flow-run/").strip()
     run_url = (
         f"{settings.prefect_ui_url.rstrip('/')}/runs/flow-run/{flow_run_id}" if flow_run_id else ""

@@ -7,6 +7,7 @@ from prefect import flow, get_run_logger
 from models.core.calendar import WorkingCalendar
 from models.core.settings import get_settings
 from models.core.types import utcnow
+from models.messaging.alerts import sweep_missing
 from tasks.messaging.outbox import deliver_outbox
 from tasks.operations.alerts import queue_alert_task, sweep_completed_since
 
@@ -26,13 +27,7 @@ def check_daily_sweep(now: datetime | None = None) -> bool:
     if sweep_completed_since(datetime.combine(day, time(0), tzinfo=calendar.zone)):
         return True
     get_run_logger().warning("no daily sweep has completed on %s", day)
-    queue_alert_task(
-        f"alert:sweep-missing:{day}",
-        f"the daily sweep has not run on {day}",
-        "No daily-sweep run completed since midnight; reminders and escalations "
-        "wait until it does.",
-        "",
-        moment,
-    )
+    problem, details = sweep_missing(day, "ro")  # the coordinator's secretariat reads Romanian
+    queue_alert_task(f"alert:sweep-missing:{day}", problem, details, "", moment)
     deliver_outbox(moment)
     return False

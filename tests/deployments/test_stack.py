@@ -216,7 +216,7 @@ def test_a_failed_run_alerts_the_coordinator_through_an_automation(stack: Stack)
         time.sleep(2)
     [alert] = alerts
     assert alert.to == "secretariat@coordination.example"
-    assert alert.subject.startswith("Concord necesită atenție: monitoring")
+    assert alert.subject.startswith("Concord necesită atenție: Rularea „monitoring")
 
 
 @pytest.mark.slow

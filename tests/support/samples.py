@@ -7,6 +7,7 @@ from typing import Any
 from models.cooperation.messages import CooperationMessage, CooperationView
 from models.lifecycle.rates import Rate
 from models.meetings.messages import MeetingMessage, MeetingView, MinutesView
+from models.messaging.alerts import run_failed
 from models.messaging.emails import MessageKind
 from models.messaging.message_views import (
     AssignmentView,
@@ -18,6 +19,7 @@ from models.monitoring.messages import MonitoringMessage
 from models.monitoring.report import RoundReport
 
 NOW = datetime(2026, 11, 23, 7, 0, tzinfo=UTC)
+FAILED_RUN = run_failed("monitoring 2026-S2", "monitoring-round", "Failed", "ro")
 CANARIES = ("Ion Popescu-Canar", "1999-02-03", "Strada Canarului 7", "1990203123456")
 
 
@@ -137,15 +139,13 @@ def sample_context(kind: str) -> dict[str, Any]:
             "report": sample_report(),
             "attached": ["raport-PLAN-2026-S2.pdf", "raport-PLAN-2026-S2.xlsx"],
         },
-        MessageKind.OPERATIONS_ALERT: {
-            "problem": "monitoring 2026-S2 failed",
-            "details": "state FAILED",
-            "run_url": "http://127.0.0.1:4200/runs/flow-run/1",
-        },
-        MessageKind.OPERATIONS_ALERT: {
-            "problem": "monitoring 2026-S2 failed",
-            "details": "state FAILED",
-            "run_url": "http://127.0.0.1:4200/runs/flow-run/1",
-        },
+        MessageKind.OPERATIONS_ALERT: dict(
+            zip(
+                ("problem", "details"),
+                run_failed("monitoring 2026-S2", "monitoring-round", "Failed", "ro"),
+                strict=True,
+            ),
+            run_url="http://127.0.0.1:4200/runs/flow-run/1",
+        ),
     }
     return contexts[kind]

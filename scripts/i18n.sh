@@ -6,7 +6,7 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 pybabel=.venv/bin/pybabel
-$pybabel extract -F babel.cfg -k N_ --no-location --sort-output \
+$pybabel extract -F babel.cfg -k N_ -k N_plural:1,2 --no-location --sort-output \
   --project=Concord --copyright-holder=Concord -o locale/concord.pot .
 for language in ro en; do
   if [ -f "locale/$language/LC_MESSAGES/concord.po" ]; then

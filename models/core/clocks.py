@@ -12,6 +12,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field
 
 from models.core.calendar import WorkingCalendar
+from models.core.i18n import N_, N_plural, translate, translate_count
 
 CLOCKS_FILE = Path(__file__).resolve().parents[2] / "data" / "clocks.yaml"
 
@@ -21,6 +22,20 @@ class ClockUnit(StrEnum):
     CALENDAR_DAYS = "calendar-days"
     WORKING_DAYS = "working-days"
     MONTHS = "months"
+
+
+UNITS = {
+    ClockUnit.HOURS: N_plural("%(num)d hour", "%(num)d hours"),
+    ClockUnit.CALENDAR_DAYS: N_plural("%(num)d calendar day", "%(num)d calendar days"),
+    ClockUnit.WORKING_DAYS: N_plural("%(num)d working day", "%(num)d working days"),
+    ClockUnit.MONTHS: N_plural("%(num)d month", "%(num)d months"),
+}
+EVENTS = {
+    "receipt": N_("receipt"),
+    "decision": N_("the decision"),
+    "referral": N_("referral"),
+    "identification": N_("identification"),
+}
 
 
 class Extension(BaseModel):
@@ -41,6 +56,7 @@ class LegalClock(BaseModel):
     instrument: str
     legal_basis: str
     description: str
+    description_ro: str
     starts_at: Literal["receipt", "decision", "referral", "identification"]
     amount: int = Field(gt=0)
     unit: ClockUnit
@@ -53,12 +69,14 @@ class LegalClock(BaseModel):
         """Clocks counted in hours cannot wait for the next working day."""
         return self.unit is ClockUnit.HOURS
 
-    def describe(self) -> str:
-        """A one-line statement of the rule."""
-        return (
-            f"{self.description} within {self.amount} {self.unit.replace('-', ' ')} "
-            f"of {self.starts_at} ({self.legal_basis})"
-        )
+    def describe(self, language: str = "en") -> str:
+        """A one-line statement of the rule, in `language`."""
+        singular, plural = UNITS[self.unit]
+        span = translate_count(language, singular, plural, self.amount) % {"num": self.amount}
+        what = self.description_ro if language == "ro" else self.description
+        rule = translate(language, N_("%(what)s within %(span)s of %(event)s (%(basis)s)"))
+        event = translate(language, EVENTS[self.starts_at])
+        return rule % {"what": what, "span": span, "event": event, "basis": self.legal_basis}
 
 
 class ClocksFile(BaseModel):

@@ -28,6 +28,11 @@ def N_(message: str) -> str:
     return message
 
 
+def N_plural(singular: str, plural: str) -> tuple[str, str]:
+    """Mark a counted message (singular, plural) for extraction with its plural forms."""
+    return singular, plural
+
+
 def catalog_path(language: str) -> Path:
     """The .po file of one language."""
     return LOCALE_DIR / language / "LC_MESSAGES" / f"{DOMAIN}.po"

@@ -5,6 +5,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from models.cooperation.messages import CooperationMessage, CooperationView
+from models.core.clocks import load_clocks
 from models.lifecycle.rates import Rate
 from models.meetings.messages import MeetingMessage, MeetingView, MinutesView
 from models.messaging.alerts import run_failed
@@ -118,7 +119,7 @@ def sample_context(kind: str) -> dict[str, Any]:
                 partner="Parchetul din Viena",
                 received_at=NOW,
                 due_at=NOW + timedelta(days=30),
-                rule="30 calendar days of receipt",
+                rule=load_clocks()["eio-recognition"].describe("ro"),
             ),
             "assignment": item,
         },

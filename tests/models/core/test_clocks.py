@@ -81,3 +81,14 @@ def test_a_clock_without_extension_refuses_one() -> None:
     clock = load_clocks()["siena-urgent-direct"]
     with pytest.raises(ValueError, match="cannot be extended"):
         extend_deadline(clock, at("2026-12-20"), 0, CALENDAR)
+
+
+def test_a_clock_states_its_rule_in_romanian_and_english() -> None:
+    clock = load_clocks()["eio-recognition"]
+    assert clock.describe("ro").startswith(
+        "decizia privind recunoașterea și executarea în 30 de zile calendaristice de la primire"
+    )
+    assert clock.describe("en").startswith(
+        "decide on recognition and execution within 30 calendar days of receipt"
+    )
+    assert "8 ore de la primire" in load_clocks()["siena-urgent-direct"].describe("ro")

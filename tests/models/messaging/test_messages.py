@@ -128,14 +128,10 @@ ENGLISH_WORDS = re.compile(
     r"\b(the|and|your|with|has|have|been|please|due|overdue|items?|reports?|days?|institutions?)\b",
     re.IGNORECASE,
 )
-# The legal rule a clock states is English data until the clocks are rewritten (#13).
-ENGLISH_DATA_KINDS = {"cooperation-acknowledgement"}
 
 
 @pytest.mark.parametrize("kind", message_kinds())
 def test_a_romanian_message_has_no_english_words(kind: str) -> None:
-    if kind in ENGLISH_DATA_KINDS:
-        return
     rendered = render(kind, "ro")
     text = re.sub(r"\S+/\S+|\S+@\S+", "", rendered.subject + "\n" + rendered.text)  # links
     assert not ENGLISH_WORDS.findall(text), ENGLISH_WORDS.findall(text)

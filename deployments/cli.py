@@ -10,15 +10,29 @@ import typer
 from rich.table import Table
 
 from deployments.cli_records import assignments_app, deadline, outbox_app
-from deployments.cli_support import console, errors, fail, migrate_quietly, settings_or_exit
+from deployments.cli_support import (
+    console,
+    errors,
+    fail,
+    migrate_quietly,
+    say,
+    say_count,
+    settings_or_exit,
+)
 from models.core.db import get_engine, session_scope
+from models.core.i18n import N_, N_plural, percent
 from models.core.migrate import current_revision, downgrade, head_revision, upgrade
 from models.core.settings import Settings
 from models.core.types import utcnow
 from models.lifecycle.assignments import count_open_by_status
+from models.monitoring.report_page import WORDS as PILLAR_WORDS
 from models.reference.document import ReferenceDataError, parse_reference_document
 from models.reference.loader import LoadReport, load_reference
 from models.reference.summary import Summary, build_summary
+
+REPORTS_RECEIVED = N_plural(
+    "%(num)d of %(expected)d report received", "%(num)d of %(expected)d reports received"
+)
 
 if TYPE_CHECKING:
     from deployments.stack import Ports
@@ -119,24 +133,27 @@ def load(
 def print_summary(summary: Summary) -> None:
     """Show institutions, bodies, measures and open assignments."""
     kinds = ", ".join(f"{kind} {count}" for kind, count in summary.institutions_by_kind.items())
-    console.print(f"[bold]Institutions:[/] {summary.institutions} ({kinds})", highlight=False)
-    bodies = Table(title="Standing bodies", show_edge=False, title_justify="left")
-    for column in ("code", "name", "members"):
-        bodies.add_column(column)
+    institutions = say(N_("Institutions"))
+    console.print(f"[bold]{institutions}:[/] {summary.institutions} ({kinds})", highlight=False)
+    bodies = Table(title=say(N_("Standing bodies")), show_edge=False, title_justify="left")
+    for column in (N_("code"), N_("name"), N_("members")):
+        bodies.add_column(say(column))
     for code, name, members in summary.bodies:
         bodies.add_row(code, name, str(members))
     console.print(bodies)
-    plans = Table(title="Strategies and programmes", show_edge=False, title_justify="left")
-    for column in ("code", "objectives", "measures", "by pillar"):
-        plans.add_column(column)
+    plans = Table(title=say(N_("Strategies and programmes")), show_edge=False, title_justify="left")
+    for column in (N_("code"), N_("objectives"), N_("measures"), N_("by pillar")):
+        plans.add_column(say(column))
     for s in summary.strategies:
-        by_pillar = ", ".join(f"{p} {n}" for p, n in sorted(s.measures_by_pillar.items()))
+        by_pillar = ", ".join(
+            f"{say(PILLAR_WORDS[p])} {n}" for p, n in sorted(s.measures_by_pillar.items())
+        )
         plans.add_row(s.code, str(s.objectives), str(sum(s.measures_by_pillar.values())), by_pillar)
     console.print(plans)
     states = ", ".join(f"{k} {v}" for k, v in sorted(summary.open_assignments_by_status.items()))
+    open_label = say(N_("Open assignments"))
     console.print(
-        f"[bold]Open assignments:[/] {summary.open_assignments}"
-        + (f" ({states})" if states else ""),
+        f"[bold]{open_label}:[/] {summary.open_assignments}" + (f" ({states})" if states else ""),
         highlight=False,
     )
 
@@ -215,9 +232,12 @@ def run_stack(settings: Settings, ports: "Ports") -> None:
 def report(
     period: Annotated[str, typer.Argument(help="e.g. 2026-S2 or 2026")],
     strategy: Annotated[str, typer.Option(help="strategy code")] = "SNITP-2024-2028",
-    language: Annotated[str, typer.Option(help="ro (default) or en")] = "ro",
+    language: Annotated[
+        str | None, typer.Option(help="ro or en (default: CONCORD_LANGUAGE)")
+    ] = None,
 ) -> None:
     """Build a round's consolidated report now (HTML, PDF, XLSX, CSV under var/reports/)."""
+    language = language or settings_or_exit().language
     if language not in ("ro", "en"):
         fail(f"--language: expected ro or en, got {language!r}", code=2)
     from models.monitoring.closing import publish_report
@@ -238,12 +258,19 @@ def report(
             engine=engine, round_id=found.id, settings=settings, now=utcnow(), language=language
         )
     total = built.total
-    console.print(
-        f"[bold]{strategy} {period}[/]: {total.answered}/{total.expected} reports "
-        f"({total.reporting_rate:.0%}), on time {total.on_time_rate:.0%}; "
-        f"{len(built.without_report)} measure(s) without report",
-        highlight=False,
+    received = say_count(
+        *N_plural(
+            "%(num)d of %(expected)d report received", "%(num)d of %(expected)d reports received"
+        ),
+        total.answered,
+        expected=total.expected,
     )
+    rates = say(
+        N_("reporting rate %(rate)s, on time %(on_time)s"),
+        rate=percent(total.reporting_rate, language),
+        on_time=percent(total.on_time_rate, language),
+    )
+    console.print(f"[bold]{strategy} {period}[/]: {received}; {rates}", highlight=False)
     if files.pdf is None:
         errors.print("warning: no PDF: WeasyPrint needs Pango (Debian: libpango-1.0-0)")
     for path in (files.html, files.pdf, files.xlsx, *files.csv.values()):

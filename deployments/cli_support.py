@@ -6,6 +6,7 @@ import typer
 from rich.console import Console
 
 from models.core.db import get_engine
+from models.core.i18n import translate, translate_count
 from models.core.migrate import upgrade
 from models.core.settings import Settings, SettingsError, get_settings
 
@@ -30,3 +31,18 @@ def settings_or_exit() -> Settings:
 def migrate_quietly() -> None:
     """Bring the configured database to the newest schema."""
     upgrade(get_engine(settings_or_exit().resolved_database_url()))
+
+
+def say(message: str, **params: object) -> str:
+    """`message` in the coordinator's language (CONCORD_LANGUAGE), with its parameters."""
+    return (
+        translate(settings_or_exit().language, message) % params
+        if params
+        else translate(settings_or_exit().language, message)
+    )
+
+
+def say_count(singular: str, plural: str, count: int, **params: object) -> str:
+    """A counted message in the coordinator's language."""
+    text = translate_count(settings_or_exit().language, singular, plural, count)
+    return text % {"num": count, **params}

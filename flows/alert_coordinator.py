@@ -10,8 +10,6 @@ from models.messaging.alerts import run_failed
 from tasks.messaging.outbox import deliver_outbox
 from tasks.operations.alerts import queue_alert_task
 
-COORDINATOR_LANGUAGE = "ro"
-
 
 @flow(name="alert-coordinator", flow_run_name="alert coordinator")
 def alert_coordinator(
@@ -29,7 +27,7 @@ def alert_coordinator(
         problem: One line saying what went wrong, when a person starts this flow.
         details: More context for that line.
         flow_run_id: The run concerned, linked in the email; also makes the alert unique.
-        run_name: The failed run's name (the automation fills it; the email says it in Romanian).
+        run_name: The failed run's name (the automation fills it in; the email phrases it).
         flow_name: The failed run's flow.
         state: The failed run's final state, e.g. Failed or Crashed.
         now: The moment to act as if it were (empty means now).
@@ -37,7 +35,7 @@ def alert_coordinator(
     moment = now or utcnow()
     settings = get_settings()
     if run_name:
-        problem, details = run_failed(run_name, flow_name, state, COORDINATOR_LANGUAGE)
+        problem, details = run_failed(run_name, flow_name, state, settings.language)
     flow_run_id = flow_run_id.removeprefix("flow-run/").strip()
     run_url = (
         f"{settings.prefect_ui_url.rstrip('/')}/runs/flow-run/{flow_run_id}" if flow_run_id else ""

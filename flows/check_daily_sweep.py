@@ -27,7 +27,7 @@ def check_daily_sweep(now: datetime | None = None) -> bool:
     if sweep_completed_since(datetime.combine(day, time(0), tzinfo=calendar.zone)):
         return True
     get_run_logger().warning("no daily sweep has completed on %s", day)
-    problem, details = sweep_missing(day, "ro")  # the coordinator's secretariat reads Romanian
+    problem, details = sweep_missing(day, get_settings().language)
     queue_alert_task(f"alert:sweep-missing:{day}", problem, details, "", moment)
     deliver_outbox(moment)
     return False

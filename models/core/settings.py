@@ -24,6 +24,7 @@ class Settings(BaseSettings):
     var_dir: Path = Path("var")
     database_url: str | None = None
     timezone: str = "Europe/Bucharest"
+    language: Literal["ro", "en"] = "ro"
     smtp_host: str | None = None
     smtp_port: int = Field(default=25, ge=1, le=65535)
     smtp_user: str | None = None

@@ -8,6 +8,7 @@ from typing import Any
 from pydantic import BaseModel
 from sqlmodel import Session, col, select
 
+from models.core.i18n import N_, translate
 from models.core.settings import Settings
 from models.core.tokens import sign_token
 from models.lifecycle.tables import Assignment
@@ -75,8 +76,9 @@ def addressee_for(*, session: Session, institution_id: int, roles: tuple[str, ..
 
 
 def coordinator_addressee(settings: Settings) -> Addressee:
-    """The national coordinator's secretariat, written to in Romanian."""
-    view = InstitutionView(code="COORD", name="Coordonatorul Național Anti-Trafic", language="ro")
+    """The national coordinator's secretariat, written to in its language (Romanian)."""
+    name = translate(settings.language, N_("National Anti-Trafficking Coordinator"))
+    view = InstitutionView(code="COORD", name=name, language=settings.language)
     return Addressee(
         institution=view, institution_id=None, emails=(str(settings.coordinator_email),)
     )

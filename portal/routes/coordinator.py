@@ -83,9 +83,14 @@ def _overview(
 
 @router.get("/coordinator", response_class=HTMLResponse)
 def coordinator(
-    settings: SettingsDep, engine: EngineDep, now: Now, lang: Language = "ro", round: str = ""
+    settings: SettingsDep,
+    engine: EngineDep,
+    now: Now,
+    lang: Language | None = None,
+    round: str = "",
 ) -> Response:
     """Who has not answered in the current round (or `round=STRATEGY:PERIOD`), and more."""
+    lang = lang or settings.language
     with Session(engine) as session:
         overview = _overview(session, settings, now, round or None, lang)
     return render(
@@ -131,9 +136,14 @@ def coordinator_change(
 
 @router.post("/coordinator/assignments", response_class=HTMLResponse)
 async def coordinator_action(
-    request: Request, settings: SettingsDep, engine: EngineDep, now: Now, lang: Language = "ro"
+    request: Request,
+    settings: SettingsDep,
+    engine: EngineDep,
+    now: Now,
+    lang: Language | None = None,
 ) -> Response:
     """Apply the snooze or waive form and say what happened."""
+    lang = lang or settings.language
     form = await request.form(max_files=0, max_fields=10)
     values = {k: str(v).strip() for k, v in form.items()}
     if not csrf_valid(values.get("csrf", ""), "coordinator", settings.resolved_signing_key()):

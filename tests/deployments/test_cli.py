@@ -17,8 +17,8 @@ CONCORD = str(Path(sys.executable).parent / "concord")
 ROMANIA = Path(__file__).resolve().parents[2] / "data" / "romania.yaml"
 
 
-def concord(*args: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "COLUMNS": "200", "NO_COLOR": "1"}
+def concord(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "COLUMNS": "200", "NO_COLOR": "1", **(env or {})}
     return subprocess.run([CONCORD, *args], capture_output=True, text=True, env=env, timeout=120)
 
 
@@ -28,9 +28,11 @@ def test_up_setup_migrates_loads_and_summarises_the_embedded_database(
     result = concord("up", "--setup-only")
     assert result.returncode == 0, result.stderr
     assert (isolated_settings / "concord.db").exists()
-    assert "Institutions: 99" in result.stdout
+    assert "Instituții: 99" in result.stdout  # the coordinator's language, Romanian by default
     assert "SNITP-2024-2028" in result.stdout and "RO-US-CPC-2024-2029" in result.stdout
-    assert "Open assignments: 0" in result.stdout
+    assert "Solicitări deschise: 0" in result.stdout and "prevenire 14" in result.stdout
+    english = concord("summary", env={"CONCORD_LANGUAGE": "en"})
+    assert "Institutions: 99" in english.stdout and "Open assignments: 0" in english.stdout
     again = concord("up", "--setup-only")
     assert again.returncode == 0, again.stderr
     assert "romania.yaml: no change" in again.stdout

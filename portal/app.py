@@ -1,11 +1,12 @@
 """The institutions' portal: signed-link pages, the JSON API, the coordinator's view, mail."""
 
 from fastapi import FastAPI
+from fastapi.exceptions import RequestValidationError
 
 from models.core.settings import get_settings
 from portal.pages import link_refused
 from portal.routes import coordinator, links, mail
-from portal.routes.api import api_router
+from portal.routes.api import api_router, invalid_body
 from portal.security import AccessLog, BodyLimit, LinkError
 
 
@@ -20,6 +21,7 @@ def create_app() -> FastAPI:
     )
     app.add_api_route("/healthz", lambda: {"ok": True}, include_in_schema=False)
     app.add_exception_handler(LinkError, link_refused)
+    app.add_exception_handler(RequestValidationError, invalid_body)
     for router in (links.router, api_router(), coordinator.router, mail.router):
         app.include_router(router)
     settings = get_settings()

@@ -60,12 +60,21 @@ def open_link(token: str, settings: SettingsDep, engine: EngineDep, now: Now) ->
 LinkDep = Annotated[Link, Depends(open_link)]
 
 
+LOOPBACK_NAMES = frozenset({"127.0.0.1", "localhost", "::1"})
+
+
 def is_loopback(request: Request) -> bool:
-    """True when the request comes from this machine."""
+    """True when the request comes from this machine and names it as its host.
+
+    The Host check stops a page on another site that rebinds its own name to 127.0.0.1
+    from reading the view through the visitor's browser.
+    """
     try:
-        return ipaddress.ip_address(request.client.host if request.client else "").is_loopback
+        local = ipaddress.ip_address(request.client.host if request.client else "").is_loopback
     except ValueError:
         return False
+    host = request.headers.get("host", "").rsplit(":", 1)[0].strip("[]").lower()
+    return local and host in LOOPBACK_NAMES
 
 
 def require_coordinator(

@@ -86,8 +86,8 @@ def csrf_token(link_token: str, key: SecretStr, now: float | None = None) -> str
 def csrf_valid(value: str, link_token: str, key: SecretStr, now: float | None = None) -> bool:
     """True when `value` was issued for this link within its validity."""
     issued_text, _, _ = value.partition(".")
-    if not issued_text.isdigit():
-        return False
+    if not (issued_text.isascii() and issued_text.isdigit() and len(issued_text) <= 12):
+        return False  # not a time we issued (and a huge number would overflow a float)
     moment = now if now is not None else time.time()
     if not 0 <= moment - int(issued_text) <= CSRF_VALID_SECONDS:
         return False

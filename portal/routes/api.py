@@ -4,7 +4,8 @@ import json
 from datetime import datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, BackgroundTasks, Body
+from fastapi import APIRouter, BackgroundTasks, Body, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 from sqlmodel import Session
@@ -49,6 +50,16 @@ def answer_out(answer: Answer) -> AnswerOut:
         answer=json.loads(answer.payload),
         attachment_name=answer.attachment_name,
     )
+
+
+async def invalid_body(request: Request, error: Exception) -> JSONResponse:
+    """422 naming each wrong field; the values sent are never echoed (they may be anything)."""
+    assert isinstance(error, RequestValidationError)
+    problems = [
+        {"field": ".".join(str(p) for p in e["loc"] if p != "body"), "message": e["msg"]}
+        for e in error.errors()
+    ]
+    return JSONResponse({"detail": problems}, status_code=422)
 
 
 def wrong_kind(expected: str) -> JSONResponse:

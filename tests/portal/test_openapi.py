@@ -73,3 +73,5 @@ def test_the_portal_answers_over_real_http(
         answered = client.post(api, json={"kind": "attendance", "attending": "yes"})
         assert answered.status_code == 201
         assert client.get("/coordinator").status_code == 200  # loopback, no password set
+        rebound = client.get("/coordinator", headers={"Host": "attacker.example:8600"})
+        assert rebound.status_code == 403, "a rebound name does not open the view"

@@ -235,3 +235,35 @@ def test_the_coordinator_snoozes_and_waives_from_the_portal(
     session.expire_all()
     assert session.get(Assignment, first.id).snoozed_until is not None  # type: ignore[union-attr]
     assert session.get(Assignment, second.id).status == "waived"  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize("csrf", ["9" * 400, "²³.x", "\x00", "1." + "a" * 5000, ""])
+def test_a_malformed_form_token_is_refused_without_a_server_error(
+    client: TestClient,
+    session: Session,
+    institutions: tuple,
+    csrf: str,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    assignment = assignment_of(session, institutions[0], "referral")
+    answer = client.post(path_of(assignment), data={"csrf": csrf, "decision": "accept"})
+    assert answer.status_code == 403
+    monkeypatch.setenv("CONCORD_COORDINATOR_PASSWORD", "s3cret")
+    get_settings.cache_clear()
+    waive = client.post(
+        "/coordinator/assignments",
+        data={"csrf": csrf, "action": "waive", "assignment": "1", "reason": "x"},
+        auth=("coordinator", "s3cret"),
+    )
+    assert waive.status_code == 403
+    assert session.get(Assignment, assignment.id).status == "open"  # type: ignore[union-attr]
+
+
+def test_an_infinite_number_in_an_answer_is_a_clear_422(
+    client: TestClient, session: Session, institutions: tuple
+) -> None:
+    assignment = assignment_of(session, institutions[0], "referral")
+    api = "/api/v1/assignments/" + path_of(assignment).removeprefix("/a/")
+    body = b'{"kind": "referral", "decision": "accept", "reason": 1e999}'
+    response = client.post(api, content=body, headers={"content-type": "application/json"})
+    assert response.status_code == 422 and "reason" in response.text

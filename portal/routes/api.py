@@ -114,7 +114,7 @@ def api_router() -> APIRouter:
     )
     def api_answer(
         link: LinkDep,
-        answer: Annotated[any_answer, Body()],  # type: ignore[valid-type]
+        answer: Annotated[any_answer, Body(discriminator="kind")],  # type: ignore[valid-type]
         background: BackgroundTasks,
         settings: SettingsDep,
         engine: EngineDep,

@@ -267,3 +267,14 @@ def test_an_infinite_number_in_an_answer_is_a_clear_422(
     body = b'{"kind": "referral", "decision": "accept", "reason": 1e999}'
     response = client.post(api, content=body, headers={"content-type": "application/json"})
     assert response.status_code == 422 and "reason" in response.text
+
+
+def test_a_wrong_answer_is_checked_against_the_form_its_kind_names(
+    client: TestClient, session: Session, institutions: tuple
+) -> None:
+    assignment = assignment_of(session, institutions[0], "referral")
+    api = "/api/v1/assignments/" + path_of(assignment).removeprefix("/a/")
+    response = client.post(api, json={"kind": "referral", "decision": "maybe"})
+    assert response.status_code == 422
+    fields = [problem["field"] for problem in response.json()["detail"]]
+    assert fields == ["referral.decision"], fields  # not one error per installed form

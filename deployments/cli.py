@@ -20,12 +20,12 @@ from deployments.cli_support import (
     settings_or_exit,
 )
 from models.core.db import get_engine, session_scope
-from models.core.i18n import N_, N_plural, percent
+from models.core.i18n import LANGUAGES, N_, N_plural, percent
 from models.core.migrate import current_revision, downgrade, head_revision, upgrade
 from models.core.settings import Settings
 from models.core.types import utcnow
 from models.lifecycle.assignments import count_open_by_status
-from models.monitoring.report_page import WORDS as PILLAR_WORDS
+from models.messaging.vocabulary import VOCABULARY
 from models.reference.document import ReferenceDataError, parse_reference_document
 from models.reference.loader import LoadReport, load_reference
 from models.reference.summary import Summary, build_summary
@@ -146,7 +146,7 @@ def print_summary(summary: Summary) -> None:
         plans.add_column(say(column))
     for s in summary.strategies:
         by_pillar = ", ".join(
-            f"{say(PILLAR_WORDS[p])} {n}" for p, n in sorted(s.measures_by_pillar.items())
+            f"{say(VOCABULARY[p])} {n}" for p, n in sorted(s.measures_by_pillar.items())
         )
         plans.add_row(s.code, str(s.objectives), str(sum(s.measures_by_pillar.values())), by_pillar)
     console.print(plans)
@@ -238,7 +238,7 @@ def report(
 ) -> None:
     """Build a round's consolidated report now (HTML, PDF, XLSX, CSV under var/reports/)."""
     language = language or settings_or_exit().language
-    if language not in ("ro", "en"):
+    if language not in LANGUAGES:
         fail(f"--language: expected ro or en, got {language!r}", code=2)
     from models.monitoring.closing import publish_report
     from models.monitoring.rules import find_round

@@ -35,11 +35,8 @@ def migrate_quietly() -> None:
 
 def say(message: str, **params: object) -> str:
     """`message` in the coordinator's language (CONCORD_LANGUAGE), with its parameters."""
-    return (
-        translate(settings_or_exit().language, message) % params
-        if params
-        else translate(settings_or_exit().language, message)
-    )
+    text = translate(settings_or_exit().language, message)
+    return text % params if params else text
 
 
 def say_count(singular: str, plural: str, count: int, **params: object) -> str:

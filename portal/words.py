@@ -1,8 +1,10 @@
 """Names of codes shown on the portal's pages, marked for translation."""
 
-from models.core.i18n import N_, translate
+from models.core.i18n import N_
+from models.messaging.vocabulary import VOCABULARY, name_in
 
 CODES = {
+    **VOCABULARY,
     # answer form fields
     "progress": N_("Progress"),
     "indicator_value": N_("Indicator value"),
@@ -15,11 +17,6 @@ CODES = {
     "decision": N_("Decision"),
     "reason": N_("Reason"),
     "proposals": N_("Agenda proposals"),
-    # progress of a measure or an action item
-    "not-started": N_("not started"),
-    "in-progress": N_("in progress"),
-    "done": N_("done"),
-    "blocked": N_("blocked"),
     # answer choices
     "yes": N_("Yes, we attend"),
     "no": N_("We do not attend"),
@@ -28,25 +25,13 @@ CODES = {
     "answer": N_("We send our answer"),
     "accept": N_("We accept the referral"),
     "reject": N_("We reject the referral"),
-    # assignment statuses
-    "open": N_("open"),
-    "reminded": N_("reminded"),
-    "overdue": N_("overdue"),
-    "escalated": N_("escalated"),
-    "waived": N_("waived"),
-    "cancelled": N_("cancelled"),
     # why a form takes no answer
     "locked": N_("The reporting period is locked; the form takes no more answers."),
     "closed": N_("The deadline has passed; your recorded answer stands."),
     "withdrawn": N_("This request was withdrawn and needs no answer."),
-    # pillars of the strategy
-    "prevention": N_("prevention"),
-    "combating": N_("combating"),
-    "protection": N_("protection"),
-    "partnership": N_("partnership"),
 }
 
 
 def name_of(code: str, language: str) -> str:
     """The name of a code in `language`; the code itself when it has none."""
-    return translate(language, CODES[code]) if code in CODES else code
+    return name_in(CODES, code, language)

@@ -13,7 +13,7 @@ from babel import Locale
 from babel.dates import format_date
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
-from babel.numbers import format_decimal, format_percent
+from babel.numbers import format_percent
 from babel.support import Translations
 
 LOCALE_DIR = Path(__file__).resolve().parents[2] / "locale"
@@ -77,11 +77,6 @@ def percent(value: float, language: str, digits: int = 0) -> str:
     if language == "en":
         pattern = pattern.replace(" %", "%")
     return format_percent(value, format=pattern, locale=locale_of(language))
-
-
-def number(value: float, language: str) -> str:
-    """A number with the locale's separators: 1.234,5 (ro) or 1,234.5 (en)."""
-    return format_decimal(value, locale=locale_of(language))
 
 
 ROMANIAN_ALPHABET = "aăâbcdefghiîjklmnopqrsștțuvwxyz"

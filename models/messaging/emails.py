@@ -8,7 +8,6 @@ from typing import ClassVar
 from sqlmodel import Session
 
 from models.core.settings import Settings
-from models.lifecycle.duty import installed_duties
 from models.messaging.compose import Addressee, CalendarAttachment, FileAttachment, notify
 from models.messaging.message_views import (
     AssignmentView,
@@ -153,8 +152,3 @@ def operations_alert(
 ) -> list[str]:
     """The coordinator's secretariat told that a run needs attention."""
     return post.queue(key, to, OperationsAlert(problem=problem, details=details, run_url=run_url))
-
-
-def message_kinds() -> list[str]:
-    """Every message kind: the engine's and every installed duty's."""
-    return [*MessageKind, *(kind for duty in installed_duties() for kind in duty.message_kinds)]

@@ -150,5 +150,6 @@ def round_scope(session: Session, ref: str | None) -> Scope | None:
     if round_ is None or round_.id is None:
         return None
     strategy = session.get(Strategy, round_.strategy_id)
-    label = f"{strategy.code if strategy else '?'} {round_.period}"
+    assert strategy is not None  # a round's strategy is a foreign key
+    label = f"{strategy.code} {round_.period}"
     return Scope(label=label, assignment_ids=_round_assignment_ids(round_.id))

@@ -11,19 +11,12 @@ from markupsafe import Markup, escape
 from models.core.i18n import N_, long_date, percent, translate, translations
 from models.lifecycle.rates import Rate
 from models.messaging.render import TEMPLATES_DIR
+from models.messaging.vocabulary import VOCABULARY, name_in
 from models.monitoring.report import PROGRESS, PlanEvaluation, RoundReport
 
 WORDS = {
-    "done": N_("done"),
-    "in-progress": N_("in progress"),
-    "not-started": N_("not started"),
-    "blocked": N_("blocked"),
+    **VOCABULARY,
     "no report": N_("no report"),
-    "prevention": N_("prevention"),
-    "combating": N_("combating"),
-    "protection": N_("protection"),
-    "partnership": N_("partnership"),
-    "open": N_("open"),
     "locked": N_("locked"),
     "published": N_("published"),
     "annual": N_("annual"),
@@ -41,7 +34,7 @@ COLOURS = {
 
 def word(code: str, language: str) -> str:
     """A progress, pillar or status code as a word of `language`."""
-    return translate(language, WORDS[code]) if code in WORDS else code
+    return name_in(WORDS, code, language)
 
 
 def heading(label: str, language: str) -> str:

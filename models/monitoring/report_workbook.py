@@ -13,7 +13,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from models.core.i18n import N_, translate
 from models.lifecycle.rates import Rate
 from models.monitoring.report import PROGRESS, RoundReport
-from models.monitoring.report_page import WORDS, word
+from models.monitoring.report_page import WORDS, heading, word
 
 HEADER_FONT = Font(bold=True, color="FFFFFF")
 HEADER_FILL = PatternFill("solid", fgColor="1F4E79")
@@ -47,31 +47,35 @@ def _sheet(
         cell.font, cell.fill = HEADER_FONT, HEADER_FILL
         cell.alignment = Alignment(wrap_text=True, vertical="top")
     for index, (_, number_format) in enumerate(columns, start=1):
-        letter = get_column_letter(index)
-        cells = list(sheet[letter])
-        if number_format:
-            for cell in cells[1:]:
-                cell.number_format = number_format
-        longest = max(len(_shown(cell.value)) for cell in cells)
-        sheet.column_dimensions[letter].width = min(max(longest + 2, 8), MAX_WIDTH)
-        for cell in cells[1:]:
-            if len(_shown(cell.value)) > MAX_WIDTH:
-                cell.alignment = Alignment(wrap_text=True, vertical="top")
-                lines = -(-len(_shown(cell.value)) // MAX_WIDTH)
-                current = sheet.row_dimensions[cell.row].height or LINE_HEIGHT
-                sheet.row_dimensions[cell.row].height = max(current, LINE_HEIGHT * lines)
+        _fit_column(sheet, get_column_letter(index), number_format)
     sheet.freeze_panes = "A2"
     sheet.auto_filter.ref = sheet.dimensions
     _print_layout(sheet)
     return sheet
 
 
-def _shown(value: Any) -> str:
+def _printed_length(value: Any) -> int:
+    """About how many characters a cell takes once formatted (a rate, a date or text)."""
     if isinstance(value, float):
-        return "100 %"
+        return len("100 %")
     if isinstance(value, date):
-        return "00.00.0000"
-    return str(value) if value is not None else ""
+        return len("00.00.0000")
+    return len(str(value)) if value is not None else 0
+
+
+def _fit_column(sheet: Worksheet, letter: str, number_format: str | None) -> None:
+    """Format a column's cells, fit its width, and wrap text too long for the widest column."""
+    cells = list(sheet[letter])
+    lengths = [_printed_length(cell.value) for cell in cells]
+    sheet.column_dimensions[letter].width = min(max(max(lengths) + 2, 8), MAX_WIDTH)
+    for cell, length in zip(cells[1:], lengths[1:], strict=True):
+        if number_format:
+            cell.number_format = number_format
+        if length > MAX_WIDTH:
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+            lines = -(-length // MAX_WIDTH)
+            current = sheet.row_dimensions[cell.row].height or LINE_HEIGHT
+            sheet.row_dimensions[cell.row].height = max(current, LINE_HEIGHT * lines)
 
 
 def _print_layout(sheet: Worksheet) -> None:
@@ -116,7 +120,7 @@ def _measure_row(line: Any, language: str) -> list[Any]:
     return [
         line.code,
         line.title,
-        word(line.pillar, language).capitalize(),
+        heading(line.pillar, language),
         line.objective,
         deadline if deadline else word(line.deadline, language),
         line.responsible,
@@ -139,7 +143,7 @@ def write_workbook(report: RoundReport, path: str, zone: ZoneInfo, language: str
     _sheet(
         book, N_("By institution"), [*columns, (N_("Never answered"), None)], institutions, language
     )
-    pillars = [[word(r.label, language).capitalize(), *_rate_cells(r)] for r in report.by_pillar]
+    pillars = [[heading(r.label, language), *_rate_cells(r)] for r in report.by_pillar]
     _sheet(book, N_("By pillar"), [(N_("Pillar"), None), *RATE_COLUMNS], pillars, language)
     measure_columns: list[Column] = [
         (N_("Measure"), None),
@@ -156,7 +160,7 @@ def write_workbook(report: RoundReport, path: str, zone: ZoneInfo, language: str
     measures = [_measure_row(line, language) for line in report.measures]
     _sheet(book, N_("Measures"), measure_columns, measures, language)
     progress = [
-        [word(p, language).capitalize(), *(c[w] for w in PROGRESS)]
+        [heading(p, language), *(c[w] for w in PROGRESS)]
         for p, c in report.progress_by_pillar.items()
     ]
     progress_columns: list[Column] = [(N_("Pillar"), None), *((WORDS[w], None) for w in PROGRESS)]

@@ -6,6 +6,7 @@ from typing import Any
 
 from models.cooperation.messages import CooperationMessage, CooperationView
 from models.core.clocks import load_clocks
+from models.lifecycle.duty import installed_duties
 from models.lifecycle.rates import Rate
 from models.meetings.messages import MeetingMessage, MeetingView, MinutesView
 from models.messaging.alerts import run_failed
@@ -150,3 +151,8 @@ def sample_context(kind: str) -> dict[str, Any]:
         ),
     }
     return contexts[kind]
+
+
+def message_kinds() -> list[str]:
+    """Every message kind: the engine's and every installed duty's."""
+    return [*MessageKind, *(kind for duty in installed_duties() for kind in duty.message_kinds)]

@@ -6,11 +6,11 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from models.messaging.digest import digest_groups
-from models.messaging.emails import MessageKind, message_kinds
+from models.messaging.emails import MessageKind
 from models.messaging.message_views import AssignmentView, InstitutionView, View
 from models.messaging.render import LANGUAGES, fold_subject, render_message
 from models.monitoring.messages import MonitoringMessage
-from tests.support.samples import CANARIES, NOW, assignment, sample_context
+from tests.support.samples import CANARIES, NOW, assignment, message_kinds, sample_context
 
 ZONE = ZoneInfo("Europe/Bucharest")
 COMMON = {

@@ -2,13 +2,17 @@
 
 import signal
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
+from alembic.util.exc import CommandError
 from rich.table import Table
 
+from deployments.cli_meetings import meetings_app
 from deployments.cli_records import assignments_app, deadline, outbox_app
 from deployments.cli_support import (
     console,
@@ -48,7 +52,17 @@ db_app = typer.Typer(help="Database schema migrations.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(outbox_app, name="outbox")
 app.add_typer(assignments_app, name="assignments")
+app.add_typer(meetings_app, name="meetings")
 app.command("deadline")(deadline)
+
+
+@contextmanager
+def known_revision(revision: str) -> Iterator[None]:
+    """Turn Alembic's error about an unknown revision into a clear message."""
+    try:
+        yield
+    except CommandError as exc:
+        fail(f"revision {revision!r}: {exc}; `concord db current` shows the newest", code=2)
 
 
 @db_app.command("upgrade")
@@ -56,7 +70,8 @@ def db_upgrade(revision: str = typer.Argument("head", help="target revision")) -
     """Apply the schema migrations."""
     engine = get_engine(settings_or_exit().resolved_database_url())
     before = current_revision(engine)
-    upgrade(engine, revision)
+    with known_revision(revision):
+        upgrade(engine, revision)
     console.print(
         f"database {engine.url.render_as_string()}: {before or 'empty'} -> "
         f"{current_revision(engine)}"
@@ -67,7 +82,8 @@ def db_upgrade(revision: str = typer.Argument("head", help="target revision")) -
 def db_downgrade(revision: str = typer.Argument(..., help="target revision, or 'base'")) -> None:
     """Revert the schema migrations down to a revision."""
     engine = get_engine(settings_or_exit().resolved_database_url())
-    downgrade(engine, revision)
+    with known_revision(revision):
+        downgrade(engine, revision)
     console.print(f"database at {current_revision(engine) or 'base (empty)'}")
 
 

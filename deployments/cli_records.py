@@ -1,17 +1,25 @@
 """`concord` commands about records: open assignments, the outbox, legal clocks."""
 
 from datetime import date, datetime
-from datetime import time as day_time
 from pathlib import Path
 from typing import Annotated
+from zoneinfo import ZoneInfo
 
 import typer
 from rich.table import Table
 
 from deployments.cli_support import console, fail, migrate_quietly, settings_or_exit
 from models.core.calendar import WorkingCalendar
-from models.core.clocks import compute_deadline, load_clocks
+from models.core.clocks import (
+    UNITS,
+    ExtensionError,
+    LegalClock,
+    compute_deadline,
+    extend_deadline,
+    load_clocks,
+)
 from models.core.db import session_scope
+from models.core.i18n import translate_count
 from models.core.types import utcnow
 from models.lifecycle.actions import (
     AssignmentError,
@@ -38,27 +46,30 @@ def deadline(
         str | None, typer.Option(help="a legal clock's code (see --list)")
     ] = None,
     received: Annotated[
-        datetime | None,
-        typer.Option(
-            help="when the clock started: YYYY-MM-DD or YYYY-MM-DDTHH:MM (local time)",
-            formats=["%Y-%m-%d", "%Y-%m-%dT%H:%M"],
-        ),
+        str | None,
+        typer.Option(help="when the clock's event happened: YYYY-MM-DDTHH:MM, Bucharest time"),
     ] = None,
+    extend: Annotated[int, typer.Option(min=0, max=20, help="extensions granted")] = 0,
     list_clocks: Annotated[bool, typer.Option("--list", help="list the legal clocks")] = False,
 ) -> None:
     """Compute a due date in Romanian working days, or under a legal clock."""
     settings = settings_or_exit()
     calendar = WorkingCalendar(zone=settings.zone)
     if list_clocks:
-        print_clocks()
+        print_clocks(settings.language)
     elif instrument is not None:
-        print_clock_deadline(calendar, instrument, received)
+        print_clock_deadline(calendar, instrument, received, extend, settings.language)
     elif start is not None and (working_days is None) != (calendar_days is None):
         day = start.date()
-        if working_days is not None:
-            console.print(calendar.add_working_days(day, working_days).isoformat())
-        else:
-            console.print(date.fromordinal(day.toordinal() + (calendar_days or 0)).isoformat())
+        if not -3650 <= (working_days or calendar_days or 0) <= 3650:
+            fail("--working-days or --calendar-days: expected -3650 to 3650", code=2)
+        try:
+            if working_days is not None:
+                console.print(calendar.add_working_days(day, working_days).isoformat())
+            else:
+                console.print(date.fromordinal(day.toordinal() + (calendar_days or 0)).isoformat())
+        except (OverflowError, ValueError):
+            fail("--from: the result falls outside the calendar (years 1 to 9999)", code=2)
     else:
         fail(
             "give --from with one of --working-days or --calendar-days, or --instrument with "
@@ -67,41 +78,62 @@ def deadline(
         )
 
 
-def print_clocks() -> None:
+def print_clocks(language: str) -> None:
     """List the legal clocks with their rules."""
     table = Table(show_edge=False)
     for column in ("code", "instrument", "rule"):
         table.add_column(column)
     for clock in load_clocks().values():
+        rule = f"{clock.describe(language)}; {clock.counting(language)}"
         table.add_row(
-            clock.code, clock.instrument, clock.describe() + (" [verify]" if clock.verify else "")
+            clock.code, clock.instrument_in(language), rule + (" [verify]" if clock.verify else "")
         )
     console.print(table)
 
 
-def print_clock_deadline(calendar: WorkingCalendar, code: str, received: datetime | None) -> None:
-    """Print the due moment of one legal clock started at `received`."""
+def parse_received(text: str, clock: LegalClock, zone: ZoneInfo) -> datetime:
+    """The event's moment: a date and time in Bucharest; a date alone only for day clocks."""
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        fail(f"--received: expected YYYY-MM-DDTHH:MM, got {text!r}", code=2)
+    if len(text) <= 10 and clock.is_urgent:
+        fail(f"--received: {clock.code} counts hours; give the time too (YYYY-MM-DDTHH:MM)", code=2)
+    if not 1990 <= moment.year <= 2200:
+        fail(f"--received: the year {moment.year} is out of range", code=2)
+    return moment.replace(tzinfo=zone) if moment.tzinfo is None else moment
+
+
+def print_clock_deadline(
+    calendar: WorkingCalendar, code: str, received: str | None, extend: int, language: str
+) -> None:
+    """Print the due moment of one legal clock, after `extend` extensions, and its rules."""
     clocks = load_clocks()
     if code not in clocks:
         fail(f"--instrument: unknown clock {code!r}; known: {', '.join(clocks)}", code=2)
     if received is None:
         fail("--received is required with --instrument", code=2)
-    start = received.replace(tzinfo=calendar.zone)
-    if received.time() == day_time(0):
-        start = datetime.combine(received.date(), day_time(9), tzinfo=calendar.zone)
     clock = clocks[code]
-    result = compute_deadline(clock, start, calendar)
+    result = compute_deadline(
+        clock, parse_received(received, clock, calendar.zone), calendar, language
+    )
+    rules = [result.rule]
+    try:
+        for used in range(extend):
+            result = extend_deadline(clock, result, used, calendar, language)
+            rules.append(result.rule)
+    except ExtensionError as exc:
+        fail(f"--extend: {exc}", code=2)
     due = result.due.astimezone(calendar.zone)
     shown = due.strftime("%Y-%m-%d %H:%M %Z") if clock.is_urgent else due.date().isoformat()
     console.print(f"[bold]{shown}[/]", highlight=False)
-    console.print(f"rule: {result.rule}", highlight=False, markup=False)
-    if clock.extension:
+    for rule in rules:
+        console.print(f"- {rule}", highlight=False, markup=False)
+    if clock.extension and not extend:
         ext = clock.extension
-        console.print(
-            f"extension: up to {ext.times} x {ext.amount} {ext.unit}: {ext.condition}",
-            highlight=False,
-            markup=False,
-        )
+        condition = ext.condition_ro if language == "ro" else ext.condition
+        span = translate_count(language, *UNITS[ext.unit], ext.amount) % {"num": ext.amount}
+        console.print(f"+ {ext.times} x {span}: {condition}", highlight=False, markup=False)
     if clock.verify:
         console.print("note: this clock was not checked against its primary text", style="yellow")
 
@@ -185,6 +217,8 @@ def assignments(
             now=utcnow(),
         )
     if csv_file is not None:
+        if not csv_file.parent.is_dir():
+            fail(f"--csv: the folder {csv_file.parent} does not exist", code=2)
         csv_file.write_text(rows_as_csv(rows, calendar), encoding="utf-8")
         console.print(f"{len(rows)} assignment(s) written to {csv_file}")
         return

@@ -1,4 +1,4 @@
-"""`concord demo`: a compressed monitoring round on a moving clock, against the running stack."""
+"""`concord demo`: a compressed monitoring round on a moving clock, then the next meeting."""
 
 import hashlib
 import os
@@ -151,12 +151,23 @@ def run_demo(ports: Ports, say: Callable[[str], None]) -> dict[str, Any]:
             answers += answer_reports(engine, browser, plan.period, wanted, noon)
             say(f"{day}: institutions answered through the portal ({wanted}): {answers[wanted]}")
         day += timedelta(days=1)
+    convene_next_meeting(say)
     return {
         "answers": dict(answers),
         "report": settings.var_dir.resolve() / "reports" / plan.period / "SNITP-2024-2028",
         "mail": mail_went_to(stack, settings),
         "ui": stack.ui_url,
     }
+
+
+def convene_next_meeting(say: Callable[[str], None]) -> None:
+    """Convene the monitoring committee's next meeting by its cadence: members get the call."""
+    from flows.committee_meeting_cycle import committee_meeting_cycle
+
+    meeting = committee_meeting_cycle(
+        body="CM-SNITP", place="Palatul Victoria, București", wait_for_minutes=False
+    )
+    say(f"meeting of CM-SNITP: {meeting['status']} (members asked for agenda proposals)")
 
 
 def answer_reports(

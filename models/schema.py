@@ -2,19 +2,25 @@
 
 from models.core.history import StatusEvent
 from models.lifecycle.tables import Answer, Assignment, Notice
+from models.meetings.tables import ActionItem, AgendaItem, Attendance, Decision, Meeting
 from models.messaging.outbox import OutboxAttachment, OutboxMessage
 from models.monitoring.tables import MonitoringRound, Submission
 from models.reference.institutions import Body, Contact, Institution, Membership
 from models.reference.strategy import Measure, MeasureInstitution, Objective, Strategy
 
 __all__ = [
+    "ActionItem",
+    "AgendaItem",
     "Answer",
     "Assignment",
+    "Attendance",
     "Body",
     "Contact",
+    "Decision",
     "Institution",
     "Measure",
     "MeasureInstitution",
+    "Meeting",
     "Membership",
     "MonitoringRound",
     "Notice",

@@ -15,8 +15,9 @@ class AssignmentError(ValueError):
 
 def find_assignment(*, session: Session, ref: str) -> Assignment:
     """An assignment by id or by key."""
+    by_id = ref.isdigit() and len(ref) <= 18  # a longer number is no id: look it up as a key
     query = select(Assignment).where(
-        (col(Assignment.id) == int(ref)) if ref.isdigit() else (col(Assignment.key) == ref)
+        (col(Assignment.id) == int(ref)) if by_id else (col(Assignment.key) == ref)
     )
     found = session.exec(query).first()
     if found is None:

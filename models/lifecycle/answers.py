@@ -28,6 +28,10 @@ ERROR_MESSAGES = {
     "string_too_long": N_("At most %(max_length)s characters."),
     "literal_error": N_("Choose one of the options."),
     "enum": N_("Choose one of the options."),
+    "personal_data": N_(
+        "This text seems to contain %(what)s. Concord keeps no personal data: remove it and "
+        "use the case's pseudonymous reference."
+    ),
 }
 INVALID = N_("This value is not valid.")
 

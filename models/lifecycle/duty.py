@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cache
 from typing import Any, Union
+from zoneinfo import ZoneInfo
 
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
@@ -51,6 +52,19 @@ SweepHook = Callable[[SweepContext], list[SweepOutcome]]
 
 
 @dataclass(frozen=True)
+class Panel:
+    """A table a duty adds to the coordinator's view, already in the reader's language."""
+
+    title: str
+    headers: list[str]
+    rows: list[list[str]]
+    note: str = ""
+
+
+PanelHook = Callable[[Session, datetime, str, ZoneInfo], list[Panel]]
+
+
+@dataclass(frozen=True)
 class AssignmentKind:
     """One kind of obligation: its answer form, its name per language, what an answer does."""
 
@@ -66,7 +80,7 @@ class Duty:
 
     `sweep` runs in every daily sweep (e.g. locking the rounds whose lock date has come);
     `scope` finds the assignments the coordinator's view shows rates for (the current round,
-    or the one a reference names).
+    or the one a reference names); `panels` adds the duty's own tables to that view.
     """
 
     name: str
@@ -75,6 +89,7 @@ class Duty:
     lifecycles: Mapping[str, Lifecycle] = field(default_factory=dict)
     sweep: SweepHook | None = None
     scope: ScopeFinder | None = None
+    panels: PanelHook | None = None
 
 
 class UnknownKindError(LookupError):
@@ -127,6 +142,18 @@ def coordinator_scope(session: Session, ref: str | None = None) -> Scope | None:
         if found is not None:
             return found
     return None
+
+
+def coordinator_panels(
+    session: Session, now: datetime, language: str, zone: ZoneInfo
+) -> list[Panel]:
+    """The tables every installed duty adds to the coordinator's view."""
+    return [
+        panel
+        for duty in installed_duties()
+        if duty.panels is not None
+        for panel in duty.panels(session, now, language, zone)
+    ]
 
 
 def answer_form_union() -> Any:

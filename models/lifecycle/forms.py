@@ -3,12 +3,15 @@
 from enum import StrEnum
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, StringConstraints
+from pydantic import AfterValidator, BaseModel, ConfigDict, StringConstraints
 
-ShortText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)]
-LongText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=5000)]
+from models.core.privacy import no_personal_data
+
+CLEAN = AfterValidator(no_personal_data)
+ShortText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=200), CLEAN]
+LongText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=5000), CLEAN]
 RequiredText = Annotated[
-    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=5000)
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=5000), CLEAN
 ]
 
 

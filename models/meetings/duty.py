@@ -1,8 +1,12 @@
-"""The committee meeting cycle as a duty: its assignment kinds and its messages."""
+"""The committee meeting cycle as a duty: its assignment kinds, messages, lifecycle and sweep."""
 
 from models.lifecycle.duty import AssignmentKind, Duty
+from models.meetings.answers import take_attendance, take_progress, take_proposals
 from models.meetings.forms import ActionItemAnswer, AgendaItemsAnswer, AttendanceAnswer
 from models.meetings.messages import MeetingMessage
+from models.meetings.panels import meeting_panels
+from models.meetings.sweep import sweep_meetings
+from models.meetings.tables import MEETING_LIFECYCLE
 
 DUTY = Duty(
     name="meetings",
@@ -11,17 +15,23 @@ DUTY = Duty(
             "action-item",
             ActionItemAnswer,
             {"ro": "acțiune de îndeplinit", "en": "action item"},
+            on_answer=take_progress,
         ),
         AssignmentKind(
             "attendance",
             AttendanceAnswer,
             {"ro": "confirmare de participare", "en": "attendance confirmation"},
+            on_answer=take_attendance,
         ),
         AssignmentKind(
             "agenda-items",
             AgendaItemsAnswer,
             {"ro": "propuneri pentru ordinea de zi", "en": "agenda proposals"},
+            on_answer=take_proposals,
         ),
     ),
     message_kinds=tuple(MeetingMessage),
+    lifecycles={"meeting": MEETING_LIFECYCLE},
+    sweep=sweep_meetings,
+    panels=meeting_panels,
 )

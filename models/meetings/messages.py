@@ -1,4 +1,4 @@
-"""What meeting emails show: the meeting, its changes and its minutes."""
+"""What meeting emails show: the call for agenda items, the meeting, its changes and minutes."""
 
 from datetime import datetime
 from enum import StrEnum
@@ -10,10 +10,12 @@ from models.messaging.message_views import AssignmentView, View
 
 
 class MeetingMessage(StrEnum):
+    AGENDA_CALL = "agenda-call"
     INVITATION = "meeting-invitation"
     UPDATE = "meeting-update"
     CANCELLATION = "meeting-cancellation"
     MINUTES = "minutes"
+    MINUTES_DUE = "minutes-due"
 
 
 class MeetingView(View):
@@ -35,9 +37,16 @@ class MinutesView(View):
     action_items: list[AssignmentView]
 
 
+class AgendaCall(MessageContext):
+    kind = MeetingMessage.AGENDA_CALL
+    meeting: MeetingView
+    assignment: AssignmentView
+
+
 class MeetingInvitation(MessageContext):
     kind = MeetingMessage.INVITATION
     meeting: MeetingView
+    attendance: AssignmentView | None = None
 
 
 class MeetingUpdate(MeetingInvitation):
@@ -51,3 +60,10 @@ class MeetingCancellation(MeetingInvitation):
 class Minutes(MessageContext):
     kind = MeetingMessage.MINUTES
     minutes: MinutesView
+
+
+class MinutesDue(MessageContext):
+    kind = MeetingMessage.MINUTES_DUE
+    meeting: MeetingView
+    due_at: datetime
+    run_url: str

@@ -19,6 +19,17 @@ PERSONAL_FIELD_NAMES = frozenset(
         "cnp",
         "passport_number",
         "phone",
+        # the same in Romanian
+        "nume",
+        "prenume",
+        "nume_complet",
+        "data_nasterii",
+        "adresa",
+        "domiciliu",
+        "numar_telefon",
+        "telefon",
+        "serie_buletin",
+        "numar_pasaport",
     }
 )
 

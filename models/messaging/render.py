@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
-from models.core.i18n import LANGUAGES, long_date, translations
+from models.core.i18n import LANGUAGES, long_date, percent, translations
 from models.lifecycle.duty import kind_label
 
 TEMPLATES_DIR = Path(__file__).resolve().parents[2] / "templates" / "email"
@@ -50,6 +50,7 @@ def _environment(zone: ZoneInfo, language: str) -> Environment:
     )
     env.filters["hhmm"] = lambda value: local(value).strftime("%H:%M")
     env.filters["label"] = lambda kind, lang: kind_label(kind, lang)
+    env.filters["percent"] = lambda value, lang: percent(value, lang)
     return env
 
 
@@ -72,9 +73,8 @@ def render_message(
         raise ValueError(f"language: expected one of {LANGUAGES}, got {language!r}")
     env = environment(zone, language)
     values = {**context, "lang": language}
-    base = f"{language}/{kind}"
     return RenderedMessage(
-        subject=fold_subject(env.get_template(f"{base}.subject.txt").render(values)),
-        text=env.get_template(f"{base}.txt").render(values),
-        html=env.get_template(f"{base}.html").render(values),
+        subject=fold_subject(env.get_template(f"{kind}.subject.txt").render(values)),
+        text=env.get_template(f"{kind}.txt").render(values),
+        html=env.get_template(f"{kind}.html").render(values),
     )

@@ -15,6 +15,12 @@ VOCABULARY = {
     "escalated": N_("escalated"),
     "waived": N_("waived"),
     "cancelled": N_("cancelled"),
+    # meeting statuses
+    "draft": N_("draft"),
+    "convened": N_("convened"),
+    "held": N_("held"),
+    "minuted": N_("minuted"),
+    "closed": N_("closed"),
     # pillars of the strategy
     "prevention": N_("prevention"),
     "combating": N_("combating"),

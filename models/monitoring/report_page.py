@@ -2,15 +2,16 @@
 
 from datetime import datetime
 from functools import cache
+from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from jinja2 import Environment, FileSystemLoader, select_autoescape
+from jinja2 import Environment
 from markupsafe import Markup, escape
 
-from models.core.i18n import N_, long_date, percent, translate, translations
+from models.core.documents import html_to_pdf, page_environment
+from models.core.i18n import N_, long_date, percent, translate
 from models.lifecycle.rates import Rate
-from models.messaging.render import TEMPLATES_DIR
 from models.messaging.vocabulary import VOCABULARY, name_in
 from models.monitoring.report import PROGRESS, PlanEvaluation, RoundReport
 
@@ -74,14 +75,7 @@ def bar_chart(rates: list[Rate], language: str) -> Markup:
 @cache
 def report_pages(language: str) -> Environment:
     """The report templates with the catalog and formats of `language`."""
-    env = Environment(
-        loader=FileSystemLoader(TEMPLATES_DIR.parent / "reports"),
-        autoescape=select_autoescape(["html"]),
-        trim_blocks=True,
-        lstrip_blocks=True,
-        extensions=["jinja2.ext.i18n"],
-    )
-    env.install_gettext_translations(translations(language), newstyle=True)  # type: ignore[attr-defined]
+    env = page_environment(language)
     env.globals.update(
         pct=lambda value: percent(value, language),
         word=lambda code: word(code, language),
@@ -118,10 +112,8 @@ def render_report(
 
 
 def write_pdf(html: str, target: str) -> bool:
-    """Print the page to PDF with WeasyPrint; False when its system libraries are missing."""
-    try:
-        from weasyprint import HTML  # Pango is a system library: import only when printing
-    except OSError:
-        return False
-    HTML(string=html).write_pdf(target)
-    return True
+    """Print the page to PDF at `target`; False when WeasyPrint's system libraries are missing."""
+    pdf = html_to_pdf(html)
+    if pdf is not None:
+        Path(target).write_bytes(pdf)
+    return pdf is not None

@@ -1,10 +1,12 @@
 """The reference-data document (institutions, bodies, strategies) and its validation."""
 
+import re
 from datetime import date
 from typing import Annotated, Any
 
 import yaml
 from pydantic import (
+    AfterValidator,
     BaseModel,
     ConfigDict,
     EmailStr,
@@ -26,10 +28,57 @@ from models.reference.enums import (
 
 Code = Annotated[str, StringConstraints(pattern=r"^[A-Z0-9][A-Z0-9-]{0,39}$")]
 ShortCode = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9.-]{0,19}$")]
-Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)]
+MAX_BYTES = 5_000_000
+MAX_DEPTH = 12
+CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u200b-\u200f\u202a-\u202e]")
+
+
+def printable(text: str) -> str:
+    """The text, if it holds no control or direction characters (they corrupt pages and logs)."""
+    found = CONTROL.search(text)
+    if found:
+        raise ValueError(f"contains the control character U+{ord(found.group()):04X}")
+    return text
+
+
+Clean = AfterValidator(printable)
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300), Clean]
 WebhookUrl = Annotated[str, StringConstraints(pattern=r"^https?://\S+$", max_length=500)]
-ShortName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=60)]
-LongText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]
+ShortName = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=60), Clean
+]
+LongText = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500), Clean
+]
+
+
+class StrictLoader(yaml.SafeLoader):
+    """YAML that refuses a key given twice in one mapping, instead of keeping the last."""
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        seen: set[Any] = set()
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=deep)
+            if key in seen:
+                mark = key_node.start_mark
+                raise yaml.constructor.ConstructorError(
+                    None, None, f"the key {key!r} is given twice", mark
+                )
+            seen.add(key)
+        return super().construct_mapping(node, deep=deep)
+
+
+def depth_of(node: yaml.Node) -> int:
+    """How deeply a YAML node nests (measured before building anything from it)."""
+    stack, deepest = [(node, 1)], 0
+    while stack:
+        current, depth = stack.pop()
+        deepest = max(deepest, depth)
+        if isinstance(current, yaml.SequenceNode):
+            stack += [(child, depth + 1) for child in current.value]
+        elif isinstance(current, yaml.MappingNode):
+            stack += [(value, depth + 1) for _, value in current.value]
+    return deepest
 
 
 class Strict(BaseModel):
@@ -255,10 +304,34 @@ def _strategy_problems(doc: ReferenceDocument, codes: set[str]) -> list[str]:
     return problems
 
 
+def _load_yaml(text: str) -> Any:
+    """The YAML document, refusing repeated keys and nesting no reference data needs."""
+    loader = StrictLoader(text)
+    try:
+        node = _compose(loader)
+        if node is not None and depth_of(node) > MAX_DEPTH:
+            raise ReferenceDataError([f"(document): nested more than {MAX_DEPTH} levels deep"])
+        return loader.construct_document(node) if node is not None else None
+    finally:
+        loader.dispose()
+
+
+def _compose(loader: StrictLoader) -> yaml.Node | None:
+    try:
+        node: yaml.Node | None = loader.get_single_node()
+    except RecursionError:  # the parser itself recurses: an absurd nesting stops it
+        raise ReferenceDataError(
+            [f"(document): nested more than {MAX_DEPTH} levels deep"]
+        ) from None
+    return node
+
+
 def parse_reference_document(text: str) -> ReferenceDocument:
     """Parse and validate the whole document; raise ReferenceDataError listing every problem."""
+    if len(text.encode("utf-8", "surrogatepass")) > MAX_BYTES:
+        raise ReferenceDataError([f"(document): larger than {MAX_BYTES // 1_000_000} MB"])
     try:
-        raw = yaml.safe_load(text)
+        raw = _load_yaml(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         place = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "(document)"

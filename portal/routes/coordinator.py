@@ -17,7 +17,7 @@ from models.lifecycle.actions import (
     snooze_assignment,
     waive_assignment,
 )
-from models.lifecycle.duty import coordinator_scope
+from models.lifecycle.duty import coordinator_panels, coordinator_scope
 from models.lifecycle.rates import (
     Rate,
     measure_pillars,
@@ -78,6 +78,7 @@ def _overview(
             for a, code in open_urgent(session=session)
         ],
         "runs": _runs(session, settings, language),
+        "panels": coordinator_panels(session, now, language, settings.zone),
     }
 
 

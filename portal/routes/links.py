@@ -42,9 +42,14 @@ def _page_again(
 def translated(invalid: AnswerInvalid, language: str) -> dict[str, str]:
     """The form's problems in the reader's language."""
     return {
-        field: translate(language, message) % params
+        field: translate(language, message) % {k: _word(v, language) for k, v in params.items()}
         for field, (message, params) in invalid.problems.items()
     }
+
+
+def _word(value: object, language: str) -> object:
+    """A parameter that is itself a message id (e.g. 'a phone number'), translated."""
+    return translate(language, value) if isinstance(value, str) else value
 
 
 @router.get("/a/{token}", response_class=HTMLResponse)

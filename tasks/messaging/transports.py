@@ -83,6 +83,12 @@ class SmtpTransport:
             self._client = self._connect()
         try:
             refused = self._client.send_message(email, to_addrs=recipients)
+        except (smtplib.SMTPNotSupportedError, UnicodeError) as exc:
+            # raised before anything is sent: the connection is still good for the others
+            raise DeliveryError(
+                f"the address needs SMTPUTF8 (non-ASCII), which the server does not offer: {exc}",
+                permanent=True,
+            ) from None
         except smtplib.SMTPRecipientsRefused as exc:
             code, detail = min(exc.recipients.values(), key=lambda refusal: refusal[0])
             self._reset()

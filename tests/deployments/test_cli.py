@@ -87,10 +87,57 @@ def test_deadline_prints_the_due_date(args: list[str], expected: str) -> None:
     assert result.stdout.splitlines()[0].startswith(expected)
 
 
-def test_deadline_for_an_instrument_states_its_rule() -> None:
+def test_deadline_for_an_instrument_states_its_rule_in_the_coordinators_language() -> None:
     result = concord("deadline", "--instrument", "eio-recognition", "--received", "2026-12-20")
-    assert "30 calendar days of receipt" in result.stdout
-    assert "12(3)" in result.stdout and "extension" in result.stdout
+    assert "30 de zile calendaristice de la primire" in result.stdout
+    assert (
+        "ziua evenimentului nu se socotește" in result.stdout
+        and "art. 12 alin. (3)" in result.stdout
+    )
+    assert "+ 1 x 30 de zile calendaristice" in result.stdout  # the extension it allows
+    english = concord(
+        "deadline",
+        "--instrument",
+        "eio-recognition",
+        "--received",
+        "2026-12-20",
+        env={"CONCORD_LANGUAGE": "en"},
+    )
+    assert "30 calendar days of receipt" in english.stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (["siena-urgent-direct", "--received", "2026-03-29T00:00"], "2026-03-29 09:00 EEST"),
+        (["siena-urgent-direct", "--received", "2026-03-28T22:00"], "2026-03-29 07:00 EEST"),
+        (["eio-recognition", "--received", "2026-12-20", "--extend", "1"], "2027-02-18"),
+    ],
+)
+def test_a_legal_clock_counts_real_hours_from_the_given_time_and_extends(
+    args: list[str], expected: str
+) -> None:
+    result = concord("deadline", "--instrument", *args)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[0] == expected
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["siena-urgent-direct", "--received", "2026-03-29"], "give the time too"),
+        (["eio-recognition", "--received", "2026-12-20", "--extend", "2"], "already extended"),
+        (
+            ["siena-urgent-direct", "--received", "2026-03-29T00:00", "--extend", "1"],
+            "cannot be extended",
+        ),
+        (["eio-recognition", "--received", "yesterday"], "expected YYYY-MM-DDTHH:MM"),
+        (["eio-recognition", "--received", "9999-01-01"], "out of range"),
+    ],
+)
+def test_a_clock_question_that_cannot_be_answered_says_why(args: list[str], message: str) -> None:
+    result = concord("deadline", "--instrument", *args)
+    assert result.returncode == 2 and message in result.stderr, result.stderr
 
 
 def test_an_unknown_instrument_lists_the_known_ones() -> None:
@@ -114,3 +161,26 @@ def test_db_commands_report_the_revision(isolated_settings: Path) -> None:
     assert f"-> {head}" in concord("db", "upgrade").stdout
     assert f"database: {head}; newest: {head}" in concord("db", "current").stdout
     assert "base" in concord("db", "downgrade", "base").stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["db", "upgrade", "nope"], "revision 'nope'"),
+        (["db", "downgrade", "nope"], "revision 'nope'"),
+        (["deadline", "--from", "9999-12-31", "--calendar-days", "5"], "outside the calendar"),
+        (["deadline", "--from", "2026-01-01", "--working-days", "99999999"], "expected -3650"),
+        (["assignments", "--csv", "/nonexistent/folder/open.csv"], "does not exist"),
+        (
+            ["assignments", "snooze", "99999999999999999999", "--until", "2027-01-01"],
+            "no assignment",
+        ),
+    ],
+)
+def test_absurd_command_lines_get_a_message_not_a_traceback(
+    isolated_settings: Path, args: list[str], message: str
+) -> None:
+    assert concord("db", "upgrade").returncode == 0
+    result = concord(*args)
+    assert result.returncode in (1, 2) and message in result.stderr, result.stderr
+    assert "Traceback" not in result.stderr

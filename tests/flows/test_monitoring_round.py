@@ -1,6 +1,5 @@
 import csv
 import io
-import re
 from datetime import date, datetime, time, timedelta
 from html.parser import HTMLParser
 from pathlib import Path
@@ -8,21 +7,17 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
-from fastapi.testclient import TestClient
 from openpyxl import load_workbook
 from sqlmodel import Session, select
 
 from flows.daily_sweep import daily_sweep
 from flows.monitoring_round import monitoring_round
 from models.core.settings import get_settings
-from models.lifecycle.tables import Assignment
-from models.messaging.compose import assignment_link
 from models.messaging.outbox import OutboxMessage
 from models.monitoring.tables import MonitoringRound, Submission
 from models.reference.document import parse_reference_document
 from models.reference.loader import load_reference
-from portal.app import create_app
-from portal.dependencies import clock
+from tests.support.portal import Portal
 from tests.support.reference import dump
 from tests.support.servers import SmtpServer
 
@@ -116,36 +111,6 @@ DOCUMENT = {
         }
     ],
 }
-
-
-class Portal:
-    """An institution's browser: opens the link from its email and sends the form."""
-
-    def __init__(self, session: Session) -> None:
-        self.now = at("2027-01-04")
-        self.app = create_app()
-        self.app.dependency_overrides[clock] = lambda: self.now
-        self.client = TestClient(self.app)
-        self.session = session
-
-    def answer(self, key: str, when: datetime, **form: str) -> int:
-        self.now = when
-        self.session.rollback()  # end the read snapshot: flows wrote since
-        self.session.expire_all()
-        assignment = self.session.exec(select(Assignment).where(Assignment.key == key)).one()
-        link = assignment_link(
-            assignment_id=assignment.id or 0,
-            institution_id=assignment.institution_id,
-            due_at=assignment.due_at,
-            now=when,
-            settings=get_settings(),
-            version=assignment.link_version,
-        )
-        path = link.removeprefix(get_settings().portal_base_url)
-        page = self.client.get(path)
-        csrf = re.search(r'name="csrf" value="([^"]+)"', page.text)
-        response = self.client.post(path, data={**form, "csrf": csrf.group(1) if csrf else ""})
-        return response.status_code
 
 
 class Tables(HTMLParser):

@@ -106,6 +106,22 @@ def test_invalid_answers_name_the_field_and_write_nothing(
     assert session.exec(select(OutboxMessage)).all() == []
 
 
+def test_personal_data_in_a_narrative_is_refused_in_the_readers_language(
+    client: TestClient, session: Session, institutions: tuple
+) -> None:
+    romanian = assignment_of(session, institutions[0], "monitoring-report")
+    form = {"progress": "done", "narrative": "Victima (CNP 2961231123459) a fost preluată."}
+    response = submit(client, path_of(romanian), form)
+    assert response.status_code == 422
+    assert "Textul pare să conțină un cod numeric personal (CNP)" in response.text
+    assert "2961231123459" in response.text  # back in the form to be corrected, never stored
+    english = assignment_of(session, institutions[1], "monitoring-report")
+    form = {"progress": "done", "narrative": "Reach her at victim@mail.example"}
+    response = submit(client, path_of(english), form)
+    assert "This text seems to contain an e-mail address" in response.text
+    assert session.exec(select(Answer)).all() == []
+
+
 def test_a_second_answer_replaces_the_first_and_both_stay_on_record(
     client: TestClient, session: Session, institutions: tuple
 ) -> None:

@@ -106,11 +106,23 @@ def sample_context(kind: str) -> dict[str, Any]:
             "total": 2,
             "day": date(2026, 11, 23),
         },
-        MeetingMessage.INVITATION: {"meeting": meeting()},
-        MeetingMessage.UPDATE: {"meeting": meeting(sequence=1, change_note="ora mutată")},
-        MeetingMessage.CANCELLATION: {"meeting": meeting(sequence=2, change_note="amânată")},
+        MeetingMessage.AGENDA_CALL: {"meeting": meeting(), "assignment": item},
+        MeetingMessage.INVITATION: {"meeting": meeting(), "attendance": item},
+        MeetingMessage.UPDATE: {
+            "meeting": meeting(sequence=1, change_note="ora mutată"),
+            "attendance": item,
+        },
+        MeetingMessage.CANCELLATION: {
+            "meeting": meeting(sequence=2, change_note="amânată"),
+            "attendance": None,
+        },
         MeetingMessage.MINUTES: {
             "minutes": MinutesView(meeting=meeting(), decisions=["Se aprobă"], action_items=[item])
+        },
+        MeetingMessage.MINUTES_DUE: {
+            "meeting": meeting(),
+            "due_at": NOW,
+            "run_url": "http://127.0.0.1:4200/runs/flow-run/1",
         },
         CooperationMessage.ACKNOWLEDGEMENT: {
             "request": CooperationView(

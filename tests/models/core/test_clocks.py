@@ -1,10 +1,18 @@
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
 
 from models.core.calendar import WorkingCalendar
-from models.core.clocks import ClockUnit, add_months, compute_deadline, extend_deadline, load_clocks
+from models.core.clocks import (
+    ClockUnit,
+    ExtensionError,
+    LegalClock,
+    add_months,
+    compute_deadline,
+    extend_deadline,
+    load_clocks,
+)
 
 BUCHAREST = ZoneInfo("Europe/Bucharest")
 CALENDAR = WorkingCalendar()
@@ -26,9 +34,10 @@ def test_every_clock_in_the_data_file_names_its_unit_and_basis() -> None:
         "siena-urgent-indirect",
         "siena-other",
     } <= set(clocks)
+    assert {"jit-agreement", "eurojust-referral", "trm-first-contact"} <= set(clocks)
     for clock in clocks.values():
         assert clock.unit in ClockUnit
-        assert clock.legal_basis
+        assert clock.legal_basis and clock.description_ro
 
 
 def test_eio_recognition_runs_thirty_calendar_days_from_receipt() -> None:
@@ -40,7 +49,9 @@ def test_eio_recognition_runs_thirty_calendar_days_from_receipt() -> None:
 def test_a_term_ending_on_christmas_rolls_to_the_next_working_day() -> None:
     result = compute_deadline(load_clocks()["eio-acknowledgement"], at("2026-12-18"), CALENDAR)
     assert result.due.astimezone(BUCHAREST).date() == date(2026, 12, 28)
-    assert "2026-12-25 is not a working day" in result.rule
+    assert (
+        "25 December 2026 is not a working day, so the term ends on 28 December 2026" in result.rule
+    )
 
 
 def test_siena_urgent_clock_counts_hours_across_midnight() -> None:
@@ -48,6 +59,47 @@ def test_siena_urgent_clock_counts_hours_across_midnight() -> None:
     result = compute_deadline(clock, at("2026-12-20", 22, 30), CALENDAR)
     assert clock.is_urgent
     assert result.due.astimezone(BUCHAREST) == at("2026-12-21", 6, 30)
+
+
+@pytest.mark.parametrize(
+    ("received", "expected", "offset_hours"),
+    [
+        (at("2026-03-28", 22), at("2026-03-29", 7), 3),  # spring forward: 8 real hours
+        (at("2026-10-24", 22), at("2026-10-25", 5), 2),  # fall back: 8 real hours
+    ],
+)
+def test_hour_clocks_count_real_hours_across_daylight_saving_changes(
+    received: datetime, expected: datetime, offset_hours: int
+) -> None:
+    due = compute_deadline(load_clocks()["siena-urgent-direct"], received, CALENDAR).due
+    elapsed = due.astimezone(UTC) - received.astimezone(UTC)  # same-zone subtraction is wall time
+    assert due == expected and elapsed.total_seconds() == 8 * 3600
+    assert due.utcoffset().total_seconds() == offset_hours * 3600  # type: ignore[union-attr]
+
+
+def test_an_hour_clock_that_excludes_the_event_starts_at_the_next_hour() -> None:
+    clock = load_clocks()["siena-urgent-direct"].model_copy(update={"event_counted": False})
+    due = compute_deadline(clock, at("2026-12-20", 22, 17), CALENDAR).due
+    assert due == at("2026-12-21", 7)
+
+
+def test_a_period_that_counts_the_event_day_ends_a_day_sooner() -> None:
+    clock = load_clocks()["eio-recognition"]
+    counted = clock.model_copy(update={"event_counted": True})
+    assert compute_deadline(clock, at("2026-11-02"), CALENDAR).nominal_end == date(2026, 12, 2)
+    assert compute_deadline(counted, at("2026-11-02"), CALENDAR).nominal_end == date(2026, 12, 1)
+
+
+def test_a_term_across_the_year_end_moves_past_the_new_year_holidays() -> None:
+    result = compute_deadline(load_clocks()["eio-acknowledgement"], at("2026-12-25"), CALENDAR)
+    assert result.nominal_end == date(2027, 1, 1)
+    assert result.due.astimezone(BUCHAREST).date() == date(2027, 1, 4)
+
+
+def test_an_hour_clock_may_not_move_to_a_working_day() -> None:
+    data = load_clocks()["siena-urgent-direct"].model_dump()
+    with pytest.raises(ValueError, match="cannot move to a working day"):
+        LegalClock.model_validate({**data, "moves_to_working_day": True})
 
 
 def test_siena_calendar_day_clock_does_not_roll_forward() -> None:
@@ -70,17 +122,26 @@ def test_months_clip_to_the_end_of_a_short_month(start: str, months: int, expect
 def test_eio_recognition_can_be_extended_once_by_thirty_days() -> None:
     clock = load_clocks()["eio-recognition"]
     first = compute_deadline(clock, at("2026-12-20"), CALENDAR)
-    extended = extend_deadline(clock, first.due, 0, CALENDAR)
+    extended = extend_deadline(clock, first, 0, CALENDAR)
     assert extended.due.astimezone(BUCHAREST).date() == date(2027, 2, 18)
     assert "12(5)" in extended.rule
-    with pytest.raises(ValueError, match="already extended 1 time"):
-        extend_deadline(clock, extended.due, 1, CALENDAR)
+    with pytest.raises(ExtensionError, match="already extended 1 time"):
+        extend_deadline(clock, extended, 1, CALENDAR)
+
+
+def test_an_extension_counts_from_the_period_end_not_from_the_moved_date() -> None:
+    clock = load_clocks()["eio-recognition"]
+    first = compute_deadline(clock, at("2026-10-31"), CALENDAR)  # ends Sunday 30 November
+    assert first.nominal_end == date(2026, 11, 30)
+    assert first.due.astimezone(BUCHAREST).date() == date(2026, 12, 2)  # 1 Dec is a holiday
+    extended = extend_deadline(clock, first, 0, CALENDAR)
+    assert extended.nominal_end == date(2026, 12, 30)
 
 
 def test_a_clock_without_extension_refuses_one() -> None:
     clock = load_clocks()["siena-urgent-direct"]
-    with pytest.raises(ValueError, match="cannot be extended"):
-        extend_deadline(clock, at("2026-12-20"), 0, CALENDAR)
+    with pytest.raises(ExtensionError, match="cannot be extended"):
+        extend_deadline(clock, compute_deadline(clock, at("2026-12-20"), CALENDAR), 0, CALENDAR)
 
 
 def test_a_clock_states_its_rule_in_romanian_and_english() -> None:

@@ -70,9 +70,10 @@ def test_no_personal_field_reaches_any_message(kind: str, language: str) -> None
         assert canary not in rendered.subject + rendered.text + rendered.html
 
 
-def test_a_view_cannot_declare_a_personal_field() -> None:
-    with pytest.raises(TypeError, match="birth_date"):
-        type("Leaky", (View,), {"__annotations__": {"birth_date": date}})
+@pytest.mark.parametrize("name", ["birth_date", "data_nasterii", "prenume", "domiciliu"])
+def test_a_view_cannot_declare_a_personal_field(name: str) -> None:
+    with pytest.raises(TypeError, match=name):
+        type("Leaky", (View,), {"__annotations__": {name: date}})
 
 
 def test_dates_are_written_in_the_recipients_language_and_time_zone() -> None:

@@ -117,6 +117,25 @@ def test_a_malformed_address_is_dead_without_reaching_the_server(
     assert dead.last_error is not None and "malformed" in dead.last_error
 
 
+def test_a_non_ascii_address_the_server_cannot_take_is_dead_and_the_batch_goes_on(
+    session: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    smtp_server = SmtpServer(options={"enable_SMTPUTF8": False})
+    smtp_server.start()
+    monkeypatch.setenv("CONCORD_SMTP_HOST", "127.0.0.1")
+    monkeypatch.setenv("CONCORD_SMTP_PORT", str(smtp_server.port))
+    get_settings.cache_clear()
+    queue_reminders(
+        session, ["a@one.example", "secretariatul.ș@primaria.example", "c@three.example"]
+    )
+    assert deliver() == {"claimed": 3, "sent": 2, "dead": 1}  # the server offers no SMTPUTF8
+    dead = session.exec(select(OutboxMessage).where(OutboxMessage.state == "dead")).one()
+    assert dead.recipient == "secretariatul.ș@primaria.example" and dead.attempts == 1
+    assert dead.last_error is not None and "SMTPUTF8" in dead.last_error
+    assert len(smtp_server.messages) == 2
+    smtp_server.stop()
+
+
 def test_a_temporary_refusal_is_retried_with_backoff_then_given_up(
     session: Session, smtp_server: SmtpServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -1,0 +1,134 @@
+"""`concord meetings`: the bodies' meetings, one meeting in full, moving and cancelling one."""
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import Annotated
+
+import typer
+from rich.markdown import Markdown
+from rich.table import Table
+from sqlmodel import Session
+
+from deployments.cli_support import console, fail, migrate_quietly, say, settings_or_exit
+from models.core.calendar import WorkingCalendar
+from models.core.db import get_engine, session_scope
+from models.core.i18n import N_, long_date
+from models.core.types import utcnow
+from models.meetings.changes import cancel_meeting, move_meeting, moved_times
+from models.meetings.cycle import Cycle, find_body, find_meeting
+from models.meetings.listing import meeting_rows
+from models.meetings.rules import MeetingError
+from models.meetings.tables import Meeting
+from models.messaging.vocabulary import VOCABULARY, name_in
+from tasks.meetings.cycle import minutes_report
+
+meetings_app = typer.Typer(help="Meetings of the standing bodies: list, show, move, cancel.")
+
+DAY = typer.Argument(help="the meeting's date, YYYY-MM-DD", formats=["%Y-%m-%d"])
+
+
+@meetings_app.callback(invoke_without_command=True)
+def meetings(
+    ctx: typer.Context,
+    body: Annotated[str | None, typer.Option(help="only this body's meetings")] = None,
+) -> None:
+    """List meetings with their status, answers and open action items."""
+    if ctx.invoked_subcommand is not None:
+        return
+    settings = settings_or_exit()
+    migrate_quietly()
+    language = settings.language
+    with Session(get_engine(settings.resolved_database_url())) as session:
+        rows = meeting_rows(session, utcnow(), body)
+    table = Table(show_edge=False)
+    headers = [
+        N_("Body"),
+        "#",
+        N_("When"),
+        N_("status"),
+        N_("Attendance"),
+        N_("Agenda proposals"),
+        N_("Action items"),
+    ]
+    for header in headers:
+        table.add_column(say(header) if header != "#" else header)
+    for row in rows:
+        local = row.starts_at.astimezone(settings.zone)
+        table.add_row(
+            row.body,
+            str(row.number),
+            f"{long_date(local, language)} {local:%H:%M}",
+            name_in(VOCABULARY, row.status, language),
+            f"{row.attendance_answers}/{row.members}",
+            f"{row.agenda_answers}/{row.members}",
+            f"{row.open_actions} ({row.overdue_actions} {say(N_('overdue'))})",
+        )
+    console.print(table if rows else say(N_("No meetings yet.")))
+
+
+def _meeting(session: Session, body: str, day: datetime, calendar: WorkingCalendar) -> Meeting:
+    try:
+        found = find_meeting(session, find_body(session, body), day.date(), calendar)
+    except MeetingError as exc:
+        fail(str(exc), code=2)
+    if found is None:
+        fail(f"{body} {day.date().isoformat()}: no meeting on that date", code=2)
+    return found
+
+
+@meetings_app.command("show")
+def show(body: str, day: Annotated[datetime, DAY]) -> None:
+    """One meeting: agenda, attendance, decisions and action items."""
+    settings = settings_or_exit()
+    migrate_quietly()
+    with Session(get_engine(settings.resolved_database_url())) as session:
+        meeting = _meeting(session, body, day, WorkingCalendar(zone=settings.zone))
+    console.print(Markdown(minutes_report(meeting.id or 0)))
+
+
+@meetings_app.command("move")
+def move(
+    body: str,
+    day: Annotated[datetime, DAY],
+    to: Annotated[
+        datetime,
+        typer.Option(
+            help="new start, YYYY-MM-DDTHH:MM (Bucharest time)", formats=["%Y-%m-%dT%H:%M"]
+        ),
+    ],
+    duration: Annotated[int, typer.Option(help="minutes")] = 120,
+    note: Annotated[str, typer.Option(help="what members are told")] = "",
+) -> None:
+    """Move a meeting: every member gets the updated calendar invitation."""
+
+    def change(cycle: Cycle, meeting: Meeting) -> bool:
+        return move_meeting(cycle, meeting, moved_times(cycle, meeting, to, duration), note)
+
+    _change(body, day, change)
+
+
+@meetings_app.command("cancel")
+def cancel(
+    body: str,
+    day: Annotated[datetime, DAY],
+    reason: Annotated[str, typer.Option(help="what members are told")] = "",
+) -> None:
+    """Cancel a meeting: its requests close and members' calendars drop it."""
+    _change(body, day, lambda cycle, meeting: cancel_meeting(cycle, meeting, reason))
+
+
+def _change(body: str, day: datetime, change: Callable[[Cycle, Meeting], bool]) -> None:
+    settings = settings_or_exit()
+    migrate_quietly()
+    calendar = WorkingCalendar(zone=settings.zone)
+    try:
+        with session_scope(get_engine(settings.resolved_database_url())) as session:
+            meeting = _meeting(session, body, day, calendar)
+            changed = change(Cycle(session, settings, calendar, utcnow(), "cli"), meeting)
+    except MeetingError as exc:
+        fail(str(exc), code=2)
+    console.print(
+        say(N_("Done; the members' emails leave with the next outbox run."))
+        if changed
+        else say(N_("Nothing to change."))
+    )

@@ -1,11 +1,11 @@
 import time
 from pathlib import Path
 
-import httpx
 import pytest
 from playwright.sync_api import sync_playwright
 
 from deployments.stack import Stack
+from tests.support.prefect_api import PrefectApi
 
 CHROMIUM = Path("/usr/bin/chromium")
 FLAGS = [
@@ -19,28 +19,14 @@ FLAGS = [
 ]
 
 
-def runs_of(api: str, deployment_id: str) -> dict[str, dict]:
-    response = httpx.post(
-        f"{api}/flow_runs/filter",
-        timeout=30,
-        json={"limit": 50, "deployments": {"id": {"any_": [deployment_id]}}},
-    )
-    response.raise_for_status()
-    return {run["id"]: run for run in response.json()}
-
-
 @pytest.mark.slow
 def test_the_coordinator_starts_a_round_with_quick_run_in_the_prefect_ui(
     stack: Stack, tmp_path: Path
 ) -> None:
     assert CHROMIUM.exists(), "Debian's chromium is installed by .ci/run"
-    api = stack.api_url
-    deployment = next(
-        d
-        for d in httpx.post(f"{api}/deployments/filter", json={"limit": 50}).json()
-        if d["name"] == "monitoring-round"
-    )
-    before = set(runs_of(api, deployment["id"]))
+    api = PrefectApi(stack.api_url)
+    deployment = api.deployments()["monitoring-round"]
+    before = {r["id"] for r in api.runs_of(deployment["id"])}
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path=str(CHROMIUM), headless=True, args=FLAGS
@@ -54,7 +40,11 @@ def test_the_coordinator_starts_a_round_with_quick_run_in_the_prefect_ui(
         deadline = time.monotonic() + 150
         run: dict = {}
         while time.monotonic() < deadline:
-            new = [r for i, r in runs_of(api, deployment["id"]).items() if i not in before]
+            new = [
+                r
+                for r in api.runs_of(deployment["id"])
+                if r["id"] not in before and not r["auto_scheduled"]
+            ]
             run = new[0] if new else {}
             if run and run["state"]["type"] in ("COMPLETED", "FAILED", "CRASHED"):
                 break

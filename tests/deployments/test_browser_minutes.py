@@ -1,10 +1,8 @@
 """The secretariat records a meeting's minutes in the Prefect UI's form of the waiting run."""
 
-import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-import httpx
 import pytest
 from playwright.sync_api import Locator, Page, sync_playwright
 from sqlmodel import Session, select
@@ -14,41 +12,22 @@ from models.core.db import get_engine
 from models.core.settings import get_settings
 from models.meetings.tables import ActionItem, Decision, Meeting
 from tests.deployments.test_browser import CHROMIUM, FLAGS
-from tests.deployments.test_stack import run_deployment
-
-
-def run_state(api: str, run_id: str) -> dict:
-    return httpx.get(f"{api}/flow_runs/{run_id}", timeout=30).json()
-
-
-def wait_for_state(api: str, run_id: str, types: tuple[str, ...], seconds: float = 150) -> dict:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        run = run_state(api, run_id)
-        if run["state"]["type"] in types:
-            return run
-        time.sleep(2)
-    raise AssertionError(f"run {run_id} never reached {types}: {run['state']}")
+from tests.support.prefect_api import FINAL, PrefectApi
 
 
 @pytest.mark.slow
 def test_the_secretariat_fills_the_minutes_form_in_the_prefect_ui(
     stack: Stack, tmp_path: Path
 ) -> None:
-    api = stack.api_url
-    deployment = next(
-        d
-        for d in httpx.post(f"{api}/deployments/filter", json={"limit": 50}).json()
-        if d["name"] == "committee-meeting-cycle"
-    )
+    api = PrefectApi(stack.api_url)
+    deployment = api.deployments()["committee-meeting-cycle"]
     start = (datetime.now(UTC) + timedelta(days=20)).replace(
         hour=8, minute=0, second=0, microsecond=0
     )
     now = start - timedelta(days=14)
-    run_id = run_deployment(
-        api, deployment, {"body": "CM-SNITP", "start": start.isoformat(), "now": now.isoformat()}
-    )
-    wait_for_state(api, run_id, ("PAUSED",))
+    parameters = {"body": "CN-CHILD-LABOUR", "start": start.isoformat(), "now": now.isoformat()}
+    run_id = api.start(deployment, parameters)
+    assert api.wait([run_id]) == {run_id: "PAUSED"}
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path=str(CHROMIUM), headless=True, args=FLAGS
@@ -66,17 +45,17 @@ def test_the_secretariat_fills_the_minutes_form_in_the_prefect_ui(
         json_input(page, dialog, "Termen", f'"{(start + timedelta(days=30)).date().isoformat()}"')
         page.screenshot(path=str(tmp_path / "minutes-form.png"), full_page=True)
         dialog.get_by_role("button", name="Submit").click()
-        run = wait_for_state(api, run_id, ("COMPLETED", "FAILED", "CRASHED"))
+        state = api.wait([run_id], until=FINAL)[run_id]
         page.goto(f"{stack.ui_url}/runs/flow-run/{run_id}", wait_until="networkidle")
         browser.close()
-    assert run["state"]["type"] == "COMPLETED"
+    assert state == "COMPLETED"
     with Session(get_engine(get_settings().resolved_database_url())) as session:
-        assert session.exec(select(Decision.text)).all() == [
-            "Se aprobă calendarul campaniei naționale."
-        ]
-        item = session.exec(select(ActionItem)).one()
+        meeting = session.exec(select(Meeting).where(Meeting.minutes_run_id == run_id)).one()
+        decisions = select(Decision.text).where(Decision.meeting_id == meeting.id)
+        assert session.exec(decisions).all() == ["Se aprobă calendarul campaniei naționale."]
+        item = session.exec(select(ActionItem).where(ActionItem.meeting_id == meeting.id)).one()
         assert item.title == "Transmiterea calendarului către membri"
-        assert session.exec(select(Meeting.status)).one() == "minuted"
+        assert meeting.status == "minuted"
 
 
 def field(dialog: Locator, label: str) -> Locator:

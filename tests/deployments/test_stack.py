@@ -1,7 +1,7 @@
 import os
 import re
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import httpx
@@ -10,30 +10,14 @@ import pytest
 from deployments.stack import Ports, Stack
 from models.core.settings import get_settings
 from portal.mailbox import body_of, list_mail, read_mail
+from tests.support.prefect_api import PrefectApi
 from tests.support.servers import free_port
-
-
-def run_deployment(api: str, deployment: dict, parameters: dict) -> str:
-    """Create a run as the UI does, retrying the 503 a busy SQLite-backed server may answer."""
-    for attempt in range(6):
-        response = httpx.post(
-            f"{api}/deployments/{deployment['id']}/create_flow_run",
-            json={"parameters": parameters, "state": {"type": "SCHEDULED"}},
-            timeout=30,
-        )
-        if response.status_code != 503:
-            break
-        time.sleep(1 + attempt)
-    response.raise_for_status()
-    return str(response.json()["id"])
 
 
 @pytest.mark.slow
 def test_every_deployment_runs_from_the_api_on_the_local_stack(stack: Stack) -> None:
-    api = stack.api_url
-    deployments = {
-        d["name"]: d for d in httpx.post(f"{api}/deployments/filter", json={"limit": 50}).json()
-    }
+    api = PrefectApi(stack.api_url)
+    deployments = api.deployments()
     assert set(deployments) == {
         "committee-meeting-cycle",
         "monitoring-round",
@@ -48,24 +32,31 @@ def test_every_deployment_runs_from_the_api_on_the_local_stack(stack: Stack) -> 
     assert sorted(bodies) == ["CM-SNITP", "CN-CHILD-LABOUR", "WG-VICTIM-ASSISTANCE"]
     parameters = {"committee-meeting-cycle": {"body": "CM-SNITP"}}
     runs = {
-        name: run_deployment(api, d, parameters.get(name, {}))
+        name: api.start(d, parameters.get(name, {}))
         for name, d in deployments.items()
         if name != "alert-coordinator"
     }
-    states = wait_for_runs(api, list(runs.values()), timeout=120)
+    states = api.wait(list(runs.values()))
     waiting = runs.pop("committee-meeting-cycle")  # suspended until the minutes arrive
     assert states.pop(waiting) == "PAUSED"
     assert states == dict.fromkeys(runs.values(), "COMPLETED")
-    name = httpx.get(f"{api}/flow_runs/{runs['monitoring-round']}").json()["name"]
-    assert name.startswith("monitoring 20")
-    mail = list_mail(stack.var_dir / "mail")
+    assert api.run(runs["monitoring-round"])["name"].startswith("monitoring 20")
+    mail = list_mail(stack.var_dir / "mail", limit=10_000)
     assert {m.kind for m in mail} >= {"round-opened"}
-    page = httpx.get(f"{stack.portal_url}/mail", timeout=10)
+    page = httpx.get(f"{stack.portal_url}/mail", timeout=30)
     assert page.status_code == 200 and mail[0].subject.split(":")[0] in page.text
-    assert scheduled_runs(api, deployments["daily-sweep"]["id"]), "the scheduler plans the sweep"
-    processes = [p for _, p in stack.processes]
-    stack.stop()
-    assert all(p.poll() is not None for p in processes)
+    daily = deployments["daily-sweep"]["id"]
+    assert wait_until(lambda: api.runs_of(daily, ["SCHEDULED"])), "the scheduler plans the sweep"
+
+
+def wait_until(condition: Callable[[], object], seconds: float = 120) -> object:
+    """The condition's first truthy value, polled every few seconds (None on timeout)."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if value := condition():
+            return value
+        time.sleep(3)
+    return None
 
 
 @pytest.fixture
@@ -123,42 +114,6 @@ def stack_on_postgres(isolated_settings: Path, monkeypatch: pytest.MonkeyPatch) 
             )
 
 
-def scheduled_runs(api: str, deployment_id: str, timeout: float = 120) -> list[dict]:
-    """The runs Prefect's scheduler has planned for a deployment, waiting for its first pass."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        response = httpx.post(
-            f"{api}/flow_runs/filter",
-            timeout=30,
-            json={
-                "limit": 20,
-                "deployments": {"id": {"any_": [deployment_id]}},
-                "flow_runs": {"state": {"type": {"any_": ["SCHEDULED"]}}},
-            },
-        )
-        if response.status_code == 200 and response.json():
-            return list(response.json())
-        time.sleep(3)
-    return []
-
-
-def wait_for_runs(api: str, runs: list[str], timeout: float = 180) -> dict[str, str]:
-    """Each run's final state type, polling (and riding out a 503) until all have ended."""
-    deadline = time.monotonic() + timeout
-    states: dict[str, str] = {}
-    while time.monotonic() < deadline:
-        for run in runs:
-            response = httpx.get(f"{api}/flow_runs/{run}", timeout=30)
-            if response.status_code == 200:
-                states[run] = response.json()["state"]["type"]
-        if len(states) == len(runs) and all(
-            s in ("COMPLETED", "FAILED", "CRASHED", "PAUSED") for s in states.values()
-        ):
-            break
-        time.sleep(2)
-    return states
-
-
 @pytest.mark.slow
 @pytest.mark.postgres
 def test_two_workers_share_the_work_without_doing_anything_twice(stack_on_postgres: Stack) -> None:
@@ -170,22 +125,18 @@ def test_two_workers_share_the_work_without_doing_anything_twice(stack_on_postgr
     from portal.mailbox import read_mail
 
     stack = stack_on_postgres
-    api = stack.api_url
-    deployments = {
-        d["name"]: d for d in httpx.post(f"{api}/deployments/filter", json={"limit": 50}).json()
-    }
+    api = PrefectApi(stack.api_url)
+    deployments = api.deployments()
     round_parameters = {
         "period": "2026-S2",
         "due_date": "2027-01-22",
         "now": "2027-01-05T08:00:00+02:00",
     }
-    rounds = [
-        run_deployment(api, deployments["monitoring-round"], round_parameters) for _ in range(2)
-    ]
-    assert set(wait_for_runs(api, rounds).values()) == {"COMPLETED"}
+    rounds = [api.start(deployments["monitoring-round"], round_parameters) for _ in range(2)]
+    assert set(api.wait(rounds).values()) == {"COMPLETED"}
     sweep_parameters = {"now": "2027-01-15T08:00:00+02:00"}
-    sweeps = [run_deployment(api, deployments["daily-sweep"], sweep_parameters) for _ in range(2)]
-    assert set(wait_for_runs(api, sweeps).values()) == {"COMPLETED"}
+    sweeps = [api.start(deployments["daily-sweep"], sweep_parameters) for _ in range(2)]
+    assert set(api.wait(sweeps).values()) == {"COMPLETED"}
     logs = " ".join(
         (stack.var_dir / "logs" / f"{w}.log").read_text() for w in ("worker", "worker-2")
     )
@@ -202,26 +153,26 @@ def test_two_workers_share_the_work_without_doing_anything_twice(stack_on_postgr
     message_ids = [m["Message-ID"] for m in mail]
     assert len(message_ids) == len(set(message_ids)) == sent
     assert {m["X-Concord-Kind"] for m in mail} == {"round-opened", "daily-digest"}
+    processes = [p for _, p in stack.processes]
+    stack.stop()
+    assert len(processes) >= 4 and all(p.poll() is not None for p in processes)
 
 
 @pytest.mark.slow
 def test_a_failed_run_alerts_the_coordinator_through_an_automation(stack: Stack) -> None:
-    api = stack.api_url
-    automations = httpx.post(f"{api}/automations/filter", json={"limit": 10}).json()
+    api = PrefectApi(stack.api_url)
+    automations = api.call("POST", "/automations/filter", {"limit": 10})
     assert [a["name"] for a in automations] == ["concord: a run failed"]
-    deployment = next(
-        d
-        for d in httpx.post(f"{api}/deployments/filter", json={"limit": 50}).json()
-        if d["name"] == "monitoring-round"
-    )
-    failing = run_deployment(api, deployment, {"strategy": "NO-SUCH-STRATEGY"})
-    assert wait_for_runs(api, [failing]) == {failing: "FAILED"}
-    deadline = time.monotonic() + 90
-    alerts: list = []
-    while time.monotonic() < deadline and not alerts:
-        alerts = [m for m in list_mail(stack.var_dir / "mail") if m.kind == "operations-alert"]
-        time.sleep(2)
-    [alert] = alerts
+    deployment = api.deployments()["monitoring-round"]
+    failing = api.start(deployment, {"strategy": "NO-SUCH-STRATEGY"})
+    assert api.wait([failing]) == {failing: "FAILED"}
+    name = api.run(failing)["name"]
+
+    def alerts() -> list:
+        caught = list_mail(stack.var_dir / "mail", limit=10_000)
+        return [m for m in caught if m.kind == "operations-alert" and name in m.subject]
+
+    [alert] = wait_until(alerts, seconds=90) or []
     assert alert.to == "secretariat@coordination.example"
     assert alert.subject.startswith("Concord necesită atenție: Rularea „monitoring")
 
@@ -247,5 +198,5 @@ def test_the_demo_plays_a_round_to_its_report_against_the_stack(stack: Stack) ->
         text = body_of(read_mail(stack.var_dir / "mail" / caught.name), "plain")
         links |= set(re.findall(r"http://127\.0\.0\.1:\d+/a/\S+", text))
     assert links, "the demo's emails carry portal links"
-    refused = [link for link in links if httpx.get(link, timeout=10).status_code in (404, 410)]
+    refused = [link for link in links if httpx.get(link, timeout=30).status_code in (404, 410)]
     assert refused == [], f"{len(refused)} of {len(links)} links no longer open"

@@ -1,5 +1,6 @@
 """Imports every table so that SQLModel.metadata knows the whole schema."""
 
+from models.cooperation.tables import CooperationRequest, RequestClock
 from models.core.history import StatusEvent
 from models.lifecycle.tables import Answer, Assignment, Notice
 from models.meetings.tables import ActionItem, AgendaItem, Attendance, Decision, Meeting
@@ -16,6 +17,7 @@ __all__ = [
     "Attendance",
     "Body",
     "Contact",
+    "CooperationRequest",
     "Decision",
     "Institution",
     "Measure",
@@ -27,6 +29,7 @@ __all__ = [
     "Objective",
     "OutboxAttachment",
     "OutboxMessage",
+    "RequestClock",
     "StatusEvent",
     "Strategy",
     "Submission",

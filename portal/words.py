@@ -22,7 +22,9 @@ CODES = {
     "no": N_("We do not attend"),
     "delegate": N_("A delegate attends"),
     "acknowledge": N_("We acknowledge receipt"),
+    "decide": N_("We decided on recognition and execution"),
     "answer": N_("We send our answer"),
+    "refuse": N_("We refuse the request"),
     "accept": N_("We accept the referral"),
     "reject": N_("We reject the referral"),
     # why a form takes no answer

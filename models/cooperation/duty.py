@@ -1,17 +1,23 @@
-"""Cross-border cooperation requests as a duty: the request kind and its messages."""
+"""Cross-border cooperation requests as a duty: the step kind, its messages and lifecycle."""
 
 from models.cooperation.forms import CooperationAnswer
+from models.cooperation.listing import requests_panel
 from models.cooperation.messages import CooperationMessage
+from models.cooperation.steps import KIND, take_answer
+from models.cooperation.tables import REQUEST_LIFECYCLE
 from models.lifecycle.duty import AssignmentKind, Duty
 
 DUTY = Duty(
     name="cooperation",
     kinds=(
         AssignmentKind(
-            "cooperation-request",
+            KIND,
             CooperationAnswer,
             {"ro": "cerere de cooperare", "en": "cooperation request"},
+            on_answer=take_answer,
         ),
     ),
     message_kinds=tuple(CooperationMessage),
+    lifecycles={"cooperation_request": REQUEST_LIFECYCLE},
+    panels=requests_panel,
 )

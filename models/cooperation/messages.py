@@ -1,4 +1,4 @@
-"""What cooperation emails show: the request under its legal clock."""
+"""What cooperation emails show: the request, the step under its legal clock, an extension."""
 
 from datetime import datetime
 from enum import StrEnum
@@ -9,6 +9,7 @@ from models.messaging.message_views import AssignmentView, View
 
 class CooperationMessage(StrEnum):
     ACKNOWLEDGEMENT = "cooperation-acknowledgement"
+    EXTENSION = "cooperation-extension"
 
 
 class CooperationView(View):
@@ -17,6 +18,7 @@ class CooperationView(View):
     direction: str
     partner: str
     received_at: datetime
+    step: str = ""
     due_at: datetime
     rule: str
 
@@ -25,3 +27,12 @@ class CooperationAcknowledgement(MessageContext):
     kind = CooperationMessage.ACKNOWLEDGEMENT
     request: CooperationView
     assignment: AssignmentView
+
+
+class CooperationExtension(MessageContext):
+    """The notice to the partner that a term of its request is extended, and why."""
+
+    kind = CooperationMessage.EXTENSION
+    request: CooperationView
+    authority: str
+    reason: str

@@ -21,6 +21,15 @@ VOCABULARY = {
     "held": N_("held"),
     "minuted": N_("minuted"),
     "closed": N_("closed"),
+    # cooperation request statuses and directions
+    "registered": N_("registered"),
+    "acknowledged": N_("acknowledged"),
+    "decided": N_("decided"),
+    "executed": N_("executed"),
+    "refused": N_("refused"),
+    "withdrawn": N_("withdrawn"),
+    "incoming": N_("incoming"),
+    "outgoing": N_("outgoing"),
     # pillars of the strategy
     "prevention": N_("prevention"),
     "combating": N_("combating"),

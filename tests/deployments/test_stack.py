@@ -20,6 +20,7 @@ def test_every_deployment_runs_from_the_api_on_the_local_stack(stack: Stack) -> 
     deployments = api.deployments()
     assert set(deployments) == {
         "committee-meeting-cycle",
+        "cross-border-request",
         "monitoring-round",
         "daily-sweep",
         "urgent-sweep",
@@ -30,7 +31,17 @@ def test_every_deployment_runs_from_the_api_on_the_local_stack(stack: Stack) -> 
     assert deployments["daily-sweep"]["schedules"][0]["schedule"]["timezone"] == "Europe/Bucharest"
     bodies = [s["parameters"]["body"] for s in deployments["committee-meeting-cycle"]["schedules"]]
     assert sorted(bodies) == ["CM-SNITP", "CN-CHILD-LABOUR", "WG-VICTIM-ASSISTANCE"]
-    parameters = {"committee-meeting-cycle": {"body": "CM-SNITP"}}
+    parameters = {
+        "committee-meeting-cycle": {"body": "CM-SNITP"},
+        "cross-border-request": {
+            "reference": "RO-SIENA-2026-0001",
+            "instrument": "siena",
+            "partner_country": "DE",
+            "partner_authority": "Bundeskriminalamt",
+            "institution": "IGPR",
+            "started_at": "2026-01-15T10:00:00+02:00",
+        },
+    }
     runs = {
         name: api.start(d, parameters.get(name, {}))
         for name, d in deployments.items()

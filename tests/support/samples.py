@@ -124,17 +124,11 @@ def sample_context(kind: str) -> dict[str, Any]:
             "due_at": NOW,
             "run_url": "http://127.0.0.1:4200/runs/flow-run/1",
         },
-        CooperationMessage.ACKNOWLEDGEMENT: {
-            "request": CooperationView(
-                reference="EIO-2026-17",
-                instrument="European Investigation Order",
-                direction="incoming",
-                partner="Parchetul din Viena",
-                received_at=NOW,
-                due_at=NOW + timedelta(days=30),
-                rule=load_clocks()["eio-recognition"].describe("ro"),
-            ),
-            "assignment": item,
+        CooperationMessage.ACKNOWLEDGEMENT: {"request": cooperation_view(), "assignment": item},
+        CooperationMessage.EXTENSION: {
+            "request": cooperation_view(),
+            "authority": "National Agency against Trafficking in Persons",
+            "reason": "Martorii sunt audiați mai întâi în străinătate.",
         },
         MessageKind.ANSWER_CONFIRMATION: {"assignment": item, "answered_at": NOW},
         MonitoringMessage.ROUND_OPENED: {
@@ -163,6 +157,20 @@ def sample_context(kind: str) -> dict[str, Any]:
         ),
     }
     return contexts[kind]
+
+
+def cooperation_view() -> CooperationView:
+    """An EIO under its recognition clock, as the cooperation emails show it."""
+    return CooperationView(
+        reference="EIO-2026-17",
+        instrument="European Investigation Order",
+        direction="incoming",
+        partner="Staatsanwaltschaft Wien (AT)",
+        received_at=NOW,
+        step=load_clocks()["eio-recognition"].description_ro,
+        due_at=NOW + timedelta(days=30),
+        rule=load_clocks()["eio-recognition"].describe("ro"),
+    )
 
 
 def message_kinds() -> list[str]:

@@ -1,0 +1,64 @@
+"""`concord requests`: open cross-border requests by the clock that runs out first; extensions."""
+
+from typing import Annotated
+
+import typer
+from rich.table import Table
+from sqlmodel import Session
+
+from deployments.cli_support import console, fail, migrate_quietly, say, settings_or_exit
+from models.cooperation.extensions import extend_clock
+from models.cooperation.listing import HEADERS, request_rows, row_cells
+from models.cooperation.rules import RequestError
+from models.cooperation.steps import Desk
+from models.core.calendar import WorkingCalendar
+from models.core.db import get_engine, session_scope
+from models.core.i18n import N_, long_date
+from models.core.types import utcnow
+
+requests_app = typer.Typer(help="Cross-border cooperation requests: list by clock, extend a term.")
+
+
+@requests_app.callback(invoke_without_command=True)
+def requests(ctx: typer.Context) -> None:
+    """List open requests, the soonest clock first, with the time left."""
+    if ctx.invoked_subcommand is not None:
+        return
+    settings = settings_or_exit()
+    migrate_quietly()
+    now = utcnow()
+    with Session(get_engine(settings.resolved_database_url())) as session:
+        rows = request_rows(session)
+    table = Table(show_edge=False)
+    for header in HEADERS:
+        table.add_column(say(header))
+    for row in rows:
+        cells = row_cells(row, now, settings.language, settings.zone)
+        style = "bold red" if row.due_at < now else None
+        table.add_row(*cells, style=style)
+    console.print(table if rows else say(N_("No open requests.")))
+
+
+@requests_app.command("extend")
+def extend(
+    reference: str,
+    clock: Annotated[str, typer.Argument(help="the clock's code, e.g. eio-recognition")],
+    reason: Annotated[str, typer.Option(help="why, as the partner is told (no personal data)")],
+) -> None:
+    """Extend a running term once, as its instrument allows; the partner is told why."""
+    settings = settings_or_exit()
+    migrate_quietly()
+    calendar = WorkingCalendar(zone=settings.zone)
+    try:
+        with session_scope(get_engine(settings.resolved_database_url())) as session:
+            desk = Desk(session, settings, calendar, utcnow())
+            extended = extend_clock(desk, reference, clock, reason)
+    except RequestError as exc:
+        fail(str(exc), code=2)
+    local = extended.due_at.astimezone(settings.zone)
+    console.print(
+        say(N_("New term: %(when)s"), when=f"{long_date(local, settings.language)} {local:%H:%M}")
+    )
+    console.print(say(N_("Rule applied: %(rule)s"), rule=extended.rule))
+    if not extended.notices:
+        console.print(say(N_("The request has no partner mailbox: tell the partner yourself.")))

@@ -1,0 +1,109 @@
+"""Registering a cooperation request: validate it, compute its clocks, open its first step."""
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Annotated
+
+from pydantic import (
+    AwareDatetime,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    EmailStr,
+    StringConstraints,
+)
+from sqlmodel import Session, select
+
+from models.cooperation.rules import PARTNER_DEADLINE, RequestError, clock_codes
+from models.cooperation.steps import Desk, open_next_step, start_clocks
+from models.cooperation.tables import CooperationRequest, Direction, Instrument, RequestClock
+from models.core.calendar import WorkingCalendar
+from models.core.settings import Settings
+from models.lifecycle.forms import ShortText
+from models.lifecycle.tables import Assignment
+from models.reference.institutions import Institution
+
+UPPER = BeforeValidator(lambda value: value.strip().upper() if isinstance(value, str) else value)
+Reference = Annotated[str, UPPER, StringConstraints(pattern=r"^[A-Z0-9][A-Z0-9/._-]{2,59}$")]
+HAND_SET = (Instrument.MLA, Instrument.OTHER)  # the requesting state sets the deadline
+Country = Annotated[str, UPPER, StringConstraints(pattern=r"^[A-Z]{2}$")]
+
+
+class RequestInput(BaseModel):
+    """A request as the coordinator, an institution or a partner system registers it."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    reference: Reference
+    direction: Direction
+    instrument: Instrument
+    partner_country: Country
+    partner_authority: ShortText
+    partner_email: EmailStr | None = None
+    institution: str
+    urgent: bool = False
+    summary: ShortText = ""
+    started_at: AwareDatetime
+    answer_by: AwareDatetime | None = None
+
+
+@dataclass(frozen=True)
+class Registered:
+    """The request, the step now open on it, and whether this call created it."""
+
+    request: CooperationRequest
+    step: Assignment | None
+    created: bool
+
+
+def _check(session: Session, data: RequestInput, now: datetime) -> Institution:
+    """The institution in charge, once every rule a schema cannot state holds."""
+    institution = session.exec(
+        select(Institution).where(Institution.code == data.institution)
+    ).first()
+    if institution is None:
+        raise RequestError(f"institution: no institution has the code {data.institution!r}")
+    if data.partner_country == "RO":
+        raise RequestError("partner_country: the partner is another state, not RO")
+    if data.started_at > now:
+        raise RequestError(f"started_at: {data.started_at.isoformat()} is in the future")
+    if data.instrument == Instrument.OTHER and data.answer_by is None:
+        raise RequestError("answer_by: a request under another instrument needs its deadline")
+    if data.answer_by is not None and data.instrument not in HAND_SET:
+        raise RequestError(f"answer_by: {data.instrument} requests run on their legal clocks")
+    if data.answer_by is not None and data.answer_by <= data.started_at:
+        raise RequestError(f"answer_by: {data.answer_by.isoformat()} is before the request")
+    return institution
+
+
+def register_request(
+    session: Session,
+    data: RequestInput,
+    settings: Settings,
+    calendar: WorkingCalendar,
+    now: datetime,
+) -> Registered:
+    """Register the request once (a second call returns the first) and open its first step."""
+    existing = session.exec(
+        select(CooperationRequest).where(CooperationRequest.reference == data.reference)
+    ).first()
+    if existing is not None:
+        return Registered(existing, None, created=False)
+    institution = _check(session, data, now)
+    request = CooperationRequest(
+        **data.model_dump(exclude={"institution", "answer_by"}),
+        institution_id=institution.id or 0,
+        created_at=now,
+        updated_at=now,
+    )
+    session.add(request)
+    session.flush()
+    codes = clock_codes(data.instrument, data.urgent)
+    if data.answer_by is not None:
+        codes = (PARTNER_DEADLINE, *codes[1:]) if codes else (PARTNER_DEADLINE,)
+    for position, code in enumerate(codes):
+        session.add(RequestClock(request_id=request.id or 0, clock_code=code, position=position))
+    session.flush()
+    desk = Desk(session, settings, calendar, now)
+    start_clocks(desk, request, answer_by=data.answer_by)
+    return Registered(request, open_next_step(desk, request), created=True)

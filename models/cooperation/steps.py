@@ -1,0 +1,170 @@
+"""The steps of a request: start its clocks, open the step due next, take the answer to it."""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlmodel import Session, col, select
+
+from models.cooperation.rules import clock_start, legal_clock, policy_for
+from models.cooperation.tables import (
+    CooperationRequest,
+    Direction,
+    RequestClock,
+    RequestStatus,
+)
+from models.core.calendar import WorkingCalendar
+from models.core.clocks import compute_deadline
+from models.core.i18n import N_, translate
+from models.core.settings import Settings, get_settings
+from models.lifecycle.assignments import new_assignment
+from models.lifecycle.forms import AnswerForm
+from models.lifecycle.status import change_status
+from models.lifecycle.tables import Answer, Assignment
+from models.reference.institutions import Institution
+
+KIND = "cooperation-request"
+FINAL = (RequestStatus.EXECUTED, RequestStatus.REFUSED, RequestStatus.WITHDRAWN)
+
+
+@dataclass(frozen=True)
+class Desk:
+    """Where a request's steps are taken: the transaction, settings, calendar and moment."""
+
+    session: Session
+    settings: Settings
+    calendar: WorkingCalendar
+    now: datetime
+
+
+def clocks_of(session: Session, request: CooperationRequest) -> list[RequestClock]:
+    """The request's clocks in the order of its steps."""
+    query = select(RequestClock).where(RequestClock.request_id == request.id)
+    return list(session.exec(query.order_by(col(RequestClock.position))).all())
+
+
+def start_clocks(
+    desk: Desk, request: CooperationRequest, answer_by: datetime | None = None
+) -> None:
+    """Compute the due moment of every clock whose starting event has happened."""
+    for clock in clocks_of(desk.session, request):
+        if clock.started_at is not None:
+            continue
+        start = clock_start(request, clock.clock_code, clock.position)
+        legal = legal_clock(clock.clock_code)
+        if start is None or (legal is None and answer_by is None):
+            continue
+        clock.started_at = start
+        if legal is None:
+            clock.due_at = answer_by
+        else:
+            deadline = compute_deadline(legal, start, desk.calendar)
+            clock.due_at, clock.nominal_end = deadline.due, deadline.nominal_end
+        desk.session.add(clock)
+    desk.session.flush()
+
+
+def clock_description(code: str, language: str) -> str:
+    """What the clock asks for, in `language`."""
+    legal = legal_clock(code)
+    if legal is None:
+        return translate(language, N_("answer by the deadline the requesting state set"))
+    return legal.description_ro if language == "ro" else legal.description
+
+
+def step_title(request: CooperationRequest, clock: RequestClock, language: str) -> str:
+    """The assignment's title: the step, the request's reference, whose answer is awaited."""
+    what = clock_description(clock.clock_code, language)
+    if request.direction == Direction.OUTGOING:
+        chase = translate(language, N_("Follow up the partner's answer (%(country)s): %(what)s"))
+        what = chase % {"country": request.partner_country, "what": what}
+    return f"{what[:1].upper()}{what[1:]} — {request.reference}"
+
+
+def open_next_step(desk: Desk, request: CooperationRequest) -> Assignment | None:
+    """The assignment for the first clock still running, unless one is already open."""
+    for clock in clocks_of(desk.session, request):
+        if clock.met_at is not None:
+            continue
+        if clock.assignment_id is not None or clock.due_at is None:
+            return None
+        return _open_step(desk, request, clock)
+    return None
+
+
+def _open_step(desk: Desk, request: CooperationRequest, clock: RequestClock) -> Assignment:
+    from models.cooperation.notices import queue_step_opened  # the notices import this module
+
+    institution = desk.session.get(Institution, request.institution_id)
+    assert institution is not None and clock.due_at is not None
+    assignment = new_assignment(
+        key=f"cooperation:{request.reference}:{clock.clock_code}",
+        kind=KIND,
+        institution_id=request.institution_id,
+        subject_type="cooperation_request",
+        subject_ref=request.reference,
+        title=step_title(request, clock, institution.language),
+        due_at=clock.due_at,
+        calendar=desk.calendar,
+        now=desk.now,
+        policy_override=policy_for(request, clock),
+    )
+    desk.session.add(assignment)
+    desk.session.flush()
+    clock.assignment_id = assignment.id
+    desk.session.add(clock)
+    queue_step_opened(desk, request, clock, assignment)
+    return assignment
+
+
+def move_request(desk: Desk, request: CooperationRequest, to: RequestStatus, note: str) -> None:
+    """Change the request's status (skipped when it is already there)."""
+    if request.status == to:
+        return
+    values: dict[str, datetime] = {"updated_at": desk.now}
+    if to in FINAL:
+        values["closed_at"] = desk.now
+    change_status(
+        session=desk.session,
+        entity=request,
+        to=to,
+        actor="answer",
+        now=desk.now,
+        note=note,
+        values=values,
+    )
+
+
+def take_answer(session: Session, assignment: Assignment, form: AnswerForm, answer: Answer) -> None:
+    """The institution's answer meets the step's clock and opens the next step, if any."""
+    request = session.exec(
+        select(CooperationRequest).where(CooperationRequest.reference == assignment.subject_ref)
+    ).first()
+    if request is None or request.status in FINAL:
+        return
+    settings = get_settings()
+    desk = Desk(session, settings, WorkingCalendar(zone=settings.zone), answer.submitted_at)
+    action = getattr(form, "action", "answer")
+    clocks = clocks_of(session, request)
+    if action == "acknowledge":
+        _meet(desk, [c for c in clocks if c.assignment_id == assignment.id])
+        move_request(desk, request, RequestStatus.ACKNOWLEDGED, "acknowledged")
+    elif action == "decide":
+        _meet(desk, [c for c in clocks if c.started_at is not None])
+        request.decided_at = desk.now
+        move_request(desk, request, RequestStatus.DECIDED, "decided")
+        start_clocks(desk, request)
+    elif action == "refuse":
+        move_request(desk, request, RequestStatus.REFUSED, "refused")
+    else:
+        _meet(desk, clocks)
+        move_request(desk, request, RequestStatus.EXECUTED, "answered")
+    if request.status not in FINAL:
+        open_next_step(desk, request)
+
+
+def _meet(desk: Desk, clocks: list[RequestClock]) -> None:
+    for clock in clocks:
+        if clock.met_at is None:
+            clock.met_at = desk.now
+            desk.session.add(clock)
+    desk.session.flush()

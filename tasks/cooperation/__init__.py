@@ -1,0 +1,1 @@
+"""Cooperation-request units of work."""

@@ -1,0 +1,79 @@
+"""`concord requests` lists open requests by their clocks and extends a term once."""
+
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, select
+
+from models.cooperation.register import RequestInput, register_request
+from models.cooperation.tables import RequestClock
+from models.core.calendar import WorkingCalendar
+from models.core.settings import get_settings
+from models.messaging.outbox import OutboxMessage
+from models.reference.document import parse_reference_document
+from models.reference.loader import load_reference
+from tests.deployments.test_cli import concord
+from tests.support.reference import dump, small_document
+
+
+def registered_requests(engine: Engine) -> None:
+    """An EIO received yesterday and an urgent SIENA request received two hours ago."""
+    now = datetime.now(UTC)
+    settings = get_settings()
+    common = {
+        "partner_country": "AT",
+        "partner_authority": "Staatsanwaltschaft Wien",
+        "partner_email": "eio@sta-wien.example",
+        "institution": "ANITP",
+    }
+    with Session(engine, expire_on_commit=False) as session:
+        load_reference(
+            session=session,
+            doc=parse_reference_document(dump(small_document())),
+            source="t",
+            now=now,
+        )
+        for values in (
+            {"reference": "RO-EIO-7", "instrument": "eio", "started_at": now - timedelta(days=1)},
+            {
+                "reference": "RO-SIENA-9",
+                "instrument": "siena",
+                "urgent": True,
+                "started_at": now - timedelta(hours=2),
+            },
+        ):
+            data = RequestInput.model_validate({"direction": "incoming", **common, **values})
+            register_request(session, data, settings, WorkingCalendar(zone=settings.zone), now)
+        session.commit()
+
+
+def test_requests_are_listed_soonest_clock_first_and_a_term_is_extended_once(
+    engine: Engine,
+) -> None:
+    registered_requests(engine)
+    listed = concord("requests")
+    assert listed.returncode == 0, listed.stderr
+    lines = [line for line in listed.stdout.splitlines() if "RO-" in line]
+    assert [line.split()[0] for line in lines] == ["RO-SIENA-9", "RO-EIO-7"]
+    assert "Timp rămas" in listed.stdout and "primită" in listed.stdout
+    assert "5 ore" in lines[0] or "6 ore" in lines[0]  # eight hours from the next full hour
+
+    extended = concord("requests", "extend", "ro-eio-7", "eio-recognition", "--reason", "Martori")
+    assert extended.returncode == 0, extended.stderr
+    assert (
+        "Termen nou:" in extended.stdout
+        and "prelungit cu 30 de zile calendaristice" in extended.stdout
+    )
+    with Session(engine) as session:
+        clock = session.exec(
+            select(RequestClock).where(RequestClock.clock_code == "eio-recognition")
+        ).one()
+        notice = session.exec(
+            select(OutboxMessage).where(OutboxMessage.kind == "cooperation-extension")
+        ).one()
+    assert clock.extensions_used == 1 and notice.recipient == "eio@sta-wien.example"
+
+    again = concord("requests", "extend", "RO-EIO-7", "eio-recognition", "--reason", "Din nou")
+    assert again.returncode == 2 and "already extended 1 time(s), the limit" in again.stderr
+    unknown = concord("requests", "extend", "RO-EIO-7", "eio-nope", "--reason", "x")
+    assert unknown.returncode == 2 and "has no clock 'eio-nope'" in unknown.stderr

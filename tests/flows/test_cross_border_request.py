@@ -1,0 +1,74 @@
+"""The cross-border flow through a real Prefect API: an urgent SIENA request on a Sunday."""
+
+from datetime import date, datetime, time
+from email.message import EmailMessage
+from zoneinfo import ZoneInfo
+
+import pytest
+from prefect.exceptions import ParameterTypeError
+from sqlmodel import Session, func, select
+
+from flows.cross_border_request import cross_border_request
+from flows.urgent_sweep import urgent_sweep
+from models.cooperation.tables import CooperationRequest
+from models.lifecycle.tables import Assignment
+from tests.support.factories import make_institution
+from tests.support.servers import SmtpServer
+
+ZONE = ZoneInfo("Europe/Bucharest")
+
+
+def at(day: str, hour: int, minute: int = 0) -> datetime:
+    return datetime.combine(date.fromisoformat(day), time(hour, minute), tzinfo=ZONE)
+
+
+def siena(**changes: object) -> dict[str, object]:
+    return {
+        "reference": "RO-SIENA-2026-0117",
+        "instrument": "siena",
+        "partner_country": "IT",
+        "partner_authority": "Servizio per la Cooperazione Internazionale di Polizia",
+        "institution": "IGPR",
+        "urgent": True,
+        "summary": "Verificarea unui vehicul și a unei rute",
+        "started_at": at("2026-11-29", 8),  # a Sunday
+        "now": at("2026-11-29", 8, 5),
+        **changes,
+    }
+
+
+def kinds_to(messages: list[EmailMessage]) -> list[tuple[str, str]]:
+    return [(str(m["X-Concord-Kind"]), str(m["To"]).split(",")[0]) for m in messages]
+
+
+def test_an_urgent_siena_request_is_escalated_when_its_eight_hours_run_out_on_a_sunday(
+    prefect_api: None, session: Session, smtp_server: SmtpServer
+) -> None:
+    make_institution(session, "IGPR")
+    state = cross_border_request(**siena())
+    assert state.created and state.clocks == {"siena-urgent-direct": "2026-11-29T16:00:00+02:00"}
+    assert kinds_to(smtp_server.messages) == [
+        ("cooperation-acknowledgement", "focal-point@igpr.example")
+    ]
+    first = smtp_server.messages[0]
+    assert "Cererea de cooperare RO-SIENA-2026-0117" in str(first["Subject"])
+    assert "8 ore" in first.get_body(("plain",)).get_content()
+
+    urgent_sweep(now=at("2026-11-29", 12, 5))  # half-way: the focal point is reminded
+    assert kinds_to(smtp_server.messages[1:]) == [("reminder", "focal-point@igpr.example")]
+    urgent_sweep(now=at("2026-11-29", 16, 5))  # eight hours gone: the head hears of it
+    later = kinds_to(smtp_server.messages[2:])
+    assert ("escalation", "head@igpr.example") in later
+    session.expire_all()
+    step = session.exec(select(Assignment)).one()
+    assert (step.status, step.escalation_level) == ("escalated", 1)
+
+    again = cross_border_request(**siena(now=at("2026-11-29", 16, 10)))
+    assert not again.created
+    assert session.exec(select(func.count()).select_from(CooperationRequest)).one() == 1
+    assert len(smtp_server.messages) == 2 + len(later)
+
+
+def test_the_flow_refuses_a_request_with_an_unknown_instrument(prefect_api: None) -> None:
+    with pytest.raises(ParameterTypeError, match="instrument"):
+        cross_border_request(**siena(instrument="fax"))

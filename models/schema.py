@@ -8,6 +8,7 @@ from models.messaging.outbox import OutboxAttachment, OutboxMessage
 from models.monitoring.tables import MonitoringRound, Submission
 from models.reference.institutions import Body, Contact, Institution, Membership
 from models.reference.strategy import Measure, MeasureInstitution, Objective, Strategy
+from models.referrals.tables import Disclosure, Referral
 
 __all__ = [
     "ActionItem",
@@ -19,6 +20,7 @@ __all__ = [
     "Contact",
     "CooperationRequest",
     "Decision",
+    "Disclosure",
     "Institution",
     "Measure",
     "MeasureInstitution",
@@ -29,6 +31,7 @@ __all__ = [
     "Objective",
     "OutboxAttachment",
     "OutboxMessage",
+    "Referral",
     "RequestClock",
     "StatusEvent",
     "Strategy",

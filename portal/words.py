@@ -27,6 +27,13 @@ CODES = {
     "refuse": N_("We refuse the request"),
     "accept": N_("We accept the referral"),
     "reject": N_("We reject the referral"),
+    "note": N_("Note"),
+    "out-of-area": N_("The case is outside our area"),
+    "no-capacity": N_("We have no place or staff for it now"),
+    "not-eligible": N_("The person does not meet the conditions for assistance"),
+    "already-assisted": N_("The person is already assisted"),
+    "consent-withdrawn": N_("The person withdrew consent"),
+    "other": N_("Another reason (say which in the note)"),
     # why a form takes no answer
     "locked": N_("The reporting period is locked; the form takes no more answers."),
     "closed": N_("The deadline has passed; your recorded answer stands."),

@@ -68,6 +68,11 @@ class Post:
         )
 
 
+class AssignmentCreated(MessageContext):
+    kind = MessageKind.ASSIGNMENT_CREATED
+    assignment: AssignmentView
+
+
 class AssignmentNotice(MessageContext):
     kind = MessageKind.REMINDER
     assignment: AssignmentView

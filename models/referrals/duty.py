@@ -1,13 +1,19 @@
-"""Victim referrals between institutions as a duty: the referral kind."""
+"""Victim referrals between institutions as a duty: the referral kind and its lifecycle."""
 
 from models.lifecycle.duty import AssignmentKind, Duty
 from models.referrals.forms import ReferralAnswer
+from models.referrals.notify import KIND, take_decision
+from models.referrals.tables import REFERRAL_LIFECYCLE
 
 DUTY = Duty(
     name="referrals",
     kinds=(
         AssignmentKind(
-            "referral", ReferralAnswer, {"ro": "referire de caz", "en": "case referral"}
+            KIND,
+            ReferralAnswer,
+            {"ro": "referire de caz", "en": "case referral"},
+            on_answer=take_decision,
         ),
     ),
+    lifecycles={"referral": REFERRAL_LIFECYCLE},
 )

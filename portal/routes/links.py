@@ -83,7 +83,8 @@ async def answer_form(
         return render(
             "error.html", status=403, lang=lang, heading=translate(lang, FORM_EXPIRED), help=""
         )
-    values = {k: str(v) for k, v in form.items() if k in form_fields()}
+    # an empty field (a select left blank) is a field not given
+    values = {k: str(v) for k, v in form.items() if k in form_fields() and str(v) != ""}
     try:
         answer_body = validate_answer(link.assignment.kind, values)
         attachment = await read_attachment(form.get("attachment"), settings)

@@ -27,6 +27,7 @@ def test_every_deployment_runs_from_the_api_on_the_local_stack(stack: Stack) -> 
         "dispatch-outbox",
         "check-daily-sweep",
         "alert-coordinator",
+        "referral",
     }
     assert deployments["daily-sweep"]["schedules"][0]["schedule"]["timezone"] == "Europe/Bucharest"
     bodies = [s["parameters"]["body"] for s in deployments["committee-meeting-cycle"]["schedules"]]
@@ -40,6 +41,14 @@ def test_every_deployment_runs_from_the_api_on_the_local_stack(stack: Stack) -> 
             "partner_authority": "Bundeskriminalamt",
             "institution": "IGPR",
             "started_at": "2026-01-15T10:00:00+02:00",
+        },
+        "referral": {
+            "reference": "RO-REF-2026-0001",
+            "notified_by": "IGPR",
+            "county": "CJ",
+            "child": False,
+            "consent": True,
+            "identified_at": "2026-01-15T10:00:00+02:00",
         },
     }
     runs = {

@@ -22,7 +22,7 @@ FORMS = {
     "action-item": {"progress": "done", "narrative": "Protocolul a fost semnat."},
     "attendance": {"attending": "delegate", "delegate_name": "Director adjunct"},
     "cooperation-request": {"action": "answer", "message": "Datele solicitate sunt anexate."},
-    "referral": {"decision": "reject", "reason": "Cazul ține de DGASPC Cluj."},
+    "referral": {"decision": "reject", "reason": "out-of-area", "note": "Cazul ține de Cluj."},
     "agenda-items": {"proposals": "Stadiul planului de acțiune 2026."},
 }
 

@@ -1,0 +1,127 @@
+"""Notifying a referral: consent checked, routed by age and county, logged as disclosed."""
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Annotated, Literal
+
+from pydantic import AwareDatetime, BaseModel, BeforeValidator, ConfigDict, StringConstraints
+from sqlmodel import Session, select
+
+from models.core.calendar import WorkingCalendar
+from models.core.clocks import compute_deadline, load_clocks
+from models.core.settings import Settings
+from models.lifecycle.forms import ShortText
+from models.lifecycle.tables import Assignment
+from models.reference.counties import CountyError, child_protection, regional_centre
+from models.reference.institutions import Institution
+from models.referrals.tables import Referral
+
+UPPER = BeforeValidator(lambda value: value.strip().upper() if isinstance(value, str) else value)
+Reference = Annotated[str, UPPER, StringConstraints(pattern=r"^[A-Z0-9][A-Z0-9/._-]{2,59}$")]
+Code = Annotated[str, UPPER, StringConstraints(min_length=1, max_length=40)]
+Exploitation = Literal["sexual", "labour", "begging", "criminal", "other", "unknown"]
+
+
+class ReferralError(ValueError):
+    """A referral that cannot be made; the message names the field."""
+
+
+class ReferralInput(BaseModel):
+    """A presumed victim as the notifying institution describes the case, without identity."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    reference: Reference
+    notified_by: Code
+    county: Code
+    child: bool
+    consent: bool
+    consent_override_by: Code | None = None
+    override_note: ShortText = ""
+    exploitation: Exploitation = "unknown"
+    identified_at: AwareDatetime
+
+
+@dataclass(frozen=True)
+class Desk:
+    """Where a referral is handled: the transaction, settings, calendar, moment and run."""
+
+    session: Session
+    settings: Settings
+    calendar: WorkingCalendar
+    now: datetime
+    run_id: str | None = None
+
+
+@dataclass(frozen=True)
+class Notified:
+    referral: Referral
+    assignment: Assignment | None
+    created: bool
+
+
+def institution(session: Session, code: str, field: str) -> Institution:
+    """The institution with `code`; ReferralError names the field when there is none."""
+    found = session.exec(select(Institution).where(Institution.code == code)).first()
+    if found is None:
+        raise ReferralError(f"{field}: no institution has the code {code!r}")
+    return found
+
+
+def check_consent(session: Session, data: ReferralInput) -> Institution | None:
+    """The child-protection authority that overrode consent, if any; refuse without either."""
+    if data.consent:
+        return None
+    if not data.child:
+        raise ReferralError("consent: an adult is referred only with recorded consent")
+    if data.consent_override_by is None:
+        raise ReferralError(
+            "consent: a child without recorded consent is referred only on the override "
+            "of the child-protection authority (consent_override_by)"
+        )
+    override = institution(session, data.consent_override_by, "consent_override_by")
+    if override.kind != "child-protection":
+        raise ReferralError(
+            f"consent_override_by: {override.code} is not a child-protection authority"
+        )
+    if not data.override_note:
+        raise ReferralError("override_note: record why the child is referred without consent")
+    return override
+
+
+def receiving_institution(session: Session, data: ReferralInput) -> Institution:
+    """The county's DGASPC for a child, the region's ANITP centre for an adult."""
+    try:
+        code = child_protection(data.county) if data.child else regional_centre(data.county)
+    except CountyError as exc:
+        raise ReferralError(str(exc)) from None
+    return institution(session, code, "county")
+
+
+def new_referral(desk: Desk, data: ReferralInput) -> Referral:
+    """The referral with its clocks, once every rule holds (not yet added)."""
+    if data.identified_at > desk.now:
+        raise ReferralError(f"identified_at: {data.identified_at.isoformat()} is in the future")
+    notifier = institution(desk.session, data.notified_by, "notified_by")
+    override = check_consent(desk.session, data)
+    receiving = receiving_institution(desk.session, data)
+    clocks = load_clocks()
+    emergency = compute_deadline(clocks["referral-emergency-support"], desk.now, desk.calendar)
+    reflection = compute_deadline(clocks["reflection-period"], data.identified_at, desk.calendar)
+    return Referral(
+        reference=data.reference,
+        notified_by_id=notifier.id or 0,
+        receiving_id=receiving.id or 0,
+        county=data.county,
+        child=data.child,
+        consent=data.consent,
+        consent_override_by_id=override.id if override else None,
+        override_note=data.override_note or None,
+        exploitation=data.exploitation,
+        identified_at=data.identified_at,
+        referred_at=desk.now,
+        emergency_due_at=emergency.due,
+        reflection_ends_at=None if data.child else reflection.due,
+        created_at=desk.now,
+        updated_at=desk.now,
+    )

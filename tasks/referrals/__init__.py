@@ -1,0 +1,1 @@
+"""Referral units of work."""

@@ -1,4 +1,4 @@
-"""`concord requests`: open cross-border requests by the clock that runs out first; extensions."""
+"""`concord requests`: open requests and referrals by the clock that runs out first; extensions."""
 
 from typing import Annotated
 
@@ -8,35 +8,38 @@ from sqlmodel import Session
 
 from deployments.cli_support import console, fail, migrate_quietly, say, settings_or_exit
 from models.cooperation.extensions import extend_clock
-from models.cooperation.listing import HEADERS, request_rows, row_cells
+from models.cooperation.listing import request_rows
 from models.cooperation.rules import RequestError
 from models.cooperation.steps import Desk
 from models.core.calendar import WorkingCalendar
 from models.core.db import get_engine, session_scope
 from models.core.i18n import N_, long_date
 from models.core.types import utcnow
+from models.lifecycle.clock_rows import HEADERS, row_cells
+from models.referrals.listing import referral_rows
 
-requests_app = typer.Typer(help="Cross-border cooperation requests: list by clock, extend a term.")
+requests_app = typer.Typer(
+    help="Cross-border requests and referrals: list by clock, extend a term."
+)
 
 
 @requests_app.callback(invoke_without_command=True)
 def requests(ctx: typer.Context) -> None:
-    """List open requests, the soonest clock first, with the time left."""
+    """List open requests and referrals, the soonest clock first, with the time left."""
     if ctx.invoked_subcommand is not None:
         return
     settings = settings_or_exit()
     migrate_quietly()
     now = utcnow()
     with Session(get_engine(settings.resolved_database_url())) as session:
-        rows = request_rows(session)
+        rows = request_rows(session, settings.language) + referral_rows(session, settings.language)
     table = Table(show_edge=False)
     for header in HEADERS:
         table.add_column(say(header))
-    for row in rows:
+    for row in sorted(rows, key=lambda r: r.due_at):
         cells = row_cells(row, now, settings.language, settings.zone)
-        style = "bold red" if row.due_at < now else None
-        table.add_row(*cells, style=style)
-    console.print(table if rows else say(N_("No open requests.")))
+        table.add_row(*cells, style="bold red" if row.due_at < now else None)
+    console.print(table if rows else say(N_("Nothing open.")))
 
 
 @requests_app.command("extend")
@@ -56,9 +59,8 @@ def extend(
     except RequestError as exc:
         fail(str(exc), code=2)
     local = extended.due_at.astimezone(settings.zone)
-    console.print(
-        say(N_("New term: %(when)s"), when=f"{long_date(local, settings.language)} {local:%H:%M}")
-    )
+    when = f"{long_date(local, settings.language)} {local:%H:%M}"
+    console.print(say(N_("New term: %(when)s"), when=when))
     console.print(say(N_("Rule applied: %(rule)s"), rule=extended.rule))
     if not extended.notices:
         console.print(say(N_("The request has no partner mailbox: tell the partner yourself.")))

@@ -1,38 +1,21 @@
-"""Open requests as the coordinator follows them: the clock that runs out first, time left."""
+"""Open requests as the coordinator follows them: the clock that runs out first."""
 
-from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, col, select
 
 from models.cooperation.steps import clock_description
 from models.cooperation.tables import OPEN_REQUEST_STATUSES, CooperationRequest, RequestClock
-from models.core.i18n import N_, N_plural, long_date, translate, translate_count
+from models.core.i18n import N_
+from models.lifecycle.clock_rows import ClockRow, clock_panel
 from models.lifecycle.duty import Panel
 from models.messaging.vocabulary import VOCABULARY, name_in
 from models.reference.institutions import Institution
 
-DAYS = N_plural("%(num)d day", "%(num)d days")
-HOURS = N_plural("%(num)d hour", "%(num)d hours")
 
-
-@dataclass(frozen=True)
-class ClockRow:
-    """One open case under the clock that runs out first."""
-
-    reference: str
-    direction: str
-    instrument: str
-    partner: str
-    institution: str
-    status: str
-    clock: str
-    due_at: datetime
-
-
-def request_rows(session: Session) -> list[ClockRow]:
-    """Every open request with a running clock, the soonest due first."""
+def request_rows(session: Session, language: str) -> list[ClockRow]:
+    """Every open request under its running clock that ends first, soonest first."""
     found = session.exec(
         select(CooperationRequest, RequestClock, Institution)
         .join(RequestClock, col(RequestClock.request_id) == col(CooperationRequest.id))
@@ -47,70 +30,22 @@ def request_rows(session: Session) -> list[ClockRow]:
     rows: dict[str, ClockRow] = {}
     for request, clock, institution in found:
         assert clock.due_at is not None
+        direction = name_in(VOCABULARY, request.direction, language)
         rows.setdefault(
             request.reference,
             ClockRow(
-                request.reference,
-                request.direction,
-                request.instrument.upper(),
-                request.partner_country,
-                institution.label,
-                request.status,
-                clock.clock_code,
-                clock.due_at,
+                reference=request.reference,
+                case=f"{request.instrument.upper()} {direction} ({request.partner_country})",
+                institution=institution.label,
+                step=clock_description(clock.clock_code, language),
+                due_at=clock.due_at,
+                status=name_in(VOCABULARY, request.status, language),
             ),
         )
     return list(rows.values())
 
 
-def time_left(due_at: datetime, now: datetime, language: str) -> str:
-    """'2 days 5 hours', or 'overdue by 3 hours', in `language`."""
-    left = due_at - now
-    hours = int(abs(left) / timedelta(hours=1))
-    days, hours = divmod(hours, 24)
-    parts = [translate_count(language, *DAYS, days) % {"num": days}] if days else []
-    parts.append(translate_count(language, *HOURS, hours) % {"num": hours})
-    span = " ".join(parts)
-    if left < timedelta(0):
-        return translate(language, N_("overdue by %(span)s")) % {"span": span}
-    return span
-
-
-def row_cells(row: ClockRow, now: datetime, language: str, zone: ZoneInfo) -> list[str]:
-    """The row as the coordinator reads it, in `language`."""
-    local = row.due_at.astimezone(zone)
-    return [
-        row.reference,
-        name_in(VOCABULARY, row.direction, language),
-        f"{row.instrument} ({row.partner})",
-        row.institution,
-        clock_description(row.clock, language),
-        f"{long_date(local, language)} {local:%H:%M}",
-        time_left(row.due_at, now, language),
-        name_in(VOCABULARY, row.status, language),
-    ]
-
-
-HEADERS = (
-    N_("Reference"),
-    N_("Direction"),
-    N_("Instrument"),
-    N_("In charge"),
-    N_("Step"),
-    N_("Due"),
-    N_("Time left"),
-    N_("Status"),
-)
-
-
 def requests_panel(session: Session, now: datetime, language: str, zone: ZoneInfo) -> list[Panel]:
     """The coordinator's table of open requests, the soonest clock first."""
-    rows = request_rows(session)
-    return [
-        Panel(
-            title=translate(language, N_("Cross-border requests on their legal clocks")),
-            headers=[translate(language, header) for header in HEADERS],
-            rows=[row_cells(row, now, language, zone) for row in rows],
-            note="" if rows else translate(language, N_("No open requests.")),
-        )
-    ]
+    title = N_("Cross-border requests on their legal clocks")
+    return [clock_panel(title, request_rows(session, language), now, language, zone)]

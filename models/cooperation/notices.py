@@ -11,7 +11,7 @@ from models.cooperation.tables import CooperationRequest, RequestClock
 from models.core.clocks import compute_deadline, extend_deadline
 from models.core.i18n import N_, translate
 from models.lifecycle.tables import Assignment
-from models.messaging.compose import Addressee, addressee_for, linked_view
+from models.messaging.compose import Addressee, addressee_or_coordinator, linked_view
 from models.messaging.emails import Post
 from models.messaging.message_views import InstitutionView
 from models.reference.institutions import Institution
@@ -54,8 +54,11 @@ def queue_step_opened(
     desk: Desk, request: CooperationRequest, clock: RequestClock, assignment: Assignment
 ) -> list[str]:
     """Tell the institution in charge which step is open, by when, under which rule."""
-    to = addressee_for(
-        session=desk.session, institution_id=request.institution_id, roles=FOCAL_ROLES
+    to = addressee_or_coordinator(
+        session=desk.session,
+        institution_id=request.institution_id,
+        roles=FOCAL_ROLES,
+        settings=desk.settings,
     )
     context = CooperationAcknowledgement(
         request=request_view(desk, request, clock, to.institution.language),

@@ -84,6 +84,16 @@ def coordinator_addressee(settings: Settings) -> Addressee:
     )
 
 
+def addressee_or_coordinator(
+    *, session: Session, institution_id: int, roles: tuple[str, ...], settings: Settings
+) -> Addressee:
+    """The institution's contacts; the coordinator's secretariat when it has none, to pass on."""
+    try:
+        return addressee_for(session=session, institution_id=institution_id, roles=roles)
+    except NoRecipientError:
+        return coordinator_addressee(settings)
+
+
 def assignment_link(
     *,
     assignment_id: int,

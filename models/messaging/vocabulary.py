@@ -28,6 +28,12 @@ VOCABULARY = {
     "executed": N_("executed"),
     "refused": N_("refused"),
     "withdrawn": N_("withdrawn"),
+    # referral statuses (refused, closed shared above)
+    "notified": N_("notified"),
+    "accepted": N_("accepted"),
+    "rejected": N_("rejected"),
+    "assisted": N_("assisted"),
+    "revoked": N_("revoked"),
     "incoming": N_("incoming"),
     "outgoing": N_("outgoing"),
     # pillars of the strategy

@@ -2,6 +2,7 @@
 
 from models.lifecycle.duty import AssignmentKind, Duty
 from models.referrals.forms import ReferralAnswer
+from models.referrals.listing import referrals_panel
 from models.referrals.notify import KIND, take_decision
 from models.referrals.tables import REFERRAL_LIFECYCLE
 
@@ -16,4 +17,5 @@ DUTY = Duty(
         ),
     ),
     lifecycles={"referral": REFERRAL_LIFECYCLE},
+    panels=referrals_panel,
 )

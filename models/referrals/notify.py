@@ -9,7 +9,7 @@ from models.lifecycle.assignments import new_assignment
 from models.lifecycle.forms import AnswerForm
 from models.lifecycle.status import TransitionError, change_status
 from models.lifecycle.tables import Answer, Assignment
-from models.messaging.compose import addressee_for, linked_view
+from models.messaging.compose import addressee_or_coordinator, linked_view
 from models.messaging.emails import AssignmentCreated, Post
 from models.reference.counties import county_of
 from models.reference.institutions import Institution
@@ -83,8 +83,11 @@ def notify_referral(desk: Desk, data: ReferralInput) -> Notified:
     )
     desk.session.add(step)
     desk.session.flush()
-    to = addressee_for(
-        session=desk.session, institution_id=receiving.id or 0, roles=("focal-point", "deputy")
+    to = addressee_or_coordinator(
+        session=desk.session,
+        institution_id=receiving.id or 0,
+        roles=("focal-point", "deputy"),
+        settings=desk.settings,
     )
     context = AssignmentCreated(assignment=linked_view(step, settings=desk.settings, now=desk.now))
     Post(desk.session, desk.settings, desk.now).queue(f"{step.key}:notified", to, context)

@@ -12,12 +12,14 @@ from models.core.settings import get_settings
 from models.messaging.outbox import OutboxMessage
 from models.reference.document import parse_reference_document
 from models.reference.loader import load_reference
+from models.referrals.notify import notify_referral
+from models.referrals.register import Desk, ReferralInput
 from tests.deployments.test_cli import concord
 from tests.support.reference import dump, small_document
 
 
 def registered_requests(engine: Engine) -> None:
-    """An EIO received yesterday and an urgent SIENA request received two hours ago."""
+    """An EIO received yesterday, an urgent SIENA request two hours ago, a child referred."""
     now = datetime.now(UTC)
     settings = get_settings()
     common = {
@@ -44,6 +46,15 @@ def registered_requests(engine: Engine) -> None:
         ):
             data = RequestInput.model_validate({"direction": "incoming", **common, **values})
             register_request(session, data, settings, WorkingCalendar(zone=settings.zone), now)
+        child = ReferralInput(
+            reference="RO-REF-3",
+            notified_by="ANITP",
+            county="CJ",
+            child=True,
+            consent=True,
+            identified_at=now - timedelta(days=2),
+        )
+        notify_referral(Desk(session, settings, WorkingCalendar(zone=settings.zone), now), child)
         session.commit()
 
 
@@ -54,9 +65,10 @@ def test_requests_are_listed_soonest_clock_first_and_a_term_is_extended_once(
     listed = concord("requests")
     assert listed.returncode == 0, listed.stderr
     lines = [line for line in listed.stdout.splitlines() if "RO-" in line]
-    assert [line.split()[0] for line in lines] == ["RO-SIENA-9", "RO-EIO-7"]
+    assert [line.split()[0] for line in lines] == ["RO-SIENA-9", "RO-REF-3", "RO-EIO-7"]
     assert "Timp rămas" in listed.stdout and "primită" in listed.stdout
-    assert "5 ore" in lines[0] or "6 ore" in lines[0]  # eight hours from the next full hour
+    assert "5 ore" in lines[0]  # eight real hours from the receipt, two gone
+    assert "DGASPC" in lines[1] and "2 zile 23 de ore" in lines[1]
 
     extended = concord("requests", "extend", "ro-eio-7", "eio-recognition", "--reason", "Martori")
     assert extended.returncode == 0, extended.stderr
@@ -71,7 +83,11 @@ def test_requests_are_listed_soonest_clock_first_and_a_term_is_extended_once(
         notice = session.exec(
             select(OutboxMessage).where(OutboxMessage.kind == "cooperation-extension")
         ).one()
+        passed_on = session.exec(
+            select(OutboxMessage.recipient).where(OutboxMessage.kind == "assignment-created")
+        ).one()
     assert clock.extensions_used == 1 and notice.recipient == "eio@sta-wien.example"
+    assert passed_on == str(get_settings().coordinator_email)  # DGASPC-CJ has no contact
 
     again = concord("requests", "extend", "RO-EIO-7", "eio-recognition", "--reason", "Din nou")
     assert again.returncode == 2 and "already extended 1 time(s), the limit" in again.stderr

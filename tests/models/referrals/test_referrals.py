@@ -1,7 +1,7 @@
 """Referrals on the test databases: consent, routing by age and county, answers, disclosures."""
 
 import re
-from datetime import date, datetime, time, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 

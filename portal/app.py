@@ -7,6 +7,7 @@ from models.core.settings import get_settings
 from portal.pages import link_refused
 from portal.routes import coordinator, links, mail
 from portal.routes.api import api_router, invalid_body
+from portal.routes.partners import partners_router
 from portal.security import AccessLog, BodyLimit, LinkError
 
 
@@ -22,7 +23,8 @@ def create_app() -> FastAPI:
     app.add_api_route("/healthz", lambda: {"ok": True}, include_in_schema=False)
     app.add_exception_handler(LinkError, link_refused)
     app.add_exception_handler(RequestValidationError, invalid_body)
-    for router in (links.router, api_router(), coordinator.router, mail.router):
+    routers = (links.router, api_router(), partners_router(), coordinator.router, mail.router)
+    for router in routers:
         app.include_router(router)
     settings = get_settings()
     app.add_middleware(BodyLimit, max_bytes=settings.portal_max_upload_bytes + 256 * 1024)

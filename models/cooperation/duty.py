@@ -1,6 +1,7 @@
 """Cross-border cooperation requests as a duty: the step kind, its messages and lifecycle."""
 
 from models.cooperation.forms import CooperationAnswer
+from models.cooperation.intake import REQUEST_INTAKE
 from models.cooperation.listing import requests_panel
 from models.cooperation.messages import CooperationMessage
 from models.cooperation.steps import KIND, take_answer
@@ -20,4 +21,5 @@ DUTY = Duty(
     message_kinds=tuple(CooperationMessage),
     lifecycles={"cooperation_request": REQUEST_LIFECYCLE},
     panels=requests_panel,
+    intakes=(REQUEST_INTAKE,),
 )

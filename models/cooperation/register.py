@@ -19,7 +19,7 @@ from models.cooperation.steps import Desk, open_next_step, start_clocks
 from models.cooperation.tables import CooperationRequest, Direction, Instrument, RequestClock
 from models.core.calendar import WorkingCalendar
 from models.core.settings import Settings
-from models.lifecycle.forms import ShortText
+from models.lifecycle.forms import Code, ShortText
 from models.lifecycle.tables import Assignment
 from models.reference.institutions import Institution
 
@@ -40,7 +40,7 @@ class RequestInput(BaseModel):
     partner_country: Country
     partner_authority: ShortText
     partner_email: EmailStr | None = None
-    institution: str
+    institution: Code
     urgent: bool = False
     summary: ShortText = ""
     started_at: AwareDatetime

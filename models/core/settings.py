@@ -6,12 +6,31 @@ from pathlib import Path
 from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import EmailStr, Field, SecretStr, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    EmailStr,
+    Field,
+    SecretStr,
+    ValidationError,
+    field_validator,
+)
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
 class SettingsError(Exception):
     """A configuration value is wrong; the message names the variable."""
+
+
+class PartnerAccount(BaseModel):
+    """A partner system allowed to send cases: its country, authority, mailbox and secret."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    country: str = Field(pattern=r"^[A-Z]{2}$")
+    authority: str = Field(min_length=1, max_length=200)
+    email: EmailStr | None = None
+    secret: SecretStr = Field(min_length=24)
 
 
 class Settings(BaseSettings):
@@ -43,6 +62,8 @@ class Settings(BaseSettings):
     outbox_max_attempts: int = Field(default=8, ge=1, le=50)
     outbox_lease_seconds: int = Field(default=300, ge=10)
     webhook_timeout_seconds: float = Field(default=10.0, gt=0)
+    # JSON: {"de-bka": {"country": "DE", "authority": "Bundeskriminalamt", "secret": "..."}}
+    partners: dict[str, PartnerAccount] = Field(default_factory=dict)
 
     @field_validator("smtp_ca_file")
     @classmethod

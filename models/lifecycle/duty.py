@@ -12,6 +12,7 @@ from functools import cache
 from typing import Any, Union
 from zoneinfo import ZoneInfo
 
+from pydantic import BaseModel
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
@@ -65,6 +66,39 @@ PanelHook = Callable[[Session, datetime, str, ZoneInfo], list[Panel]]
 
 
 @dataclass(frozen=True)
+class Partner:
+    """The partner system that sent a case, as its credentials name it."""
+
+    code: str
+    country: str
+    authority: str
+    email: str | None
+
+
+class IntakeError(ValueError):
+    """A case a partner sent that cannot be taken; the message starts with the field."""
+
+
+class IntakeConflict(IntakeError):
+    """The reference is taken by another partner's case."""
+
+
+@dataclass(frozen=True)
+class Intake:
+    """Cases a duty takes from partner systems over the JSON API, under `/partners/{path}`.
+
+    `register` returns the case's view and whether it was new; `show` returns the view of
+    the partner's own case, or None. Both run inside the caller's transaction.
+    """
+
+    path: str
+    form: type[BaseModel]
+    view: type[BaseModel]
+    register: Callable[[Session, Any, Partner, Settings, datetime], tuple[BaseModel, bool]]
+    show: Callable[[Session, str, Partner], BaseModel | None]
+
+
+@dataclass(frozen=True)
 class AssignmentKind:
     """One kind of obligation: its answer form, its name per language, what an answer does."""
 
@@ -90,6 +124,7 @@ class Duty:
     sweep: SweepHook | None = None
     scope: ScopeFinder | None = None
     panels: PanelHook | None = None
+    intakes: tuple[Intake, ...] = ()
 
 
 class UnknownKindError(LookupError):
@@ -154,6 +189,11 @@ def coordinator_panels(
         if duty.panels is not None
         for panel in duty.panels(session, now, language, zone)
     ]
+
+
+def partner_intakes() -> list[Intake]:
+    """Every kind of case partner systems may send."""
+    return [intake for duty in installed_duties() for intake in duty.intakes]
 
 
 def answer_form_union() -> Any:

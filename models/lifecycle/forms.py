@@ -1,17 +1,38 @@
 """The base of every answer form, and the text fields forms are built from."""
 
+import re
 from enum import StrEnum
 from typing import Annotated
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, StringConstraints
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, StringConstraints
 
 from models.core.privacy import no_personal_data
 
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def printable(text: str) -> str:
+    """The text, unless it holds control characters (a NUL cannot even be stored)."""
+    if CONTROL_CHARACTERS.search(text):
+        raise ValueError("contains control characters")
+    return text
+
+
 CLEAN = AfterValidator(no_personal_data)
-ShortText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=200), CLEAN]
-LongText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=5000), CLEAN]
+PRINTABLE = AfterValidator(printable)
+ShortText = Annotated[
+    str, StringConstraints(strip_whitespace=True, max_length=200), PRINTABLE, CLEAN
+]
+LongText = Annotated[
+    str, StringConstraints(strip_whitespace=True, max_length=5000), PRINTABLE, CLEAN
+]
 RequiredText = Annotated[
-    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=5000), CLEAN
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=5000), PRINTABLE, CLEAN
+]
+Code = Annotated[
+    str,
+    BeforeValidator(lambda value: value.strip().upper() if isinstance(value, str) else value),
+    StringConstraints(pattern=r"^[A-Z0-9][A-Z0-9-]{0,39}$"),
 ]
 
 

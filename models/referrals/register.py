@@ -10,7 +10,7 @@ from sqlmodel import Session, select
 from models.core.calendar import WorkingCalendar
 from models.core.clocks import compute_deadline, load_clocks
 from models.core.settings import Settings
-from models.lifecycle.forms import ShortText
+from models.lifecycle.forms import Code, ShortText
 from models.lifecycle.tables import Assignment
 from models.reference.counties import CountyError, child_protection, regional_centre
 from models.reference.institutions import Institution
@@ -18,7 +18,6 @@ from models.referrals.tables import Referral
 
 UPPER = BeforeValidator(lambda value: value.strip().upper() if isinstance(value, str) else value)
 Reference = Annotated[str, UPPER, StringConstraints(pattern=r"^[A-Z0-9][A-Z0-9/._-]{2,59}$")]
-Code = Annotated[str, UPPER, StringConstraints(min_length=1, max_length=40)]
 Exploitation = Literal["sexual", "labour", "begging", "criminal", "other", "unknown"]
 
 

@@ -1,9 +1,13 @@
 """A portal app on the test database, and signed links to its assignments."""
 
+import json
+import threading
+import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
+import uvicorn
 from fastapi.testclient import TestClient
 from sqlmodel import Session
 
@@ -13,6 +17,7 @@ from models.messaging.compose import assignment_link
 from models.reference.institutions import Institution
 from portal.app import create_app
 from tests.support.factories import make_assignment, make_institution
+from tests.support.servers import free_port
 
 SOON = datetime.now(UTC) + timedelta(days=7)
 
@@ -63,3 +68,43 @@ def assignment_of(
         due_at=due_at,
         title=f"Solicitare {kind}",
     )
+
+
+@pytest.fixture
+def live_portal(session: Session) -> Iterator[str]:
+    """The portal served by uvicorn on a loopback port."""
+    port = free_port()
+    server = uvicorn.Server(
+        uvicorn.Config(
+            create_app(), host="127.0.0.1", port=port, access_log=False, log_level="warning"
+        )
+    )
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 10
+    while not server.started and time.monotonic() < deadline:
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    thread.join(10)
+
+
+BKA = ("de-bka", "bka-secret-0123456789abcdef")
+POLIZIA = ("it-scip", "scip-secret-0123456789abcdef")
+PARTNERS = {
+    "de-bka": {
+        "country": "DE",
+        "authority": "Bundeskriminalamt",
+        "email": "siena@bka.example",
+        "secret": BKA[1],
+    },
+    "it-scip": {"country": "IT", "authority": "SCIP", "secret": POLIZIA[1]},
+}
+
+
+@pytest.fixture
+def partners(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    monkeypatch.setenv("CONCORD_PARTNERS", json.dumps(PARTNERS))
+    get_settings.cache_clear()
+    yield
+    get_settings.cache_clear()

@@ -1,64 +1,46 @@
-import threading
-import time
-from collections.abc import Iterator
+import base64
 from typing import Any
 
 import httpx
-import pytest
 import schemathesis
-import uvicorn
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from schemathesis.checks import not_a_server_error
 from sqlmodel import Session
 
 from portal.app import create_app
-from tests.portal.conftest import assignment_of, path_of
-from tests.support.servers import free_port
+from tests.portal.conftest import BKA, assignment_of, path_of
 
 
 def test_no_request_the_api_describes_causes_a_server_error(
-    session: Session, institutions: tuple
+    session: Session, institutions: tuple, partners: None
 ) -> None:
-    """Schemathesis draws requests from the OpenAPI document, half of them on a valid link."""
+    """Schemathesis draws requests from the OpenAPI document, half on a valid link or login."""
     api = schemathesis.openapi.from_asgi("/api/openapi.json", create_app())
     operations = [result.ok() for result in api.get_all_operations()]
     assert {op.label for op in operations} == {
         "GET /api/v1/assignments/{token}",
         "POST /api/v1/assignments/{token}",
+        "POST /api/v1/partners/requests",
+        "GET /api/v1/partners/requests/{reference}",
     }
     counter = iter(range(10**6))
 
-    @settings(max_examples=80, deadline=None, suppress_health_check=list(HealthCheck))
+    login = "Basic " + base64.b64encode(":".join(BKA).encode()).decode()
+
+    @settings(max_examples=120, deadline=None, suppress_health_check=list(HealthCheck))
     @given(case=st.one_of(*[op.as_strategy() for op in operations]), valid=st.booleans())
     def check(case: Any, valid: bool) -> None:
         if valid:
             assignment = assignment_of(
                 session, institutions[0], "monitoring-report", key=f"report:fuzz:{next(counter)}"
             )
-            case.path_parameters["token"] = path_of(assignment).removeprefix("/a/")
+            if "token" in (case.path_parameters or {}):
+                case.path_parameters["token"] = path_of(assignment).removeprefix("/a/")
+            case.headers = {**(case.headers or {}), "Authorization": login}
         case.call_and_validate(checks=[not_a_server_error])
 
     check()
-
-
-@pytest.fixture
-def live_portal(session: Session) -> Iterator[str]:
-    """The portal served by uvicorn on a loopback port."""
-    port = free_port()
-    server = uvicorn.Server(
-        uvicorn.Config(
-            create_app(), host="127.0.0.1", port=port, access_log=False, log_level="warning"
-        )
-    )
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started and time.monotonic() < deadline:
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(10)
 
 
 def test_the_portal_answers_over_real_http(

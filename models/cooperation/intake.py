@@ -1,0 +1,121 @@
+"""Requests partner systems send over the JSON API: registered as incoming, shown back."""
+
+from datetime import UTC, datetime
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict
+from sqlmodel import Session, select
+
+from models.cooperation.register import Reference, RequestInput, register_request
+from models.cooperation.rules import RequestError
+from models.cooperation.steps import clocks_of
+from models.cooperation.tables import CooperationRequest, Direction, Instrument
+from models.core.calendar import WorkingCalendar
+from models.core.settings import Settings
+from models.lifecycle.duty import Intake, IntakeConflict, IntakeError, Partner
+from models.lifecycle.forms import Code, ShortText
+from models.reference.institutions import Institution
+
+
+class PartnerRequest(BaseModel):
+    """An incoming request as a partner system sends it (its country comes from its login)."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    reference: Reference
+    instrument: Instrument
+    institution: Code
+    urgent: bool = False
+    summary: ShortText = ""
+    received_at: AwareDatetime
+    answer_by: AwareDatetime | None = None
+
+
+class ClockOut(BaseModel):
+    code: str
+    due_at: datetime | None
+    met_at: datetime | None
+    extensions_used: int
+
+
+class RequestOut(BaseModel):
+    reference: str
+    instrument: str
+    institution: Code
+    status: str
+    received_at: datetime
+    clocks: list[ClockOut]
+
+
+def request_out(session: Session, request: CooperationRequest) -> RequestOut:
+    """The request as its partner sees it: status and every clock."""
+    institution = session.get(Institution, request.institution_id)
+    assert institution is not None
+    return RequestOut(
+        reference=request.reference,
+        instrument=request.instrument,
+        institution=institution.code,
+        status=request.status,
+        received_at=request.started_at.astimezone(UTC),
+        clocks=[
+            ClockOut(
+                code=clock.clock_code,
+                due_at=clock.due_at,
+                met_at=clock.met_at,
+                extensions_used=clock.extensions_used,
+            )
+            for clock in clocks_of(session, request)
+        ],
+    )
+
+
+def _own(request: CooperationRequest, partner: Partner) -> bool:
+    return (request.partner_country, request.partner_authority) == (
+        partner.country,
+        partner.authority,
+    )
+
+
+def register_from_partner(
+    session: Session, form: PartnerRequest, partner: Partner, settings: Settings, now: datetime
+) -> tuple[BaseModel, bool]:
+    """Register the partner's request once; a reference of another partner's case conflicts."""
+    query = select(CooperationRequest).where(CooperationRequest.reference == form.reference)
+    existing = session.exec(query).first()
+    if existing is not None and not _own(existing, partner):
+        raise IntakeConflict(f"reference: {form.reference} is another partner's case")
+    data = RequestInput(
+        reference=form.reference,
+        direction=Direction.INCOMING,
+        instrument=form.instrument,
+        partner_country=partner.country,
+        partner_authority=partner.authority,
+        partner_email=partner.email,
+        institution=form.institution,
+        urgent=form.urgent,
+        summary=form.summary,
+        started_at=form.received_at,
+        answer_by=form.answer_by,
+    )
+    try:
+        registered = register_request(
+            session, data, settings, WorkingCalendar(zone=settings.zone), now
+        )
+    except RequestError as exc:
+        raise IntakeError(str(exc).replace("started_at", "received_at")) from None
+    return request_out(session, registered.request), registered.created
+
+
+def show_to_partner(session: Session, reference: str, partner: Partner) -> BaseModel | None:
+    """The partner's own request with this reference, or None."""
+    query = select(CooperationRequest).where(CooperationRequest.reference == reference.upper())
+    request = session.exec(query).first()
+    return request_out(session, request) if request and _own(request, partner) else None
+
+
+REQUEST_INTAKE = Intake(
+    path="requests",
+    form=PartnerRequest,
+    view=RequestOut,
+    register=register_from_partner,
+    show=show_to_partner,
+)

@@ -1,0 +1,95 @@
+"""Partner systems send requests over real HTTP, each with its own credentials."""
+
+import httpx
+import pytest
+from sqlmodel import Session, func, select
+
+from models.cooperation.tables import CooperationRequest
+from models.messaging.outbox import OutboxMessage
+from tests.portal.conftest import BKA, POLIZIA
+from tests.support.factories import make_institution
+
+
+def siena(**changes: object) -> dict[str, object]:
+    return {
+        "reference": "DE-SIENA-2026-4411",
+        "instrument": "siena",
+        "institution": "IGPR",
+        "urgent": True,
+        "summary": "Verificarea unui număr de înmatriculare",
+        "received_at": "2026-11-22T09:30:00+01:00",
+        **changes,
+    }
+
+
+def test_a_partner_sends_a_request_and_reads_its_clocks(
+    partners: None, session: Session, live_portal: str
+) -> None:
+    make_institution(session, "IGPR")
+    with httpx.Client(base_url=f"{live_portal}/api/v1/partners", timeout=30) as client:
+        sent = client.post("/requests", json=siena(), auth=BKA)
+        assert sent.status_code == 201, sent.text
+        body = sent.json()
+        assert (body["status"], body["institution"]) == ("registered", "IGPR")
+        assert body["clocks"] == [
+            {
+                "code": "siena-urgent-direct",
+                "due_at": "2026-11-22T16:30:00Z",
+                "met_at": None,
+                "extensions_used": 0,
+            }
+        ]
+        again = client.post("/requests", json=siena(summary="altceva"), auth=BKA)
+        assert again.status_code == 200 and again.json() == body
+        shown = client.get("/requests/de-siena-2026-4411", auth=BKA)
+        assert shown.status_code == 200 and shown.json() == body
+
+        assert client.get("/requests/DE-SIENA-2026-4411", auth=POLIZIA).status_code == 404
+        taken = client.post("/requests", json=siena(), auth=POLIZIA)
+        assert taken.status_code == 409
+        assert taken.json()["detail"][0]["field"] == "reference"
+    request = session.exec(select(CooperationRequest)).one()
+    assert (request.partner_country, request.partner_authority) == ("DE", "Bundeskriminalamt")
+    assert request.partner_email == "siena@bka.example"
+    kinds = session.exec(select(OutboxMessage.kind)).all()
+    assert kinds == ["cooperation-acknowledgement"]
+
+
+@pytest.mark.parametrize(
+    ("auth", "status"),
+    [(None, 401), (("de-bka", "wrong-secret-0123456789abcdef"), 401), (("nobody", BKA[1]), 401)],
+)
+def test_no_partner_login_no_request(
+    partners: None, session: Session, live_portal: str, auth: tuple[str, str] | None, status: int
+) -> None:
+    response = httpx.post(
+        f"{live_portal}/api/v1/partners/requests", json=siena(), auth=auth, timeout=30
+    )
+    assert response.status_code == status
+    assert response.headers["www-authenticate"].startswith("Basic")
+    assert session.exec(select(func.count()).select_from(CooperationRequest)).one() == 0
+
+
+@pytest.mark.parametrize(
+    ("changes", "field"),
+    [
+        ({"summary": "Persoana cu pașaportul AB1234567"}, "summary"),
+        ({"institution": "NOPE"}, "institution"),
+        ({"instrument": "fax"}, "instrument"),
+        ({"received_at": "2026-11-22T09:30:00"}, "received_at"),
+        ({"received_at": "2099-01-01T09:30:00+01:00"}, "received_at"),
+        ({"reference": "a b"}, "reference"),
+        ({"institution": "IG\x00PR"}, "institution"),
+        ({"summary": "nul \x00 inside"}, "summary"),
+    ],
+)
+def test_a_bad_request_is_refused_naming_its_field_and_nothing_is_written(
+    partners: None, session: Session, live_portal: str, changes: dict[str, object], field: str
+) -> None:
+    make_institution(session, "IGPR")
+    response = httpx.post(
+        f"{live_portal}/api/v1/partners/requests", json=siena(**changes), auth=BKA, timeout=30
+    )
+    assert response.status_code == 422, response.text
+    assert [problem["field"] for problem in response.json()["detail"]] == [field]
+    assert session.exec(select(func.count()).select_from(CooperationRequest)).one() == 0

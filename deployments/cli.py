@@ -14,7 +14,7 @@ from rich.table import Table
 
 from deployments.cli_meetings import meetings_app
 from deployments.cli_records import assignments_app, deadline, outbox_app
-from deployments.cli_requests import requests_app
+from deployments.cli_requests import requests_app, retention
 from deployments.cli_support import (
     console,
     errors,
@@ -56,6 +56,7 @@ app.add_typer(assignments_app, name="assignments")
 app.add_typer(meetings_app, name="meetings")
 app.add_typer(requests_app, name="requests")
 app.command("deadline")(deadline)
+app.command("retention")(retention)
 
 
 @contextmanager

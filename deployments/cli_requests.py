@@ -1,5 +1,6 @@
 """`concord requests`: open requests and referrals by the clock that runs out first; extensions."""
 
+from datetime import timedelta
 from typing import Annotated
 
 import typer
@@ -17,7 +18,13 @@ from models.core.i18n import N_, long_date
 from models.core.types import utcnow
 from models.lifecycle.clock_rows import HEADERS, row_cells
 from models.referrals.listing import referral_rows
+from tasks.operations.retention import apply_retention
 
+RETAINED = {
+    "cooperation requests": N_("closed cooperation requests"),
+    "referrals": N_("closed referrals"),
+    "sent email bodies": N_("bodies of sent emails"),
+}
 requests_app = typer.Typer(
     help="Cross-border requests and referrals: list by clock, extend a term."
 )
@@ -64,3 +71,31 @@ def extend(
     console.print(say(N_("Rule applied: %(rule)s"), rule=extended.rule))
     if not extended.notices:
         console.print(say(N_("The request has no partner mailbox: tell the partner yourself.")))
+
+
+def retention(
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="only show what would change")] = False,
+) -> None:
+    """Anonymise closed requests and referrals and empty old email bodies (as the nightly flow)."""
+    settings = settings_or_exit()
+    migrate_quietly()
+    now = utcnow()
+    counts = apply_retention(settings, now, dry_run)
+    table = Table(show_edge=False)
+    table.add_column(say(N_("Records")))
+    table.add_column(
+        say(N_("Would be anonymised") if dry_run else N_("Anonymised")), justify="right"
+    )
+    for what, count in counts.items():
+        table.add_row(say(RETAINED[what]), str(count))
+    console.print(table)
+    language = settings.language
+    cases = long_date(now - timedelta(days=settings.retention_days), language)
+    mail = long_date(now - timedelta(days=settings.sent_bodies_retention_days), language)
+    console.print(
+        say(
+            N_("Cases closed before %(cases)s; emails sent before %(mail)s."),
+            cases=cases,
+            mail=mail,
+        )
+    )

@@ -4,6 +4,7 @@ from models.cooperation.forms import CooperationAnswer
 from models.cooperation.intake import REQUEST_INTAKE
 from models.cooperation.listing import requests_panel
 from models.cooperation.messages import CooperationMessage
+from models.cooperation.retention import forget_closed_requests
 from models.cooperation.steps import KIND, take_answer
 from models.cooperation.tables import REQUEST_LIFECYCLE
 from models.lifecycle.duty import AssignmentKind, Duty
@@ -22,4 +23,5 @@ DUTY = Duty(
     lifecycles={"cooperation_request": REQUEST_LIFECYCLE},
     panels=requests_panel,
     intakes=(REQUEST_INTAKE,),
+    retention=forget_closed_requests,
 )

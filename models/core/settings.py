@@ -62,6 +62,8 @@ class Settings(BaseSettings):
     outbox_max_attempts: int = Field(default=8, ge=1, le=50)
     outbox_lease_seconds: int = Field(default=300, ge=10)
     webhook_timeout_seconds: float = Field(default=10.0, gt=0)
+    retention_days: int = Field(default=730, ge=30, le=3650)  # closed requests and referrals
+    sent_bodies_retention_days: int = Field(default=180, ge=7, le=3650)
     # JSON: {"de-bka": {"country": "DE", "authority": "Bundeskriminalamt", "secret": "..."}}
     partners: dict[str, PartnerAccount] = Field(default_factory=dict)
 

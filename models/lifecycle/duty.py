@@ -19,6 +19,7 @@ from sqlmodel import Session
 from models.core.settings import Settings
 from models.lifecycle.forms import AnswerForm
 from models.lifecycle.rates import Scope
+from models.lifecycle.retention import RetentionHook
 from models.lifecycle.tables import Answer, Assignment
 
 DUTIES_MODULE = "models.duties"
@@ -125,6 +126,7 @@ class Duty:
     scope: ScopeFinder | None = None
     panels: PanelHook | None = None
     intakes: tuple[Intake, ...] = ()
+    retention: RetentionHook | None = None
 
 
 class UnknownKindError(LookupError):
@@ -189,6 +191,11 @@ def coordinator_panels(
         if duty.panels is not None
         for panel in duty.panels(session, now, language, zone)
     ]
+
+
+def retention_hooks() -> list[RetentionHook]:
+    """What each installed duty forgets of its closed cases after the retention period."""
+    return [duty.retention for duty in installed_duties() if duty.retention is not None]
 
 
 def partner_intakes() -> list[Intake]:

@@ -4,6 +4,7 @@ from models.lifecycle.duty import AssignmentKind, Duty
 from models.referrals.forms import ReferralAnswer
 from models.referrals.listing import referrals_panel
 from models.referrals.notify import KIND, take_decision
+from models.referrals.retention import forget_closed_referrals
 from models.referrals.tables import REFERRAL_LIFECYCLE
 
 DUTY = Duty(
@@ -18,4 +19,5 @@ DUTY = Duty(
     ),
     lifecycles={"referral": REFERRAL_LIFECYCLE},
     panels=referrals_panel,
+    retention=forget_closed_referrals,
 )

@@ -93,3 +93,8 @@ def test_requests_are_listed_soonest_clock_first_and_a_term_is_extended_once(
     assert again.returncode == 2 and "already extended 1 time(s), the limit" in again.stderr
     unknown = concord("requests", "extend", "RO-EIO-7", "eio-nope", "--reason", "x")
     assert unknown.returncode == 2 and "has no clock 'eio-nope'" in unknown.stderr
+
+    dry = concord("retention", "--dry-run")
+    assert dry.returncode == 0, dry.stderr
+    assert "Ar fi anonimizate" in dry.stdout and "cereri de cooperare închise" in dry.stdout
+    assert "Cazuri închise înainte de" in dry.stdout

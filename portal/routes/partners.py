@@ -1,6 +1,7 @@
 """The JSON API for partner systems: each logs in with its own credentials and sends cases."""
 
 import secrets
+from collections.abc import Callable
 from typing import Annotated, Any
 
 from fastapi import APIRouter, BackgroundTasks, Body, Depends, HTTPException
@@ -45,24 +46,9 @@ def problem(status: int, error: IntakeError) -> JSONResponse:
     return JSONResponse({"detail": [{"field": field, "message": message}]}, status_code=status)
 
 
-def add_intake(router: APIRouter, intake: Intake) -> None:
-    """The routes that take and show one kind of partner case."""
-    responses: dict[int | str, dict[str, Any]] = {
-        401: {"description": "no or wrong partner credentials"}
-    }
+def send_route(intake: Intake) -> Callable[..., Any]:
+    """The handler that registers one kind of case a partner sends."""
 
-    @router.post(
-        f"/{intake.path}",
-        response_model=intake.view,
-        status_code=201,
-        responses={
-            **responses,
-            200: {"description": "already registered", "model": intake.view},
-            409: {"description": "the reference is another partner's case"},
-            422: {"description": "invalid case; each problem names its field"},
-        },
-        name=f"send {intake.path}",
-    )
     def send(
         case: Annotated[intake.form, Body()],  # type: ignore[name-defined]
         partner: PartnerDep,
@@ -87,12 +73,12 @@ def add_intake(router: APIRouter, intake: Intake) -> None:
         background.add_task(deliver_now, keys=keys, now=now)
         return JSONResponse(view.model_dump(mode="json"), status_code=201 if created else 200)
 
-    @router.get(
-        f"/{intake.path}/{{reference}}",
-        response_model=intake.view,
-        responses={**responses, 404: {"description": "no such case of this partner"}},
-        name=f"show {intake.path}",
-    )
+    return send
+
+
+def show_route(intake: Intake) -> Callable[..., Any]:
+    """The handler that shows a partner one of its own cases."""
+
     def show(reference: str, partner: PartnerDep, engine: EngineDep) -> Any:
         """One of the partner's own cases, with its status and clocks."""
         with write_session(engine) as session:
@@ -100,6 +86,35 @@ def add_intake(router: APIRouter, intake: Intake) -> None:
         if view is None:
             raise HTTPException(404, "no such case")
         return view
+
+    return show
+
+
+def add_intake(router: APIRouter, intake: Intake) -> None:
+    """The routes that take and show one kind of partner case."""
+    login = {401: {"description": "no or wrong partner credentials"}}
+    router.add_api_route(
+        f"/{intake.path}",
+        send_route(intake),
+        methods=["POST"],
+        response_model=intake.view,
+        status_code=201,
+        responses={
+            **login,
+            200: {"description": "already registered", "model": intake.view},
+            409: {"description": "the reference is another partner's case"},
+            422: {"description": "invalid case; each problem names its field"},
+        },
+        name=f"send {intake.path}",
+    )
+    router.add_api_route(
+        f"/{intake.path}/{{reference}}",
+        show_route(intake),
+        methods=["GET"],
+        response_model=intake.view,
+        responses={**login, 404: {"description": "no such case of this partner"}},
+        name=f"show {intake.path}",
+    )
 
 
 def partners_router() -> APIRouter:

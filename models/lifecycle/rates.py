@@ -12,7 +12,6 @@ from sqlmodel import Session, col, select
 from models.core.history import StatusEvent
 from models.core.i18n import romanian_sort_key
 from models.lifecycle.tables import (
-    OPEN_ASSIGNMENT_STATUSES,
     Assignment,
     AssignmentStatus,
 )
@@ -149,20 +148,6 @@ def rates_by_pillar(rows: list[ScopeRow], pillars: dict[str, str], now: datetime
             groups[pillar].label = pillar
             groups[pillar].add(row, now)
     return sorted(groups.values(), key=lambda r: pillar_rank(r.label))
-
-
-def open_urgent(*, session: Session) -> list[tuple[Assignment, str]]:
-    """Open assignments on an hour clock (requests, referrals), most pressing first."""
-    query = (
-        select(Assignment, Institution.code)
-        .join(Institution, col(Institution.id) == col(Assignment.institution_id))
-        .where(
-            col(Assignment.urgent).is_(True),
-            col(Assignment.status).in_(OPEN_ASSIGNMENT_STATUSES),
-        )
-        .order_by(col(Assignment.due_at))
-    )
-    return [(a, code) for a, code in session.exec(query).all()]
 
 
 def recent_flow_runs(*, session: Session, limit: int = 10) -> list[tuple[str, datetime, int]]:

@@ -7,6 +7,8 @@ from pathlib import Path
 import yaml
 from pydantic import BaseModel, ConfigDict
 
+from models.core.i18n import N_, translate
+
 COUNTIES_FILE = Path(__file__).resolve().parents[2] / "data" / "counties.yaml"
 BUCHAREST_SECTOR = re.compile(r"^B[1-6]$")
 
@@ -37,6 +39,16 @@ def county_of(code: str) -> County:
     if key not in counties:
         raise CountyError(f"county: {code!r} is not a Romanian county code (e.g. CJ, IS, B3)")
     return counties[key]
+
+
+def place_name(code: str, language: str) -> str:
+    """'Cluj county' or 'Bucharest, sector 3', in `language`."""
+    county = county_of(code)
+    if county.code != "B":
+        return translate(language, N_("%(county)s county")) % {"county": county.name}
+    if BUCHAREST_SECTOR.match(code):
+        return translate(language, N_("Bucharest, sector %(sector)s")) % {"sector": code[1]}
+    return translate(language, N_("Bucharest"))
 
 
 def regional_centre(code: str) -> str:

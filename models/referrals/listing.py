@@ -9,7 +9,7 @@ from models.core.i18n import N_, translate
 from models.lifecycle.clock_rows import ClockRow, clock_panel
 from models.lifecycle.duty import Panel
 from models.messaging.vocabulary import VOCABULARY, name_in
-from models.reference.counties import county_of
+from models.reference.counties import place_name
 from models.reference.institutions import Institution
 from models.referrals.tables import OPEN_REFERRAL_STATUSES, Referral, ReferralStatus
 
@@ -39,11 +39,11 @@ def referral_rows(session: Session, language: str) -> list[ClockRow]:
         if running is None:
             continue
         who = translate(language, N_("a child") if referral.child else N_("an adult"))
-        case = translate(language, N_("referral: %(who)s, %(county)s"))
+        case = translate(language, N_("referral: %(who)s, %(place)s"))
         rows.append(
             ClockRow(
                 reference=referral.reference,
-                case=case % {"who": who, "county": county_of(referral.county).name},
+                case=case % {"who": who, "place": place_name(referral.county, language)},
                 institution=institution.label,
                 step=translate(language, running[0]),
                 due_at=running[1],

@@ -11,7 +11,7 @@ from models.lifecycle.status import TransitionError, change_status
 from models.lifecycle.tables import Answer, Assignment
 from models.messaging.compose import addressee_or_coordinator, linked_view
 from models.messaging.emails import AssignmentCreated, Post
-from models.reference.counties import county_of
+from models.reference.counties import place_name
 from models.reference.institutions import Institution
 from models.referrals.forms import ReferralAnswer
 from models.referrals.register import Desk, Notified, ReferralError, ReferralInput, new_referral
@@ -32,12 +32,12 @@ def referral_title(referral: Referral, language: str) -> str:
     who = N_("a child") if referral.child else N_("an adult")
     text = translate(
         language,
-        N_("Referral %(ref)s: %(who)s, %(county)s county; emergency support within 72 hours"),
+        N_("Referral %(ref)s: %(who)s, %(place)s; emergency support within 72 hours"),
     )
     return text % {
         "ref": referral.reference,
         "who": translate(language, who),
-        "county": county_of(referral.county).name,
+        "place": place_name(referral.county, language),
     }
 
 

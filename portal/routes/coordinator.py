@@ -1,4 +1,4 @@
-"""The coordinator's view: who has not answered, open urgent requests, snooze and waive."""
+"""The coordinator's view: who has not answered, the duties' panels, snooze and waive."""
 
 from datetime import datetime
 from typing import Any, Literal
@@ -21,7 +21,6 @@ from models.lifecycle.duty import coordinator_panels, coordinator_scope
 from models.lifecycle.rates import (
     Rate,
     measure_pillars,
-    open_urgent,
     rates_by_institution,
     rates_by_pillar,
     recent_flow_runs,
@@ -67,16 +66,6 @@ def _overview(
         "total": total,
         "by_institution": rates_by_institution(rows, now),
         "by_pillar": rates_by_pillar(rows, measure_pillars(session=session), now),
-        "requests": [
-            {
-                "title": a.title,
-                "key": a.key,
-                "institution": code,
-                "status": a.status,
-                "due": local_text(a.due_at, language, settings),
-            }
-            for a, code in open_urgent(session=session)
-        ],
         "runs": _runs(session, settings, language),
         "panels": coordinator_panels(session, now, language, settings.zone),
     }

@@ -9,6 +9,8 @@ from hypothesis import strategies as st
 from pydantic import SecretStr
 from sqlmodel import Session, select
 
+from models.cooperation.register import RequestInput, register_request
+from models.core.calendar import WorkingCalendar
 from models.core.settings import get_settings
 from models.core.tokens import sign_token
 from models.lifecycle.tables import Answer, Assignment
@@ -133,13 +135,20 @@ def test_the_coordinators_view_needs_its_password(
     monkeypatch.setenv("CONCORD_COORDINATOR_PASSWORD", "s3cret")
     get_settings.cache_clear()
     assert client.get("/coordinator", auth=("coordinator", "wrong")).status_code == 401
-    request = assignment_of(session, institutions[0], "cooperation-request", key="eio:2026-17")
-    request.urgent = True
-    session.add(request)
+    data = RequestInput(
+        reference="RO-SIENA-2026-17",
+        direction="incoming",
+        instrument="siena",
+        partner_country="AT",
+        partner_authority="Bundeskriminalamt Wien",
+        institution="ANITP",
+        started_at=datetime.now(UTC) - timedelta(hours=1),
+    )
+    register_request(session, data, get_settings(), WorkingCalendar(), datetime.now(UTC))
     session.commit()
     page = client.get("/coordinator", auth=("coordinator", "s3cret"))
     assert page.status_code == 200
-    assert "eio:2026-17" in page.text and "ANITP" in page.text
+    assert "RO-SIENA-2026-17" in page.text and "SIENA primită (AT)" in page.text
 
 
 def test_log_paths_never_show_a_token() -> None:

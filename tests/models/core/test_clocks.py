@@ -153,3 +153,39 @@ def test_a_clock_states_its_rule_in_romanian_and_english() -> None:
         "decide on recognition and execution within 30 calendar days of receipt"
     )
     assert "8 ore de la primire" in load_clocks()["siena-urgent-direct"].describe("ro")
+
+
+EVERY_CLOCK = [
+    # code, event (Bucharest time), expected end: a date (end of that day) or a moment
+    ("eio-acknowledgement", at("2026-12-25", 10), date(2027, 1, 4)),  # New Year, weekend
+    ("eio-recognition", at("2027-05-02", 10), date(2027, 6, 2)),  # 1 June is a holiday
+    ("eio-execution", at("2026-09-01", 10), date(2026, 12, 2)),  # 30 Nov and 1 Dec
+    ("eio-provisional-measure", at("2026-10-24", 12), at("2026-10-25", 11)),  # clocks go back
+    ("siena-urgent-direct", at("2026-03-28", 22), at("2026-03-29", 7)),  # clocks go forward
+    ("siena-urgent-indirect", at("2026-12-30", 10), date(2027, 1, 2)),  # does not move
+    ("siena-other", at("2026-11-23", 10), date(2026, 11, 30)),  # does not move
+    ("mla-requested-deadline", at("2026-12-07", 10), date(2027, 1, 8)),  # 6 and 7 January
+    ("greta-draft-comments", at("2026-10-25", 10), date(2026, 12, 28)),  # Christmas
+    ("referral-emergency-support", at("2027-03-26", 12), at("2027-03-29", 13)),  # forward
+    ("reflection-period", at("2026-10-02", 10), date(2026, 12, 31)),  # the year's last day
+    ("jit-agreement", at("2026-02-28", 10), date(2027, 2, 28)),  # a Sunday, no move
+    ("eurojust-referral", at("2026-12-23", 10), date(2026, 12, 31)),  # 5 working days
+    ("trm-first-contact", at("2026-10-24", 20), at("2026-10-25", 19)),  # clocks go back
+    ("trm-risk-assessment", at("2026-04-08", 10), date(2026, 4, 24)),  # Orthodox Easter
+    ("trm-follow-up", at("2026-03-01", 10), date(2026, 6, 2)),  # Pentecost Monday, 1 June
+]
+
+
+def test_the_table_names_every_clock_of_the_data_file() -> None:
+    assert {code for code, _, _ in EVERY_CLOCK} == set(load_clocks())
+
+
+@pytest.mark.parametrize(("code", "event", "expected"), EVERY_CLOCK)
+def test_every_clock_ends_where_a_lawyer_would_count_it(
+    code: str, event: datetime, expected: date | datetime
+) -> None:
+    deadline = compute_deadline(load_clocks()[code], event, CALENDAR)
+    if isinstance(expected, datetime):
+        assert deadline.due == expected and deadline.due.utcoffset() == expected.utcoffset()
+    else:
+        assert deadline.due == CALENDAR.end_of_day(expected)

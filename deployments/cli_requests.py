@@ -15,9 +15,15 @@ from models.cooperation.steps import Desk
 from models.core.calendar import WorkingCalendar
 from models.core.db import get_engine, session_scope
 from models.core.i18n import N_, long_date
+from models.core.privacy import personal_data_in
 from models.core.types import utcnow
 from models.lifecycle.clock_rows import HEADERS, row_cells
+from models.messaging.vocabulary import VOCABULARY, name_in
 from models.referrals.listing import referral_rows
+from models.referrals.notify import change_referral
+from models.referrals.register import Desk as ReferralDesk
+from models.referrals.register import ReferralError
+from models.referrals.tables import ReferralStatus
 from tasks.operations.retention import apply_retention
 
 RETAINED = {
@@ -71,6 +77,27 @@ def extend(
     console.print(say(N_("Rule applied: %(rule)s"), rule=extended.rule))
     if not extended.notices:
         console.print(say(N_("The request has no partner mailbox: tell the partner yourself.")))
+
+
+@requests_app.command("referral")
+def referral(
+    reference: str,
+    status: Annotated[ReferralStatus, typer.Argument(help="assisted, closed or revoked")],
+    note: Annotated[str, typer.Option(help="why, for the record (no personal data)")] = "",
+) -> None:
+    """Record that a referred person is assisted, close the referral, or revoke it."""
+    settings = settings_or_exit()
+    migrate_quietly()
+    if personal_data_in(note):
+        fail("note: remove the personal data (no names, numbers or addresses)", code=2)
+    try:
+        with session_scope(get_engine(settings.resolved_database_url())) as session:
+            desk = ReferralDesk(session, settings, WorkingCalendar(zone=settings.zone), utcnow())
+            found = change_referral(desk, reference, status, note or str(status))
+            shown = found.reference, found.status
+    except ReferralError as exc:
+        fail(str(exc), code=2)
+    console.print(f"{shown[0]}: {name_in(VOCABULARY, shown[1], settings.language)}")
 
 
 def retention(

@@ -1,6 +1,6 @@
 """A referral's life: notified once, told to the receiving institution, decided, closed."""
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from models.core.calendar import WorkingCalendar
 from models.core.i18n import N_, translate
@@ -8,7 +8,12 @@ from models.core.settings import get_settings
 from models.lifecycle.assignments import new_assignment
 from models.lifecycle.forms import AnswerForm
 from models.lifecycle.status import TransitionError, change_status
-from models.lifecycle.tables import Answer, Assignment
+from models.lifecycle.tables import (
+    OPEN_ASSIGNMENT_STATUSES,
+    Answer,
+    Assignment,
+    AssignmentStatus,
+)
 from models.messaging.compose import addressee_or_coordinator, linked_view
 from models.messaging.emails import AssignmentCreated, Post
 from models.reference.counties import place_name
@@ -141,4 +146,28 @@ def change_referral(desk: Desk, reference: str, to: ReferralStatus, note: str) -
         move_referral(desk, referral, to, "coordinator", note)
     except TransitionError as exc:
         raise ReferralError(f"status: {exc}") from None
+    if to in FINAL:
+        cancel_open_steps(desk, referral.reference, note)
     return referral
+
+
+def cancel_open_steps(desk: Desk, reference: str, note: str) -> int:
+    """Stop chasing the receiving institution once the referral is closed or revoked."""
+    steps = desk.session.exec(
+        select(Assignment).where(
+            Assignment.subject_type == "referral",
+            Assignment.subject_ref == reference,
+            col(Assignment.status).in_(OPEN_ASSIGNMENT_STATUSES),
+        )
+    ).all()
+    for step in steps:
+        change_status(
+            session=desk.session,
+            entity=step,
+            to=AssignmentStatus.CANCELLED,
+            actor="coordinator",
+            now=desk.now,
+            note=note,
+            values={"closed_at": desk.now, "next_action_at": None, "updated_at": desk.now},
+        )
+    return len(steps)

@@ -94,6 +94,12 @@ def test_requests_are_listed_soonest_clock_first_and_a_term_is_extended_once(
     unknown = concord("requests", "extend", "RO-EIO-7", "eio-nope", "--reason", "x")
     assert unknown.returncode == 2 and "has no clock 'eio-nope'" in unknown.stderr
 
+    revoked = concord(
+        "requests", "referral", "ro-ref-3", "revoked", "--note", "consimțământ retras"
+    )
+    assert revoked.returncode == 0 and "RO-REF-3: revocată" in revoked.stdout, revoked.stderr
+    assert "RO-REF-3" not in concord("requests").stdout
+
     dry = concord("retention", "--dry-run")
     assert dry.returncode == 0, dry.stderr
     assert "Ar fi anonimizate" in dry.stdout and "cereri de cooperare închise" in dry.stdout

@@ -6,6 +6,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+import yaml
 from sqlmodel import Session, func, select
 
 from models.core.calendar import WorkingCalendar
@@ -26,9 +27,36 @@ ROMANIA = Path(__file__).resolve().parents[3] / "data" / "romania.yaml"
 NOW = datetime(2026, 12, 4, 15, 20, tzinfo=ZONE)
 
 
+NEEDED = {
+    "IGPR",
+    "ANITP-CJ",
+    "ANITP-MS",
+    "ANITP-B",
+    "ANITP-IS",
+    "DGASPC-IS",
+    "DGASPC-B3",
+    "DGASPC-CJ",
+}
+
+
+def institutions_needed() -> str:
+    """Romania's reference data cut to the institutions these tests route to, with parents."""
+    document = yaml.safe_load(ROMANIA.read_text(encoding="utf-8"))
+    by_code = {item["code"]: item for item in document["institutions"]}
+    keep: set[str] = set()
+    for code in NEEDED:
+        while code and code not in keep:
+            keep.add(code)
+            code = by_code[code].get("parent")
+    kept = [item for item in document["institutions"] if item["code"] in keep]
+    return yaml.safe_dump(
+        {"version": document["version"], "institutions": kept}, allow_unicode=True
+    )
+
+
 @pytest.fixture
 def romania(session: Session) -> Session:
-    doc = parse_reference_document(ROMANIA.read_text(encoding="utf-8"))
+    doc = parse_reference_document(institutions_needed())
     load_reference(session=session, doc=doc, source="t", now=NOW - timedelta(days=30))
     session.commit()
     return session
@@ -177,3 +205,17 @@ def test_the_receiving_institution_rejects_with_a_reason_and_the_coordinator_clo
         ReferralError, match="status: referral: cannot go from 'closed' to 'revoked'"
     ):
         change_referral(desk(session), "RO-REF-2026-0031", ReferralStatus.REVOKED, "x")
+
+
+def test_revoking_a_referral_stops_the_chasing_of_the_receiving_institution(
+    romania: Session,
+) -> None:
+    session = romania
+    referral = refer(session, case())
+    change_referral(
+        desk(session), "ro-ref-2026-0031", ReferralStatus.REVOKED, "consimțământ retras"
+    )
+    session.commit()
+    session.refresh(referral)
+    step = session.exec(select(Assignment)).one()
+    assert (referral.status, step.status, step.next_action_at) == ("revoked", "cancelled", None)

@@ -11,17 +11,16 @@ from deployments.cli_support import console, fail, migrate_quietly, say, setting
 from models.cooperation.extensions import extend_clock
 from models.cooperation.listing import request_rows
 from models.cooperation.rules import RequestError
-from models.cooperation.steps import Desk
 from models.core.calendar import WorkingCalendar
 from models.core.db import get_engine, session_scope
 from models.core.i18n import N_, long_date
 from models.core.privacy import personal_data_in
 from models.core.types import utcnow
 from models.lifecycle.clock_rows import HEADERS, row_cells
+from models.lifecycle.desk import Desk
 from models.messaging.vocabulary import VOCABULARY, name_in
 from models.referrals.listing import referral_rows
 from models.referrals.notify import change_referral
-from models.referrals.register import Desk as ReferralDesk
 from models.referrals.register import ReferralError
 from models.referrals.tables import ReferralStatus
 from tasks.operations.retention import apply_retention
@@ -92,7 +91,7 @@ def referral(
         fail("note: remove the personal data (no names, numbers or addresses)", code=2)
     try:
         with session_scope(get_engine(settings.resolved_database_url())) as session:
-            desk = ReferralDesk(session, settings, WorkingCalendar(zone=settings.zone), utcnow())
+            desk = Desk(session, settings, WorkingCalendar(zone=settings.zone), utcnow())
             found = change_referral(desk, reference, status, note or str(status))
             shown = found.reference, found.status
     except ReferralError as exc:

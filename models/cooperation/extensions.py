@@ -7,11 +7,12 @@ from sqlmodel import select
 
 from models.cooperation.notices import queue_extension_notice
 from models.cooperation.rules import RequestError, legal_clock
-from models.cooperation.steps import Desk, clocks_of
+from models.cooperation.steps import clocks_of
 from models.cooperation.tables import OPEN_REQUEST_STATUSES, CooperationRequest, RequestClock
 from models.core.clocks import Deadline, ExtensionError, extend_deadline
 from models.core.privacy import personal_data_in
 from models.lifecycle.assignments import first_action_at
+from models.lifecycle.desk import Desk
 from models.lifecycle.status import note_event
 from models.lifecycle.tables import OPEN_ASSIGNMENT_STATUSES, Assignment
 

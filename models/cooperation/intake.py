@@ -5,14 +5,14 @@ from datetime import UTC, datetime
 from pydantic import AwareDatetime, BaseModel, ConfigDict
 from sqlmodel import Session, select
 
-from models.cooperation.register import Reference, RequestInput, register_request
+from models.cooperation.register import RequestInput, register_request
 from models.cooperation.rules import RequestError
 from models.cooperation.steps import clocks_of
 from models.cooperation.tables import CooperationRequest, Direction, Instrument
 from models.core.calendar import WorkingCalendar
 from models.core.settings import Settings
 from models.lifecycle.duty import Intake, IntakeConflict, IntakeError, Partner
-from models.lifecycle.forms import Code, ShortText
+from models.lifecycle.forms import CaseReference, Code, ShortText
 from models.reference.institutions import Institution
 
 
@@ -21,7 +21,7 @@ class PartnerRequest(BaseModel):
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-    reference: Reference
+    reference: CaseReference
     instrument: Instrument
     institution: Code
     urgent: bool = False

@@ -6,10 +6,11 @@ from models.cooperation.messages import (
     CooperationView,
 )
 from models.cooperation.rules import legal_clock
-from models.cooperation.steps import Desk, clock_description
+from models.cooperation.steps import clock_description
 from models.cooperation.tables import CooperationRequest, RequestClock
 from models.core.clocks import compute_deadline, extend_deadline
 from models.core.i18n import N_, translate
+from models.lifecycle.desk import Desk
 from models.lifecycle.tables import Assignment
 from models.messaging.compose import Addressee, addressee_or_coordinator, linked_view
 from models.messaging.emails import Post

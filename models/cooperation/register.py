@@ -7,7 +7,6 @@ from typing import Annotated
 from pydantic import (
     AwareDatetime,
     BaseModel,
-    BeforeValidator,
     ConfigDict,
     EmailStr,
     StringConstraints,
@@ -15,16 +14,15 @@ from pydantic import (
 from sqlmodel import Session, select
 
 from models.cooperation.rules import PARTNER_DEADLINE, RequestError, clock_codes
-from models.cooperation.steps import Desk, open_next_step, start_clocks
+from models.cooperation.steps import open_next_step, start_clocks
 from models.cooperation.tables import CooperationRequest, Direction, Instrument, RequestClock
 from models.core.calendar import WorkingCalendar
 from models.core.settings import Settings
-from models.lifecycle.forms import Code, ShortText
+from models.lifecycle.desk import Desk
+from models.lifecycle.forms import UPPER, CaseReference, Code, ShortText
 from models.lifecycle.tables import Assignment
 from models.reference.institutions import Institution
 
-UPPER = BeforeValidator(lambda value: value.strip().upper() if isinstance(value, str) else value)
-Reference = Annotated[str, UPPER, StringConstraints(pattern=r"^[A-Z0-9][A-Z0-9/._-]{2,59}$")]
 HAND_SET = (Instrument.MLA, Instrument.OTHER)  # the requesting state sets the deadline
 Country = Annotated[str, UPPER, StringConstraints(pattern=r"^[A-Z]{2}$")]
 
@@ -34,7 +32,7 @@ class RequestInput(BaseModel):
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-    reference: Reference
+    reference: CaseReference
     direction: Direction
     instrument: Instrument
     partner_country: Country

@@ -1,6 +1,5 @@
 """The steps of a request: start its clocks, open the step due next, take the answer to it."""
 
-from dataclasses import dataclass
 from datetime import datetime
 
 from sqlmodel import Session, col, select
@@ -15,25 +14,15 @@ from models.cooperation.tables import (
 from models.core.calendar import WorkingCalendar
 from models.core.clocks import compute_deadline
 from models.core.i18n import N_, translate
-from models.core.settings import Settings, get_settings
+from models.core.settings import get_settings
 from models.lifecycle.assignments import new_assignment
+from models.lifecycle.desk import Desk, move_case
 from models.lifecycle.forms import AnswerForm
-from models.lifecycle.status import change_status
 from models.lifecycle.tables import Answer, Assignment
 from models.reference.institutions import Institution
 
 KIND = "cooperation-request"
 FINAL = (RequestStatus.EXECUTED, RequestStatus.REFUSED, RequestStatus.WITHDRAWN)
-
-
-@dataclass(frozen=True)
-class Desk:
-    """Where a request's steps are taken: the transaction, settings, calendar and moment."""
-
-    session: Session
-    settings: Settings
-    calendar: WorkingCalendar
-    now: datetime
 
 
 def clocks_of(session: Session, request: CooperationRequest) -> list[RequestClock]:
@@ -118,20 +107,8 @@ def _open_step(desk: Desk, request: CooperationRequest, clock: RequestClock) -> 
 
 def move_request(desk: Desk, request: CooperationRequest, to: RequestStatus, note: str) -> None:
     """Change the request's status (skipped when it is already there)."""
-    if request.status == to:
-        return
-    values: dict[str, datetime] = {"updated_at": desk.now}
-    if to in FINAL:
-        values["closed_at"] = desk.now
-    change_status(
-        session=desk.session,
-        entity=request,
-        to=to,
-        actor="answer",
-        now=desk.now,
-        note=note,
-        values=values,
-    )
+    if request.status != to:
+        move_case(desk, request, to, closes=to in FINAL, actor="answer", note=note)
 
 
 def take_answer(session: Session, assignment: Assignment, form: AnswerForm, answer: Answer) -> None:

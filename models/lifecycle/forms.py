@@ -29,11 +29,10 @@ LongText = Annotated[
 RequiredText = Annotated[
     str, StringConstraints(strip_whitespace=True, min_length=1, max_length=5000), PRINTABLE, CLEAN
 ]
-Code = Annotated[
-    str,
-    BeforeValidator(lambda value: value.strip().upper() if isinstance(value, str) else value),
-    StringConstraints(pattern=r"^[A-Z0-9][A-Z0-9-]{0,39}$"),
-]
+UPPER = BeforeValidator(lambda value: value.strip().upper() if isinstance(value, str) else value)
+Code = Annotated[str, UPPER, StringConstraints(pattern=r"^[A-Z0-9][A-Z0-9-]{0,39}$")]
+# a pseudonymous case reference (RO-EIO-2026-0042): never a name, so letters, digits, -/._
+CaseReference = Annotated[str, UPPER, StringConstraints(pattern=r"^[A-Z0-9][A-Z0-9/._-]{2,59}$")]
 
 
 class Progress(StrEnum):

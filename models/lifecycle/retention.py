@@ -8,6 +8,7 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Protocol, TypeVar
 
 from sqlmodel import Session, col, select
 
@@ -27,6 +28,31 @@ class Retention:
 
 
 RetentionHook = Callable[[Retention], dict[str, int]]
+
+
+class ClosedCase(Protocol):
+    id: int | None
+    reference: str
+    closed_at: datetime | None
+
+
+Case = TypeVar("Case", bound=ClosedCase)
+
+
+def closed_cases(retention: Retention, table: type[Case]) -> list[Case]:
+    """The cases of `table` closed before the cut-off and not yet anonymised."""
+    reference, closed_at = table.reference, table.closed_at
+    query = select(table).where(
+        col(closed_at) < retention.cutoff, col(reference).not_like(f"{ANONYMISED}%")
+    )
+    return list(retention.session.exec(query).all())
+
+
+def forget_case(retention: Retention, case: ClosedCase, subject_type: str, alias: str) -> None:
+    """Rename the case to its alias and forget its assignments' and history's texts."""
+    forget_assignments(retention.session, subject_type, case.reference, alias)
+    forget_notes(retention.session, subject_type, case.id or 0)
+    case.reference = alias
 
 
 def forget_notes(session: Session, entity_type: str, entity_id: int) -> None:

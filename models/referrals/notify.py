@@ -6,6 +6,7 @@ from models.core.calendar import WorkingCalendar
 from models.core.i18n import N_, translate
 from models.core.settings import get_settings
 from models.lifecycle.assignments import new_assignment
+from models.lifecycle.desk import Desk, move_case
 from models.lifecycle.forms import AnswerForm
 from models.lifecycle.status import TransitionError, change_status
 from models.lifecycle.tables import (
@@ -19,7 +20,7 @@ from models.messaging.emails import AssignmentCreated, Post
 from models.reference.counties import place_name
 from models.reference.institutions import Institution
 from models.referrals.forms import ReferralAnswer
-from models.referrals.register import Desk, Notified, ReferralError, ReferralInput, new_referral
+from models.referrals.register import Notified, ReferralError, ReferralInput, new_referral
 from models.referrals.tables import Disclosure, Referral, ReferralStatus
 
 KIND = "referral"
@@ -104,18 +105,7 @@ def move_referral(
     desk: Desk, referral: Referral, to: ReferralStatus, actor: str, note: str
 ) -> None:
     """Change the referral's status as its lifecycle allows."""
-    values: dict[str, object] = {"updated_at": desk.now}
-    if to in FINAL:
-        values["closed_at"] = desk.now
-    change_status(
-        session=desk.session,
-        entity=referral,
-        to=to,
-        actor=actor,
-        now=desk.now,
-        note=note,
-        values=values,
-    )
+    move_case(desk, referral, to, closes=to in FINAL, actor=actor, note=note)
 
 
 def take_decision(

@@ -1,23 +1,19 @@
 """Notifying a referral: consent checked, routed by age and county, logged as disclosed."""
 
 from dataclasses import dataclass
-from datetime import datetime
-from typing import Annotated, Literal
+from typing import Literal
 
-from pydantic import AwareDatetime, BaseModel, BeforeValidator, ConfigDict, StringConstraints
+from pydantic import AwareDatetime, BaseModel, ConfigDict
 from sqlmodel import Session, select
 
-from models.core.calendar import WorkingCalendar
 from models.core.clocks import compute_deadline, load_clocks
-from models.core.settings import Settings
-from models.lifecycle.forms import Code, ShortText
+from models.lifecycle.desk import Desk
+from models.lifecycle.forms import CaseReference, Code, ShortText
 from models.lifecycle.tables import Assignment
 from models.reference.counties import CountyError, child_protection, regional_centre
 from models.reference.institutions import Institution
 from models.referrals.tables import Referral
 
-UPPER = BeforeValidator(lambda value: value.strip().upper() if isinstance(value, str) else value)
-Reference = Annotated[str, UPPER, StringConstraints(pattern=r"^[A-Z0-9][A-Z0-9/._-]{2,59}$")]
 Exploitation = Literal["sexual", "labour", "begging", "criminal", "other", "unknown"]
 
 
@@ -30,7 +26,7 @@ class ReferralInput(BaseModel):
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-    reference: Reference
+    reference: CaseReference
     notified_by: Code
     county: Code
     child: bool
@@ -39,17 +35,6 @@ class ReferralInput(BaseModel):
     override_note: ShortText = ""
     exploitation: Exploitation = "unknown"
     identified_at: AwareDatetime
-
-
-@dataclass(frozen=True)
-class Desk:
-    """Where a referral is handled: the transaction, settings, calendar, moment and run."""
-
-    session: Session
-    settings: Settings
-    calendar: WorkingCalendar
-    now: datetime
-    run_id: str | None = None
 
 
 @dataclass(frozen=True)

@@ -7,10 +7,11 @@ from prefect import get_run_logger, task
 from prefect.artifacts import create_markdown_artifact
 
 from models.cooperation.register import RequestInput, register_request
-from models.cooperation.steps import Desk, clocks_of
+from models.cooperation.steps import clocks_of
 from models.core.calendar import WorkingCalendar
 from models.core.db import get_engine, write_session
 from models.core.settings import get_settings
+from models.lifecycle.desk import Desk
 
 
 @dataclass(frozen=True)

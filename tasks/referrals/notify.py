@@ -9,9 +9,10 @@ from prefect.runtime import flow_run
 from models.core.calendar import WorkingCalendar
 from models.core.db import get_engine, write_session
 from models.core.settings import get_settings
+from models.lifecycle.desk import Desk
 from models.reference.institutions import Institution
 from models.referrals.notify import notify_referral
-from models.referrals.register import Desk, ReferralInput
+from models.referrals.register import ReferralInput
 
 
 @dataclass(frozen=True)

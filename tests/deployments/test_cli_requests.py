@@ -9,11 +9,12 @@ from models.cooperation.register import RequestInput, register_request
 from models.cooperation.tables import RequestClock
 from models.core.calendar import WorkingCalendar
 from models.core.settings import get_settings
+from models.lifecycle.desk import Desk
 from models.messaging.outbox import OutboxMessage
 from models.reference.document import parse_reference_document
 from models.reference.loader import load_reference
 from models.referrals.notify import notify_referral
-from models.referrals.register import Desk, ReferralInput
+from models.referrals.register import ReferralInput
 from tests.deployments.test_cli import concord
 from tests.support.reference import dump, small_document
 

@@ -10,12 +10,13 @@ from sqlmodel import Session, col, func, select
 from models.cooperation.extensions import extend_clock
 from models.cooperation.register import RequestInput, register_request
 from models.cooperation.rules import INSTRUMENT_CLOCKS, URGENT_CLOCKS, RequestError
-from models.cooperation.steps import Desk, clocks_of
+from models.cooperation.steps import clocks_of
 from models.cooperation.tables import CooperationRequest, RequestClock
 from models.core.calendar import WorkingCalendar
 from models.core.clocks import load_clocks
 from models.core.settings import get_settings
 from models.lifecycle.answers import submit_answer, validate_answer
+from models.lifecycle.desk import Desk
 from models.lifecycle.tables import OPEN_ASSIGNMENT_STATUSES, Assignment
 from models.messaging.outbox import OutboxMessage
 from models.reference.document import parse_reference_document

@@ -12,13 +12,14 @@ from sqlmodel import Session, func, select
 from models.core.calendar import WorkingCalendar
 from models.core.settings import get_settings
 from models.lifecycle.answers import submit_answer, validate_answer
+from models.lifecycle.desk import Desk
 from models.lifecycle.tables import Assignment
 from models.messaging.outbox import OutboxMessage
 from models.reference.document import parse_reference_document
 from models.reference.institutions import Institution
 from models.reference.loader import load_reference
 from models.referrals.notify import change_referral, notify_referral
-from models.referrals.register import Desk, ReferralError, ReferralInput
+from models.referrals.register import ReferralError, ReferralInput
 from models.referrals.tables import Disclosure, Referral, ReferralStatus
 
 ZONE = ZoneInfo("Europe/Bucharest")

@@ -11,12 +11,13 @@ from models.core.calendar import WorkingCalendar
 from models.core.history import StatusEvent
 from models.core.settings import get_settings
 from models.lifecycle.answers import submit_answer, validate_answer
+from models.lifecycle.desk import Desk
 from models.lifecycle.tables import Answer, Assignment
 from models.messaging.outbox import OutboxMessage
 from models.reference.document import parse_reference_document
 from models.reference.loader import load_reference
 from models.referrals.notify import change_referral, notify_referral
-from models.referrals.register import Desk, ReferralInput
+from models.referrals.register import ReferralInput
 from models.referrals.tables import Referral, ReferralStatus
 from tasks.operations.retention import apply_retention
 from tests.support.reference import dump, small_document

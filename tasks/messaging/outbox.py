@@ -14,7 +14,7 @@ from sqlmodel import Session, col, select
 
 from models.core.db import get_engine
 from models.core.settings import Settings, get_settings
-from models.messaging.mime import BadAddressError, build_email, recipients_of
+from models.messaging.mime import BadAddressError, recipients_of, wire_bytes
 from models.messaging.outbox import (
     Channel,
     DeliveryState,
@@ -131,7 +131,7 @@ def _send_email(
 ) -> str | None:
     try:
         recipients = recipients_of(message.recipient)
-        email = build_email(
+        data = wire_bytes(
             message,
             sender=str(settings.sender),
             message_id=message_id_for(message.key, settings.sender_domain),
@@ -140,7 +140,7 @@ def _send_email(
         )
     except (BadAddressError, ValueError) as exc:
         raise DeliveryError(f"malformed message: {exc}", permanent=True) from None
-    refused = smtp.send(email, recipients)
+    refused = smtp.send(data, str(settings.sender), recipients)
     return f"refused recipients: {', '.join(refused)}" if refused else None
 
 

@@ -2,7 +2,6 @@
 
 import smtplib
 import ssl
-from email.message import EmailMessage
 from types import TracebackType
 
 import httpx
@@ -77,12 +76,14 @@ class SmtpTransport:
             ) from None
         return client
 
-    def send(self, email: EmailMessage, recipients: list[str]) -> list[str]:
-        """Deliver one message; returns the recipients refused while others were accepted."""
+    def send(self, data: bytes, sender: str, recipients: list[str]) -> list[str]:
+        """Deliver one composed message; returns the recipients refused while others took it."""
         if self._client is None:
             self._client = self._connect()
+        international = not all(address.isascii() for address in (sender, *recipients))
+        options = ["SMTPUTF8"] if international else []
         try:
-            refused = self._client.send_message(email, to_addrs=recipients)
+            refused = self._client.sendmail(sender, recipients, data, mail_options=options)
         except (smtplib.SMTPNotSupportedError, UnicodeError) as exc:
             # raised before anything is sent: the connection is still good for the others
             raise DeliveryError(

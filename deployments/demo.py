@@ -152,6 +152,7 @@ def run_demo(ports: Ports, say: Callable[[str], None]) -> dict[str, Any]:
             say(f"{day}: institutions answered through the portal ({wanted}): {answers[wanted]}")
         day += timedelta(days=1)
     convene_next_meeting(say)
+    open_cases(say)
     return {
         "answers": dict(answers),
         "report": settings.var_dir.resolve() / "reports" / plan.period / "SNITP-2024-2028",
@@ -168,6 +169,35 @@ def convene_next_meeting(say: Callable[[str], None]) -> None:
         body="CM-SNITP", place="Palatul Victoria, București", wait_for_minutes=False
     )
     say(f"meeting of CM-SNITP: {meeting['status']} (members asked for agenda proposals)")
+
+
+def open_cases(say: Callable[[str], None]) -> None:
+    """An urgent SIENA request received two hours ago and a child referred this morning."""
+    from flows.cross_border_request import cross_border_request
+    from flows.referral import referral
+
+    now = datetime.now(get_settings().zone).replace(microsecond=0)
+    request = cross_border_request(
+        reference=f"RO-SIENA-{now:%Y}-DEMO",
+        instrument="siena",
+        partner_country="IT",
+        partner_authority="Servizio per la Cooperazione Internazionale di Polizia",
+        institution="IGPR",
+        urgent=True,
+        summary="Verificarea unui vehicul și a unei rute de transport",
+        started_at=now - timedelta(hours=2),
+    )
+    say(f"cooperation request {request.reference}: {request.status} (IGPR has 6 hours left)")
+    case = referral(
+        reference=f"RO-REF-{now:%Y}-DEMO",
+        notified_by="IGPR",
+        county="IS",
+        child=True,
+        consent=True,
+        exploitation="begging",
+        identified_at=now - timedelta(hours=5),
+    )
+    say(f"referral {case.reference}: {case.status} to {case.receiving} (72 hours)")
 
 
 def answer_reports(

@@ -214,6 +214,7 @@ def test_the_demo_plays_a_round_to_its_report_against_the_stack(stack: Stack) ->
     assert report.exists() and (outcome["report"] / "report.xlsx").exists()
     kinds = {m.kind for m in list_mail(stack.var_dir / "mail", limit=10_000)}
     assert {"round-opened", "daily-digest", "escalation", "round-report", "agenda-call"} <= kinds
+    assert {"cooperation-acknowledgement", "assignment-created"} <= kinds
     links = set()
     for caught in list_mail(stack.var_dir / "mail", limit=10_000):
         text = body_of(read_mail(stack.var_dir / "mail" / caught.name), "plain")

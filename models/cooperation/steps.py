@@ -6,6 +6,7 @@ from sqlmodel import Session, col, select
 
 from models.cooperation.rules import clock_start, legal_clock, policy_for
 from models.cooperation.tables import (
+    REQUEST_LIFECYCLE,
     CooperationRequest,
     Direction,
     RequestClock,
@@ -106,8 +107,8 @@ def _open_step(desk: Desk, request: CooperationRequest, clock: RequestClock) -> 
 
 
 def move_request(desk: Desk, request: CooperationRequest, to: RequestStatus, note: str) -> None:
-    """Change the request's status (skipped when it is already there)."""
-    if request.status != to:
+    """Move the request forward; an answer that would move it back leaves its status."""
+    if to in REQUEST_LIFECYCLE[request.status]:
         move_case(desk, request, to, closes=to in FINAL, actor="answer", note=note)
 
 
@@ -127,7 +128,7 @@ def take_answer(session: Session, assignment: Assignment, form: AnswerForm, answ
         move_request(desk, request, RequestStatus.ACKNOWLEDGED, "acknowledged")
     elif action == "decide":
         _meet(desk, [c for c in clocks if c.started_at is not None])
-        request.decided_at = desk.now
+        request.decided_at = request.decided_at or desk.now
         move_request(desk, request, RequestStatus.DECIDED, "decided")
         start_clocks(desk, request)
     elif action == "refuse":
@@ -135,7 +136,11 @@ def take_answer(session: Session, assignment: Assignment, form: AnswerForm, answ
     else:
         _meet(desk, clocks)
         move_request(desk, request, RequestStatus.EXECUTED, "answered")
-    if request.status not in FINAL:
+    if request.status in FINAL:
+        return
+    if all(clock.met_at is not None for clock in clocks_of(session, request)):
+        move_request(desk, request, RequestStatus.EXECUTED, "every step answered")
+    else:
         open_next_step(desk, request)
 
 

@@ -198,3 +198,22 @@ def test_bad_requests_are_refused_naming_the_field_and_write_nothing(
     session.rollback()
     assert session.exec(select(func.count()).select_from(RequestClock)).one() == 0
     assert session.exec(select(func.count()).select_from(CooperationRequest)).one() == 0
+
+
+def test_answers_out_of_order_move_the_request_forward_only(reference: Session) -> None:
+    session = reference
+    request = register(session, eio(), at("2026-12-18", 16))
+    answer(session, open_step(session), at("2026-12-19", 10), action="decide")
+    step = open_step(session)
+    assert step.key.endswith(":eio-execution")
+    answer(session, step, at("2026-12-20", 10), action="acknowledge")
+    session.refresh(request)
+    assert request.status == "executed", "every step answered: nothing is left to chase"
+    assert (
+        session.exec(
+            select(func.count())
+            .select_from(Assignment)
+            .where(col(Assignment.status).in_(OPEN_ASSIGNMENT_STATUSES))
+        ).one()
+        == 0
+    )

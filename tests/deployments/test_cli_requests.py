@@ -2,6 +2,7 @@
 
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
@@ -59,6 +60,8 @@ def registered_requests(engine: Engine) -> None:
         session.commit()
 
 
+# the command line reads both databases alike; the model tests cover PostgreSQL
+@pytest.mark.parametrize("engine", ["sqlite"], indirect=True)
 def test_requests_are_listed_soonest_clock_first_and_a_term_is_extended_once(
     engine: Engine,
 ) -> None:

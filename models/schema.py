@@ -1,5 +1,12 @@
 """Imports every table so that SQLModel.metadata knows the whole schema."""
 
+from models.campaigns.tables import (
+    Campaign,
+    CampaignActivity,
+    CampaignMeasure,
+    CampaignParticipant,
+    HelplineMonth,
+)
 from models.cooperation.tables import CooperationRequest, RequestClock
 from models.core.history import StatusEvent
 from models.lifecycle.tables import Answer, Assignment, Notice
@@ -17,10 +24,15 @@ __all__ = [
     "Assignment",
     "Attendance",
     "Body",
+    "Campaign",
+    "CampaignActivity",
+    "CampaignMeasure",
+    "CampaignParticipant",
     "Contact",
     "CooperationRequest",
     "Decision",
     "Disclosure",
+    "HelplineMonth",
     "Institution",
     "Measure",
     "MeasureInstitution",

@@ -1,5 +1,6 @@
 """Recording an answer that came through the portal, with its attachment and confirmation."""
 
+import re
 from datetime import datetime
 from functools import cache
 from typing import Any
@@ -14,8 +15,8 @@ from models.core.i18n import N_
 from models.core.settings import Settings
 from models.lifecycle.answers import AnswerInvalid, submit_answer
 from models.lifecycle.attachments import Attachment, safe_file_name, store_attachment
-from models.lifecycle.duty import assignment_kinds
-from models.lifecycle.forms import AnswerForm
+from models.lifecycle.duty import AssignmentKind, assignment_kinds
+from models.lifecycle.forms import AnswerForm, FileRows
 from models.lifecycle.tables import Answer, Assignment
 from models.messaging.compose import addressee_for, linked_view
 from models.messaging.emails import Post, answer_confirmation
@@ -25,6 +26,8 @@ from portal.security import linked_assignment
 from tasks.messaging.outbox import deliver_now
 
 TOO_LARGE = N_("The file is larger than %(limit)s.")
+TABLE_CELL = re.compile(r"^(?P<table>[a-z_]+)-(?P<row>\d{1,2})-(?P<field>[a-z_]+)$")
+EITHER = N_("Send the activities either in the table or in a file, not both.")
 
 
 @cache
@@ -33,6 +36,46 @@ def form_fields() -> frozenset[str]:
     return frozenset(
         name for kind in assignment_kinds() for name in kind.form.model_fields if name != "kind"
     )
+
+
+def posted_values(kind: AssignmentKind, posted: dict[str, str]) -> dict[str, Any]:
+    """The form values the kind's answer reads; an empty field (a blank select) is not given."""
+    values: dict[str, Any] = {k: v for k, v in posted.items() if k in form_fields() and v != ""}
+    if kind.table:
+        values[kind.table] = table_rows(kind, posted)
+    return values
+
+
+def table_rows(kind: AssignmentKind, posted: dict[str, str]) -> list[dict[str, str]]:
+    """The rows of the kind's table the form filled in (`activities-3-county`), in order."""
+    rows: dict[int, dict[str, str]] = {}
+    fields = set(_row_fields(kind))
+    for name, value in posted.items():
+        cell = TABLE_CELL.match(name)
+        if cell and cell["table"] == kind.table and cell["field"] in fields and value.strip():
+            rows.setdefault(int(cell["row"]), {})[cell["field"]] = value
+    return [rows[index] for index in sorted(rows)]
+
+
+def _row_fields(kind: AssignmentKind) -> list[str]:
+    """The fields of one row of the kind's table."""
+    assert kind.table is not None
+    annotation = kind.form.model_fields[kind.table].annotation
+    row_model = getattr(annotation, "__args__", (None,))[0]
+    return list(getattr(row_model, "model_fields", {}))
+
+
+def with_file_rows(
+    kind: AssignmentKind, values: dict[str, Any], attachment: Attachment | None
+) -> FileRows | None:
+    """Put the rows of an uploaded spreadsheet into the kind's table, when it reads files."""
+    if kind.table is None or kind.read_file is None or attachment is None:
+        return None
+    if values.get(kind.table):
+        raise AnswerInvalid({"attachment": (EITHER, {})})
+    found = kind.read_file(attachment.name, attachment.content)
+    values[kind.table] = found.rows
+    return found
 
 
 def queue_confirmation(

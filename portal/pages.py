@@ -20,6 +20,8 @@ from models.reference.institutions import Institution
 from portal.security import LinkError, count_bad_token, csrf_token
 from portal.words import name_of
 
+TABLE_ROWS = 12  # blank activity rows a form offers; more come in a file
+
 LINK_UNKNOWN = (
     N_("This link is not valid."),
     N_(
@@ -92,7 +94,11 @@ def history_rows(answers: list[Answer], language: str, settings: Settings) -> li
     """Earlier answers, ready for the page."""
     rows = []
     for answer in answers:
-        fields = [(k, v) for k, v in json.loads(answer.payload).items() if k != "kind"]
+        fields = [
+            (k, len(v) if isinstance(v, list) else v)  # a table shows as its number of rows
+            for k, v in json.loads(answer.payload).items()
+            if k != "kind"
+        ]
         rows.append(
             {
                 "when": local_text(answer.submitted_at, language, settings),
@@ -141,6 +147,7 @@ def assignment_page(
         form=form or {},
         errors=errors or {},
         upload_limit=f"{limit_mib:g} MiB",
+        table_rows=TABLE_ROWS,
         history=history_rows(
             answer_history(session=session, assignment_id=assignment.id), language, settings
         ),

@@ -13,7 +13,7 @@ from babel import Locale
 from babel.dates import format_date
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
-from babel.numbers import format_percent
+from babel.numbers import format_decimal, format_percent
 from babel.support import Translations
 
 LOCALE_DIR = Path(__file__).resolve().parents[2] / "locale"
@@ -69,6 +69,11 @@ def locale_of(language: str) -> Locale:
 def long_date(value: date | datetime, language: str) -> str:
     """'23 noiembrie 2026' or '23 November 2026'."""
     return format_date(value, format="long", locale=locale_of(language))
+
+
+def number(value: int, language: str) -> str:
+    """12400 as '12.400' (ro) or '12,400' (en)."""
+    return format_decimal(value, locale=locale_of(language))
 
 
 def percent(value: float, language: str, digits: int = 0) -> str:

@@ -36,6 +36,11 @@ ERROR_MESSAGES = {
 INVALID = N_("This value is not valid.")
 
 
+def _listed(value: Any) -> Any:
+    """A list parameter as the words of a sentence."""
+    return ", ".join(map(str, value)) if isinstance(value, list) else value
+
+
 class AnswerInvalid(ValueError):
     """The answer does not validate; `problems` maps each field to what is wrong.
 
@@ -45,7 +50,10 @@ class AnswerInvalid(ValueError):
 
     def __init__(self, problems: dict[str, Problem]) -> None:
         self.problems = problems
-        self.english = {field: message % params for field, (message, params) in problems.items()}
+        self.english = {
+            field: message % {k: _listed(v) for k, v in params.items()}
+            for field, (message, params) in problems.items()
+        }
         super().__init__("; ".join(f"{field}: {text}" for field, text in self.english.items()))
 
 

@@ -7,7 +7,7 @@ the one module that lists the installed duties (as a plugin host reads its plugi
 import importlib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from functools import cache
 from typing import Any, Union
 from zoneinfo import ZoneInfo
@@ -17,7 +17,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from models.core.settings import Settings
-from models.lifecycle.forms import AnswerForm
+from models.lifecycle.forms import AnswerForm, FileRows
 from models.lifecycle.rates import Scope
 from models.lifecycle.retention import RetentionHook
 from models.lifecycle.tables import Answer, Assignment
@@ -25,6 +25,7 @@ from models.lifecycle.tables import Answer, Assignment
 DUTIES_MODULE = "models.duties"
 
 AnswerHook = Callable[[Session, Assignment, AnswerForm, Answer], None]
+FileReader = Callable[[str, bytes], FileRows]
 Lifecycle = Mapping[str, frozenset[str]]
 ScopeFinder = Callable[[Session, str | None], Scope | None]
 
@@ -67,6 +68,20 @@ PanelHook = Callable[[Session, datetime, str, ZoneInfo], list[Panel]]
 
 
 @dataclass(frozen=True)
+class KnownIndicator:
+    """A measure's indicator value Concord already knows from a duty (e.g. a campaign's reach)."""
+
+    measure_id: int
+    source: str
+    value: int
+    target: int | None
+    unit: str  # an English message id, e.g. "people reached"
+
+
+IndicatorHook = Callable[[Session, date, date], list[KnownIndicator]]
+
+
+@dataclass(frozen=True)
 class Partner:
     """The partner system that sent a case, as its credentials name it."""
 
@@ -101,12 +116,18 @@ class Intake:
 
 @dataclass(frozen=True)
 class AssignmentKind:
-    """One kind of obligation: its answer form, its name per language, what an answer does."""
+    """One kind of obligation: its answer form, its name per language, what an answer does.
+
+    `table` names a list field the portal's form sends as rows (`table-N-field`), and
+    `read_file` reads those rows from an uploaded CSV or workbook instead.
+    """
 
     name: str
     form: type[AnswerForm]
     labels: Mapping[str, str]
     on_answer: AnswerHook | None = None
+    table: str | None = None
+    read_file: FileReader | None = None
 
 
 @dataclass(frozen=True)
@@ -127,6 +148,7 @@ class Duty:
     panels: PanelHook | None = None
     intakes: tuple[Intake, ...] = ()
     retention: RetentionHook | None = None
+    indicators: IndicatorHook | None = None
 
 
 class UnknownKindError(LookupError):
@@ -190,6 +212,16 @@ def coordinator_panels(
         for duty in installed_duties()
         if duty.panels is not None
         for panel in duty.panels(session, now, language, zone)
+    ]
+
+
+def known_indicators(session: Session, start: date, end: date) -> list[KnownIndicator]:
+    """What every installed duty already knows of measures' indicators between two dates."""
+    return [
+        known
+        for duty in installed_duties()
+        if duty.indicators is not None
+        for known in duty.indicators(session, start, end)
     ]
 
 

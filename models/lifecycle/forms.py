@@ -1,8 +1,9 @@
 """The base of every answer form, and the text fields forms are built from."""
 
 import re
+from dataclasses import dataclass
 from enum import StrEnum
-from typing import Annotated
+from typing import Annotated, Any
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, StringConstraints
 
@@ -48,3 +49,11 @@ class AnswerForm(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     kind: str
+
+
+@dataclass(frozen=True)
+class FileRows:
+    """The rows a spreadsheet holds for a form's table, with the file line each came from."""
+
+    rows: list[dict[str, Any]]
+    lines: list[int]

@@ -7,6 +7,7 @@ from datetime import date, datetime
 from sqlmodel import Session, col, select
 
 from models.core.periods import parse_period
+from models.lifecycle.duty import KnownIndicator, known_indicators
 from models.lifecycle.rates import Rate, by_rate_then_name
 from models.monitoring.tables import MonitoringRound, Submission
 from models.reference.enums import pillar_rank
@@ -28,6 +29,7 @@ class MeasureLine:
     progress: str
     indicators: tuple[str, ...]
     past_deadline: bool
+    known: tuple[KnownIndicator, ...] = ()
 
 
 @dataclass
@@ -107,8 +109,14 @@ def build_round_report(*, session: Session, round_: MonitoringRound) -> RoundRep
         _rate(institutions, institution.label, submission, measure.code, institution.name)
         _rate(pillars, objective.pillar, submission, f"{measure.code} ({institution.code})")
         by_measure[measure.id or 0].append((submission, measure, objective))
-    period_end = parse_period(round_.period).end
-    measures = [_measure_line(items, period_end) for items in by_measure.values()]
+    period = parse_period(round_.period)
+    known: dict[int, list[KnownIndicator]] = defaultdict(list)
+    for item in known_indicators(session, period.start, period.end):
+        known[item.measure_id].append(item)  # e.g. a campaign's reach: nobody types it twice
+    measures = [
+        _measure_line(items, period.end, tuple(known.get(measure_id, ())))
+        for measure_id, items in by_measure.items()
+    ]
     progress_by_pillar: dict[str, Counter[str]] = defaultdict(Counter)
     progress_by_objective: dict[str, Counter[str]] = defaultdict(Counter)
     for line in measures:
@@ -133,7 +141,9 @@ def build_round_report(*, session: Session, round_: MonitoringRound) -> RoundRep
 
 
 def _measure_line(
-    items: list[tuple[Submission, Measure, Objective]], period_end: date
+    items: list[tuple[Submission, Measure, Objective]],
+    period_end: date,
+    known: tuple[KnownIndicator, ...],
 ) -> MeasureLine:
     submissions = [s for s, _, _ in items]
     _, measure, objective = items[0]
@@ -151,6 +161,7 @@ def _measure_line(
         progress=progress,
         indicators=tuple(s.indicator_value for s in submissions if s.indicator_value),
         past_deadline=past,
+        known=known,
     )
 
 

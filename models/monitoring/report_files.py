@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 from models.core.i18n import percent
 from models.lifecycle.rates import Rate
 from models.monitoring.report import PROGRESS, PlanEvaluation, RoundReport
-from models.monitoring.report_page import render_report, write_pdf
+from models.monitoring.report_page import indicator_values, render_report, write_pdf
 from models.monitoring.report_workbook import write_workbook
 
 RATE_COLUMNS = ["group", "expected", "received", "on_time", "reporting_rate", "on_time_rate"]
@@ -57,7 +57,7 @@ def measure_rows(report: RoundReport) -> list[list[Any]]:
             m.responsible,
             m.reported,
             m.progress,
-            "; ".join(m.indicators),
+            indicator_values(m, "en"),
             m.past_deadline,
         ]
         for m in report.measures

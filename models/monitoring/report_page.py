@@ -10,10 +10,11 @@ from jinja2 import Environment
 from markupsafe import Markup, escape
 
 from models.core.documents import html_to_pdf, page_environment
-from models.core.i18n import N_, long_date, percent, translate
+from models.core.i18n import N_, long_date, number, percent, translate
+from models.lifecycle.duty import KnownIndicator
 from models.lifecycle.rates import Rate
 from models.messaging.vocabulary import VOCABULARY, name_in
-from models.monitoring.report import PROGRESS, PlanEvaluation, RoundReport
+from models.monitoring.report import PROGRESS, MeasureLine, PlanEvaluation, RoundReport
 
 WORDS = {
     **VOCABULARY,
@@ -42,6 +43,22 @@ def heading(label: str, language: str) -> str:
     """A chart or table label with its first letter in capitals ('Prevenire', 'DGASPC Cluj')."""
     shown = word(label, language)
     return shown[:1].upper() + shown[1:]
+
+
+def known_text(known: KnownIndicator, language: str) -> str:
+    """'CAMP-2027-01: 12.400 persoane atinse (ținta 20.000)', in `language`."""
+    text = f"{known.source}: {number(known.value, language)} {translate(language, known.unit)}"
+    if known.target:
+        target = translate(language, N_("target %(target)s")) % {
+            "target": number(known.target, language)
+        }
+        text += f" ({target})"
+    return text
+
+
+def indicator_values(line: MeasureLine, language: str) -> str:
+    """What institutions reported for the measure, then what Concord already knows of it."""
+    return "; ".join([*line.indicators, *(known_text(k, language) for k in line.known)])
 
 
 def rate_colour(rate: float) -> str:
@@ -80,6 +97,7 @@ def report_pages(language: str) -> Environment:
         pct=lambda value: percent(value, language),
         word=lambda code: word(code, language),
         bars=lambda rates: bar_chart(rates, language),
+        indicator_values=lambda line: indicator_values(line, language),
         colour=lambda progress: COLOURS.get(progress, "#1f2933"),
         progress_words=PROGRESS,
     )

@@ -5,23 +5,14 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.properties import PageSetupProperties
-from openpyxl.worksheet.worksheet import Worksheet
+from openpyxl.styles import Alignment
 
 from models.core.i18n import N_, translate
+from models.core.workbooks import DAY, PERCENT, Column, add_table
 from models.lifecycle.rates import Rate
 from models.monitoring.report import PROGRESS, RoundReport
-from models.monitoring.report_page import WORDS, heading, word
+from models.monitoring.report_page import WORDS, heading, indicator_values, word
 
-HEADER_FONT = Font(bold=True, color="FFFFFF")
-HEADER_FILL = PatternFill("solid", fgColor="1F4E79")
-PERCENT, DAY = "0%", "DD.MM.YYYY"
-MAX_WIDTH = 100
-LINE_HEIGHT = 15
-
-Column = tuple[str, str | None]  # (message id of the header, number format)
 RATE_COLUMNS: list[Column] = [
     (N_("Expected"), None),
     (N_("Received"), None),
@@ -33,57 +24,6 @@ RATE_COLUMNS: list[Column] = [
 
 def _rate_cells(rate: Rate) -> list[Any]:
     return [rate.expected, rate.answered, rate.on_time, rate.reporting_rate, rate.on_time_rate]
-
-
-def _sheet(
-    book: Workbook, title: str, columns: list[Column], rows: list[list[Any]], language: str
-) -> Worksheet:
-    """One table: bold frozen header, filters, widths fitted to the content, A4 landscape."""
-    sheet: Worksheet = book.create_sheet(translate(language, title)[:31])
-    sheet.append([translate(language, header) for header, _ in columns])
-    for row in rows:
-        sheet.append(row)
-    for cell in sheet[1]:
-        cell.font, cell.fill = HEADER_FONT, HEADER_FILL
-        cell.alignment = Alignment(wrap_text=True, vertical="top")
-    for index, (_, number_format) in enumerate(columns, start=1):
-        _fit_column(sheet, get_column_letter(index), number_format)
-    sheet.freeze_panes = "A2"
-    sheet.auto_filter.ref = sheet.dimensions
-    _print_layout(sheet)
-    return sheet
-
-
-def _printed_length(value: Any) -> int:
-    """About how many characters a cell takes once formatted (a rate, a date or text)."""
-    if isinstance(value, float):
-        return len("100 %")
-    if isinstance(value, date):
-        return len("00.00.0000")
-    return len(str(value)) if value is not None else 0
-
-
-def _fit_column(sheet: Worksheet, letter: str, number_format: str | None) -> None:
-    """Format a column's cells, fit its width, and wrap text too long for the widest column."""
-    cells = list(sheet[letter])
-    lengths = [_printed_length(cell.value) for cell in cells]
-    sheet.column_dimensions[letter].width = min(max(max(lengths) + 2, 8), MAX_WIDTH)
-    for cell, length in zip(cells[1:], lengths[1:], strict=True):
-        if number_format:
-            cell.number_format = number_format
-        if length > MAX_WIDTH:
-            cell.alignment = Alignment(wrap_text=True, vertical="top")
-            lines = -(-length // MAX_WIDTH)
-            current = sheet.row_dimensions[cell.row].height or LINE_HEIGHT
-            sheet.row_dimensions[cell.row].height = max(current, LINE_HEIGHT * lines)
-
-
-def _print_layout(sheet: Worksheet) -> None:
-    sheet.page_setup.orientation = "landscape"
-    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
-    sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight = 1, 0
-    sheet.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
-    sheet.print_title_rows = "1:1"
 
 
 def _summary(book: Workbook, report: RoundReport, zone: ZoneInfo, language: str) -> None:
@@ -105,7 +45,9 @@ def _summary(book: Workbook, report: RoundReport, zone: ZoneInfo, language: str)
         [t(N_("Measures blocked")), len(report.blocked)],
         [t(N_("Measures past their deadline")), len(report.past_deadline)],
     ]
-    sheet = _sheet(book, N_("Summary"), [(N_("What"), None), (N_("Value"), None)], rows, language)
+    sheet = add_table(
+        book, N_("Summary"), [(N_("What"), None), (N_("Value"), None)], rows, language
+    )
     for row in sheet.iter_rows(min_row=2, min_col=2, max_col=2):
         cell = row[0]
         if isinstance(cell.value, float):
@@ -126,7 +68,7 @@ def _measure_row(line: Any, language: str) -> list[Any]:
         line.responsible,
         line.reported,
         word(line.progress, language),
-        "; ".join(line.indicators),
+        indicator_values(line, language),
         translate(language, N_("yes") if line.past_deadline else N_("no")),
     ]
 
@@ -140,11 +82,11 @@ def write_workbook(report: RoundReport, path: str, zone: ZoneInfo, language: str
         [r.label, r.title, *_rate_cells(r), ", ".join(r.missing)] for r in report.by_institution
     ]
     columns = [(N_("Institution"), None), (N_("Full name"), None), *RATE_COLUMNS]
-    _sheet(
+    add_table(
         book, N_("By institution"), [*columns, (N_("Never answered"), None)], institutions, language
     )
     pillars = [[heading(r.label, language), *_rate_cells(r)] for r in report.by_pillar]
-    _sheet(book, N_("By pillar"), [(N_("Pillar"), None), *RATE_COLUMNS], pillars, language)
+    add_table(book, N_("By pillar"), [(N_("Pillar"), None), *RATE_COLUMNS], pillars, language)
     measure_columns: list[Column] = [
         (N_("Measure"), None),
         (N_("Title"), None),
@@ -158,11 +100,11 @@ def write_workbook(report: RoundReport, path: str, zone: ZoneInfo, language: str
         (N_("Past its deadline"), None),
     ]
     measures = [_measure_row(line, language) for line in report.measures]
-    _sheet(book, N_("Measures"), measure_columns, measures, language)
+    add_table(book, N_("Measures"), measure_columns, measures, language)
     progress = [
         [heading(p, language), *(c[w] for w in PROGRESS)]
         for p, c in report.progress_by_pillar.items()
     ]
     progress_columns: list[Column] = [(N_("Pillar"), None), *((WORDS[w], None) for w in PROGRESS)]
-    _sheet(book, N_("Progress by pillar"), progress_columns, progress, language)
+    add_table(book, N_("Progress by pillar"), progress_columns, progress, language)
     book.save(path)

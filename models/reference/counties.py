@@ -19,6 +19,7 @@ class County(BaseModel):
     code: str
     name: str
     centre: str
+    tile: tuple[int, int]
 
 
 class CountyError(ValueError):

@@ -183,7 +183,7 @@ def format_location(location: tuple[Any, ...]) -> str:
     return text or "(document)"
 
 
-def _pydantic_problems(error: ValidationError) -> list[str]:
+def validation_problems(error: ValidationError) -> list[str]:
     problems = []
     for item in error.errors(include_url=False):
         location = tuple(p for p in item["loc"] if not (isinstance(p, str) and "[" in p))
@@ -326,8 +326,8 @@ def _compose(loader: StrictLoader) -> yaml.Node | None:
     return node
 
 
-def parse_reference_document(text: str) -> ReferenceDocument:
-    """Parse and validate the whole document; raise ReferenceDataError listing every problem."""
+def read_yaml(text: str) -> Any:
+    """A YAML document of reference data, bounded in size and depth, with no repeated key."""
     if len(text.encode("utf-8", "surrogatepass")) > MAX_BYTES:
         raise ReferenceDataError([f"(document): larger than {MAX_BYTES // 1_000_000} MB"])
     try:
@@ -337,6 +337,12 @@ def parse_reference_document(text: str) -> ReferenceDocument:
         place = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "(document)"
         reason = getattr(exc, "problem", None) or str(exc)
         raise ReferenceDataError([f"{place}: not valid YAML: {reason}"]) from None
+    return raw
+
+
+def parse_reference_document(text: str) -> ReferenceDocument:
+    """Parse and validate the whole document; raise ReferenceDataError listing every problem."""
+    raw = read_yaml(text)
     if not isinstance(raw, dict):
         raise ReferenceDataError(
             ["(document): expected a mapping with 'version' and 'institutions'"]
@@ -344,7 +350,7 @@ def parse_reference_document(text: str) -> ReferenceDocument:
     try:
         doc = ReferenceDocument.model_validate(raw)
     except ValidationError as exc:
-        raise ReferenceDataError(_pydantic_problems(exc)) from None
+        raise ReferenceDataError(validation_problems(exc)) from None
     codes = {inst.code for inst in doc.institutions}
     problems = (
         _institution_problems(doc) + _body_problems(doc, codes) + _strategy_problems(doc, codes)

@@ -10,7 +10,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 from sqlmodel import Session
 
-from models.lifecycle.answers import AnswerRefused, answer_history, refusal_reason
+from models.lifecycle.answers import AnswerInvalid, AnswerRefused, answer_history, refusal_reason
 from models.lifecycle.duty import answer_form_union
 from models.lifecycle.forms import AnswerForm
 from models.lifecycle.tables import Answer
@@ -130,6 +130,9 @@ def api_router() -> APIRouter:
             )
         except AnswerRefused as refused:
             return JSONResponse({"detail": str(refused)}, status_code=409)
+        except AnswerInvalid as invalid:  # the duty's own checks, e.g. a campaign's counties
+            problems = [{"field": f, "message": m} for f, m in invalid.english.items()]
+            return JSONResponse({"detail": problems}, status_code=422)
         return answer_out(stored)
 
     return router

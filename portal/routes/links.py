@@ -6,15 +6,19 @@ from fastapi import APIRouter, BackgroundTasks, Request
 from fastapi.responses import HTMLResponse, Response
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
+from starlette.datastructures import UploadFile
 
 from models.core.i18n import N_, translate
 from models.core.settings import Settings
 from models.lifecycle.answers import AnswerInvalid, AnswerRefused, refusal_reason, validate_answer
+from models.lifecycle.duty import assignment_kind
+from models.lifecycle.forms import FileRows
 from models.lifecycle.tables import Assignment
-from portal.answering import form_fields, read_attachment, record
+from portal.answering import posted_values, read_attachment, record, with_file_rows
 from portal.dependencies import EngineDep, Link, LinkDep, Now, SettingsDep
 from portal.pages import assignment_page, language_of, local_text, render
 from portal.security import LinkError, csrf_valid
+from portal.words import name_of
 
 router = APIRouter(include_in_schema=False)
 FORM_EXPIRED = N_("The form has expired. Reload the page and send it again.")
@@ -39,16 +43,36 @@ def _page_again(
         )
 
 
-def translated(invalid: AnswerInvalid, language: str) -> dict[str, str]:
-    """The form's problems in the reader's language."""
+def translated(
+    invalid: AnswerInvalid, language: str, file_rows: FileRows | None = None
+) -> dict[str, str]:
+    """The form's problems in the reader's language, a table's by row (or file line) and field."""
     return {
-        field: translate(language, message) % {k: _word(v, language) for k, v in params.items()}
+        _place(field, language, file_rows): translate(language, message)
+        % {k: _word(v, language) for k, v in params.items()}
         for field, (message, params) in invalid.problems.items()
     }
 
 
+def _place(field: str, language: str, file_rows: FileRows | None) -> str:
+    """'activities.2.county' -> 'Row 3, County' (or the file's line 4), in `language`."""
+    table, _, rest = field.partition(".")
+    index, _, column = rest.partition(".")
+    if not index.isdigit():
+        return name_of(field, language)
+    if file_rows is not None and int(index) < len(file_rows.lines):
+        where = translate(language, N_("Line %(line)s of the file")) % {
+            "line": file_rows.lines[int(index)]
+        }
+    else:
+        where = translate(language, N_("Row %(row)s")) % {"row": int(index) + 1}
+    return f"{where}, {name_of(column or table, language)}"
+
+
 def _word(value: object, language: str) -> object:
     """A parameter that is itself a message id (e.g. 'a phone number'), translated."""
+    if isinstance(value, list):
+        return ", ".join(translate(language, item) for item in value)
     return translate(language, value) if isinstance(value, str) else value
 
 
@@ -74,7 +98,7 @@ async def answer_form(
         lang = language_of(session, link.assignment)
     try:
         form = await request.form(
-            max_files=1, max_fields=20, max_part_size=settings.portal_max_upload_bytes
+            max_files=1, max_fields=200, max_part_size=settings.portal_max_upload_bytes
         )
     except Exception:  # starlette raises several parser errors for malformed bodies
         heading = translate(lang, N_("The form could not be read. Reload the page and try again."))
@@ -83,11 +107,15 @@ async def answer_form(
         return render(
             "error.html", status=403, lang=lang, heading=translate(lang, FORM_EXPIRED), help=""
         )
-    # an empty field (a select left blank) is a field not given
-    values = {k: str(v) for k, v in form.items() if k in form_fields() and str(v) != ""}
+    posted = {k: str(v) for k, v in form.items() if not isinstance(v, UploadFile)}
+    kind = assignment_kind(link.assignment.kind)
+    values = posted_values(kind, posted)
+    shown = {k: v for k, v in posted.items() if k != "csrf"}
+    file_rows = None
     try:
-        answer_body = validate_answer(link.assignment.kind, values)
         attachment = await read_attachment(form.get("attachment"), settings)
+        file_rows = with_file_rows(kind, values, attachment)
+        answer_body = validate_answer(link.assignment.kind, values)
         assignment, answer = record(
             engine,
             link,
@@ -99,9 +127,8 @@ async def answer_form(
             background=background,
         )
     except AnswerInvalid as invalid:
-        return _page_again(
-            link, settings, engine, now, form=values, errors=translated(invalid, lang), status=422
-        )
+        errors = translated(invalid, lang, file_rows)
+        return _page_again(link, settings, engine, now, form=shown, errors=errors, status=422)
     except (AnswerRefused, LinkError):
         return _page_again(link, settings, engine, now, status=409)
     received = local_text(answer.submitted_at, lang, settings)

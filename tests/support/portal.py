@@ -4,6 +4,7 @@ import re
 from datetime import datetime
 
 from fastapi.testclient import TestClient
+from httpx import Response
 from sqlmodel import Session, select
 
 from models.core.settings import get_settings
@@ -24,6 +25,17 @@ class Portal:
         self.session = session
 
     def answer(self, key: str, when: datetime, **form: str) -> int:
+        """Open the assignment's link at `when` and send the form; the response's status."""
+        return self.send(key, when, form).status_code
+
+    def send(
+        self,
+        key: str,
+        when: datetime,
+        form: dict[str, str],
+        files: dict[str, tuple[str, bytes, str]] | None = None,
+    ) -> Response:
+        """Open the assignment's link at `when` and send the form (and files): the response."""
         self.now = when
         self.session.rollback()  # end the read snapshot: flows wrote since
         self.session.expire_all()
@@ -39,5 +51,5 @@ class Portal:
         path = link.removeprefix(get_settings().portal_base_url)
         page = self.client.get(path)
         csrf = re.search(r'name="csrf" value="([^"]+)"', page.text)
-        response = self.client.post(path, data={**form, "csrf": csrf.group(1) if csrf else ""})
-        return response.status_code
+        data = {**form, "csrf": csrf.group(1) if csrf else ""}
+        return self.client.post(path, data=data, files=files)

@@ -1,0 +1,1 @@
+"""Prevention campaigns: planned by region, target group and channel; reach reported and mapped."""

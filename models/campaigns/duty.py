@@ -1,0 +1,28 @@
+"""Prevention campaigns as a duty: the monthly report kind, its lifecycle, sweep and panel."""
+
+from models.campaigns.activities import record_activities
+from models.campaigns.forms import CampaignReportAnswer
+from models.campaigns.panels import campaigns_panel
+from models.campaigns.rules import REPORT_KIND
+from models.campaigns.sweep import campaign_indicators, sweep_campaigns
+from models.campaigns.tables import CAMPAIGN_LIFECYCLE
+from models.campaigns.upload import activities_from_file
+from models.lifecycle.duty import AssignmentKind, Duty
+
+DUTY = Duty(
+    name="campaigns",
+    kinds=(
+        AssignmentKind(
+            REPORT_KIND,
+            CampaignReportAnswer,
+            {"ro": "raport de campanie", "en": "campaign report"},
+            on_answer=record_activities,
+            table="activities",
+            read_file=activities_from_file,
+        ),
+    ),
+    lifecycles={"campaign": CAMPAIGN_LIFECYCLE},
+    sweep=sweep_campaigns,
+    panels=campaigns_panel,
+    indicators=campaign_indicators,
+)

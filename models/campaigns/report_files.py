@@ -1,0 +1,154 @@
+"""Writing a campaign's report: the page, its PDF, the workbook, and a Markdown summary."""
+
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from openpyxl import Workbook
+
+from models.campaigns.report import CampaignReport, Figures
+from models.campaigns.report_page import render_campaign_report, word
+from models.core.documents import html_to_pdf
+from models.core.i18n import N_, translate
+from models.core.workbooks import DAY, PERCENT, Column, add_table
+from models.reference.counties import load_counties
+
+FIGURE_COLUMNS: list[Column] = [
+    (N_("Activities"), None),
+    (N_("participants"), None),
+    (N_("people reached"), None),
+    (N_("materials distributed"), None),
+]
+
+
+@dataclass(frozen=True)
+class CampaignFiles:
+    folder: Path
+    html: Path
+    pdf: Path | None
+    xlsx: Path
+
+
+def _figures(f: Figures) -> list[int]:
+    return [f.activities, f.participants, f.reach, f.materials]
+
+
+def _summary_rows(report: CampaignReport, language: str) -> list[list[Any]]:
+    def t(message: str) -> str:
+        return translate(language, message)
+
+    rows: list[list[Any]] = [
+        [t(N_("Campaign")), f"{report.title} ({report.code})"],
+        [t(N_("Starts")), report.starts_on],
+        [t(N_("Ends")), report.ends_on],
+        [t(N_("Status")), word(report.status, language)],
+    ]
+    for indicator in ("participants", "reach", "materials"):
+        rows.append([word(indicator, language), getattr(report.total, indicator)])
+        if report.targets.get(indicator):
+            rows.append(
+                [f"{word(indicator, language)}: {t(N_('target'))}", report.targets[indicator]]
+            )
+            rows.append(
+                [f"{word(indicator, language)}: {t(N_('achieved'))}", report.achieved(indicator)]
+            )
+    rows.append([t(N_("Reports not received")), len(report.missing)])
+    return rows
+
+
+def _summary_sheet(book: Workbook, report: CampaignReport, language: str) -> None:
+    """The first sheet: the campaign and its figures against its targets."""
+    summary = add_table(
+        book,
+        N_("Summary"),
+        [(N_("What"), None), (N_("Value"), None)],
+        _summary_rows(report, language),
+        language,
+    )
+    for row in summary.iter_rows(min_row=2, min_col=2, max_col=2):
+        if isinstance(row[0].value, float):
+            row[0].number_format = PERCENT
+        elif hasattr(row[0].value, "year"):
+            row[0].number_format = DAY
+
+
+def write_campaign_workbook(
+    report: CampaignReport, path: Path, zone: ZoneInfo, language: str
+) -> None:
+    """The summary, the figures by county, group, channel, form and month, the missing reports."""
+    book = Workbook()
+    book.remove(book.active)  # type: ignore[arg-type]
+    _summary_sheet(book, report, language)
+    names = load_counties()
+    counties = [[names[code].name, code, *_figures(f)] for code, f in report.by_county.items()]
+    add_table(
+        book,
+        N_("By county"),
+        [(N_("County"), None), (N_("Code"), None), *FIGURE_COLUMNS],
+        counties,
+        language,
+    )
+    for title, groups in (
+        (N_("By target group"), report.by_target_group),
+        (N_("By channel"), report.by_channel),
+        (N_("By form of exploitation"), report.by_form),
+    ):
+        rows = [[word(code, language), *_figures(f)] for code, f in groups.items()]
+        add_table(book, title, [(title, None), *FIGURE_COLUMNS], rows, language)
+    months = [
+        [month, *_figures(f), sum(report.helpline.get(month, {}).values())]
+        for month, f in report.by_month.items()
+    ]
+    add_table(
+        book,
+        N_("By month"),
+        [(N_("Month"), None), *FIGURE_COLUMNS, (N_("HelpLine calls"), None)],
+        months,
+        language,
+    )
+    missing = [
+        [m.name, m.institution, m.month, m.due_at.astimezone(zone).date(), word(m.status, language)]
+        for m in report.missing
+    ]
+    columns: list[Column] = [
+        (N_("Institution"), None),
+        (N_("Code"), None),
+        (N_("Month"), None),
+        (N_("Due"), DAY),
+        (N_("Status"), None),
+    ]
+    add_table(book, N_("Reports not received"), columns, missing, language)
+    book.save(path)
+
+
+def write_campaign_report(
+    report: CampaignReport, folder: Path, zone: ZoneInfo, generated: datetime, language: str
+) -> CampaignFiles:
+    """Write report.html, report.pdf (when WeasyPrint can run) and report.xlsx to `folder`."""
+    folder.mkdir(parents=True, exist_ok=True)
+    page = render_campaign_report(report, zone=zone, generated=generated, language=language)
+    html = folder / "report.html"
+    html.write_text(page, encoding="utf-8")
+    pdf_bytes = html_to_pdf(page)
+    pdf = folder / "report.pdf"
+    if pdf_bytes is not None:
+        pdf.write_bytes(pdf_bytes)
+    xlsx = folder / "report.xlsx"
+    write_campaign_workbook(report, xlsx, zone, language)
+    return CampaignFiles(folder, html, pdf if pdf_bytes is not None else None, xlsx)
+
+
+def campaign_markdown(report: CampaignReport, files: CampaignFiles) -> str:
+    """The campaign's headline figures as Markdown, for a Prefect artifact."""
+    lines = [f"# Campaign {report.code}: {report.title}", ""]
+    for indicator in ("participants", "reach", "materials"):
+        target = report.targets.get(indicator)
+        of_target = f" of {target:,} ({report.achieved(indicator):.0%})" if target else ""
+        lines.append(f"- {indicator}: {getattr(report.total, indicator):,}{of_target}")
+    lines.append(f"- reports not received: {len(report.missing)}")
+    lines += ["", "| county | activities | reach |", "|---|---:|---:|"]
+    lines += [f"| {code} | {f.activities} | {f.reach:,} |" for code, f in report.by_county.items()]
+    lines += ["", f"Files: `{files.folder}`"]
+    return "\n".join(lines)

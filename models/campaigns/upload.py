@@ -1,0 +1,141 @@
+"""Reading a centre's activities from the spreadsheet it keeps: CSV or XLSX, Romanian or English."""
+
+import csv
+import io
+import itertools
+import re
+import unicodedata
+import zipfile
+from datetime import date, datetime
+from typing import Any
+
+from openpyxl import load_workbook
+from openpyxl.utils.exceptions import InvalidFileException
+
+from models.campaigns.forms import MAX_ACTIVITIES
+from models.campaigns.rules import WORDS
+from models.core.i18n import N_, translate
+from models.lifecycle.answers import AnswerInvalid
+from models.lifecycle.forms import FileRows
+
+COLUMNS = {
+    "held_on": ("held_on", "date", "data", "data_activitatii"),
+    "county": ("county", "judet", "judetul", "cod_judet"),
+    "channel": ("channel", "canal", "canalul"),
+    "target_group": ("target_group", "grup_tinta", "grupul_tinta"),
+    "form": ("form", "forma", "forma_de_exploatare"),
+    "participants": ("participants", "participanti"),
+    "reach": ("reach", "persoane_atinse", "acoperire"),
+    "materials": ("materials", "materiale", "materiale_distribuite"),
+    "partner": ("partner", "partener"),
+}
+REQUIRED = ("held_on", "county", "channel", "target_group", "form")
+UNREADABLE = N_("The file could not be read as CSV or XLSX: %(reason)s.")
+UNKNOWN_COLUMN = N_("The file has a column %(column)s; the columns are: %(columns)s.")
+MISSING_COLUMN = N_("The file has no column %(column)s.")
+TOO_LONG = N_("The file holds more than %(most)s activities; send it in parts.")
+THOUSANDS = re.compile(r"^\d{1,3}([. ]\d{3})+$")
+
+
+def plain(text: str) -> str:
+    """'Grup țintă' -> 'grup_tinta': no diacritics, no case, underscores."""
+    bare = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "_", bare.lower()).strip("_")
+
+
+def _header_names() -> dict[str, str]:
+    return {alias: field for field, aliases in COLUMNS.items() for alias in aliases}
+
+
+def _choice_names() -> dict[str, str]:
+    """Every code and its Romanian and English names, plain, to the code."""
+    names = {}
+    for code, message in WORDS.items():
+        for text in (code, translate("ro", message), translate("en", message)):
+            names[plain(text)] = str(code)
+    return names
+
+
+def _cell(field: str, value: Any) -> Any:
+    """A cell as the form reads it: dates as dates, '1.200' as 1200, names as codes."""
+    if isinstance(value, datetime):
+        return value.date()
+    if not isinstance(value, str):
+        return value
+    text = value.strip()
+    if field == "held_on" and re.match(r"^\d{1,2}\.\d{1,2}\.\d{4}$", text):
+        day, month, year = (int(part) for part in text.split("."))
+        return date(year, month, day) if 1 <= month <= 12 and 1 <= day <= 31 else text
+    if field in ("participants", "reach", "materials") and THOUSANDS.match(text):
+        return int(re.sub(r"[. ]", "", text))
+    if field in ("channel", "target_group", "form"):
+        return _choice_names().get(plain(text), text)
+    return text
+
+
+def _rows(table: list[list[Any]]) -> FileRows:
+    """The activities of a table whose first row names the columns."""
+    if not table:
+        raise AnswerInvalid({"attachment": (UNREADABLE, {"reason": "empty"})})
+    known = _header_names()
+    fields = []
+    for header in table[0]:
+        field = known.get(plain(str(header or "")))
+        if field is None:
+            columns = ", ".join(COLUMNS)
+            raise AnswerInvalid(
+                {"attachment": (UNKNOWN_COLUMN, {"column": str(header), "columns": columns})}
+            )
+        fields.append(field)
+    for field in REQUIRED:
+        if field not in fields:
+            raise AnswerInvalid({"attachment": (MISSING_COLUMN, {"column": field})})
+    rows, lines = [], []
+    for line, values in enumerate(table[1:], start=2):
+        if all(v is None or str(v).strip() == "" for v in values):
+            continue
+        given = {
+            f: _cell(f, v) for f, v in zip(fields, values, strict=False) if v not in (None, "")
+        }
+        rows.append(given)
+        lines.append(line)
+    if len(rows) > MAX_ACTIVITIES:
+        raise AnswerInvalid({"attachment": (TOO_LONG, {"most": MAX_ACTIVITIES})})
+    return FileRows(rows, lines)
+
+
+def _csv_table(content: bytes) -> list[list[Any]]:
+    try:
+        text = content.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = content.decode("cp1250")  # what Romanian Excel writes when asked for CSV
+    dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
+    return [row for row in csv.reader(io.StringIO(text), dialect)]
+
+
+def _xlsx_table(content: bytes) -> list[list[Any]]:
+    book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+    try:
+        sheet = book.worksheets[0]
+        rows = itertools.islice(sheet.iter_rows(values_only=True), MAX_ACTIVITIES + 2)
+        return [list(row) for row in rows]
+    finally:
+        book.close()
+
+
+def activities_from_file(name: str, content: bytes) -> FileRows:
+    """The activities in an uploaded CSV or XLSX file; AnswerInvalid says why it cannot be read."""
+    try:
+        workbook = content[:4] == b"PK\x03\x04"
+        table = _xlsx_table(content) if workbook else _csv_table(content)
+    except (
+        csv.Error,
+        ValueError,
+        KeyError,
+        OSError,
+        zipfile.BadZipFile,
+        InvalidFileException,
+    ) as exc:
+        reason = str(exc).splitlines()[0][:200] if str(exc) else type(exc).__name__
+        raise AnswerInvalid({"attachment": (UNREADABLE, {"reason": reason})}) from None
+    return _rows(table)

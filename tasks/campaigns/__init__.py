@@ -1,0 +1,1 @@
+"""Prevention-campaign units of work."""

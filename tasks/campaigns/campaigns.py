@@ -1,0 +1,73 @@
+"""Campaign units of work: save and launch a campaign, write its report."""
+
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from prefect import get_run_logger, task
+from prefect.artifacts import create_markdown_artifact
+from prefect.runtime import flow_run
+from sqlmodel import Session
+
+from models.campaigns.definitions import (
+    CAMPAIGNS_FILE,
+    read_definitions,
+    save_campaign,
+)
+from models.campaigns.launch import find_campaign, launch
+from models.campaigns.report import build_campaign_report
+from models.campaigns.report_files import campaign_markdown, write_campaign_report
+from models.core.calendar import WorkingCalendar
+from models.core.db import get_engine, write_session
+from models.core.settings import get_settings
+from models.lifecycle.desk import Desk
+
+
+@dataclass(frozen=True)
+class Launched:
+    """What launching (or re-running) a campaign did."""
+
+    campaign: str
+    status: str
+    opened: int
+    queued: int
+
+
+@task(name="launch-campaign", task_run_name="launch {code}")
+def launch_campaign_task(code: str, definitions: Path | None, now: datetime) -> Launched:
+    """Save the campaign's plan (once) and launch it: open the reports of the months begun."""
+    planned = read_definitions(definitions or CAMPAIGNS_FILE)
+    settings = get_settings()
+    run_id = str(flow_run.id) if flow_run.id else None
+    with write_session(get_engine(settings.resolved_database_url())) as session:
+        desk = Desk(session, settings, WorkingCalendar(zone=settings.zone), now, run_id)
+        wanted = code.strip().upper()
+        campaign = (
+            save_campaign(session, planned[wanted], now)
+            if wanted in planned
+            else find_campaign(desk, code)
+        )
+        opened = launch(desk, campaign)
+        session.commit()
+    get_run_logger().info(
+        "campaign %s %s: %d reports opened", code, opened.status, len(opened.opened)
+    )
+    return Launched(opened.campaign, campaign.status, len(opened.opened), len(opened.queued))
+
+
+@task(name="write-campaign-report", task_run_name="report {code}")
+def write_campaign_report_task(code: str, language: str, now: datetime) -> str:
+    """Write the campaign's report (HTML, PDF, workbook) and show its figures as an artifact."""
+    settings = get_settings()
+    with Session(get_engine(settings.resolved_database_url())) as session:
+        desk = Desk(session, settings, WorkingCalendar(zone=settings.zone), now)
+        campaign = find_campaign(desk, code)
+        report = build_campaign_report(session, campaign, now, language)
+    folder = settings.var_dir / "reports" / "campaigns" / report.code
+    files = write_campaign_report(report, folder, settings.zone, now, language)
+    create_markdown_artifact(
+        key=f"campaign-{report.code.lower()}",
+        markdown=campaign_markdown(report, files),
+        description=f"Campaign {report.code}",
+    )
+    return str(files.folder)

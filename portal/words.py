@@ -46,7 +46,7 @@ CODES = {
     "other": N_("Another reason (say which in the note)"),
     # campaign activities: channels, target groups, forms of exploitation
     "channel:direct-meetings": N_("direct meetings"),
-    "channel:materials": N_("campaign materials"),
+    "channel:campaign-materials": N_("campaign materials"),
     "channel:theatre": N_("theatre"),
     "channel:film": N_("film"),
     "channel:audiovisual": N_("radio and television"),

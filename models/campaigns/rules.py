@@ -29,7 +29,7 @@ class TargetGroup(StrEnum):
 
 class Channel(StrEnum):
     MEETINGS = "direct-meetings"
-    MATERIALS = "materials"
+    MATERIALS = "campaign-materials"
     THEATRE = "theatre"
     FILM = "film"
     AUDIOVISUAL = "audiovisual"

@@ -85,7 +85,7 @@ CAMPAIGN = {
     "title_en": "Work safely",
     "forms": ["labour", "sexual"],
     "target_groups": ["pupils", "workers-abroad"],
-    "channels": ["direct-meetings", "materials", "online"],
+    "channels": ["direct-meetings", "campaign-materials", "online"],
     "counties": ["IS", "VS", "CJ", "DJ"],
     "starts_on": "2027-03-01",
     "ends_on": "2027-03-31",
@@ -129,7 +129,7 @@ CLUJ_ROWS = [
         "Materiale",
     ],
     [date(2027, 3, 5), "CJ", "întâlniri directe", "elevi", "exploatare prin muncă", 80, None, 50],
-    [date(2027, 3, 20), "CJ", "materials", "workers-abroad", "sexual", None, 900, 900],
+    [date(2027, 3, 20), "CJ", "campaign-materials", "workers-abroad", "sexual", None, 900, 900],
 ]
 
 

@@ -13,7 +13,7 @@ from sqlmodel import Session
 from models.core.i18n import N_, long_date, percent, translate, translations
 from models.core.settings import Settings
 from models.lifecycle.answers import answer_history, refusal_reason
-from models.lifecycle.duty import kind_label
+from models.lifecycle.duty import assignment_kind, kind_label
 from models.lifecycle.tables import Answer, Assignment
 from models.messaging.render import TEMPLATES_DIR
 from models.reference.institutions import Institution
@@ -148,6 +148,7 @@ def assignment_page(
         errors=errors or {},
         upload_limit=f"{limit_mib:g} MiB",
         table_rows=TABLE_ROWS,
+        wide=assignment_kind(assignment.kind).table is not None,  # room for a table of rows
         history=history_rows(
             answer_history(session=session, assignment_id=assignment.id), language, settings
         ),

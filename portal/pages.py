@@ -10,7 +10,7 @@ from fastapi.responses import HTMLResponse, JSONResponse
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from sqlmodel import Session
 
-from models.core.i18n import N_, long_date, percent, translate, translations
+from models.core.i18n import N_, moment_text, percent, translate, translations
 from models.core.settings import Settings
 from models.lifecycle.answers import answer_history, refusal_reason
 from models.lifecycle.duty import assignment_kind, kind_label
@@ -86,8 +86,7 @@ def link_refused(request: Request, error: Exception) -> HTMLResponse | JSONRespo
 
 def local_text(moment: datetime, language: str, settings: Settings) -> str:
     """'24 aprilie 2026, 23:59' in the configured zone."""
-    local = moment.astimezone(settings.zone)
-    return f"{long_date(local, language)}, {local:%H:%M}"
+    return moment_text(moment, settings.zone, language)
 
 
 def history_rows(answers: list[Answer], language: str, settings: Settings) -> list[dict[str, Any]]:

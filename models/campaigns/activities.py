@@ -2,7 +2,8 @@
 
 from datetime import date
 
-from sqlmodel import Session, select
+from sqlalchemy import delete
+from sqlmodel import Session, col, select
 
 from models.campaigns.forms import ActivityRow, CampaignReportAnswer
 from models.campaigns.rules import IN_PERSON, MAX_MATERIALS, MAX_REACH, WORDS
@@ -113,11 +114,9 @@ def record_activities(
     }
     if problems:
         raise AnswerInvalid(problems)
-    for earlier in session.exec(
-        select(CampaignActivity).where(CampaignActivity.assignment_id == assignment.id)
-    ):
-        session.delete(earlier)
-    session.flush()
+    session.execute(
+        delete(CampaignActivity).where(col(CampaignActivity.assignment_id) == assignment.id)
+    )
     for index, row in enumerate(form.activities, start=1):
         values = row.model_dump(exclude={"reach", "partner"})
         session.add(

@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass, field
 
-from sqlmodel import col, select
+from sqlmodel import Session, col, select
 
 from models.campaigns.definitions import CampaignError
 from models.campaigns.rules import REPORT_KIND, report_due, report_key, reporting_months
@@ -26,9 +26,9 @@ class Opened:
     queued: list[str] = field(default_factory=list)
 
 
-def find_campaign(desk: Desk, code: str) -> Campaign:
+def find_campaign(session: Session, code: str) -> Campaign:
     """The campaign with this code; CampaignError when there is none."""
-    found = desk.session.exec(select(Campaign).where(Campaign.code == code.strip().upper())).first()
+    found = session.exec(select(Campaign).where(Campaign.code == code.strip().upper())).first()
     if found is None:
         raise CampaignError(f"campaign: no campaign {code!r}; plan it in data/campaigns.yaml")
     return found

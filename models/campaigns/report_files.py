@@ -12,7 +12,7 @@ from models.campaigns.report import CampaignReport, Figures
 from models.campaigns.report_page import render_campaign_report, word
 from models.core.documents import html_to_pdf
 from models.core.i18n import N_, translate
-from models.core.workbooks import DAY, PERCENT, Column, add_table
+from models.core.workbooks import DAY, Column, add_summary, add_table
 from models.reference.counties import load_counties
 
 FIGURE_COLUMNS: list[Column] = [
@@ -60,18 +60,7 @@ def _summary_rows(report: CampaignReport, language: str) -> list[list[Any]]:
 
 def _summary_sheet(book: Workbook, report: CampaignReport, language: str) -> None:
     """The first sheet: the campaign and its figures against its targets."""
-    summary = add_table(
-        book,
-        N_("Summary"),
-        [(N_("What"), None), (N_("Value"), None)],
-        _summary_rows(report, language),
-        language,
-    )
-    for row in summary.iter_rows(min_row=2, min_col=2, max_col=2):
-        if isinstance(row[0].value, float):
-            row[0].number_format = PERCENT
-        elif hasattr(row[0].value, "year"):
-            row[0].number_format = DAY
+    add_summary(book, _summary_rows(report, language), language)
 
 
 def write_campaign_workbook(

@@ -11,7 +11,7 @@ from markupsafe import Markup, escape
 from models.campaigns.report import CampaignReport, Figures
 from models.campaigns.rules import SHADES, WORDS
 from models.core.documents import page_environment
-from models.core.i18n import N_, long_date, number, percent, translate
+from models.core.i18n import N_, long_date, moment_text, number, percent, translate
 from models.messaging.vocabulary import VOCABULARY, name_in
 from models.reference.counties import load_counties
 
@@ -117,8 +117,7 @@ def render_campaign_report(
     """The campaign report page in `language`."""
 
     def when(moment: datetime) -> str:
-        local = moment.astimezone(zone)
-        return f"{long_date(local, language)}, {local:%H:%M}"
+        return moment_text(moment, zone, language)
 
     context: dict[str, Any] = {
         "r": report,

@@ -7,6 +7,7 @@ import re
 import unicodedata
 import zipfile
 from datetime import date, datetime
+from functools import cache
 from typing import Any
 
 from openpyxl import load_workbook
@@ -47,6 +48,7 @@ def _header_names() -> dict[str, str]:
     return {alias: field for field, aliases in COLUMNS.items() for alias in aliases}
 
 
+@cache
 def _choice_names() -> dict[str, str]:
     """Every code and its Romanian and English names, plain, to the code."""
     names = {}

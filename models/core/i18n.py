@@ -8,6 +8,7 @@ from datetime import date, datetime
 from functools import cache
 from io import BytesIO
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from babel import Locale
 from babel.dates import format_date
@@ -69,6 +70,12 @@ def locale_of(language: str) -> Locale:
 def long_date(value: date | datetime, language: str) -> str:
     """'23 noiembrie 2026' or '23 November 2026'."""
     return format_date(value, format="long", locale=locale_of(language))
+
+
+def moment_text(moment: datetime, zone: ZoneInfo, language: str) -> str:
+    """'24 aprilie 2026, 23:59' in `zone`."""
+    local = moment.astimezone(zone)
+    return f"{long_date(local, language)}, {local:%H:%M}"
 
 
 def number(value: int, language: str) -> str:

@@ -1,6 +1,6 @@
 """Workbooks a ministry can filter and print: one formatted sheet per table."""
 
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from openpyxl import Workbook
@@ -9,7 +9,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
-from models.core.i18n import translate
+from models.core.i18n import N_, translate
 
 HEADER_FONT = Font(bold=True, color="FFFFFF")
 HEADER_FILL = PatternFill("solid", fgColor="1F4E79")
@@ -36,6 +36,21 @@ def add_table(
     sheet.freeze_panes = "A2"
     sheet.auto_filter.ref = sheet.dimensions
     _print_layout(sheet)
+    return sheet
+
+
+def add_summary(book: Workbook, rows: list[list[Any]], language: str) -> Worksheet:
+    """The first sheet: what and value, rates as percentages and dates as days."""
+    sheet = add_table(
+        book, N_("Summary"), [(N_("What"), None), (N_("Value"), None)], rows, language
+    )
+    for row in sheet.iter_rows(min_row=2, min_col=2, max_col=2):
+        cell = row[0]
+        if isinstance(cell.value, float):
+            cell.number_format = PERCENT
+        elif isinstance(cell.value, date | datetime):
+            cell.number_format = DAY
+        cell.alignment = Alignment(horizontal="left")
     return sheet
 
 

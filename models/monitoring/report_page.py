@@ -10,7 +10,7 @@ from jinja2 import Environment
 from markupsafe import Markup, escape
 
 from models.core.documents import html_to_pdf, page_environment
-from models.core.i18n import N_, long_date, number, percent, translate
+from models.core.i18n import N_, moment_text, number, percent, translate
 from models.lifecycle.duty import KnownIndicator
 from models.lifecycle.rates import Rate
 from models.messaging.vocabulary import VOCABULARY, name_in
@@ -115,8 +115,7 @@ def render_report(
     """The report page in `language`."""
 
     def when(moment: datetime) -> str:
-        local = moment.astimezone(zone)
-        return f"{long_date(local, language)}, {local:%H:%M}"
+        return moment_text(moment, zone, language)
 
     context: dict[str, Any] = {
         "r": report,

@@ -1,14 +1,13 @@
 """The consolidated report as a workbook a ministry can filter and print."""
 
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from openpyxl import Workbook
-from openpyxl.styles import Alignment
 
 from models.core.i18n import N_, translate
-from models.core.workbooks import DAY, PERCENT, Column, add_table
+from models.core.workbooks import DAY, PERCENT, Column, add_summary, add_table
 from models.lifecycle.rates import Rate
 from models.monitoring.report import PROGRESS, RoundReport
 from models.monitoring.report_page import WORDS, heading, indicator_values, word
@@ -45,16 +44,7 @@ def _summary(book: Workbook, report: RoundReport, zone: ZoneInfo, language: str)
         [t(N_("Measures blocked")), len(report.blocked)],
         [t(N_("Measures past their deadline")), len(report.past_deadline)],
     ]
-    sheet = add_table(
-        book, N_("Summary"), [(N_("What"), None), (N_("Value"), None)], rows, language
-    )
-    for row in sheet.iter_rows(min_row=2, min_col=2, max_col=2):
-        cell = row[0]
-        if isinstance(cell.value, float):
-            cell.number_format = PERCENT
-        elif isinstance(cell.value, date | datetime):
-            cell.number_format = DAY
-        cell.alignment = Alignment(horizontal="left")
+    add_summary(book, rows, language)
 
 
 def _measure_row(line: Any, language: str) -> list[Any]:

@@ -45,7 +45,7 @@ def launch_campaign_task(code: str, definitions: Path | None, now: datetime) -> 
         campaign = (
             save_campaign(session, planned[wanted], now)
             if wanted in planned
-            else find_campaign(desk, code)
+            else find_campaign(session, code)
         )
         opened = launch(desk, campaign)
         session.commit()
@@ -60,8 +60,7 @@ def write_campaign_report_task(code: str, language: str, now: datetime) -> str:
     """Write the campaign's report (HTML, PDF, workbook) and show its figures as an artifact."""
     settings = get_settings()
     with Session(get_engine(settings.resolved_database_url())) as session:
-        desk = Desk(session, settings, WorkingCalendar(zone=settings.zone), now)
-        campaign = find_campaign(desk, code)
+        campaign = find_campaign(session, code)
         report = build_campaign_report(session, campaign, now, language)
     folder = settings.var_dir / "reports" / "campaigns" / report.code
     files = write_campaign_report(report, folder, settings.zone, now, language)

@@ -15,12 +15,14 @@ from models.core.i18n import N_, translate
 from models.core.workbooks import DAY, Column, add_summary, add_table
 from models.reference.counties import load_counties
 
+COUNT = "#,##0"  # thousands grouped as the reader's locale groups them
 FIGURE_COLUMNS: list[Column] = [
-    (N_("Activities"), None),
-    (N_("participants"), None),
-    (N_("people reached"), None),
-    (N_("materials distributed"), None),
+    (N_("Activities"), COUNT),
+    (N_("Participants"), COUNT),
+    (N_("People reached"), COUNT),
+    (N_("Materials distributed"), COUNT),
 ]
+TARGET, ACHIEVED = N_("target"), N_("achieved")
 
 
 @dataclass(frozen=True)
@@ -29,6 +31,11 @@ class CampaignFiles:
     html: Path
     pdf: Path | None
     xlsx: Path
+
+
+def capitalised(text: str) -> str:
+    """'elevi' -> 'Elevi', as a table's first column reads."""
+    return text[:1].upper() + text[1:]
 
 
 def _figures(f: Figures) -> list[int]:
@@ -46,14 +53,11 @@ def _summary_rows(report: CampaignReport, language: str) -> list[list[Any]]:
         [t(N_("Status")), word(report.status, language)],
     ]
     for indicator in ("participants", "reach", "materials"):
-        rows.append([word(indicator, language), getattr(report.total, indicator)])
+        name = capitalised(word(indicator, language))
+        rows.append([name, getattr(report.total, indicator)])
         if report.targets.get(indicator):
-            rows.append(
-                [f"{word(indicator, language)}: {t(N_('target'))}", report.targets[indicator]]
-            )
-            rows.append(
-                [f"{word(indicator, language)}: {t(N_('achieved'))}", report.achieved(indicator)]
-            )
+            rows.append([f"{name}: {t(TARGET)}", report.targets[indicator]])
+            rows.append([f"{name}: {t(ACHIEVED)}", report.achieved(indicator)])
     rows.append([t(N_("Reports not received")), len(report.missing)])
     return rows
 
@@ -79,13 +83,13 @@ def write_campaign_workbook(
         counties,
         language,
     )
-    for title, groups in (
-        (N_("By target group"), report.by_target_group),
-        (N_("By channel"), report.by_channel),
-        (N_("By form of exploitation"), report.by_form),
+    for title, header, groups in (
+        (N_("By target group"), N_("Target group"), report.by_target_group),
+        (N_("By channel"), N_("Channel"), report.by_channel),
+        (N_("By form of exploitation"), N_("Form of exploitation"), report.by_form),
     ):
-        rows = [[word(code, language), *_figures(f)] for code, f in groups.items()]
-        add_table(book, title, [(title, None), *FIGURE_COLUMNS], rows, language)
+        rows = [[capitalised(word(code, language)), *_figures(f)] for code, f in groups.items()]
+        add_table(book, title, [(header, None), *FIGURE_COLUMNS], rows, language)
     months = [
         [month, *_figures(f), sum(report.helpline.get(month, {}).values())]
         for month, f in report.by_month.items()
@@ -93,7 +97,7 @@ def write_campaign_workbook(
     add_table(
         book,
         N_("By month"),
-        [(N_("Month"), None), *FIGURE_COLUMNS, (N_("HelpLine calls"), None)],
+        [(N_("Month"), None), *FIGURE_COLUMNS, (N_("HelpLine calls"), COUNT)],
         months,
         language,
     )

@@ -59,6 +59,7 @@ def tile_map(report: CampaignReport, language: str) -> Markup:
     label = escape(translate(language, N_("People reached by county")))
     return Markup(
         f'<svg xmlns="http://www.w3.org/2000/svg" id="map" width="{width}" height="{height}" '
+        f'viewBox="0 0 {width} {height}" '
         f'role="img" aria-label="{label}">{"".join(tiles)}</svg>'
     )
 

@@ -29,12 +29,14 @@ def test_every_deployment_runs_from_the_api_on_the_local_stack(stack: Stack) -> 
         "alert-coordinator",
         "referral",
         "retention",
+        "prevention-campaign",
     }
     assert deployments["daily-sweep"]["schedules"][0]["schedule"]["timezone"] == "Europe/Bucharest"
     bodies = [s["parameters"]["body"] for s in deployments["committee-meeting-cycle"]["schedules"]]
     assert sorted(bodies) == ["CM-SNITP", "CN-CHILD-LABOUR", "WG-VICTIM-ASSISTANCE"]
     parameters = {
         "committee-meeting-cycle": {"body": "CM-SNITP"},
+        "prevention-campaign": {"campaign": "CAMP-2026-CERERE"},  # a sample, running since October
         "cross-border-request": {
             "reference": "RO-SIENA-2026-0001",
             "instrument": "siena",

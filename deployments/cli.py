@@ -12,6 +12,7 @@ import typer
 from alembic.util.exc import CommandError
 from rich.table import Table
 
+from deployments.cli_campaigns import campaigns_app
 from deployments.cli_meetings import meetings_app
 from deployments.cli_records import assignments_app, deadline, outbox_app
 from deployments.cli_requests import requests_app, retention
@@ -55,6 +56,7 @@ app.add_typer(outbox_app, name="outbox")
 app.add_typer(assignments_app, name="assignments")
 app.add_typer(meetings_app, name="meetings")
 app.add_typer(requests_app, name="requests")
+app.add_typer(campaigns_app, name="campaigns")
 app.command("deadline")(deadline)
 app.command("retention")(retention)
 

@@ -1,4 +1,4 @@
-"""`concord demo`: a compressed monitoring round on a moving clock, then the next meeting."""
+"""`concord demo`: a compressed monitoring round on a moving clock, then the other duties."""
 
 import hashlib
 import os
@@ -73,7 +73,14 @@ class PortalBrowser:
         app.dependency_overrides[clock] = lambda: self.now
         self.client = TestClient(app)
 
-    def answer(self, assignment: Assignment, when: datetime) -> int:
+    def post(
+        self,
+        assignment: Assignment,
+        when: datetime,
+        form: dict[str, str],
+        files: dict[str, tuple[str, bytes, str]] | None = None,
+    ) -> int:
+        """Open the assignment's link at `when`, send the form (and files): the HTTP status."""
         self.now = when
         link = assignment_link(
             assignment_id=assignment.id or 0,
@@ -86,14 +93,18 @@ class PortalBrowser:
         path = link.removeprefix(self.settings.portal_base_url)
         page = self.client.get(path)
         token = re.search(r'name="csrf" value="([^"]+)"', page.text)
+        data = {**form, "csrf": token.group(1) if token else ""}
+        return int(self.client.post(path, data=data, files=files).status_code)
+
+    def answer(self, assignment: Assignment, when: datetime) -> int:
+        """Answer a monitoring report with progress picked by its key."""
         pick = int(hashlib.sha256(assignment.key.encode()).hexdigest()[:2], 16)
         form = {
             "progress": PROGRESS[pick % len(PROGRESS)],
             "indicator_value": INDICATORS[pick % len(INDICATORS)],
             "narrative": "Activitățile planificate pentru perioadă au fost derulate.",
-            "csrf": token.group(1) if token else "",
         }
-        return int(self.client.post(path, data=form).status_code)
+        return self.post(assignment, when, form)
 
 
 def connect(ports: Ports) -> Stack:
@@ -106,7 +117,17 @@ def connect(ports: Ports) -> Stack:
     # flow runs log in full to the Prefect UI; the terminal shows the scenario's own lines
     os.environ.update({**stack.environment(), "PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL": "WARNING"})
     get_settings.cache_clear()
+    refresh_prefect_settings()
     return stack
+
+
+def refresh_prefect_settings() -> None:
+    """Make an already imported Prefect read the stack's address and log levels again."""
+    from prefect.context import refresh_global_settings_context
+    from prefect.logging.configuration import setup_logging
+
+    refresh_global_settings_context()
+    setup_logging(incremental=False)
 
 
 def mail_went_to(stack: Stack, settings: Settings) -> str:
@@ -120,6 +141,7 @@ def run_demo(ports: Ports, say: Callable[[str], None]) -> dict[str, Any]:
     """Open a round, sweep day by day, answer through the portal, lock and report."""
     stack = connect(ports)
     settings = get_settings()
+    from deployments.demo_campaign import run_campaign  # imports Prefect: after connect()
     from flows.daily_sweep import daily_sweep
     from flows.monitoring_round import monitoring_round
 
@@ -153,6 +175,7 @@ def run_demo(ports: Ports, say: Callable[[str], None]) -> dict[str, Any]:
         day += timedelta(days=1)
     convene_next_meeting(say)
     open_cases(say)
+    run_campaign(browser.post, say)
     return {
         "answers": dict(answers),
         "report": settings.var_dir.resolve() / "reports" / plan.period / "SNITP-2024-2028",

@@ -57,6 +57,7 @@ class CampaignReport:
     by_form: dict[str, Figures] = field(default_factory=dict)
     by_month: dict[str, Figures] = field(default_factory=dict)
     by_institution: dict[str, Figures] = field(default_factory=dict)
+    names: dict[str, str] = field(default_factory=dict)  # institutions' names by code
     missing: list[MissingReport] = field(default_factory=list)
     helpline: dict[str, dict[str, int]] = field(default_factory=dict)
 
@@ -72,17 +73,19 @@ class CampaignReport:
         return {code: shade(self.by_county[code].reach, most) for code in self.counties}
 
 
-def _activities(session: Session, campaign_id: int) -> list[tuple[CampaignActivity, str]]:
+def _activities(session: Session, campaign_id: int) -> list[tuple[CampaignActivity, Institution]]:
     query = (
-        select(CampaignActivity, Institution.code)
+        select(CampaignActivity, Institution)
         .join(Institution, col(Institution.id) == col(CampaignActivity.institution_id))
         .where(CampaignActivity.campaign_id == campaign_id)
         .order_by(col(CampaignActivity.held_on), col(CampaignActivity.id))
     )
-    return [(activity, code) for activity, code in session.exec(query).all()]
+    return [(activity, institution) for activity, institution in session.exec(query).all()]
 
 
-def missing_reports(session: Session, campaign: Campaign, now: datetime) -> list[MissingReport]:
+def missing_reports(
+    session: Session, campaign: Campaign, now: datetime, language: str
+) -> list[MissingReport]:
     """The campaign's reports past due and not given, by month and institution."""
     query = (
         select(Assignment, Institution)
@@ -98,7 +101,7 @@ def missing_reports(session: Session, campaign: Campaign, now: datetime) -> list
     return [
         MissingReport(
             institution.code,
-            institution.name,
+            institution.name_in(language),
             assignment.key.split(":")[2],
             assignment.due_at,
             assignment.status,
@@ -135,6 +138,7 @@ def build_campaign_report(
         by_month={month: Figures() for month in months},
     )
     for activity, institution in _activities(session, campaign.id):
+        report.names[institution.code] = institution.name_in(language)
         report.total.add(activity)
         for groups, key in (
             (report.by_county, activity.county),
@@ -142,9 +146,9 @@ def build_campaign_report(
             (report.by_channel, activity.channel),
             (report.by_form, activity.form),
             (report.by_month, activity.held_on.strftime("%Y-%m")),
-            (report.by_institution, institution),
+            (report.by_institution, institution.code),
         ):
             groups.setdefault(key, Figures()).add(activity)
-    report.missing = missing_reports(session, campaign, now)
+    report.missing = missing_reports(session, campaign, now, language)
     report.helpline = helpline_calls(session, months)
     return report

@@ -7,11 +7,15 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from openpyxl import Workbook
+from sqlalchemy import Engine
+from sqlmodel import Session
 
-from models.campaigns.report import CampaignReport, Figures
+from models.campaigns.launch import find_campaign
+from models.campaigns.report import CampaignReport, Figures, build_campaign_report
 from models.campaigns.report_page import render_campaign_report, word
 from models.core.documents import html_to_pdf
 from models.core.i18n import N_, translate
+from models.core.settings import Settings
 from models.core.workbooks import DAY, Column, add_summary, add_table
 from models.reference.counties import load_counties
 
@@ -131,6 +135,16 @@ def write_campaign_report(
     xlsx = folder / "report.xlsx"
     write_campaign_workbook(report, xlsx, zone, language)
     return CampaignFiles(folder, html, pdf if pdf_bytes is not None else None, xlsx)
+
+
+def publish_campaign_report(
+    engine: Engine, code: str, settings: Settings, now: datetime, language: str
+) -> tuple[CampaignReport, CampaignFiles]:
+    """Build the campaign's report as it stands and write it under var/reports/campaigns/."""
+    with Session(engine) as session:
+        report = build_campaign_report(session, find_campaign(session, code), now, language)
+    folder = settings.var_dir / "reports" / "campaigns" / report.code
+    return report, write_campaign_report(report, folder, settings.zone, now, language)
 
 
 def campaign_markdown(report: CampaignReport, files: CampaignFiles) -> str:

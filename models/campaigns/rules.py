@@ -65,6 +65,9 @@ WORDS: dict[str, str] = {
     Indicator.PARTICIPANTS: N_("participants"),
     Indicator.REACH: N_("people reached"),
     Indicator.MATERIALS: N_("materials distributed"),
+    "planned": N_("planned, not launched"),  # a campaign's status (CampaignStatus)
+    "running": N_("running"),
+    "closed": N_("closed"),
 }
 
 # The most one activity can plausibly reach: a meeting fills a hall, a broadcast a country.

@@ -49,7 +49,7 @@ def _header_names() -> dict[str, str]:
 
 
 @cache
-def _choice_names() -> dict[str, str]:
+def choice_names() -> dict[str, str]:
     """Every code and its Romanian and English names, plain, to the code."""
     names = {}
     for code, message in WORDS.items():
@@ -71,7 +71,7 @@ def _cell(field: str, value: Any) -> Any:
     if field in ("participants", "reach", "materials") and THOUSANDS.match(text):
         return int(re.sub(r"[. ]", "", text))
     if field in ("channel", "target_group", "form"):
-        return _choice_names().get(plain(text), text)
+        return choice_names().get(plain(text), text)
     return text
 
 
@@ -115,21 +115,25 @@ def _csv_table(content: bytes) -> list[list[Any]]:
     return [row for row in csv.reader(io.StringIO(text), dialect)]
 
 
-def _xlsx_table(content: bytes) -> list[list[Any]]:
+def _xlsx_table(content: bytes, most_rows: int) -> list[list[Any]]:
     book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     try:
         sheet = book.worksheets[0]
-        rows = itertools.islice(sheet.iter_rows(values_only=True), MAX_ACTIVITIES + 2)
+        rows = itertools.islice(sheet.iter_rows(values_only=True), most_rows + 2)
         return [list(row) for row in rows]
     finally:
         book.close()
 
 
-def activities_from_file(name: str, content: bytes) -> FileRows:
-    """The activities in an uploaded CSV or XLSX file; AnswerInvalid says why it cannot be read."""
+class UnreadableFile(ValueError):
+    """A file that is neither a readable CSV nor a readable workbook; the message says why."""
+
+
+def read_table(content: bytes, most_rows: int) -> list[list[Any]]:
+    """The cells of a CSV file or of a workbook's first sheet, row by row."""
     try:
         workbook = content[:4] == b"PK\x03\x04"
-        table = _xlsx_table(content) if workbook else _csv_table(content)
+        return _xlsx_table(content, most_rows) if workbook else _csv_table(content)
     except (
         csv.Error,
         ValueError,
@@ -139,5 +143,13 @@ def activities_from_file(name: str, content: bytes) -> FileRows:
         InvalidFileException,
     ) as exc:
         reason = str(exc).splitlines()[0][:200] if str(exc) else type(exc).__name__
-        raise AnswerInvalid({"attachment": (UNREADABLE, {"reason": reason})}) from None
+        raise UnreadableFile(reason) from None
+
+
+def activities_from_file(name: str, content: bytes) -> FileRows:
+    """The activities in an uploaded CSV or XLSX file; AnswerInvalid says why it cannot be read."""
+    try:
+        table = read_table(content, MAX_ACTIVITIES)
+    except UnreadableFile as exc:
+        raise AnswerInvalid({"attachment": (UNREADABLE, {"reason": str(exc)})}) from None
     return _rows(table)

@@ -1,5 +1,6 @@
 """Printable pages: a translated template environment and printing HTML to PDF."""
 
+import logging
 from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
@@ -20,6 +21,14 @@ def page_environment(language: str) -> Environment:
     )
     env.install_gettext_translations(translations(language), newstyle=True)  # type: ignore[attr-defined]
     return env
+
+
+def _not_about_font_subsetting(record: logging.LogRecord) -> bool:
+    # Debian's HarfBuzz lacks the subsetting library; WeasyPrint's fallback prints the same fonts
+    return "HarfBuzz-Subset" not in record.getMessage()
+
+
+logging.getLogger("weasyprint").addFilter(_not_about_font_subsetting)
 
 
 def html_to_pdf(html: str) -> bytes | None:

@@ -7,7 +7,6 @@ from pathlib import Path
 from prefect import get_run_logger, task
 from prefect.artifacts import create_markdown_artifact
 from prefect.runtime import flow_run
-from sqlmodel import Session
 
 from models.campaigns.definitions import (
     CAMPAIGNS_FILE,
@@ -15,8 +14,7 @@ from models.campaigns.definitions import (
     save_campaign,
 )
 from models.campaigns.launch import find_campaign, launch
-from models.campaigns.report import build_campaign_report
-from models.campaigns.report_files import campaign_markdown, write_campaign_report
+from models.campaigns.report_files import campaign_markdown, publish_campaign_report
 from models.core.calendar import WorkingCalendar
 from models.core.db import get_engine, write_session
 from models.core.settings import get_settings
@@ -59,11 +57,8 @@ def launch_campaign_task(code: str, definitions: Path | None, now: datetime) -> 
 def write_campaign_report_task(code: str, language: str, now: datetime) -> str:
     """Write the campaign's report (HTML, PDF, workbook) and show its figures as an artifact."""
     settings = get_settings()
-    with Session(get_engine(settings.resolved_database_url())) as session:
-        campaign = find_campaign(session, code)
-        report = build_campaign_report(session, campaign, now, language)
-    folder = settings.var_dir / "reports" / "campaigns" / report.code
-    files = write_campaign_report(report, folder, settings.zone, now, language)
+    engine = get_engine(settings.resolved_database_url())
+    report, files = publish_campaign_report(engine, code, settings, now, language)
     create_markdown_artifact(
         key=f"campaign-{report.code.lower()}",
         markdown=campaign_markdown(report, files),

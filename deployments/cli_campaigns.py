@@ -1,0 +1,153 @@
+"""`concord campaigns`: the campaigns and their reach, a campaign's report, HelpLine figures."""
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+from sqlmodel import Session, select
+
+from deployments.cli_support import console, errors, fail, migrate_quietly, say, settings_or_exit
+from models.campaigns.definitions import CampaignError, read_definitions
+from models.campaigns.helpline import (
+    ROMANIAN_COLUMN,
+    HelplineFileError,
+    read_helpline_file,
+    save_helpline,
+)
+from models.campaigns.panels import campaigns_panel
+from models.campaigns.report_files import publish_campaign_report
+from models.campaigns.tables import Campaign
+from models.core.db import get_engine, session_scope
+from models.core.i18n import LANGUAGES, N_, number, percent, translate
+from models.core.types import utcnow
+from models.reference.document import ReferenceDataError
+
+MAX_FILE_BYTES = 5_000_000
+IMPORTED = N_("%(path)s (%(months)s): %(added)s added, %(corrected)s corrected, %(same)s unchanged")
+campaigns_app = typer.Typer(help="Prevention campaigns: their reach, reports, HelpLine figures.")
+
+
+@campaigns_app.callback(invoke_without_command=True)
+def campaigns(ctx: typer.Context) -> None:
+    """List the launched campaigns with their reach, and those planned but not launched."""
+    if ctx.invoked_subcommand is not None:
+        return
+    settings = settings_or_exit()
+    migrate_quietly()
+    with Session(get_engine(settings.resolved_database_url())) as session:
+        panels = campaigns_panel(session, utcnow(), settings.language, settings.zone)
+        launched = set(session.exec(select(Campaign.code)))
+    for panel in panels:
+        table = Table(title=panel.title, show_edge=False, title_justify="left")
+        for header in panel.headers:
+            table.add_column(header, overflow="fold")
+        for row in panel.rows:
+            table.add_row(*row)
+        console.print(table)
+    try:
+        planned = sorted(set(read_definitions()) - launched)
+    except ReferenceDataError as exc:
+        fail(f"data/campaigns.yaml: {exc.problems[0]}")
+    if not panels:
+        console.print(say(N_("No campaign has been launched yet.")))
+    if planned:
+        console.print(
+            say(N_("Planned, not launched: %(codes)s"), codes=", ".join(planned)), highlight=False
+        )
+
+
+@campaigns_app.command("report")
+def report(
+    code: Annotated[str, typer.Argument(help="the campaign's code, e.g. CAMP-2026-CERERE")],
+    language: Annotated[
+        str | None, typer.Option(help="ro or en (default: CONCORD_LANGUAGE)")
+    ] = None,
+) -> None:
+    """Write a campaign's report as it stands (HTML, PDF, workbook under var/reports/)."""
+    settings = settings_or_exit()
+    language = language or settings.language
+    if language not in LANGUAGES:
+        fail(f"--language: expected ro or en, got {language!r}", code=2)
+    migrate_quietly()
+    engine = get_engine(settings.resolved_database_url())
+    try:
+        built, files = publish_campaign_report(engine, code, settings, utcnow(), language)
+    except CampaignError as exc:
+        fail(str(exc))
+    achieved = built.achieved("reach")
+    reached = translate(language, N_("%(reach)s people reached")) % {
+        "reach": number(built.total.reach, language)
+    }
+    missing = translate(language, N_("reports not received: %(count)s")) % {
+        "count": len(built.missing)
+    }
+    share = f" ({percent(achieved, language)})" if achieved is not None else ""
+    console.print(
+        f"[bold]{built.code}[/] {built.title}: {reached}{share}; {missing}", highlight=False
+    )
+    for path in (files.html, files.pdf, files.xlsx):
+        if path is not None:
+            console.print(f"  {path}", highlight=False)
+
+
+def _read(path: Path) -> bytes:
+    try:
+        if path.stat().st_size > MAX_FILE_BYTES:
+            fail(f"{path}: larger than {MAX_FILE_BYTES // 1_000_000} MB; send it in parts")
+        return path.read_bytes()
+    except OSError as exc:
+        fail(f"cannot read {path}: {exc.strerror or exc}")
+
+
+def _shown(params: dict[str, object]) -> dict[str, object]:
+    """Parameters as the reader writes them: counts grouped, listed names translated."""
+    language = settings_or_exit().language
+    return {
+        key: number(value, language)
+        if isinstance(value, int)
+        else ", ".join(say(str(item)) for item in value)
+        if isinstance(value, list)
+        else value
+        for key, value in params.items()
+    }
+
+
+@campaigns_app.command("helpline")
+def helpline(
+    path: Annotated[Path, typer.Argument(help="CSV or XLSX: month, topic, county, calls")],
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="check the file and show what would change")
+    ] = False,
+) -> None:
+    """Import the HelpLine's monthly call figures (checked first, written in one transaction)."""
+    settings = settings_or_exit()
+    try:
+        rows = read_helpline_file(_read(path), utcnow().astimezone(settings.zone).date())
+    except HelplineFileError as exc:
+        for problem in exc.problems:
+            message, params = problem.problem
+            where = say(N_("line %(line)s"), line=problem.line)
+            if problem.column:
+                ro = settings.language == "ro"
+                where += ", " + (ROMANIAN_COLUMN[problem.column] if ro else problem.column)
+            errors.print(f"{path}: {where}: {say(message, **_shown(params))}", highlight=False)
+        fail(say(N_("%(count)s problem(s); nothing was written"), count=len(exc.problems)))
+    migrate_quietly()
+    with session_scope(get_engine(settings.resolved_database_url())) as session:
+        saved = save_helpline(session, rows)
+        if dry_run:
+            session.rollback()
+    months = ", ".join(saved.months) or "-"
+    console.print(
+        say(
+            IMPORTED,
+            path=path.name,
+            months=months,
+            added=saved.added,
+            corrected=saved.corrected,
+            same=saved.unchanged,
+        )
+        + (say(N_(" (dry run, nothing written)")) if dry_run else ""),
+        highlight=False,
+    )

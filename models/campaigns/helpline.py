@@ -1,0 +1,199 @@
+"""The HelpLine's monthly call figures, imported from the file its operator keeps."""
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from sqlmodel import Session, col, select
+
+from models.campaigns.rules import WORDS, HelplineTopic, month_label
+from models.campaigns.tables import HelplineMonth
+from models.campaigns.upload import UnreadableFile, choice_names, plain, read_table
+from models.core.i18n import N_
+from models.lifecycle.answers import Problem
+from models.reference.counties import CountyError, county_of
+
+MAX_ROWS = 20_000
+MAX_CALLS = 1_000_000  # calls on one topic from one county in one month
+COLUMNS = {
+    "month": ("month", "luna"),
+    "topic": ("topic", "tema", "subiect"),
+    "county": ("county", "judet", "cod_judet"),
+    "calls": ("calls", "apeluri", "numar_apeluri"),
+}
+ROMANIAN_COLUMN = {name: aliases[1] for name, aliases in COLUMNS.items()}
+MONTH = re.compile(r"^(\d{4})-(\d{2})$")
+UNREADABLE = N_("The file could not be read as CSV or XLSX: %(reason)s.")
+UNKNOWN_COLUMN = N_("The file has a column %(column)s; the columns are: %(columns)s.")
+MISSING_COLUMN = N_("The file has no column %(column)s.")
+TOO_LONG = N_("The file holds more than %(most)s rows; send it in parts.")
+BAD_MONTH = N_("%(value)s is not a month written as YYYY-MM, e.g. 2027-03.")
+FUTURE_MONTH = N_("%(value)s has not ended yet; give the figures of past months.")
+BAD_TOPIC = N_("%(value)s is not a HelpLine topic; the topics are: %(topics)s.")
+BAD_COUNTY = N_(
+    "%(value)s is not a Romanian county code (e.g. CJ, IS, B); leave it empty if unknown."
+)
+BAD_CALLS = N_("%(value)s is not a count of calls between 0 and %(most)s.")
+TWICE = N_("The same month, topic and county are already on line %(first)s.")
+
+
+@dataclass(frozen=True)
+class HelplineRow:
+    """One line of figures: calls on one topic in one month, from one county ('' if unknown)."""
+
+    month: str
+    topic: str
+    county: str
+    calls: int
+
+
+@dataclass(frozen=True)
+class RowProblem:
+    """What is wrong in one cell of the file: its line, its column and the message."""
+
+    line: int
+    column: str
+    problem: Problem
+
+
+class HelplineFileError(ValueError):
+    """A HelpLine file that cannot be imported; `problems` names each line and column."""
+
+    def __init__(self, problems: list[RowProblem]) -> None:
+        super().__init__(f"{len(problems)} problem(s) in the HelpLine file")
+        self.problems = problems
+
+
+@dataclass
+class HelplineSaved:
+    """What an import changed: figures added, figures corrected and figures as they were."""
+
+    added: int = 0
+    corrected: int = 0
+    unchanged: int = 0
+    months: list[str] = field(default_factory=list)
+
+
+def _file_problem(message: str, **params: Any) -> HelplineFileError:
+    return HelplineFileError([RowProblem(1, "", (message, params))])
+
+
+def _columns(header: list[Any]) -> list[str]:
+    known = {alias: name for name, aliases in COLUMNS.items() for alias in aliases}
+    names = []
+    for cell in header:
+        name = known.get(plain(str(cell or "")))
+        if name is None:
+            raise _file_problem(UNKNOWN_COLUMN, column=str(cell), columns=", ".join(COLUMNS))
+        names.append(name)
+    for name in ("month", "topic", "calls"):
+        if name not in names:
+            raise _file_problem(MISSING_COLUMN, column=name)
+    return names
+
+
+def _month(value: str, today: date) -> str | Problem:
+    match = MONTH.match(value)
+    if not match or not 1 <= int(match.group(2)) <= 12 or int(match.group(1)) < 2000:
+        return (BAD_MONTH, {"value": value})
+    if value >= month_label(today):
+        return (FUTURE_MONTH, {"value": value})
+    return value
+
+
+def _topic(value: str) -> str | Problem:
+    code = choice_names().get(plain(value), "")
+    if code in set(HelplineTopic):
+        return code
+    return (BAD_TOPIC, {"value": value, "topics": [WORDS[topic] for topic in HelplineTopic]})
+
+
+def _county(value: str) -> str | Problem:
+    if not value:
+        return ""
+    try:
+        return county_of(value.upper()).code
+    except CountyError:
+        return (BAD_COUNTY, {"value": value})
+
+
+def _calls(value: str) -> int | Problem:
+    digits = re.sub(r"[. ]", "", value) if re.match(r"^\d{1,3}([. ]\d{3})+$", value) else value
+    if digits.isdigit() and int(digits) <= MAX_CALLS:
+        return int(digits)
+    return (BAD_CALLS, {"value": value, "most": MAX_CALLS})
+
+
+def _row(line: int, cells: dict[str, str], today: date) -> HelplineRow | list[RowProblem]:
+    """One line checked cell by cell; every wrong cell is named."""
+    checked = {
+        "month": _month(cells.get("month", ""), today),
+        "topic": _topic(cells.get("topic", "")),
+        "county": _county(cells.get("county", "")),
+        "calls": _calls(cells.get("calls", "")),
+    }
+    wrong = [RowProblem(line, name, v) for name, v in checked.items() if isinstance(v, tuple)]
+    return wrong or HelplineRow(**checked)  # type: ignore[arg-type]
+
+
+def _cells(names: list[str], values: list[Any]) -> dict[str, str]:
+    return {
+        name: ("" if value is None else str(value).strip())
+        for name, value in zip(names, values, strict=False)
+    }
+
+
+def read_helpline_file(content: bytes, today: date) -> list[HelplineRow]:
+    """Every line of a CSV or XLSX file of figures, or HelplineFileError naming each bad cell."""
+    try:
+        table = read_table(content, MAX_ROWS)
+    except UnreadableFile as exc:
+        raise _file_problem(UNREADABLE, reason=str(exc)) from None
+    if not table:
+        raise _file_problem(UNREADABLE, reason="empty")
+    names = _columns(table[0])
+    rows: list[HelplineRow] = []
+    problems: list[RowProblem] = []
+    first_line: dict[tuple[str, str, str], int] = {}
+    for line, values in enumerate(table[1:], start=2):
+        if all(v is None or str(v).strip() == "" for v in values):
+            continue
+        if len(rows) + len(problems) >= MAX_ROWS:
+            raise _file_problem(TOO_LONG, most=MAX_ROWS)
+        checked = _row(line, _cells(names, values), today)
+        if isinstance(checked, list):
+            problems += checked
+            continue
+        key = (checked.month, checked.topic, checked.county)
+        if key in first_line:
+            problems.append(RowProblem(line, "", (TWICE, {"first": first_line[key]})))
+        first_line.setdefault(key, line)
+        rows.append(checked)
+    if problems:
+        raise HelplineFileError(problems)
+    return rows
+
+
+def save_helpline(session: Session, rows: list[HelplineRow]) -> HelplineSaved:
+    """Add or correct the figures of the file; a figure not in the file is left as it was."""
+    saved = HelplineSaved(months=sorted({row.month for row in rows}))
+    stored = {
+        (f.month, f.topic, f.county): f
+        for f in session.exec(
+            select(HelplineMonth).where(col(HelplineMonth.month).in_(saved.months))
+        )
+    }
+    for row in rows:
+        figure = stored.get((row.month, row.topic, row.county))
+        if figure is None:
+            session.add(HelplineMonth(**row.__dict__))
+            saved.added += 1
+        elif figure.calls != row.calls:
+            figure.calls = row.calls
+            session.add(figure)
+            saved.corrected += 1
+        else:
+            saved.unchanged += 1
+    session.flush()
+    return saved

@@ -217,6 +217,9 @@ def test_the_demo_plays_a_round_to_its_report_against_the_stack(stack: Stack) ->
     kinds = {m.kind for m in list_mail(stack.var_dir / "mail", limit=10_000)}
     assert {"round-opened", "daily-digest", "escalation", "round-report", "agenda-call"} <= kinds
     assert {"cooperation-acknowledgement", "assignment-created"} <= kinds
+    campaign = (stack.var_dir / "reports/campaigns/CAMP-2026-CERERE/report.html").read_text()
+    assert 'id="kpi-activities">4<' in campaign  # two centres' spreadsheets, two rows each
+    assert "HelpLine" in campaign and "ANITP-TM" in campaign  # Timișoara has not reported
     links = set()
     for caught in list_mail(stack.var_dir / "mail", limit=10_000):
         text = body_of(read_mail(stack.var_dir / "mail" / caught.name), "plain")

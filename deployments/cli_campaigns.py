@@ -7,19 +7,22 @@ import typer
 from rich.table import Table
 from sqlmodel import Session, select
 
-from deployments.cli_support import console, errors, fail, migrate_quietly, say, settings_or_exit
-from models.campaigns.definitions import CampaignError, read_definitions
-from models.campaigns.helpline import (
-    ROMANIAN_COLUMN,
-    HelplineFileError,
-    read_helpline_file,
-    save_helpline,
+from deployments.cli_support import (
+    console,
+    fail,
+    migrate_quietly,
+    print_file_problems,
+    say,
+    settings_or_exit,
 )
+from models.campaigns.definitions import CampaignError, read_definitions
+from models.campaigns.helpline import ROMANIAN_COLUMN, read_helpline_file, save_helpline
 from models.campaigns.panels import campaigns_panel
 from models.campaigns.report_files import publish_campaign_report
 from models.campaigns.tables import Campaign
 from models.core.db import get_engine, session_scope
 from models.core.i18n import LANGUAGES, N_, number, percent, translate
+from models.core.spreadsheets import SpreadsheetError
 from models.core.types import utcnow
 from models.reference.document import ReferenceDataError
 
@@ -100,19 +103,6 @@ def _read(path: Path) -> bytes:
         fail(f"cannot read {path}: {exc.strerror or exc}")
 
 
-def _shown(params: dict[str, object]) -> dict[str, object]:
-    """Parameters as the reader writes them: counts grouped, listed names translated."""
-    language = settings_or_exit().language
-    return {
-        key: number(value, language)
-        if isinstance(value, int)
-        else ", ".join(say(str(item)) for item in value)
-        if isinstance(value, list)
-        else value
-        for key, value in params.items()
-    }
-
-
 @campaigns_app.command("helpline")
 def helpline(
     path: Annotated[Path, typer.Argument(help="CSV or XLSX: month, topic, county, calls")],
@@ -124,15 +114,8 @@ def helpline(
     settings = settings_or_exit()
     try:
         rows = read_helpline_file(_read(path), utcnow().astimezone(settings.zone).date())
-    except HelplineFileError as exc:
-        for problem in exc.problems:
-            message, params = problem.problem
-            where = say(N_("line %(line)s"), line=problem.line)
-            if problem.column:
-                ro = settings.language == "ro"
-                where += ", " + (ROMANIAN_COLUMN[problem.column] if ro else problem.column)
-            errors.print(f"{path}: {where}: {say(message, **_shown(params))}", highlight=False)
-        fail(say(N_("%(count)s problem(s); nothing was written"), count=len(exc.problems)))
+    except SpreadsheetError as exc:
+        print_file_problems(path, exc, ROMANIAN_COLUMN)
     migrate_quietly()
     with session_scope(get_engine(settings.resolved_database_url())) as session:
         saved = save_helpline(session, rows)

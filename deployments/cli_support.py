@@ -1,14 +1,17 @@
 """What every `concord` command shares: the consoles, failing clearly, settings, migrating."""
 
+from collections.abc import Mapping
+from pathlib import Path
 from typing import NoReturn
 
 import typer
 from rich.console import Console
 
 from models.core.db import get_engine
-from models.core.i18n import translate, translate_count
+from models.core.i18n import N_, number, translate, translate_count
 from models.core.migrate import upgrade
 from models.core.settings import Settings, SettingsError, get_settings
+from models.core.spreadsheets import SpreadsheetError
 
 console = Console()
 errors = Console(stderr=True)
@@ -43,3 +46,32 @@ def say_count(singular: str, plural: str, count: int, **params: object) -> str:
     """A counted message in the coordinator's language."""
     text = translate_count(settings_or_exit().language, singular, plural, count)
     return text % {"num": count, **params}
+
+
+def _shown(params: dict[str, object], language: str) -> dict[str, object]:
+    """Parameters as the reader writes them: counts grouped, listed names translated."""
+    return {
+        key: number(value, language)
+        if isinstance(value, int)
+        else ", ".join(say(str(item)) for item in value)
+        if isinstance(value, list)
+        else value
+        for key, value in params.items()
+    }
+
+
+def print_file_problems(
+    path: Path, error: SpreadsheetError, romanian_columns: Mapping[str, str]
+) -> NoReturn:
+    """Name every wrong line and column of an imported file, then stop: nothing was written."""
+    language = settings_or_exit().language
+    for problem in error.problems:
+        where = say(N_("line %(line)s"), line=problem.line)
+        if problem.column:
+            ro = language == "ro"
+            where += ", " + (
+                romanian_columns.get(problem.column, problem.column) if ro else problem.column
+            )
+        text = say(problem.message, **_shown(problem.params, language))
+        errors.print(f"{path}: {where}: {text}", highlight=False, markup=False)
+    fail(say(N_("%(count)s problem(s); nothing was written"), count=len(error.problems)))

@@ -3,14 +3,14 @@
 import re
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
 
 from sqlmodel import Session, col, select
 
 from models.campaigns.rules import WORDS, HelplineTopic, month_label
 from models.campaigns.tables import HelplineMonth
-from models.campaigns.upload import UnreadableFile, choice_names, plain, read_table
+from models.campaigns.upload import choice_names
 from models.core.i18n import N_
+from models.core.spreadsheets import CellProblem, SpreadsheetError, plain, read_records
 from models.lifecycle.answers import Problem
 from models.reference.counties import CountyError, county_of
 
@@ -24,10 +24,6 @@ COLUMNS = {
 }
 ROMANIAN_COLUMN = {name: aliases[1] for name, aliases in COLUMNS.items()}
 MONTH = re.compile(r"^(\d{4})-(\d{2})$")
-UNREADABLE = N_("The file could not be read as CSV or XLSX: %(reason)s.")
-UNKNOWN_COLUMN = N_("The file has a column %(column)s; the columns are: %(columns)s.")
-MISSING_COLUMN = N_("The file has no column %(column)s.")
-TOO_LONG = N_("The file holds more than %(most)s rows; send it in parts.")
 BAD_MONTH = N_("%(value)s is not a month written as YYYY-MM, e.g. 2027-03.")
 FUTURE_MONTH = N_("%(value)s has not ended yet; give the figures of past months.")
 BAD_TOPIC = N_("%(value)s is not a HelpLine topic; the topics are: %(topics)s.")
@@ -48,23 +44,6 @@ class HelplineRow:
     calls: int
 
 
-@dataclass(frozen=True)
-class RowProblem:
-    """What is wrong in one cell of the file: its line, its column and the message."""
-
-    line: int
-    column: str
-    problem: Problem
-
-
-class HelplineFileError(ValueError):
-    """A HelpLine file that cannot be imported; `problems` names each line and column."""
-
-    def __init__(self, problems: list[RowProblem]) -> None:
-        super().__init__(f"{len(problems)} problem(s) in the HelpLine file")
-        self.problems = problems
-
-
 @dataclass
 class HelplineSaved:
     """What an import changed: figures added, figures corrected and figures as they were."""
@@ -73,24 +52,6 @@ class HelplineSaved:
     corrected: int = 0
     unchanged: int = 0
     months: list[str] = field(default_factory=list)
-
-
-def _file_problem(message: str, **params: Any) -> HelplineFileError:
-    return HelplineFileError([RowProblem(1, "", (message, params))])
-
-
-def _columns(header: list[Any]) -> list[str]:
-    known = {alias: name for name, aliases in COLUMNS.items() for alias in aliases}
-    names = []
-    for cell in header:
-        name = known.get(plain(str(cell or "")))
-        if name is None:
-            raise _file_problem(UNKNOWN_COLUMN, column=str(cell), columns=", ".join(COLUMNS))
-        names.append(name)
-    for name in ("month", "topic", "calls"):
-        if name not in names:
-            raise _file_problem(MISSING_COLUMN, column=name)
-    return names
 
 
 def _month(value: str, today: date) -> str | Problem:
@@ -125,7 +86,7 @@ def _calls(value: str) -> int | Problem:
     return (BAD_CALLS, {"value": value, "most": MAX_CALLS})
 
 
-def _row(line: int, cells: dict[str, str], today: date) -> HelplineRow | list[RowProblem]:
+def _row(line: int, cells: dict[str, str], today: date) -> HelplineRow | list[CellProblem]:
     """One line checked cell by cell; every wrong cell is named."""
     checked = {
         "month": _month(cells.get("month", ""), today),
@@ -133,45 +94,27 @@ def _row(line: int, cells: dict[str, str], today: date) -> HelplineRow | list[Ro
         "county": _county(cells.get("county", "")),
         "calls": _calls(cells.get("calls", "")),
     }
-    wrong = [RowProblem(line, name, v) for name, v in checked.items() if isinstance(v, tuple)]
+    wrong = [CellProblem(line, name, *v) for name, v in checked.items() if isinstance(v, tuple)]
     return wrong or HelplineRow(**checked)  # type: ignore[arg-type]
 
 
-def _cells(names: list[str], values: list[Any]) -> dict[str, str]:
-    return {
-        name: ("" if value is None else str(value).strip())
-        for name, value in zip(names, values, strict=False)
-    }
-
-
 def read_helpline_file(content: bytes, today: date) -> list[HelplineRow]:
-    """Every line of a CSV or XLSX file of figures, or HelplineFileError naming each bad cell."""
-    try:
-        table = read_table(content, MAX_ROWS)
-    except UnreadableFile as exc:
-        raise _file_problem(UNREADABLE, reason=str(exc)) from None
-    if not table:
-        raise _file_problem(UNREADABLE, reason="empty")
-    names = _columns(table[0])
+    """Every line of a CSV or XLSX file of figures, or SpreadsheetError naming each bad cell."""
     rows: list[HelplineRow] = []
-    problems: list[RowProblem] = []
+    problems: list[CellProblem] = []
     first_line: dict[tuple[str, str, str], int] = {}
-    for line, values in enumerate(table[1:], start=2):
-        if all(v is None or str(v).strip() == "" for v in values):
-            continue
-        if len(rows) + len(problems) >= MAX_ROWS:
-            raise _file_problem(TOO_LONG, most=MAX_ROWS)
-        checked = _row(line, _cells(names, values), today)
+    for line, cells in read_records(content, COLUMNS, ("month", "topic", "calls"), MAX_ROWS):
+        checked = _row(line, cells, today)
         if isinstance(checked, list):
             problems += checked
             continue
         key = (checked.month, checked.topic, checked.county)
         if key in first_line:
-            problems.append(RowProblem(line, "", (TWICE, {"first": first_line[key]})))
+            problems.append(CellProblem(line, "", TWICE, {"first": first_line[key]}))
         first_line.setdefault(key, line)
         rows.append(checked)
     if problems:
-        raise HelplineFileError(problems)
+        raise SpreadsheetError(problems)
     return rows
 
 

@@ -1,21 +1,14 @@
 """Reading a centre's activities from the spreadsheet it keeps: CSV or XLSX, Romanian or English."""
 
-import csv
-import io
-import itertools
 import re
-import unicodedata
-import zipfile
 from datetime import date, datetime
 from functools import cache
 from typing import Any
 
-from openpyxl import load_workbook
-from openpyxl.utils.exceptions import InvalidFileException
-
 from models.campaigns.forms import MAX_ACTIVITIES
 from models.campaigns.rules import WORDS
 from models.core.i18n import N_, translate
+from models.core.spreadsheets import UnreadableFile, plain, read_table
 from models.lifecycle.answers import AnswerInvalid
 from models.lifecycle.forms import FileRows
 
@@ -36,12 +29,6 @@ UNKNOWN_COLUMN = N_("The file has a column %(column)s; the columns are: %(column
 MISSING_COLUMN = N_("The file has no column %(column)s.")
 TOO_LONG = N_("The file holds more than %(most)s activities; send it in parts.")
 THOUSANDS = re.compile(r"^\d{1,3}([. ]\d{3})+$")
-
-
-def plain(text: str) -> str:
-    """'Grup țintă' -> 'grup_tinta': no diacritics, no case, underscores."""
-    bare = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "_", bare.lower()).strip("_")
 
 
 def _header_names() -> dict[str, str]:
@@ -104,46 +91,6 @@ def _rows(table: list[list[Any]]) -> FileRows:
     if len(rows) > MAX_ACTIVITIES:
         raise AnswerInvalid({"attachment": (TOO_LONG, {"most": MAX_ACTIVITIES})})
     return FileRows(rows, lines)
-
-
-def _csv_table(content: bytes) -> list[list[Any]]:
-    try:
-        text = content.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = content.decode("cp1250")  # what Romanian Excel writes when asked for CSV
-    dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
-    return [row for row in csv.reader(io.StringIO(text), dialect)]
-
-
-def _xlsx_table(content: bytes, most_rows: int) -> list[list[Any]]:
-    book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    try:
-        sheet = book.worksheets[0]
-        rows = itertools.islice(sheet.iter_rows(values_only=True), most_rows + 2)
-        return [list(row) for row in rows]
-    finally:
-        book.close()
-
-
-class UnreadableFile(ValueError):
-    """A file that is neither a readable CSV nor a readable workbook; the message says why."""
-
-
-def read_table(content: bytes, most_rows: int) -> list[list[Any]]:
-    """The cells of a CSV file or of a workbook's first sheet, row by row."""
-    try:
-        workbook = content[:4] == b"PK\x03\x04"
-        return _xlsx_table(content, most_rows) if workbook else _csv_table(content)
-    except (
-        csv.Error,
-        ValueError,
-        KeyError,
-        OSError,
-        zipfile.BadZipFile,
-        InvalidFileException,
-    ) as exc:
-        reason = str(exc).splitlines()[0][:200] if str(exc) else type(exc).__name__
-        raise UnreadableFile(reason) from None
 
 
 def activities_from_file(name: str, content: bytes) -> FileRows:

@@ -9,13 +9,9 @@ from openpyxl import Workbook
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from models.campaigns.helpline import (
-    HelplineFileError,
-    HelplineRow,
-    read_helpline_file,
-    save_helpline,
-)
+from models.campaigns.helpline import HelplineRow, read_helpline_file, save_helpline
 from models.campaigns.tables import HelplineMonth
+from models.core.spreadsheets import SpreadsheetError
 
 TODAY = date(2026, 12, 6)
 SAMPLE = Path(__file__).resolve().parents[3] / "data" / "helpline-sample.csv"
@@ -31,9 +27,9 @@ def xlsx(rows: list[list[object]]) -> bytes:
 
 
 def problems_of(content: bytes) -> list[tuple[int, str, str]]:
-    with pytest.raises(HelplineFileError) as caught:
+    with pytest.raises(SpreadsheetError) as caught:
         read_helpline_file(content, TODAY)
-    return [(p.line, p.column, p.problem[0] % p.problem[1]) for p in caught.value.problems]
+    return [(p.line, p.column, p.message % p.params) for p in caught.value.problems]
 
 
 def test_a_romanian_csv_with_names_sectors_and_thousands_is_read() -> None:

@@ -14,6 +14,7 @@ from rich.table import Table
 
 from deployments.cli_campaigns import campaigns_app
 from deployments.cli_meetings import meetings_app
+from deployments.cli_recommendations import recommendations_app
 from deployments.cli_records import assignments_app, deadline, outbox_app
 from deployments.cli_requests import requests_app, retention
 from deployments.cli_support import (
@@ -57,6 +58,7 @@ app.add_typer(assignments_app, name="assignments")
 app.add_typer(meetings_app, name="meetings")
 app.add_typer(requests_app, name="requests")
 app.add_typer(campaigns_app, name="campaigns")
+app.add_typer(recommendations_app, name="recommendations")
 app.command("deadline")(deadline)
 app.command("retention")(retention)
 

@@ -12,6 +12,7 @@ from deployments.cli_support import (
     fail,
     migrate_quietly,
     print_file_problems,
+    read_bounded,
     say,
     settings_or_exit,
 )
@@ -26,7 +27,6 @@ from models.core.spreadsheets import SpreadsheetError
 from models.core.types import utcnow
 from models.reference.document import ReferenceDataError
 
-MAX_FILE_BYTES = 5_000_000
 IMPORTED = N_("%(path)s (%(months)s): %(added)s added, %(corrected)s corrected, %(same)s unchanged")
 campaigns_app = typer.Typer(help="Prevention campaigns: their reach, reports, HelpLine figures.")
 
@@ -94,15 +94,6 @@ def report(
             console.print(f"  {path}", highlight=False)
 
 
-def _read(path: Path) -> bytes:
-    try:
-        if path.stat().st_size > MAX_FILE_BYTES:
-            fail(f"{path}: larger than {MAX_FILE_BYTES // 1_000_000} MB; send it in parts")
-        return path.read_bytes()
-    except OSError as exc:
-        fail(f"cannot read {path}: {exc.strerror or exc}")
-
-
 @campaigns_app.command("helpline")
 def helpline(
     path: Annotated[Path, typer.Argument(help="CSV or XLSX: month, topic, county, calls")],
@@ -113,7 +104,7 @@ def helpline(
     """Import the HelpLine's monthly call figures (checked first, written in one transaction)."""
     settings = settings_or_exit()
     try:
-        rows = read_helpline_file(_read(path), utcnow().astimezone(settings.zone).date())
+        rows = read_helpline_file(read_bounded(path), utcnow().astimezone(settings.zone).date())
     except SpreadsheetError as exc:
         print_file_problems(path, exc, ROMANIAN_COLUMN)
     migrate_quietly()

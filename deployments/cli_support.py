@@ -13,6 +13,7 @@ from models.core.migrate import upgrade
 from models.core.settings import Settings, SettingsError, get_settings
 from models.core.spreadsheets import SpreadsheetError
 
+MAX_FILE_BYTES = 5_000_000  # an imported spreadsheet: thousands of rows fit well below
 console = Console()
 errors = Console(stderr=True)
 
@@ -75,3 +76,13 @@ def print_file_problems(
         text = say(problem.message, **_shown(problem.params, language))
         errors.print(f"{path}: {where}: {text}", highlight=False, markup=False)
     fail(say(N_("%(count)s problem(s); nothing was written"), count=len(error.problems)))
+
+
+def read_bounded(path: Path) -> bytes:
+    """The file's bytes, or a clear error when it cannot be read or is too large."""
+    try:
+        if path.stat().st_size > MAX_FILE_BYTES:
+            fail(f"{path}: larger than {MAX_FILE_BYTES // 1_000_000} MB; send it in parts")
+        return path.read_bytes()
+    except OSError as exc:
+        fail(f"cannot read {path}: {exc.strerror or exc}")

@@ -5,6 +5,14 @@ from models.cooperation.duty import DUTY as COOPERATION
 from models.lifecycle.duty import Duty
 from models.meetings.duty import DUTY as MEETINGS
 from models.monitoring.duty import DUTY as MONITORING
+from models.recommendations.duty import DUTY as RECOMMENDATIONS
 from models.referrals.duty import DUTY as REFERRALS
 
-INSTALLED: tuple[Duty, ...] = (MONITORING, MEETINGS, COOPERATION, REFERRALS, CAMPAIGNS)
+INSTALLED: tuple[Duty, ...] = (
+    MONITORING,
+    MEETINGS,
+    COOPERATION,
+    REFERRALS,
+    CAMPAIGNS,
+    RECOMMENDATIONS,
+)

@@ -13,6 +13,13 @@ from models.lifecycle.tables import Answer, Assignment, Notice
 from models.meetings.tables import ActionItem, AgendaItem, Attendance, Decision, Meeting
 from models.messaging.outbox import OutboxAttachment, OutboxMessage
 from models.monitoring.tables import MonitoringRound, Submission
+from models.recommendations.tables import (
+    Evidence,
+    Recommendation,
+    RecommendationContributor,
+    RecommendationMeasure,
+    RecommendationSource,
+)
 from models.reference.institutions import Body, Contact, Institution, Membership
 from models.reference.strategy import Measure, MeasureInstitution, Objective, Strategy
 from models.referrals.tables import Disclosure, Referral
@@ -32,6 +39,7 @@ __all__ = [
     "CooperationRequest",
     "Decision",
     "Disclosure",
+    "Evidence",
     "HelplineMonth",
     "Institution",
     "Measure",
@@ -43,6 +51,10 @@ __all__ = [
     "Objective",
     "OutboxAttachment",
     "OutboxMessage",
+    "Recommendation",
+    "RecommendationContributor",
+    "RecommendationMeasure",
+    "RecommendationSource",
     "Referral",
     "RequestClock",
     "StatusEvent",

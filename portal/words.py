@@ -27,6 +27,13 @@ CODES = {
     "reach": N_("People reached"),
     "materials": N_("Materials distributed"),
     "partner": N_("Partner"),
+    "recommendation_status": N_("Where the recommendation stands"),
+    "evidence": N_("What was done, as evidence for the state's reply"),
+    "done_on": N_("When it was done"),
+    "document": N_("Document that shows it (e.g. an order, a report, a law)"),
+    "partially": N_("partially implemented"),
+    "implemented": N_("implemented"),
+    "not-implemented": N_("not implemented"),
     # answer choices
     "yes": N_("Yes, we attend"),
     "no": N_("We do not attend"),

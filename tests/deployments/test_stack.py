@@ -30,6 +30,7 @@ def test_every_deployment_runs_from_the_api_on_the_local_stack(stack: Stack) -> 
         "referral",
         "retention",
         "prevention-campaign",
+        "recommendation-follow-up",
     }
     assert deployments["daily-sweep"]["schedules"][0]["schedule"]["timezone"] == "Europe/Bucharest"
     bodies = [s["parameters"]["body"] for s in deployments["committee-meeting-cycle"]["schedules"]]

@@ -1,0 +1,1 @@
+"""The recommendation tracker: outside evaluators' recommendations, followed to a reply."""

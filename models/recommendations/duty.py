@@ -1,0 +1,23 @@
+"""The recommendation tracker as a duty: the progress kind, its emails, lifecycle and panel."""
+
+from models.lifecycle.duty import AssignmentKind, Duty
+from models.recommendations.coverage import coverage_panels
+from models.recommendations.evidence import record_evidence
+from models.recommendations.forms import RecommendationProgressAnswer
+from models.recommendations.messages import RecommendationMessage
+from models.recommendations.rules import FOLLOW_UP_KIND, RECOMMENDATION_LIFECYCLE
+
+DUTY = Duty(
+    name="recommendations",
+    kinds=(
+        AssignmentKind(
+            FOLLOW_UP_KIND,
+            RecommendationProgressAnswer,
+            {"ro": "stadiul unei recomandări", "en": "progress on a recommendation"},
+            on_answer=record_evidence,
+        ),
+    ),
+    message_kinds=tuple(RecommendationMessage),
+    lifecycles={"recommendation": RECOMMENDATION_LIFECYCLE},
+    panels=coverage_panels,
+)

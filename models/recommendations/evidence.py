@@ -1,0 +1,57 @@
+"""An owner's answer becomes the recommendation's evidence and its current status."""
+
+from sqlmodel import Session, select
+
+from models.core.history import record_event
+from models.core.i18n import N_
+from models.core.settings import get_settings
+from models.lifecycle.answers import AnswerInvalid
+from models.lifecycle.forms import AnswerForm
+from models.lifecycle.tables import Answer, Assignment
+from models.recommendations.forms import RecommendationProgressAnswer
+from models.recommendations.tables import Evidence, Recommendation
+
+FUTURE = N_("%(date)s has not come yet; give the date the work was done.")
+
+
+def record_evidence(
+    session: Session, assignment: Assignment, form: AnswerForm, answer: Answer
+) -> None:
+    """Keep the answer as the evidence (a later answer replaces it) and move the status."""
+    assert isinstance(form, RecommendationProgressAnswer) and assignment.id is not None
+    today = answer.submitted_at.astimezone(get_settings().zone).date()
+    if form.done_on is not None and form.done_on > today:
+        raise AnswerInvalid({"done_on": (FUTURE, {"date": form.done_on.strftime("%d.%m.%Y")})})
+    recommendation = session.exec(
+        select(Recommendation).where(Recommendation.code == assignment.subject_ref)
+    ).one()
+    evidence = session.exec(select(Evidence).where(Evidence.assignment_id == assignment.id)).first()
+    evidence = evidence or Evidence(
+        recommendation_id=recommendation.id or 0,
+        institution_id=assignment.institution_id,
+        assignment_id=assignment.id,
+        status=form.recommendation_status,
+        text=form.evidence,
+        given_at=answer.submitted_at,
+    )
+    evidence.answer_id = answer.id
+    evidence.status = form.recommendation_status
+    evidence.text = form.evidence
+    evidence.done_on = form.done_on
+    evidence.document = form.document
+    evidence.given_at = answer.submitted_at
+    session.add(evidence)
+    if recommendation.status != form.recommendation_status:
+        record_event(
+            session=session,
+            entity_type="recommendation",
+            entity_id=recommendation.id or 0,
+            from_status=recommendation.status,
+            to_status=form.recommendation_status,
+            actor=f"institution:{assignment.institution_id}",
+            note=f"answer {answer.id}",
+            now=answer.submitted_at,
+        )
+        recommendation.status = form.recommendation_status
+        recommendation.updated_at = answer.submitted_at
+        session.add(recommendation)

@@ -18,7 +18,9 @@ from tasks.recommendations.follow_up import (
 
 
 @flow(
-    name="recommendation-follow-up", flow_run_name="recommendations {now}", validate_parameters=True
+    name="recommendation-follow-up",
+    flow_run_name="recommendation follow-up",
+    validate_parameters=True,
 )
 def recommendation_follow_up(
     reply_for: str | None = None, now: datetime | None = None

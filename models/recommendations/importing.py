@@ -105,6 +105,7 @@ def rows_from(records: list[tuple[int, dict[str, Any]]]) -> list[tuple[int, Reco
     rows, problems = [], []
     seen: dict[str, int] = {}
     for line, record in records:
+        record = {name: value for name, value in record.items() if value != ""}  # blank: default
         try:
             row = RecommendationRow.model_validate(record)
         except ValidationError as exc:

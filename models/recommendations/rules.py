@@ -11,7 +11,7 @@ DAYS_TO_ANSWER = 20  # working days to give progress once asked
 DAYS_BEFORE_REPORTING = 10  # working days before a reporting date the answers are needed
 ASK_BEFORE_REPORTING = timedelta(days=60)  # how early a reporting date brings its own round
 LONG_OPEN = timedelta(days=183)  # open longer than six months: flagged to the coordinator
-DIGEST_FROM = 4  # an institution asked about this many or more gets one email listing them
+DIGEST_FROM = 3  # an institution asked about this many or more gets one email listing them
 
 
 class Body(StrEnum):

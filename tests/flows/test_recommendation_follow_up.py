@@ -178,7 +178,9 @@ def test_recommendations_from_a_workbook_to_the_drafted_reply(
     portal = Portal(session)
     future = {"recommendation_status": "partially", "evidence": "Ordin", "done_on": "2027-03-01"}
     wrong = portal.send(key("1"), at("2027-01-20"), future)
-    assert wrong.status_code == 422 and "Când s-a făcut</strong>: 01.03.2027 nu a venit" in wrong.text
+    assert (
+        wrong.status_code == 422 and "Când s-a făcut</strong>: 01.03.2027 nu a venit" in wrong.text
+    )
     mj = {
         "recommendation_status": "partially",
         "evidence": "Ordinul ministrului privind fondul de despăgubiri a fost adoptat.",

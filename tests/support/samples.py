@@ -19,6 +19,7 @@ from models.messaging.message_views import (
 )
 from models.monitoring.messages import MonitoringMessage
 from models.monitoring.report import RoundReport
+from models.recommendations.messages import FlagLine, RecommendationMessage
 
 NOW = datetime(2026, 11, 23, 7, 0, tzinfo=UTC)
 FAILED_RUN = run_failed("monitoring 2026-S2", "monitoring-round", "Failed", "ro")
@@ -147,6 +148,17 @@ def sample_context(kind: str) -> dict[str, Any]:
             "report": sample_report(),
             "attached": ["raport-PLAN-2026-S2.pdf", "raport-PLAN-2026-S2.xlsx"],
         },
+        RecommendationMessage.FOLLOW_UP: {
+            "period": "2027-Q1",
+            "due_at": NOW,
+            "items": [item, late, item],
+            "total": 3,
+        },
+        RecommendationMessage.FLAGS: {
+            "period": "2027-Q1",
+            "unlinked": [flag_line("GRETA-3/6")],
+            "long_open": [flag_line("GRETA-3/1"), flag_line("US-TIP-2026/3")],
+        },
         MessageKind.OPERATIONS_ALERT: dict(
             zip(
                 ("problem", "details"),
@@ -157,6 +169,19 @@ def sample_context(kind: str) -> dict[str, Any]:
         ),
     }
     return contexts[kind]
+
+
+def flag_line(code: str) -> FlagLine:
+    """A recommendation the coordinator is told about, from a source that names a victim."""
+    source = {
+        "code": code,
+        "summary": "Despăgubiri plătite din bunurile confiscate traficanților",
+        "body": "GRETA (Consiliul Europei)",
+        "lead": "MJ",
+        "open_months": 7,
+        "victim_name": CANARIES[0],
+    }
+    return FlagLine.of(source)
 
 
 def cooperation_view() -> CooperationView:

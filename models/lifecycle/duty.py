@@ -65,6 +65,7 @@ class Panel:
 
 
 PanelHook = Callable[[Session, datetime, str, ZoneInfo], list[Panel]]
+ReportSectionHook = Callable[[Session, str], list[Panel]]
 
 
 @dataclass(frozen=True)
@@ -149,6 +150,7 @@ class Duty:
     intakes: tuple[Intake, ...] = ()
     retention: RetentionHook | None = None
     indicators: IndicatorHook | None = None
+    round_sections: ReportSectionHook | None = None
 
 
 class UnknownKindError(LookupError):
@@ -222,6 +224,16 @@ def known_indicators(session: Session, start: date, end: date) -> list[KnownIndi
         for duty in installed_duties()
         if duty.indicators is not None
         for known in duty.indicators(session, start, end)
+    ]
+
+
+def round_sections(session: Session, language: str) -> list[Panel]:
+    """The tables duties add to a monitoring round's consolidated report (e.g. coverage)."""
+    return [
+        section
+        for duty in installed_duties()
+        if duty.round_sections is not None
+        for section in duty.round_sections(session, language)
     ]
 
 

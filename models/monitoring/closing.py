@@ -16,6 +16,7 @@ from models.lifecycle.tables import Assignment
 from models.messaging.compose import FileAttachment, coordinator_addressee
 from models.messaging.emails import Post
 from models.monitoring.messages import round_report_ready
+from models.lifecycle.duty import round_sections
 from models.monitoring.report import RoundReport, build_round_report, evaluate_plan
 from models.monitoring.report_files import ReportFiles, markdown_summary, pct, write_report
 from models.monitoring.rules import find_round, newest_round, rounds_to_lock
@@ -64,6 +65,7 @@ def publish_report(
         round_ = session.get(MonitoringRound, round_id)
         assert round_ is not None
         report = build_round_report(session=session, round_=round_)
+        report.sections = round_sections(session, language)
         evaluation = evaluate_plan(session=session, strategy_code=report.strategy_code)
     folder = settings.var_dir / "reports" / report.period / report.strategy_code
     if language != "ro":

@@ -7,7 +7,7 @@ from datetime import date, datetime
 from sqlmodel import Session, col, select
 
 from models.core.periods import parse_period
-from models.lifecycle.duty import KnownIndicator, known_indicators
+from models.lifecycle.duty import KnownIndicator, Panel, known_indicators
 from models.lifecycle.rates import Rate, by_rate_then_name
 from models.monitoring.tables import MonitoringRound, Submission
 from models.reference.enums import pillar_rank
@@ -49,6 +49,7 @@ class RoundReport:
     previous_period: str | None = None
     rate_change: float | None = None
     progress_changes: list[tuple[str, str, str]] = field(default_factory=list)
+    sections: list[Panel] = field(default_factory=list)  # other duties' tables, translated
 
     @property
     def without_report(self) -> list[MeasureLine]:

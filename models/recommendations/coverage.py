@@ -100,3 +100,8 @@ def coverage_panels(session: Session, now: datetime, language: str, zone: ZoneIn
         else "",
     )
     return [progress, answered]
+
+
+def coverage_sections(session: Session, language: str) -> list[Panel]:
+    """The same coverage tables for a monitoring round's consolidated report."""
+    return coverage_panels(session, datetime.min, language, ZoneInfo("UTC"))

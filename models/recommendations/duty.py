@@ -1,7 +1,7 @@
 """The recommendation tracker as a duty: the progress kind, its emails, lifecycle and panel."""
 
 from models.lifecycle.duty import AssignmentKind, Duty
-from models.recommendations.coverage import coverage_panels
+from models.recommendations.coverage import coverage_panels, coverage_sections
 from models.recommendations.evidence import record_evidence
 from models.recommendations.forms import RecommendationProgressAnswer
 from models.recommendations.messages import RecommendationMessage
@@ -20,4 +20,5 @@ DUTY = Duty(
     message_kinds=tuple(RecommendationMessage),
     lifecycles={"recommendation": RECOMMENDATION_LIFECYCLE},
     panels=coverage_panels,
+    round_sections=coverage_sections,
 )

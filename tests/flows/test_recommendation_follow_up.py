@@ -10,13 +10,18 @@ from zoneinfo import ZoneInfo
 import docx
 import pytest
 from openpyxl import Workbook
+from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from flows.daily_sweep import daily_sweep
+from flows.monitoring_round import monitoring_round
 from flows.recommendation_follow_up import recommendation_follow_up
 from models.core.history import StatusEvent
+from models.core.settings import get_settings
 from models.core.spreadsheets import SpreadsheetError
 from models.lifecycle.tables import Assignment
+from models.monitoring.closing import publish_report
+from models.monitoring.tables import MonitoringRound
 from models.recommendations.coverage import build_coverage
 from models.recommendations.importing import read_recommendation_file
 from models.recommendations.saving import save_recommendations
@@ -222,3 +227,18 @@ def test_recommendations_from_a_workbook_to_the_drafted_reply(
     assert "12 January 2027, Institution MJ: Ordinul ministrului" in joined
     assert "(Ordinul nr. 12/2027)" in joined and "Broșura a fost distribuită." in joined
     assert gap_headings(text) == ["Recommendation 3 (recommends)"]
+
+    monitoring_round(
+        strategy="PLAN", period="2027-S1", due_date=date(2027, 7, 15), now=at("2027-07-01")
+    )
+    session.rollback()
+    round_ = session.exec(select(MonitoringRound)).one()
+    engine = session.get_bind()
+    assert isinstance(engine, Engine)
+    _, files = publish_report(
+        engine=engine, round_id=round_.id or 0, settings=get_settings(), now=at("2027-07-02")
+    )
+    page = files.html.read_text("utf-8")
+    assert "La ce recomandări răspunde fiecare măsură" in page
+    assert "<td>PLAN/1.1.2 Despăgubiri plătite din bunuri confiscate</td><td>GRETA-4/1</td>" in page
+    assert "Nicio măsură nu răspunde la: GRETA-4/3" in page

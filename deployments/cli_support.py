@@ -8,12 +8,15 @@ import typer
 from rich.console import Console
 
 from models.core.db import get_engine
-from models.core.i18n import N_, number, translate, translate_count
+from models.core.i18n import N_, N_plural, number, translate, translate_count
 from models.core.migrate import upgrade
 from models.core.settings import Settings, SettingsError, get_settings
 from models.core.spreadsheets import SpreadsheetError
 
 MAX_FILE_BYTES = 5_000_000  # an imported spreadsheet: thousands of rows fit well below
+NOTHING_WRITTEN = N_plural(
+    "%(num)d problem; nothing was written", "%(num)d problems; nothing was written"
+)
 console = Console()
 errors = Console(stderr=True)
 
@@ -75,7 +78,7 @@ def print_file_problems(
             )
         text = say(problem.message, **_shown(problem.params, language))
         errors.print(f"{path}: {where}: {text}", highlight=False, markup=False)
-    fail(say(N_("%(count)s problem(s); nothing was written"), count=len(error.problems)))
+    fail(say_count(*NOTHING_WRITTEN, len(error.problems)))
 
 
 def read_bounded(path: Path) -> bytes:

@@ -9,14 +9,13 @@ from sqlmodel import Session, col, select
 
 from models.core.db import write_session
 from models.core.settings import Settings
-from models.lifecycle.duty import SweepContext, SweepOutcome
+from models.lifecycle.duty import SweepContext, SweepOutcome, round_sections
 from models.lifecycle.rates import Scope
 from models.lifecycle.status import change_status
 from models.lifecycle.tables import Assignment
 from models.messaging.compose import FileAttachment, coordinator_addressee
 from models.messaging.emails import Post
 from models.monitoring.messages import round_report_ready
-from models.lifecycle.duty import round_sections
 from models.monitoring.report import RoundReport, build_round_report, evaluate_plan
 from models.monitoring.report_files import ReportFiles, markdown_summary, pct, write_report
 from models.monitoring.rules import find_round, newest_round, rounds_to_lock

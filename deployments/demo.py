@@ -142,6 +142,7 @@ def run_demo(ports: Ports, say: Callable[[str], None]) -> dict[str, Any]:
     stack = connect(ports)
     settings = get_settings()
     from deployments.demo_campaign import run_campaign  # imports Prefect: after connect()
+    from deployments.demo_recommendations import run_recommendations
     from flows.daily_sweep import daily_sweep
     from flows.monitoring_round import monitoring_round
 
@@ -176,6 +177,7 @@ def run_demo(ports: Ports, say: Callable[[str], None]) -> dict[str, Any]:
     convene_next_meeting(say)
     open_cases(say)
     run_campaign(browser.post, say)
+    run_recommendations(browser.post, say)
     return {
         "answers": dict(answers),
         "report": settings.var_dir.resolve() / "reports" / plan.period / "SNITP-2024-2028",

@@ -221,6 +221,8 @@ def test_the_demo_plays_a_round_to_its_report_against_the_stack(stack: Stack) ->
     campaign = (stack.var_dir / "reports/campaigns/CAMP-2026-CERERE/report.html").read_text()
     assert 'id="kpi-activities">4<' in campaign  # two centres' spreadsheets, two rows each
     assert "HelpLine" in campaign and "ANITP-TM" in campaign  # Timișoara has not reported
+    reply = stack.var_dir / "reports/recommendations/GRETA-3/reply.html"
+    assert reply.read_text().count('class="has-gap"') == 4  # two of GRETA's six answered
     links = set()
     for caught in list_mail(stack.var_dir / "mail", limit=10_000):
         text = body_of(read_mail(stack.var_dir / "mail" / caught.name), "plain")

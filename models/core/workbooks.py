@@ -14,7 +14,7 @@ from models.core.i18n import N_, translate
 HEADER_FONT = Font(bold=True, color="FFFFFF")
 HEADER_FILL = PatternFill("solid", fgColor="1F4E79")
 PERCENT, DAY = "0%", "DD.MM.YYYY"
-MAX_WIDTH = 100
+MAX_WIDTH = 60  # wider text wraps, so a sheet with several long columns still prints legibly
 LINE_HEIGHT = 15
 
 Column = tuple[str, str | None]  # (message id of the header, number format)
@@ -71,8 +71,8 @@ def _fit_column(sheet: Worksheet, letter: str, number_format: str | None) -> Non
     for cell, length in zip(cells[1:], lengths[1:], strict=True):
         if number_format:
             cell.number_format = number_format
+        cell.alignment = Alignment(wrap_text=length > MAX_WIDTH, vertical="top")
         if length > MAX_WIDTH:
-            cell.alignment = Alignment(wrap_text=True, vertical="top")
             lines = -(-length // MAX_WIDTH)
             current = sheet.row_dimensions[cell.row].height or LINE_HEIGHT
             sheet.row_dimensions[cell.row].height = max(current, LINE_HEIGHT * lines)

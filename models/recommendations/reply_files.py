@@ -33,7 +33,7 @@ HEADINGS = {
 }
 LABELS = {
     "status": N_("Status"),
-    "strength": N_("The body"),
+    "strength": N_("How the body asks"),
     "theme": N_("Theme"),
     "lead": N_("Lead institution"),
     "measures": N_("Strategy measures"),

@@ -3,6 +3,7 @@
 import contextlib
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -90,8 +91,25 @@ class Stack:
             }
         return env
 
+    def check_ports(self) -> None:
+        """StackError naming the first port another program already listens on."""
+        wanted = [("prefect-port", self.ports.prefect), ("portal-port", self.ports.portal)]
+        if self.catches_mail:
+            wanted.append(("smtp-port", self.ports.smtp))
+        for option, port in wanted:
+            with socket.socket() as probe:
+                probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as servers bind
+                try:
+                    probe.bind(("127.0.0.1", port))
+                except OSError:
+                    raise StackError(
+                        f"port {port} is already in use (another `concord up`?); stop that "
+                        f"program or choose another port with --{option}"
+                    ) from None
+
     def start(self) -> None:
         """Start every part, waiting for each to answer before the next."""
+        self.check_ports()
         (self.var_dir / "logs").mkdir(parents=True, exist_ok=True)
         if self.catches_mail:
             self.say(f"mail catcher on 127.0.0.1:{self.ports.smtp} (emails kept in var/mail/)")

@@ -1,4 +1,5 @@
 import os
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -12,6 +13,7 @@ from sqlmodel import Session, select
 from models.core.history import StatusEvent
 from models.core.migrate import head_revision
 from models.reference.institutions import Institution
+from tests.support.servers import free_port
 
 CONCORD = str(Path(sys.executable).parent / "concord")
 ROMANIA = Path(__file__).resolve().parents[2] / "data" / "romania.yaml"
@@ -36,6 +38,19 @@ def test_up_setup_migrates_loads_and_summarises_the_embedded_database(
     again = concord("up", "--setup-only")
     assert again.returncode == 0, again.stderr
     assert "romania.yaml: no change" in again.stdout
+
+
+def test_up_refuses_a_port_another_program_holds_without_a_traceback(
+    isolated_settings: Path,
+) -> None:
+    with socket.socket() as holder:
+        holder.bind(("127.0.0.1", 0))
+        holder.listen()
+        taken = holder.getsockname()[1]
+        ports = ("--prefect-port", str(free_port()), "--smtp-port", str(free_port()))
+        result = concord("up", "--portal-port", str(taken), *ports)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert f"port {taken} is already in use" in result.stderr and "--portal-port" in result.stderr
 
 
 def test_loading_twice_reports_no_change_the_second_time(engine: Engine) -> None:

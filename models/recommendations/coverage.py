@@ -64,10 +64,14 @@ def build_coverage(session: Session) -> Coverage:
     return coverage
 
 
+def _capitalised(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
 def _tally_rows(tally: dict[str, Counter[str]], language: str) -> list[list[str]]:
     names = {**VOCABULARY, **WORDS}
     return [
-        [name_in(names, group, language), str(sum(counts.values()))]
+        [_capitalised(name_in(names, group, language)), str(sum(counts.values()))]
         + [str(counts.get(status, 0)) for status in STATUS_ORDER]
         for group, counts in sorted(tally.items())
     ]

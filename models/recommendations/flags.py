@@ -12,7 +12,7 @@ from models.messaging.emails import Post
 from models.messaging.vocabulary import name_in
 from models.recommendations.follow_up import months_open, shortened, summary_in
 from models.recommendations.messages import FlagLine, RecommendationFlags
-from models.recommendations.rules import CLOSED_STATUSES, LONG_OPEN, WORDS
+from models.recommendations.rules import CLOSED_STATUSES, LONG_OPEN, WORDS, period_text
 from models.recommendations.tables import (
     Recommendation,
     RecommendationMeasure,
@@ -59,7 +59,11 @@ def tell_coordinator(desk: Desk, period: str, flags: Flags) -> int:
     """One email a period to the coordinator listing the flags, when there are any."""
     if not flags.unlinked and not flags.long_open:
         return 0
-    context = RecommendationFlags(period=period, unlinked=flags.unlinked, long_open=flags.long_open)
+    context = RecommendationFlags(
+        period=period_text(period, desk.settings.language),
+        unlinked=flags.unlinked,
+        long_open=flags.long_open,
+    )
     post = Post(desk.session, desk.settings, desk.now)
     to = coordinator_addressee(desk.settings)
     return len(post.queue(f"recommendation-flags:{period}", to, context))

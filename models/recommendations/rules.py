@@ -4,7 +4,7 @@ from datetime import date, datetime, timedelta
 from enum import StrEnum
 
 from models.core.calendar import WorkingCalendar
-from models.core.i18n import N_
+from models.core.i18n import N_, long_date, translate
 
 FOLLOW_UP_KIND = "recommendation-progress"
 DAYS_TO_ANSWER = 20  # working days to give progress once asked
@@ -94,6 +94,20 @@ WORDS: dict[str, str] = {
 def quarter_label(day: date) -> str:
     """'2027-Q1': the follow-up period a day falls in."""
     return f"{day.year}-Q{(day.month - 1) // 3 + 1}"
+
+
+ROMAN = ("I", "II", "III", "IV")
+QUARTER = N_("quarter %(roman)s of %(year)s")
+BEFORE = N_("before %(date)s")
+
+
+def period_text(period: str, language: str) -> str:
+    """'2026-Q4' as 'trimestrul IV 2026', 'before-2027-02-01' as 'înainte de 1 februarie 2027'."""
+    if period.startswith("before-"):
+        day = date.fromisoformat(period.removeprefix("before-"))
+        return translate(language, BEFORE) % {"date": long_date(day, language)}
+    year, quarter = period.split("-Q")
+    return translate(language, QUARTER) % {"roman": ROMAN[int(quarter) - 1], "year": year}
 
 
 def follow_up_key(recommendation: str, period: str) -> str:

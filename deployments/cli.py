@@ -18,6 +18,7 @@ from deployments.cli_recommendations import recommendations_app
 from deployments.cli_records import assignments_app, deadline, outbox_app
 from deployments.cli_requests import requests_app, retention
 from deployments.cli_support import (
+    checked_language,
     console,
     errors,
     fail,
@@ -27,7 +28,7 @@ from deployments.cli_support import (
     settings_or_exit,
 )
 from models.core.db import get_engine, session_scope
-from models.core.i18n import LANGUAGES, N_, N_plural, percent
+from models.core.i18n import N_, N_plural, percent
 from models.core.migrate import current_revision, downgrade, head_revision, upgrade
 from models.core.settings import Settings
 from models.core.types import utcnow
@@ -260,9 +261,7 @@ def report(
     ] = None,
 ) -> None:
     """Build a round's consolidated report now (HTML, PDF, XLSX, CSV under var/reports/)."""
-    language = language or settings_or_exit().language
-    if language not in LANGUAGES:
-        fail(f"--language: expected ro or en, got {language!r}", code=2)
+    language = checked_language(language) or settings_or_exit().language
     from models.monitoring.closing import publish_report
     from models.monitoring.rules import find_round
 

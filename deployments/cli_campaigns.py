@@ -8,6 +8,7 @@ from rich.table import Table
 from sqlmodel import Session, select
 
 from deployments.cli_support import (
+    checked_language,
     console,
     fail,
     migrate_quietly,
@@ -22,7 +23,7 @@ from models.campaigns.panels import campaigns_panel
 from models.campaigns.report_files import publish_campaign_report
 from models.campaigns.tables import Campaign
 from models.core.db import get_engine, session_scope
-from models.core.i18n import LANGUAGES, N_, number, percent, translate
+from models.core.i18n import N_, number, percent, translate
 from models.core.spreadsheets import SpreadsheetError
 from models.core.types import utcnow
 from models.reference.document import ReferenceDataError
@@ -69,9 +70,7 @@ def report(
 ) -> None:
     """Write a campaign's report as it stands (HTML, PDF, workbook under var/reports/)."""
     settings = settings_or_exit()
-    language = language or settings.language
-    if language not in LANGUAGES:
-        fail(f"--language: expected ro or en, got {language!r}", code=2)
+    language = checked_language(language) or settings.language
     migrate_quietly()
     engine = get_engine(settings.resolved_database_url())
     try:

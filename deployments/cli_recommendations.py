@@ -8,6 +8,7 @@ from rich.table import Table
 from sqlmodel import Session, col, func, select
 
 from deployments.cli_support import (
+    checked_language,
     console,
     fail,
     migrate_quietly,
@@ -17,7 +18,7 @@ from deployments.cli_support import (
     settings_or_exit,
 )
 from models.core.db import get_engine, session_scope
-from models.core.i18n import LANGUAGES, N_
+from models.core.i18n import N_
 from models.core.spreadsheets import SpreadsheetError
 from models.core.types import utcnow
 from models.messaging.vocabulary import name_in
@@ -123,8 +124,7 @@ def reply(
 ) -> None:
     """Draft the state's reply to one body and cycle (DOCX, HTML, XLSX under var/reports/)."""
     settings = settings_or_exit()
-    if language is not None and language not in LANGUAGES:
-        fail(f"--language: expected ro or en, got {language!r}", code=2)
+    checked_language(language)
     migrate_quietly()
     try:
         with Session(get_engine(settings.resolved_database_url())) as session:

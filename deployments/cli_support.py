@@ -8,7 +8,7 @@ import typer
 from rich.console import Console
 
 from models.core.db import get_engine
-from models.core.i18n import N_, N_plural, number, translate, translate_count
+from models.core.i18n import LANGUAGES, N_, N_plural, number, translate, translate_count
 from models.core.migrate import upgrade
 from models.core.settings import Settings, SettingsError, get_settings
 from models.core.spreadsheets import SpreadsheetError
@@ -33,6 +33,13 @@ def settings_or_exit() -> Settings:
         return get_settings()
     except SettingsError as exc:
         fail(str(exc), code=2)
+
+
+def checked_language(language: str | None) -> str | None:
+    """The --language option as given, or a clear error when it is neither ro nor en."""
+    if language is not None and language not in LANGUAGES:
+        fail(f"--language: expected ro or en, got {language!r}", code=2)
+    return language
 
 
 def migrate_quietly() -> None:

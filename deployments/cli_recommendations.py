@@ -26,8 +26,12 @@ from models.recommendations.follow_up import shortened, summary_in
 from models.recommendations.importing import ROMANIAN_COLUMN, read_recommendation_file
 from models.recommendations.reply import ReplyError, build_reply
 from models.recommendations.reply_files import write_reply
-from models.recommendations.rules import WORDS
-from models.recommendations.saving import save_recommendations
+from models.recommendations.rules import WORDS, RecommendationStatus
+from models.recommendations.saving import (
+    UnknownRecommendation,
+    save_recommendations,
+    set_statuses,
+)
 from models.recommendations.tables import Evidence, Recommendation, RecommendationMeasure
 from models.reference.institutions import Institution
 
@@ -145,3 +149,27 @@ def reply(
     )
     for path in (files.docx, files.html, files.xlsx):
         console.print(f"  {path}", highlight=False)
+
+
+@recommendations_app.command("status")
+def status(
+    to: Annotated[RecommendationStatus, typer.Argument(help="the new status")],
+    codes: Annotated[list[str], typer.Argument(help="recommendation codes, e.g. GRETA-3/1")],
+    note: Annotated[str, typer.Option(help="why, kept in the history")],
+) -> None:
+    """Move several recommendations to one status at once (all or none)."""
+    settings = settings_or_exit()
+    migrate_quietly()
+    try:
+        with session_scope(get_engine(settings.resolved_database_url())) as session:
+            moved = set_statuses(session, codes, to, note, utcnow())
+    except UnknownRecommendation as exc:
+        fail(str(exc))
+    console.print(
+        say(
+            N_("%(status)s: %(moved)s (the others were already there)"),
+            status=name_in(WORDS, to, settings.language),
+            moved=", ".join(moved) or "-",
+        ),
+        highlight=False,
+    )

@@ -7,6 +7,7 @@ from typing import Any
 from sqlalchemy import delete
 from sqlmodel import Session, col, select
 
+from models.core.history import record_event
 from models.core.spreadsheets import CellProblem, SpreadsheetError
 from models.recommendations.importing import RecommendationRow
 from models.recommendations.rules import RecommendationStatus
@@ -22,6 +23,10 @@ from models.reference.strategy import Measure, Strategy
 # the state's position, set by the import; once an owner reports progress, the import keeps it
 POSITIONS = frozenset({RecommendationStatus.ACCEPTED, RecommendationStatus.NOTED})
 SOURCE_FIELDS = ("body", "cycle", "document", "published_on", "reporting_on", "language")
+
+
+class UnknownRecommendation(LookupError):
+    """A code no recommendation has; the message names it."""
 
 
 @dataclass
@@ -171,3 +176,40 @@ def save_recommendations(
         setattr(imported, outcome, getattr(imported, outcome) + 1)
     imported.sources = len(changed_sources)
     return imported
+
+
+def set_statuses(
+    session: Session, codes: list[str], status: RecommendationStatus, note: str, now: datetime
+) -> list[str]:
+    """Move several recommendations to one status (the coordinator's bulk update).
+
+    Every code is checked first: an unknown one is named and nothing changes. Returns the
+    codes that moved; those already at the status are left as they are.
+    """
+    wanted = [code.strip().upper() for code in codes]
+    found = {
+        r.code: r
+        for r in session.exec(select(Recommendation).where(col(Recommendation.code).in_(wanted)))
+    }
+    unknown = [code for code in wanted if code not in found]
+    if unknown:
+        raise UnknownRecommendation(f"code: no recommendation {', '.join(unknown)}")
+    moved = []
+    for code in dict.fromkeys(wanted):
+        recommendation = found[code]
+        if recommendation.status == status:
+            continue
+        record_event(
+            session=session,
+            entity_type="recommendation",
+            entity_id=recommendation.id or 0,
+            from_status=recommendation.status,
+            to_status=status,
+            actor="coordinator",
+            note=note,
+            now=now,
+        )
+        recommendation.status, recommendation.updated_at = status, now
+        session.add(recommendation)
+        moved.append(code)
+    return moved

@@ -44,6 +44,17 @@ def test_recommendations_are_imported_listed_and_a_reply_drafted(
     lines = [line for line in listed.stdout.splitlines() if "GRETA-3/6" in line]
     assert lines and "acceptată" in lines[0] and "niciuna" in lines[0]
 
+    bulk = ("recommendations", "status", "implemented", "GRETA-3/4", "greta-3/5")
+    unknown_code = concord(*bulk, "GRETA-3/99", "--note", "Raportul ITM 2027")
+    assert unknown_code.returncode == 1 and "no recommendation GRETA-3/99" in unknown_code.stderr
+    moved = concord(*bulk, "--note", "Raportul ITM 2027")
+    assert "implementată: GRETA-3/4, GRETA-3/5" in moved.stdout, moved.stderr
+    with Session(engine) as session:
+        done = session.exec(
+            select(Recommendation.code).where(Recommendation.status == "implemented")
+        )
+        assert sorted(done) == ["GRETA-3/4", "GRETA-3/5"]
+
     drafted = concord("recommendations", "reply", "greta-3")
     assert drafted.returncode == 0, drafted.stderr
     assert "GRETA-3: 6 recomandări; fără dovezi: GRETA-3/1" in drafted.stdout

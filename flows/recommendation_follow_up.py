@@ -11,6 +11,7 @@ from models.core.types import utcnow
 from tasks.messaging.outbox import deliver_outbox
 from tasks.recommendations.follow_up import (
     FollowedUp,
+    checked_source,
     draft_reply_task,
     follow_up_task,
     sources_reporting_soon,
@@ -39,11 +40,12 @@ def recommendation_follow_up(
         now: The moment to act as if it were (empty means now); for demos and tests.
     """
     moment = now or utcnow()
+    asked = checked_source(reply_for) if reply_for else None
     followed: FollowedUp = follow_up_task(moment)
     delivery = deliver_outbox(moment)
     with Session(get_engine(get_settings().resolved_database_url())) as session:
         sources = sources_reporting_soon(session, moment)
-    if reply_for and reply_for.strip().upper() not in sources:
-        sources.append(reply_for.strip().upper())
+    if asked and asked not in sources:
+        sources.append(asked)
     replies = [draft_reply_task(source, moment) for source in sources]
     return {"followed": followed, "delivery": delivery, "replies": replies}

@@ -14,7 +14,7 @@ from models.core.settings import get_settings
 from models.lifecycle.desk import Desk
 from models.recommendations.flags import Flags, find_flags, tell_coordinator
 from models.recommendations.follow_up import open_follow_ups
-from models.recommendations.reply import build_reply
+from models.recommendations.reply import ReplyError, build_reply, find_source
 from models.recommendations.reply_files import write_reply
 from models.recommendations.rules import ASK_BEFORE_REPORTING
 from models.recommendations.tables import RecommendationSource
@@ -84,6 +84,15 @@ def sources_reporting_soon(session: Session, now: datetime) -> list[str]:
         col(RecommendationSource.reporting_on) <= today + ASK_BEFORE_REPORTING,
     )
     return sorted(session.exec(query).all())
+
+
+def checked_source(code: str) -> str:
+    """The source's code as stored, or ValueError naming the parameter, before any write."""
+    with Session(get_engine(get_settings().resolved_database_url())) as session:
+        try:
+            return find_source(session, code).code
+        except ReplyError as exc:
+            raise ValueError(f"reply_for: {str(exc).removeprefix('source: ')}") from None
 
 
 @task(name="draft-reply", task_run_name="draft reply {source}")

@@ -168,6 +168,9 @@ def test_recommendations_from_a_workbook_to_the_drafted_reply(
     assert session.exec(select(Recommendation)).all() == []
     import_workbook(session, ROWS)
 
+    with pytest.raises(ValueError, match="reply_for: no source 'NATO-1'; the sources are: GRETA-4"):
+        recommendation_follow_up(reply_for="NATO-1", now=at("2027-01-04"))
+    assert session.exec(select(Assignment)).all() == [] and smtp_server.messages == []
     first = recommendation_follow_up(now=at("2027-01-04"))
     assert (first["followed"].opened, first["followed"].unlinked) == (3, 1)
     told = sorted((m["X-Concord-Kind"], m["To"].split(",")[0]) for m in smtp_server.messages)

@@ -30,6 +30,7 @@ class Coverage:
     unanswered: list[str] = field(default_factory=list)
     by_body: dict[str, Counter[str]] = field(default_factory=dict)
     by_pillar: dict[str, Counter[str]] = field(default_factory=dict)
+    by_theme: dict[str, Counter[str]] = field(default_factory=dict)
 
 
 def build_coverage(session: Session) -> Coverage:
@@ -46,6 +47,7 @@ def build_coverage(session: Session) -> Coverage:
         coverage.measure_titles[f"{strategy}/{code}"] = title
     by_body: dict[str, Counter[str]] = defaultdict(Counter)
     by_pillar: dict[str, Counter[str]] = defaultdict(Counter)
+    by_theme: dict[str, Counter[str]] = defaultdict(Counter)
     rows = session.exec(
         select(Recommendation, RecommendationSource.body)
         .join(RecommendationSource, col(RecommendationSource.id) == col(Recommendation.source_id))
@@ -54,6 +56,7 @@ def build_coverage(session: Session) -> Coverage:
     for recommendation, body in rows:
         by_body[body][recommendation.status] += 1
         by_pillar[recommendation.pillar][recommendation.status] += 1
+        by_theme[recommendation.theme][recommendation.status] += 1
         refs = measures_of.get(recommendation.id or 0, [])
         for ref in refs:
             coverage.by_measure.setdefault(ref, []).append(recommendation.code)
@@ -61,6 +64,7 @@ def build_coverage(session: Session) -> Coverage:
             coverage.unanswered.append(recommendation.code)
     coverage.by_measure = dict(sorted(coverage.by_measure.items()))
     coverage.by_body, coverage.by_pillar = dict(by_body), dict(by_pillar)
+    coverage.by_theme = dict(by_theme)
     return coverage
 
 
@@ -88,9 +92,11 @@ def coverage_panels(session: Session, now: datetime, language: str, zone: ZoneIn
 
     status_headers = [name_in(WORDS, status, language) for status in STATUS_ORDER]
     progress = Panel(
-        t(N_("Recommendations of outside evaluators, by body and by pillar")),
-        [t(N_("Body or pillar")), t(N_("Recommendations")), *status_headers],
-        _tally_rows(coverage.by_body, language) + _tally_rows(coverage.by_pillar, language),
+        t(N_("Recommendations of outside evaluators, by body, pillar and theme")),
+        [t(N_("Body, pillar or theme")), t(N_("Recommendations")), *status_headers],
+        _tally_rows(coverage.by_body, language)
+        + _tally_rows(coverage.by_pillar, language)
+        + _tally_rows(coverage.by_theme, language),
     )
     answered = Panel(
         t(N_("Which recommendations each measure answers")),

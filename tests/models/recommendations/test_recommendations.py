@@ -14,6 +14,7 @@ from models.core.spreadsheets import SpreadsheetError
 from models.lifecycle.desk import Desk
 from models.lifecycle.tables import Assignment
 from models.messaging.outbox import OutboxMessage
+from models.recommendations.coverage import coverage_panels
 from models.recommendations.flags import find_flags
 from models.recommendations.follow_up import follow_up_period, months_open, open_follow_ups
 from models.recommendations.importing import SAMPLE_FILE, read_recommendation_file
@@ -154,3 +155,15 @@ def test_the_drafted_reply_marks_every_recommendation_without_evidence(
     assert len(gaps) == 3 and gaps[0].runs[0].font.highlight_color is not None
     assert "Sample recommendations" in document.paragraphs[2].text
     assert files.html.read_text().count('class="has-gap"') == 3
+
+
+def test_the_coverage_panels_tally_by_body_pillar_and_theme(loaded: Engine) -> None:
+    with Session(loaded) as session:
+        progress, answered = coverage_panels(session, NOW, "ro", CALENDAR.zone)
+    rows = {row[0]: row[1:] for row in progress.rows}
+    assert rows["GRETA (Consiliul Europei)"] == ["6", "6", "0", "0", "0", "0", "0"]
+    assert rows["Protecție"][0] == "5" and rows["Copii victime"][0] == "2"
+    assert progress.headers[2:4] == ["acceptată", "luată la cunoștință"]
+    by_measure = {measure.split()[0]: codes for measure, codes in answered.rows}
+    assert by_measure["SNITP-2024-2028/2.2.1"] == "GRETA-3/1, US-TIP-2026/1"
+    assert answered.note == "Nicio măsură nu răspunde la: GRETA-3/6, US-TIP-2026/3"

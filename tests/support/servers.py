@@ -37,11 +37,12 @@ class RecordingHandler:
         self.envelopes: list[tuple[str, list[str]]] = []
         self.stall_after: int | None = None
         self.stalled = threading.Event()
+        self.busy = False  # answer every recipient 451, as a server under load does
 
     async def handle_RCPT(
         self, server: Any, session: Any, envelope: Any, address: str, rcpt_options: list[str]
     ) -> str:
-        if address.startswith("tempfail"):
+        if self.busy or address.startswith("tempfail"):
             return "451 4.3.0 mailbox busy, try again later"
         if address.startswith("reject"):
             return "550 5.1.1 no such mailbox"

@@ -176,6 +176,30 @@ def test_stopping_the_server_mid_batch_loses_nothing_and_sends_nothing_twice(
     assert sorted(delivered) == sorted(message_id_for(k, domain) for k in keys)
 
 
+def test_an_outage_then_a_busy_server_then_a_bad_address_lose_nothing(
+    session: Session, smtp_server: SmtpServer
+) -> None:
+    addresses = ["a@one.example", "reject@two.example", "c@three.example", "d@four.example"]
+    keys = queue_reminders(session, addresses)
+    smtp_server.stop()  # connections refused
+    assert deliver() == {"claimed": 4, "failed": 4}
+    smtp_server.start()
+    smtp_server.handler.busy = True  # every recipient answered 451
+    assert deliver(NOW + timedelta(minutes=2)) == {"claimed": 4, "failed": 4}
+    session.rollback()
+    assert {m.attempts for m in session.exec(select(OutboxMessage))} == {1}  # only 4xx counts
+    smtp_server.handler.busy = False
+    assert deliver(NOW + timedelta(minutes=10)) == {"claimed": 4, "sent": 3, "dead": 1}
+    session.rollback()
+    dead = session.exec(select(OutboxMessage).where(OutboxMessage.state == "dead")).one()
+    assert dead.recipient == "reject@two.example" and (dead.last_error or "").startswith("550")
+    domain = get_settings().sender_domain
+    delivered = sorted(m["Message-ID"] for m in smtp_server.messages)
+    wanted = [k for k, to in zip(keys, addresses, strict=True) if not to.startswith("reject")]
+    assert delivered == sorted(message_id_for(k, domain) for k in wanted)
+    assert deliver(NOW + timedelta(hours=1)) == {}, "nothing is left to send, nothing twice"
+
+
 def test_a_crash_between_sending_and_sent_is_retried_after_the_lease(
     session: Session, engine: Engine, smtp_server: SmtpServer
 ) -> None:

@@ -150,10 +150,14 @@ class Stack:
         self.wait_for(f"{self.portal_url}/healthz", "portal", timeout=60)
 
     def spawn(self, name: str, command: list[str]) -> None:
-        """Start a long-running child with its own session and a log under var/logs/."""
+        """Start a long-running child with its own session and a log under var/logs/.
+
+        The child runs under `deployments.guard`, so it and what it starts die with this
+        process even when this process is killed outright.
+        """
         log = (self.var_dir / "logs" / f"{name}.log").open("ab")
         process = subprocess.Popen(
-            command,
+            [sys.executable, "-m", "deployments.guard", *command],
             cwd=ROOT,
             env=self.environment(),
             stdout=log,

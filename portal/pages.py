@@ -132,6 +132,7 @@ def assignment_page(
     assert institution is not None and assignment.id is not None
     language = institution.language
     limit_mib = settings.portal_max_upload_bytes / (1024 * 1024)
+    kind = assignment_kind(assignment.kind)
     return render(
         "assignment.html",
         status=status,
@@ -147,7 +148,8 @@ def assignment_page(
         errors=errors or {},
         upload_limit=f"{limit_mib:g} MiB",
         table_rows=TABLE_ROWS,
-        wide=assignment_kind(assignment.kind).table is not None,  # room for a table of rows
+        wide=kind.table is not None,  # room for a table of rows
+        details=kind.details(session, assignment, language) if kind.details else [],
         history=history_rows(
             answer_history(session=session, assignment_id=assignment.id), language, settings
         ),

@@ -25,6 +25,7 @@ from models.lifecycle.tables import Answer, Assignment
 DUTIES_MODULE = "models.duties"
 
 AnswerHook = Callable[[Session, Assignment, AnswerForm, Answer], None]
+DetailsHook = Callable[[Session, Assignment, str], list[tuple[str, str]]]
 FileReader = Callable[[str, bytes], FileRows]
 Lifecycle = Mapping[str, frozenset[str]]
 ScopeFinder = Callable[[Session, str | None], Scope | None]
@@ -120,7 +121,8 @@ class AssignmentKind:
     """One kind of obligation: its answer form, its name per language, what an answer does.
 
     `table` names a list field the portal's form sends as rows (`table-N-field`), and
-    `read_file` reads those rows from an uploaded CSV or workbook instead.
+    `read_file` reads those rows from an uploaded CSV or workbook instead. `details` gives
+    the (label, text) rows the portal shows above the form, in the reader's language.
     """
 
     name: str
@@ -129,6 +131,7 @@ class AssignmentKind:
     on_answer: AnswerHook | None = None
     table: str | None = None
     read_file: FileReader | None = None
+    details: DetailsHook | None = None
 
 
 @dataclass(frozen=True)

@@ -5,6 +5,7 @@ from models.recommendations.coverage import coverage_panels, coverage_sections
 from models.recommendations.evidence import record_evidence
 from models.recommendations.forms import RecommendationProgressAnswer
 from models.recommendations.messages import RecommendationMessage
+from models.recommendations.reply import recommendation_details
 from models.recommendations.rules import FOLLOW_UP_KIND, RECOMMENDATION_LIFECYCLE
 
 DUTY = Duty(
@@ -15,6 +16,7 @@ DUTY = Duty(
             RecommendationProgressAnswer,
             {"ro": "stadiul unei recomandări", "en": "progress on a recommendation"},
             on_answer=record_evidence,
+            details=recommendation_details,
         ),
     ),
     message_kinds=tuple(RecommendationMessage),

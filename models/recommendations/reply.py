@@ -6,7 +6,10 @@ from datetime import date, datetime
 
 from sqlmodel import Session, col, select
 
-from models.core.i18n import LANGUAGES
+from models.core.i18n import LANGUAGES, N_, translate
+from models.lifecycle.tables import Assignment
+from models.messaging.vocabulary import VOCABULARY, name_in
+from models.recommendations.rules import WORDS
 from models.recommendations.tables import (
     Evidence,
     Recommendation,
@@ -165,3 +168,35 @@ def _ref_order(ref: str) -> tuple[int, str]:
     """'2' before '10': numbers in the body's order, then the rest."""
     digits = "".join(ch for ch in ref if ch.isdigit())
     return (int(digits) if digits else 10**6, ref)
+
+
+def recommendation_details(
+    session: Session, assignment: Assignment, language: str
+) -> list[tuple[str, str]]:
+    """What the owner reads above the form: the body's words, how it asks, the measures."""
+    found = session.exec(
+        select(Recommendation, RecommendationSource)
+        .join(RecommendationSource, col(RecommendationSource.id) == col(Recommendation.source_id))
+        .where(Recommendation.code == assignment.subject_ref)
+    ).first()
+    if found is None:
+        return []
+    recommendation, source = found
+    measures = _measures(session, [recommendation.id or 0]).get(recommendation.id or 0, [])
+    words = {**VOCABULARY, **WORDS}
+    return [
+        (translate(language, N_("Recommendation")), recommendation.text),
+        (
+            translate(language, N_("Source")),
+            f"{name_in(words, source.body, language)}: {source.document}",
+        ),
+        (
+            translate(language, N_("How the body asks")),
+            name_in(words, recommendation.strength, language),
+        ),
+        (
+            translate(language, N_("Strategy measures")),
+            "; ".join(measures)
+            or translate(language, N_("No measure of the strategy answers it.")),
+        ),
+    ]

@@ -7,7 +7,9 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BeforeValidator, Field, ValidationError, model_validator
 
+from models.core.i18n import N_
 from models.core.spreadsheets import CellProblem, SpreadsheetError, file_problem, read_records
+from models.lifecycle.answers import ERROR_MESSAGES
 from models.lifecycle.forms import Code, RequiredText, ShortText
 from models.recommendations.rules import Body, RecommendationStatus, Strength, Theme
 from models.reference.document import ReferenceDataError, Strict, read_yaml
@@ -36,7 +38,14 @@ COLUMNS = {
     "measures": ("measures", "masuri"),
 }
 REQUIRED = ("source", "body", "cycle", "published_on", "ref", "text", "summary_ro", "lead")
-ROMANIAN_COLUMN = {name: aliases[-1] for name, aliases in COLUMNS.items()}
+ROMANIAN_COLUMN = {
+    "source": "sursa", "body": "organismul", "cycle": "ciclul", "document": "documentul",
+    "published_on": "data publicării", "reporting_on": "termenul de raportare",
+    "language": "limba", "ref": "numărul", "text": "recomandarea", "summary_ro": "rezumatul",
+    "strength": "formularea", "theme": "tema", "pillar": "pilonul", "status": "starea",
+    "lead": "instituția responsabilă", "contributors": "instituțiile contributoare",
+    "measures": "măsurile",
+}  # fmt: skip
 
 
 def _listed(value: Any) -> Any:
@@ -87,17 +96,37 @@ class RecommendationRow(Strict):
         return f"{self.source}/{self.ref}"
 
 
+TWICE = N_("%(code)s is already on line %(first)s.")
+CELL_MESSAGES = {
+    "enum": N_("%(value)s is not one of: %(expected)s."),
+    "literal_error": N_("%(value)s is not one of: %(expected)s."),
+    "missing": N_("This column is empty; it is required."),
+    "date_from_datetime_parsing": N_("%(value)s is not a date written as YYYY-MM-DD."),
+    "date_parsing": N_("%(value)s is not a date written as YYYY-MM-DD."),
+    "date_type": N_("%(value)s is not a date written as YYYY-MM-DD."),
+    "string_too_long": N_("At most %(max_length)s characters."),
+    "string_pattern_mismatch": N_("%(value)s is not a valid code (letters, digits, '-')."),
+    "personal_data": ERROR_MESSAGES["personal_data"],
+}
+
+
+def _cell_problem(line: int, error: Any) -> CellProblem:
+    """One pydantic error as a translatable problem of one cell, with the value it refused."""
+    column = str(error["loc"][0]) if error["loc"] else ""
+    message = error["msg"].removeprefix("Value error, ")
+    if column == "" and ": " in message:  # a row's own check names its column first
+        column, message = message.split(": ", 1)
+    value = error.get("input")
+    params = {**(error.get("ctx") or {}), "value": repr(str(value)[:60])}
+    if "expected" in params:  # pydantic writes "'a', 'b' or 'c'": no English in the list
+        params["expected"] = str(params["expected"]).replace(" or ", ", ")
+    if error["type"] in CELL_MESSAGES:
+        return CellProblem(line, column, CELL_MESSAGES[error["type"]], params)
+    return CellProblem(line, column, DETAIL, {"detail": f"{message} ({params['value']})"})
+
+
 def _cell_problems(line: int, exc: ValidationError) -> list[CellProblem]:
-    problems = []
-    for error in exc.errors(include_url=False):
-        column = str(error["loc"][0]) if error["loc"] else ""
-        message = error["msg"].removeprefix("Value error, ")
-        if column == "" and ": " in message:
-            column, message = message.split(": ", 1)
-        value = error.get("input")
-        shown = "" if isinstance(value, dict) else f" ({str(value)[:60]!r})"
-        problems.append(CellProblem(line, column, DETAIL, {"detail": message + shown}))
-    return problems
+    return [_cell_problem(line, error) for error in exc.errors(include_url=False)]
 
 
 def rows_from(records: list[tuple[int, dict[str, Any]]]) -> list[tuple[int, RecommendationRow]]:
@@ -112,8 +141,8 @@ def rows_from(records: list[tuple[int, dict[str, Any]]]) -> list[tuple[int, Reco
             problems += _cell_problems(line, exc)
             continue
         if row.code in seen:
-            twice = f"{row.code} is already on line {seen[row.code]}"
-            problems.append(CellProblem(line, "ref", DETAIL, {"detail": twice}))
+            twice = {"code": row.code, "first": seen[row.code]}
+            problems.append(CellProblem(line, "ref", TWICE, twice))
         seen.setdefault(row.code, line)
         rows.append((line, row))
     if problems:

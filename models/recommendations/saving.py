@@ -8,6 +8,7 @@ from sqlalchemy import delete
 from sqlmodel import Session, col, select
 
 from models.core.history import record_event
+from models.core.i18n import N_
 from models.core.spreadsheets import CellProblem, SpreadsheetError
 from models.recommendations.importing import RecommendationRow
 from models.recommendations.rules import RecommendationStatus
@@ -48,8 +49,8 @@ class Resolved:
     problems: list[CellProblem] = field(default_factory=list)
 
 
-def _problem(line: int, column: str, text: str) -> CellProblem:
-    return CellProblem(line, column, "%(detail)s", {"detail": text})
+NO_INSTITUTION = N_("No institution has the code %(value)s.")
+NO_MEASURE = N_("No measure %(value)s; write STRATEGY/CODE, e.g. SNITP-2024-2028/1.1.1.")
 
 
 def _measure_ids(session: Session, references: set[str]) -> dict[str, int]:
@@ -74,11 +75,12 @@ def resolve(session: Session, rows: list[tuple[int, RecommendationRow]]) -> Reso
         for column, values in (("lead", [row.lead]), ("contributors", row.contributors)):
             for code in values:
                 if code not in resolved.institutions:
-                    resolved.problems.append(_problem(line, column, f"no institution {code!r}"))
+                    problem = CellProblem(line, column, NO_INSTITUTION, {"value": repr(code)})
+                    resolved.problems.append(problem)
         for ref in row.measures:
             if ref not in resolved.measures:
-                text = f"no measure {ref!r} (write STRATEGY/CODE, e.g. SNITP-2024-2028/1.1.1)"
-                resolved.problems.append(_problem(line, "measures", text))
+                problem = CellProblem(line, "measures", NO_MEASURE, {"value": repr(ref)})
+                resolved.problems.append(problem)
     return resolved
 
 

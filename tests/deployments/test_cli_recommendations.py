@@ -28,7 +28,9 @@ def test_recommendations_are_imported_listed_and_a_reply_drafted(
     bad.write_text(BAD, encoding="utf-8")
     refused = concord("recommendations", "import", str(bad))
     assert refused.returncode == 1 and "Traceback" not in refused.stderr
-    assert "rândul 3, tema: Input should be" in refused.stderr
+    assert "rândul 3, tema: 'weather' nu este una dintre valorile: 'identification'" in (
+        refused.stderr
+    )
     assert "1 problemă; nu s-a scris nimic" in refused.stderr
     with Session(engine) as session:
         assert session.exec(select(Recommendation)).all() == []

@@ -164,7 +164,7 @@ def test_recommendations_from_a_workbook_to_the_drafted_reply(
         import_workbook(session, [*ROWS, REFUSED])
     [problem] = refused.value.problems
     assert (problem.line, problem.column) == (5, "theme")
-    assert "'weather'" in problem.params["detail"]
+    assert problem.params["value"] == "'weather'" and "'data'" in problem.params["expected"]
     assert session.exec(select(Recommendation)).all() == []
     import_workbook(session, ROWS)
 

@@ -69,8 +69,9 @@ def test_every_wrong_cell_of_a_csv_is_named_by_line_and_column() -> None:
         read_recommendation_file("r.csv", content)
     named = [(p.line, p.column) for p in caught.value.problems]
     assert named == [(3, "body"), (3, "published_on"), (4, "ref"), (5, "pillar"), (5, "status")]
-    assert "'nato'" in caught.value.problems[0].params["detail"]
-    assert "GRETA-4/1 is already on line 2" in caught.value.problems[2].params["detail"]
+    assert caught.value.problems[0].params["value"] == "'nato'"
+    twice = caught.value.problems[2]
+    assert twice.message % twice.params == "GRETA-4/1 is already on line 2."
 
 
 def test_unknown_owners_and_measures_are_refused_and_nothing_is_written(loaded: Engine) -> None:

@@ -1,5 +1,7 @@
 """An owner's answer becomes the recommendation's evidence and its current status."""
 
+from typing import Any
+
 from sqlmodel import Session, select
 
 from models.core.history import record_event
@@ -26,20 +28,24 @@ def record_evidence(
         select(Recommendation).where(Recommendation.code == assignment.subject_ref)
     ).one()
     evidence = session.exec(select(Evidence).where(Evidence.assignment_id == assignment.id)).first()
-    evidence = evidence or Evidence(
-        recommendation_id=recommendation.id or 0,
-        institution_id=assignment.institution_id,
-        assignment_id=assignment.id,
-        status=form.recommendation_status,
-        text=form.evidence,
-        given_at=answer.submitted_at,
-    )
-    evidence.answer_id = answer.id
-    evidence.status = form.recommendation_status
-    evidence.text = form.evidence
-    evidence.done_on = form.done_on
-    evidence.document = form.document
-    evidence.given_at = answer.submitted_at
+    given: dict[str, Any] = {
+        "answer_id": answer.id,
+        "status": form.recommendation_status,
+        "text": form.evidence,
+        "done_on": form.done_on,
+        "document": form.document,
+        "given_at": answer.submitted_at,
+    }
+    if evidence is None:
+        evidence = Evidence(
+            recommendation_id=recommendation.id or 0,
+            institution_id=assignment.institution_id,
+            assignment_id=assignment.id,
+            **given,
+        )
+    else:
+        for name, value in given.items():
+            setattr(evidence, name, value)
     session.add(evidence)
     if recommendation.status != form.recommendation_status:
         record_event(

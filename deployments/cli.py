@@ -12,6 +12,7 @@ import typer
 from alembic.util.exc import CommandError
 from rich.table import Table
 
+from deployments.cli_bench import bench
 from deployments.cli_campaigns import campaigns_app
 from deployments.cli_meetings import meetings_app
 from deployments.cli_recommendations import recommendations_app
@@ -62,6 +63,7 @@ app.add_typer(campaigns_app, name="campaigns")
 app.add_typer(recommendations_app, name="recommendations")
 app.command("deadline")(deadline)
 app.command("retention")(retention)
+app.command("bench")(bench)
 
 
 @contextmanager

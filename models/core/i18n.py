@@ -5,7 +5,7 @@ when first used, so a checkout needs no build step. Message ids are English.
 """
 
 from datetime import date, datetime
-from functools import cache
+from functools import cache, lru_cache
 from io import BytesIO
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -69,7 +69,12 @@ def locale_of(language: str) -> Locale:
 
 def long_date(value: date | datetime, language: str) -> str:
     """'23 noiembrie 2026' or '23 November 2026'."""
-    return format_date(value, format="long", locale=locale_of(language))
+    return _long_date(value.date() if isinstance(value, datetime) else value, language)
+
+
+@lru_cache(maxsize=4096)
+def _long_date(day: date, language: str) -> str:
+    return format_date(day, format="long", locale=locale_of(language))  # Babel is slow: cached
 
 
 def moment_text(moment: datetime, zone: ZoneInfo, language: str) -> str:

@@ -51,6 +51,7 @@ class Settings(BaseSettings):
     smtp_security: Literal["none", "starttls", "ssl"] = "none"
     smtp_timeout_seconds: float = Field(default=30.0, gt=0)
     smtp_ca_file: Path | None = None
+    smtp_connections: int = Field(default=4, ge=1, le=32)
     sender: EmailStr = "concord@coordination.example"
     coordinator_email: EmailStr = "secretariat@coordination.example"
     portal_base_url: str = "http://127.0.0.1:8600"
@@ -122,7 +123,13 @@ class Settings(BaseSettings):
             self.var_dir.mkdir(parents=True, exist_ok=True)
             key_file.write_text(secrets.token_urlsafe(48))
             key_file.chmod(0o600)
-        return SecretStr(key_file.read_text().strip())
+        return _key_in(key_file, key_file.stat().st_mtime_ns)
+
+
+@lru_cache(maxsize=8)
+def _key_in(key_file: Path, modified_ns: int) -> SecretStr:
+    """The key a file holds, read again only when the file changes (links sign it often)."""
+    return SecretStr(key_file.read_text().strip())
 
 
 def load_settings() -> Settings:

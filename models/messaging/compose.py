@@ -49,16 +49,9 @@ class CalendarAttachment:
     method: str
 
 
-def addressee_for(*, session: Session, institution_id: int, roles: tuple[str, ...]) -> Addressee:
-    """The institution's contacts in the given roles, in that order of preference."""
-    institution = session.get(Institution, institution_id)
-    if institution is None:
-        raise LookupError(f"institution {institution_id} does not exist")
-    contacts = session.exec(
-        select(Contact).where(
-            Contact.institution_id == institution_id, col(Contact.role).in_(roles)
-        )
-    ).all()
+def _addressee(
+    institution: Institution, contacts: list[Contact], roles: tuple[str, ...]
+) -> Addressee:
     by_role = {contact.role: contact.email for contact in contacts}
     emails = tuple(dict.fromkeys(by_role[role] for role in roles if role in by_role))
     if not emails:
@@ -69,10 +62,48 @@ def addressee_for(*, session: Session, institution_id: int, roles: tuple[str, ..
             name=institution.name_in(institution.language),
             short_name=institution.label,
         ),
-        institution_id=institution_id,
+        institution_id=institution.id,
         emails=emails,
         webhook_url=institution.webhook_url,
     )
+
+
+def addressee_for(*, session: Session, institution_id: int, roles: tuple[str, ...]) -> Addressee:
+    """The institution's contacts in the given roles, in that order of preference."""
+    institution = session.get(Institution, institution_id)
+    if institution is None:
+        raise LookupError(f"institution {institution_id} does not exist")
+    contacts = session.exec(
+        select(Contact).where(
+            Contact.institution_id == institution_id, col(Contact.role).in_(roles)
+        )
+    ).all()
+    return _addressee(institution, list(contacts), roles)
+
+
+def addressees_for(
+    *, session: Session, institution_ids: list[int], roles: tuple[str, ...]
+) -> dict[int, Addressee | NoRecipientError]:
+    """`addressee_for` for many institutions in two queries; a missing contact as its error."""
+    institutions = session.exec(
+        select(Institution).where(col(Institution.id).in_(institution_ids))
+    ).all()
+    contacts: dict[int, list[Contact]] = {i.id or 0: [] for i in institutions}
+    for contact in session.exec(
+        select(Contact).where(
+            col(Contact.institution_id).in_(institution_ids), col(Contact.role).in_(roles)
+        )
+    ):
+        contacts[contact.institution_id].append(contact)
+    found: dict[int, Addressee | NoRecipientError] = {}
+    for institution in institutions:
+        try:
+            found[institution.id or 0] = _addressee(
+                institution, contacts[institution.id or 0], roles
+            )
+        except NoRecipientError as exc:
+            found[institution.id or 0] = exc
+    return found
 
 
 def coordinator_addressee(settings: Settings) -> Addressee:

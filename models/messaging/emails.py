@@ -8,13 +8,20 @@ from typing import ClassVar
 from sqlmodel import Session
 
 from models.core.settings import Settings
-from models.messaging.compose import Addressee, CalendarAttachment, FileAttachment, notify
+from models.messaging.compose import (
+    Addressee,
+    CalendarAttachment,
+    FileAttachment,
+    compose,
+    notify,
+)
 from models.messaging.message_views import (
     AssignmentView,
     DigestGroup,
     EscalationLine,
     View,
 )
+from models.messaging.outbox import queue_messages
 
 
 class MessageKind(StrEnum):
@@ -66,6 +73,22 @@ class Post:
             calendar=calendar,
             files=files,
         )
+
+    def queue_many(self, letters: list[tuple[str, Addressee, MessageContext]]) -> list[str]:
+        """Render and queue many (key, to, context) in one insert; returns the new keys."""
+        messages = [
+            message
+            for key, to, context in letters
+            for message in compose(
+                key=key,
+                kind=context.kind,
+                to=to,
+                context=context.template_values(),
+                settings=self.settings,
+                now=self.now,
+            )
+        ]
+        return queue_messages(session=self.session, messages=messages)
 
 
 class AssignmentCreated(MessageContext):

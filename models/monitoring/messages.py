@@ -34,9 +34,9 @@ class RoundReportReady(MessageContext):
     attached: list[str]
 
 
-def round_opened(post: Post, key: str, to: Addressee, context: RoundOpened) -> list[str]:
-    """One institution told every report it owes in a new round."""
-    return post.queue(key, to, context)
+def rounds_opened(post: Post, letters: list[tuple[str, Addressee, RoundOpened]]) -> list[str]:
+    """Each institution told every report it owes in a new round (queued in one insert)."""
+    return post.queue_many(list(letters))
 
 
 def round_report_ready(

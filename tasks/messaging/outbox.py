@@ -1,15 +1,16 @@
-"""Delivering the outbox: claim a batch, send it over one connection, record each result."""
+"""Delivering the outbox: claim a batch, send it over a few connections, record each result."""
 
 import logging
 from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
 import httpx
 from prefect import get_run_logger, task
-from sqlalchemy import or_, update
-from sqlalchemy.engine import Engine
+from sqlalchemy import bindparam, or_, update
+from sqlalchemy.engine import Connection, Engine
 from sqlmodel import Session, col, select
 
 from models.core.db import get_engine
@@ -86,23 +87,29 @@ def claim_batch(
     return ids
 
 
-def _record(engine: Engine, message: OutboxMessage, **values: object) -> None:
-    """Write one delivery result, unless another worker has since reclaimed the message."""
-    with Session(engine) as session:
-        session.execute(
-            update(OutboxMessage)
-            .where(
-                col(OutboxMessage.id) == message.id,
-                col(OutboxMessage.state) == DeliveryState.SENDING,
-                col(OutboxMessage.claimed_at) == message.claimed_at,
-            )
-            .values(**values)
-        )
-        session.commit()
+RECORD = (
+    update(OutboxMessage)
+    .where(
+        col(OutboxMessage.id) == bindparam("message_id"),
+        col(OutboxMessage.state) == DeliveryState.SENDING,
+        col(OutboxMessage.claimed_at) == bindparam("claimed"),
+    )
+    .execution_options(synchronize_session=False)
+)
+
+
+def _record(conn: Connection, message: OutboxMessage, **values: object) -> None:
+    """Write one delivery result at once, unless another worker has since reclaimed it.
+
+    One commit per message: a worker killed mid-batch resends at most the message it was
+    sending on each connection, never the ones already recorded.
+    """
+    conn.execute(RECORD.values(**values), {"message_id": message.id, "claimed": message.claimed_at})
+    conn.commit()
 
 
 def _record_failure(
-    engine: Engine, message: OutboxMessage, error: DeliveryError, now: datetime, max_attempts: int
+    conn: Connection, message: OutboxMessage, error: DeliveryError, now: datetime, max_attempts: int
 ) -> str:
     attempts = message.attempts + (0 if error.connection else 1)
     if error.permanent or attempts >= max_attempts:
@@ -111,7 +118,7 @@ def _record_failure(
     else:
         state, reason = DeliveryState.FAILED, str(error)
     _record(
-        engine,
+        conn,
         message,
         state=state,
         attempts=attempts,
@@ -144,11 +151,63 @@ def _send_email(
     return f"refused recipients: {', '.join(refused)}" if refused else None
 
 
+@dataclass
+class _Batch:
+    """What every sender of one batch shares."""
+
+    engine: Engine
+    settings: Settings
+    now: datetime
+    codes: dict[int | None, str]
+    files: dict[str, list[OutboxAttachment]]
+
+
+def _deliver_one(
+    batch: _Batch, message: OutboxMessage, smtp: SmtpTransport, http: httpx.Client
+) -> str | None:
+    if message.channel == Channel.WEBHOOK:
+        post_webhook(
+            http,
+            url=message.recipient,
+            body=message.body_text,
+            institution_code=batch.codes.get(message.institution_id, ""),
+            settings=batch.settings,
+        )
+        return None
+    files = batch.files.get(message.key, [])
+    return _send_email(smtp, message, batch.settings, batch.now, files)
+
+
+def _send_share(batch: _Batch, messages: list[OutboxMessage]) -> BatchResult:
+    """One sender: its own SMTP connection and database connection, a result per message."""
+    result, server_down = BatchResult(), None
+    settings, now = batch.settings, batch.now
+    with batch.engine.connect() as conn, SmtpTransport(settings) as smtp, httpx.Client() as http:
+        for message in messages:
+            try:
+                if server_down is not None and message.channel == Channel.EMAIL:
+                    raise server_down
+                note = _deliver_one(batch, message, smtp, http)
+            except DeliveryError as error:
+                if error.connection and message.channel == Channel.EMAIL:
+                    server_down = error
+                state = _record_failure(conn, message, error, now, settings.outbox_max_attempts)
+                result.counts[str(state)] += 1
+                result.errors.append(f"{message.key}: {error}")
+                continue
+            sent = {"state": DeliveryState.SENT, "sent_at": now, "claimed_at": None}
+            _record(conn, message, **sent, attempts=message.attempts + 1, last_error=note)
+            result.counts["sent"] += 1
+    return result
+
+
 def deliver_batch(
     *, engine: Engine, ids: list[int], now: datetime, settings: Settings
 ) -> BatchResult:
-    """Send the claimed messages; one failure is recorded on its row and never stops the batch."""
-    result = BatchResult(claimed=len(ids))
+    """Send the claimed messages over up to `smtp_connections` connections at once.
+
+    One failure is recorded on its row and never stops the batch.
+    """
     with Session(engine, expire_on_commit=False) as session:
         query = select(OutboxMessage).where(col(OutboxMessage.id).in_(ids))
         messages = list(session.exec(query.order_by(col(OutboxMessage.id))).all())
@@ -156,40 +215,15 @@ def deliver_batch(
             session.exec(select(Institution.id, Institution.code)).all()
         )
         files = attachments_of(session=session, keys=[m.key for m in messages])
-    server_down: DeliveryError | None = None
-    with SmtpTransport(settings) as smtp, httpx.Client() as http:
-        for message in messages:
-            try:
-                if message.channel == Channel.WEBHOOK:
-                    post_webhook(
-                        http,
-                        url=message.recipient,
-                        body=message.body_text,
-                        institution_code=codes.get(message.institution_id, ""),
-                        settings=settings,
-                    )
-                    note = None
-                elif server_down is not None:
-                    raise server_down
-                else:
-                    note = _send_email(smtp, message, settings, now, files.get(message.key, []))
-            except DeliveryError as error:
-                if error.connection and message.channel == Channel.EMAIL:
-                    server_down = error
-                state = _record_failure(engine, message, error, now, settings.outbox_max_attempts)
-                result.counts[str(state)] += 1
-                result.errors.append(f"{message.key}: {error}")
-                continue
-            _record(
-                engine,
-                message,
-                state=DeliveryState.SENT,
-                sent_at=now,
-                claimed_at=None,
-                attempts=message.attempts + 1,
-                last_error=note,
-            )
-            result.counts["sent"] += 1
+    batch = _Batch(engine, settings, now, codes, files)
+    senders = max(1, min(settings.smtp_connections, len(messages)))
+    shares = [messages[n::senders] for n in range(senders)]
+    with ThreadPoolExecutor(max_workers=senders, thread_name_prefix="smtp") as pool:
+        parts = list(pool.map(lambda share: _send_share(batch, share), shares))
+    result = BatchResult(claimed=len(ids))
+    for part in parts:
+        result.counts.update(part.counts)
+        result.errors.extend(part.errors)
     return result
 
 

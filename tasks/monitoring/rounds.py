@@ -17,10 +17,10 @@ from models.core.settings import Settings, get_settings
 from models.core.sql import insert_ignoring_duplicates
 from models.lifecycle.assignments import new_assignment
 from models.lifecycle.tables import Assignment
-from models.messaging.compose import addressee_for, linked_view
+from models.messaging.compose import Addressee, addressees_for, linked_view
 from models.messaging.digest import digest_groups
 from models.messaging.emails import Post
-from models.monitoring.messages import RoundOpened, round_opened
+from models.monitoring.messages import RoundOpened, rounds_opened
 from models.monitoring.rules import (
     REPORT_KIND,
     Expected,
@@ -35,6 +35,8 @@ from models.reference.institutions import Institution
 from models.reference.strategy import Strategy
 
 CHUNK = 1000
+QUEUE_CHUNK = 500  # announcements rendered and inserted together
+ANNOUNCED_TO = ("focal-point", "deputy")
 
 
 def open_round(
@@ -187,6 +189,38 @@ def _owed_by_institution(session: Session, round_id: int) -> dict[int, list[Assi
     return owed
 
 
+def _letters(
+    session: Session,
+    round_: MonitoringRound,
+    settings: Settings,
+    calendar: WorkingCalendar,
+    now: datetime,
+) -> tuple[list[tuple[str, Addressee, RoundOpened]], list[str]]:
+    """One announcement per institution owing reports, and the problems of those with no one."""
+    strategy = session.get(Strategy, round_.strategy_id)
+    assert strategy is not None and round_.id is not None
+    owed = _owed_by_institution(session, round_.id)
+    addressees = addressees_for(session=session, institution_ids=list(owed), roles=ANNOUNCED_TO)
+    letters, problems = [], []
+    for institution_id, assignments in sorted(owed.items()):
+        to = addressees.get(institution_id, LookupError(f"institution {institution_id} is gone"))
+        if not isinstance(to, Addressee):
+            problems.append(str(to))
+            continue
+        items = [linked_view(a, settings=settings, now=now) for a in assignments]
+        context = RoundOpened(
+            period=round_.period,
+            strategy=strategy.name,
+            due_at=round_.due_at,
+            lock_at=round_.lock_at,
+            groups=digest_groups(items, calendar.zone),
+            total=len(items),
+        )
+        key = f"round-opened:{strategy.code}:{round_.period}:{to.institution.code}"
+        letters.append((key, to, context))
+    return letters, problems
+
+
 def announce_round(
     *,
     engine: Engine,
@@ -197,36 +231,19 @@ def announce_round(
     logger: logging.Logger | logging.LoggerAdapter[Any],
 ) -> dict[str, int]:
     """One email per institution listing every report it owes in the round (queued once)."""
-    counts = {"queued": 0, "already": 0, "no-recipient": 0}
     with write_session(engine) as session:
         round_ = session.get(MonitoringRound, round_id)
         assert round_ is not None
-        strategy = session.get(Strategy, round_.strategy_id)
-        assert strategy is not None
-        post = Post(session, settings, now)
-        for institution_id, assignments in sorted(_owed_by_institution(session, round_id).items()):
-            try:
-                to = addressee_for(
-                    session=session, institution_id=institution_id, roles=("focal-point", "deputy")
-                )
-            except LookupError as exc:
-                logger.warning("round %s: %s", round_.period, exc)
-                counts["no-recipient"] += 1
-                continue
-            items = [linked_view(a, settings=settings, now=now) for a in assignments]
-            context = RoundOpened(
-                period=round_.period,
-                strategy=strategy.name,
-                due_at=round_.due_at,
-                lock_at=round_.lock_at,
-                groups=digest_groups(items, calendar.zone),
-                total=len(items),
-            )
-            key = f"round-opened:{strategy.code}:{round_.period}:{to.institution.code}"
-            new = round_opened(post, key, to, context)
-            counts["queued" if new else "already"] += 1
+        letters, problems = _letters(session, round_, settings, calendar, now)
+        for problem in problems:
+            logger.warning("round %s: %s", round_.period, problem)
+        post, queued = Post(session, settings, now), 0
+        for start in range(0, len(letters), QUEUE_CHUNK):
+            chunk = letters[start : start + QUEUE_CHUNK]
+            new = set(rounds_opened(post, chunk))
+            queued += sum(key in new for key, _, _ in chunk)
         session.commit()
-    return counts
+    return {"queued": queued, "already": len(letters) - queued, "no-recipient": len(problems)}
 
 
 def _context() -> tuple[Settings, Engine, WorkingCalendar]:

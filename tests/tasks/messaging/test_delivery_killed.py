@@ -41,7 +41,7 @@ def run_and_kill(now_iso: str, after: float) -> None:
 
 
 @pytest.mark.slow
-def test_delivery_killed_twenty_times_loses_nothing_and_repeats_at_most_one_per_kill(
+def test_delivery_killed_twenty_times_loses_nothing_and_repeats_at_most_one_per_connection_per_kill(
     session: Session, smtp_server: SmtpServer
 ) -> None:
     keys = queue_reminders(session, [f"user{n}@inst{n}.example" for n in range(400)])
@@ -59,5 +59,6 @@ def test_delivery_killed_twenty_times_loses_nothing_and_repeats_at_most_one_per_
     domain = get_settings().sender_domain
     assert set(received) == {message_id_for(key, domain) for key in keys}, "none is lost"
     extra = sum(count - 1 for count in received.values())  # same Message-ID: one email
-    assert extra <= KILLS, f"{extra} extra deliveries for {KILLS} kills"
+    connections = get_settings().smtp_connections  # each may be mid-send when killed
+    assert extra <= KILLS * connections, f"{extra} extra deliveries for {KILLS} kills"
     logging.getLogger("test").info("%d kills: %d extra deliveries", KILLS, extra)

@@ -105,5 +105,6 @@ def test_a_round_killed_twenty_times_ends_with_every_row_and_email_once(
     domain = get_settings().sender_domain
     assert set(received) == {message_id_for(key, domain) for key, _ in outbox}
     extra = sum(n - 1 for n in received.values())
-    assert extra <= KILLS, f"{extra} extra deliveries for {KILLS} kills"
+    connections = get_settings().smtp_connections  # each may be mid-send when killed
+    assert extra <= KILLS * connections, f"{extra} extra deliveries for {KILLS} kills"
     logging.getLogger("test").info("%d kills: %d extra deliveries", KILLS, extra)

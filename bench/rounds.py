@@ -1,0 +1,158 @@
+"""A monitoring round three ways: its Prefect flow, a plain script, one task run per email."""
+
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+from uuid import UUID
+
+from prefect import flow, get_client, task
+from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterId
+from sqlalchemy import insert, select
+from sqlalchemy.engine import Engine
+
+import models.messaging.compose
+import tasks.messaging.outbox
+from bench.floor import plain_round
+from bench.places import SmtpSink
+from flows.monitoring_round import monitoring_round
+from models.messaging.outbox import OutboxMessage
+from tasks.messaging.outbox import deliver_now
+from tasks.messaging.transports import SmtpTransport
+
+DUE = date(2027, 1, 29)
+
+
+@dataclass
+class RoundFigures:
+    """One way of doing a round: how many emails, how long, at what cost each."""
+
+    emails: int
+    seconds: float
+    received: int
+    parts_ms: dict[str, float] = field(default_factory=dict)
+    prefect_fixed_seconds: float | None = None
+
+    @property
+    def ms_per_email(self) -> float:
+        return self.seconds / max(self.emails, 1) * 1000
+
+    @property
+    def emails_per_second(self) -> float:
+        return self.emails / self.seconds if self.seconds else 0.0
+
+
+class _Stopwatch:
+    """Adds up the time spent in a few named functions while a round runs."""
+
+    def __init__(self) -> None:
+        self.seconds: dict[str, float] = {}
+
+    def wrap(self, name: str, function: Callable[..., Any]) -> Callable[..., Any]:
+        def timed(*args: Any, **kwargs: Any) -> Any:
+            started = time.perf_counter()
+            try:
+                return function(*args, **kwargs)
+            finally:
+                self.seconds[name] = self.seconds.get(name, 0.0) + time.perf_counter() - started
+
+        return timed
+
+
+@contextmanager
+def _timing_parts() -> Iterator[_Stopwatch]:
+    """Time rendering, composing the wire bytes and the SMTP send inside Concord's own code."""
+    watch = _Stopwatch()
+    targets = [
+        (models.messaging.compose, "render_message", "render"),
+        (tasks.messaging.outbox, "wire_bytes", "compose"),
+        (SmtpTransport, "send", "send"),
+    ]
+    originals = [(owner, attribute, getattr(owner, attribute)) for owner, attribute, _ in targets]
+    for owner, attribute, name in targets:
+        setattr(owner, attribute, watch.wrap(name, getattr(owner, attribute)))
+    try:
+        yield watch
+    finally:
+        for owner, attribute, original in originals:
+            setattr(owner, attribute, original)
+
+
+def _task_seconds(flow_run_id: UUID) -> float:
+    """The time the flow run's task runs spent in their own code, by Prefect's account."""
+    with get_client(sync_client=True) as client:
+        runs = client.read_task_runs(
+            flow_run_filter=FlowRunFilter(id=FlowRunFilterId(any_=[flow_run_id]))
+        )
+    return sum(run.total_run_time.total_seconds() for run in runs)
+
+
+def flow_round(*, strategy: str, period: str, sink: SmtpSink, now: datetime) -> RoundFigures:
+    """The monitoring-round flow end to end: assignments, announcements rendered, queued, sent."""
+    before = sink.received
+    with _timing_parts() as watch:
+        started = time.perf_counter()
+        state = monitoring_round(
+            strategy=strategy, period=period, due_date=DUE, now=now, return_state=True
+        )
+        seconds = time.perf_counter() - started
+    result = state.result()
+    emails = int(result["delivery"].get("sent", 0))
+    fixed = seconds - _task_seconds(state.state_details.flow_run_id)
+    parts = {name: value / max(emails, 1) * 1000 for name, value in watch.seconds.items()}
+    parts["database and the rest"] = (seconds - fixed) / max(emails, 1) * 1000 - sum(parts.values())
+    return RoundFigures(emails, seconds, sink.received - before, parts, fixed)
+
+
+def floor_round(
+    *, engine: Engine, strategy: str, period: str, sink: SmtpSink, now: datetime
+) -> RoundFigures:
+    """The same round by the plain script."""
+    before = sink.received
+    started = time.perf_counter()
+    emails = plain_round(
+        engine=engine, strategy=strategy, period=period, smtp_port=sink.port, now=now
+    )
+    return RoundFigures(emails, time.perf_counter() - started, sink.received - before)
+
+
+@task(name="bench-send-one", task_run_name="send {key}")
+def send_one(key: str, now: datetime) -> dict[str, int]:
+    """Deliver one queued email (the one-task-per-email design)."""
+    return deliver_now(keys=[key], now=now)
+
+
+@flow(name="bench-one-task-per-email")
+def one_task_per_email(keys: list[str], now: datetime) -> int:
+    """Each email delivered by a Prefect task run of its own."""
+    return sum(send_one(key, now).get("sent", 0) for key in keys)
+
+
+def _copies(engine: Engine, count: int, now: datetime) -> list[str]:
+    """Queue `count` copies of the round's announcements under new keys."""
+    with engine.begin() as conn:
+        rows = conn.execute(
+            select(OutboxMessage.__table__)  # type: ignore[attr-defined]
+            .where(OutboxMessage.kind == "round-opened", OutboxMessage.state == "sent")
+            .limit(count)
+        ).mappings()
+        copies = [
+            dict(row) | {"key": f"per-task:{n}", "state": "queued", "attempts": 0}
+            for n, row in enumerate(rows)
+        ]
+        for row in copies:
+            row.pop("id")
+            row |= {"sent_at": None, "next_attempt_at": now, "claimed_at": None}
+        conn.execute(insert(OutboxMessage), copies)
+    return [row["key"] for row in copies]
+
+
+def per_task_round(*, engine: Engine, count: int, sink: SmtpSink, now: datetime) -> RoundFigures:
+    """Delivery alone, one task run per email: already rendered and queued, so a lower bound."""
+    keys = _copies(engine, count, now)
+    before = sink.received
+    started = time.perf_counter()
+    sent = one_task_per_email(keys, now)
+    return RoundFigures(sent, time.perf_counter() - started, sink.received - before)

@@ -1,0 +1,84 @@
+"""The daily sweep over ever more open assignments with the same number due."""
+
+import logging
+import time
+from datetime import datetime, timedelta
+
+from sqlalchemy import text
+from sqlalchemy.engine import Engine
+
+from bench.state import add_open_assignments
+from models.core.calendar import WorkingCalendar
+from models.core.settings import get_settings
+from tasks.lifecycle.advance import advance_due_assignments
+from tasks.lifecycle.bundle import bundle_notices
+from tasks.messaging.outbox import deliver_due_messages
+
+LOG = logging.getLogger("bench")
+
+
+def _sweep(engine: Engine, now: datetime) -> dict[str, float]:
+    """Advance, bundle and deliver as the daily sweep does; seconds of each."""
+    calendar = WorkingCalendar(zone=get_settings().zone)
+    seconds = {}
+    for name, step in (
+        (
+            "advance",
+            lambda: advance_due_assignments(
+                engine=engine, now=now, calendar=calendar, urgent_only=False, run_id=None
+            ),
+        ),
+        (
+            "bundle",
+            lambda: bundle_notices(
+                engine=engine, now=now, settings=get_settings(), calendar=calendar, logger=LOG
+            ),
+        ),
+        (
+            "deliver",
+            lambda: deliver_due_messages(now=now, batch_size=200, max_batches=10_000, logger=LOG),
+        ),
+    ):
+        started = time.perf_counter()
+        step()
+        seconds[name] = time.perf_counter() - started
+    return seconds
+
+
+def _close(engine: Engine, prefix: str) -> None:
+    """Take a sweep's due rows out of the way of the next one."""
+    with engine.begin() as conn:
+        conn.execute(
+            text("UPDATE assignment SET status = 'done', next_action_at = NULL WHERE key LIKE :p"),
+            {"p": f"{prefix}%"},
+        )
+
+
+def sweep_sizes(
+    engine: Engine, *, totals: tuple[int, ...], due: int, now: datetime
+) -> list[dict[str, float]]:
+    """For each total, a sweep over that many open assignments of which `due` are due."""
+    results, present = [], 0
+    for number, total in enumerate(totals):
+        day = now + timedelta(days=number)
+        later = day + timedelta(days=90)
+        prefix = f"sweep-due-{number}:"
+        add_open_assignments(
+            engine,
+            prefix=f"sweep-{number}:",
+            count=total - present - due,
+            due_at=later,
+            next_action_at=later,
+        )
+        add_open_assignments(
+            engine,
+            prefix=prefix,
+            count=due,
+            due_at=day + timedelta(days=1),
+            next_action_at=day - timedelta(hours=1),
+        )
+        present = total
+        seconds = _sweep(engine, day)
+        _close(engine, prefix)
+        results.append({"open": total, "due": due, **seconds, "total": sum(seconds.values())})
+    return results

@@ -1,0 +1,95 @@
+"""The benchmark's results as rows of a table, for the terminal and for the README."""
+
+from typing import Any
+
+TARGETS = {
+    "round_ratio": 1.0,  # at or below the plain script measured in the same run
+    "task_per_email_factor": 10.0,  # the flow at least this many times faster per email
+    "prefect_fixed_seconds": 2.0,
+    "report_seconds": 2.0,
+    "report_mib": 300.0,
+}
+
+
+def _ms(value: float) -> str:
+    return f"{value:.2f} ms"
+
+
+def _round_rows(figures: dict[str, Any]) -> list[tuple[str, str]]:
+    floor, flow, per_task = figures["floor"], figures["flow"], figures["task_per_email"]
+    parts = ", ".join(f"{name} {_ms(ms)}" for name, ms in flow.get("parts_ms", {}).items())
+    return [
+        (
+            "round through its Prefect flow",
+            f"{flow['emails']:,} emails, {flow['emails_per_second']:,.0f}/s, "
+            f"{_ms(flow['ms_per_email'])} each, {flow['ratio_to_floor']:.2f}x the floor",
+        ),
+        (
+            "plain script (the floor)",
+            f"{floor['emails']:,} emails, {floor['emails_per_second']:,.0f}/s, "
+            f"{_ms(floor['ms_per_email'])} each",
+        ),
+        (
+            "one task run per email",
+            f"{per_task['emails']:,} emails, {per_task['emails_per_second']:,.0f}/s, "
+            f"{per_task['ratio_to_floor']:.2f}x the floor; the flow is "
+            f"{figures['flow_vs_task_per_email']:.1f}x faster",
+        ),
+        ("Prefect's fixed cost per round", f"{flow['prefect_fixed_seconds']:.2f} s"),
+        ("per email in the flow", parts),
+    ]
+
+
+def _other_rows(figures: dict[str, Any]) -> list[tuple[str, str]]:
+    rows = [
+        (
+            f"daily sweep, {sweep['open']:,} assignments, {sweep['due']:,} due",
+            f"{sweep['total']:.2f} s (advance {sweep['advance']:.2f}, bundle "
+            f"{sweep['bundle']:.2f}, deliver {sweep['deliver']:.2f})",
+        )
+        for sweep in figures["sweeps"]
+    ]
+    report = figures["report"]
+    rows.append(
+        (
+            f"consolidated report, {report['submissions']:,} submissions",
+            f"figures {report['build_seconds']:.2f} s, files (HTML, PDF, XLSX, CSV) "
+            f"{report['files_seconds']:.2f} s, peak {report['peak_mib']:.0f} MiB",
+        )
+    )
+    writes = figures.get("status_writes_per_second")
+    if writes:
+        text = ", ".join(f"{workers} worker(s) {rate:,}/s" for workers, rate in writes.items())
+        rows.append(("status writes", text))
+    return rows
+
+
+def rows(results: dict[str, Any], database: str) -> list[tuple[str, str]]:
+    """(measurement, figures) for one database."""
+    figures = results[database]
+    return _round_rows(figures["round"]) + _other_rows(figures)
+
+
+def databases(results: dict[str, Any]) -> list[str]:
+    """The databases measured in this run."""
+    return [name for name in ("sqlite", "postgresql") if name in results]
+
+
+def markdown(results: dict[str, Any]) -> str:
+    """The results as a Markdown table with the machine they were measured on."""
+    host = results["machine"]
+    lines = [
+        f"`concord bench --size {results['size']}`, {results['when'][:16]}, "
+        f"{host['cores']} cores ({host['cpu']}), {host['memory_gib']} GiB, Python "
+        f"{host['python']}, SQLite {host['sqlite']}, PostgreSQL {host.get('postgresql') or '-'}, "
+        f"Prefect {host['prefect']}; {results['seconds']:.0f} s in all.",
+        "",
+        "| measurement | " + " | ".join(databases(results)) + " |",
+        "|---|" + "---|" * len(databases(results)),
+    ]
+    columns = [dict(rows(results, name)) for name in databases(results)]
+    labels = dict.fromkeys(label for column in columns for label in column)
+    for label in labels:
+        cells = [column.get(label, "") for column in columns]
+        lines.append(f"| {label} | " + " | ".join(cells) + " |")
+    return "\n".join(lines) + "\n"

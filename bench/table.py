@@ -82,7 +82,8 @@ def markdown(results: dict[str, Any]) -> str:
         f"`concord bench --size {results['size']}`, {results['when'][:16]}, "
         f"{host['cores']} cores ({host['cpu']}), {host['memory_gib']} GiB, Python "
         f"{host['python']}, SQLite {host['sqlite']}, PostgreSQL {host.get('postgresql') or '-'}, "
-        f"Prefect {host['prefect']}; {results['seconds']:.0f} s in all.",
+        f"Prefect {host['prefect']}; {results['smtp_connections']} SMTP connection(s); "
+        f"{results['seconds']:.0f} s in all.",
         "",
         "| measurement | " + " | ".join(databases(results)) + " |",
         "|---|" + "---|" * len(databases(results)),

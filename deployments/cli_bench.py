@@ -43,6 +43,9 @@ def bench(
     postgres: Annotated[
         str, typer.Option(help="PostgreSQL server to create a throwaway database on")
     ] = DEFAULT_POSTGRES,
+    smtp_connections: Annotated[
+        int, typer.Option(min=1, max=32, help="SMTP connections Concord sends over at once")
+    ] = 1,
     output: Annotated[
         Path, typer.Option(help="folder for the JSON and Markdown results")
     ] = RESULTS,
@@ -58,7 +61,9 @@ def bench(
         output.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         fail(f"--output: cannot write to {output}: {exc.strerror}")
-    results, path = run(SIZES[size], DATABASES[database], postgres, output, console.print)
+    results, path = run(
+        SIZES[size], DATABASES[database], postgres, output, console.print, smtp_connections
+    )
     path.with_suffix(".md").write_text(markdown(results), encoding="utf-8")
     _print(results)
     console.print(f"results: {path} and {path.with_suffix('.md').name}", highlight=False)

@@ -1,6 +1,7 @@
 """Delivering the outbox: claim a batch, send it over a few connections, record each result."""
 
 import logging
+import zlib
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -217,9 +218,11 @@ def deliver_batch(
         files = attachments_of(session=session, keys=[m.key for m in messages])
     batch = _Batch(engine, settings, now, codes, files)
     senders = max(1, min(settings.smtp_connections, len(messages)))
-    shares = [messages[n::senders] for n in range(senders)]
+    shares: list[list[OutboxMessage]] = [[] for _ in range(senders)]
+    for message in messages:  # one recipient, one connection: an update never passes its invite
+        shares[zlib.crc32(message.recipient.encode()) % senders].append(message)
     with ThreadPoolExecutor(max_workers=senders, thread_name_prefix="smtp") as pool:
-        parts = list(pool.map(lambda share: _send_share(batch, share), shares))
+        parts = list(pool.map(lambda share: _send_share(batch, share), filter(None, shares)))
     result = BatchResult(claimed=len(ids))
     for part in parts:
         result.counts.update(part.counts)

@@ -98,14 +98,13 @@ def postgres_database(server_url: str) -> Iterator[str]:
             )
 
 
-def use_database(url: str, workdir: Path, smtp_port: int, connections: int) -> Engine:
+def use_database(url: str, workdir: Path, smtp_port: int) -> Engine:
     """Point Concord's settings at `url` and the sink, and bring the schema up to date."""
     os.environ.update(
         CONCORD_DATABASE_URL=url,
         CONCORD_VAR_DIR=str(workdir),
         CONCORD_SMTP_HOST="127.0.0.1",
         CONCORD_SMTP_PORT=str(smtp_port),
-        CONCORD_SMTP_CONNECTIONS=str(connections),
     )
     get_settings.cache_clear()
     get_engine.cache_clear()

@@ -1,5 +1,6 @@
 """A monitoring round three ways: its Prefect flow, a plain script, one task run per email."""
 
+import os
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -18,6 +19,7 @@ import tasks.messaging.outbox
 from bench.floor import plain_round
 from bench.places import SmtpSink
 from flows.monitoring_round import monitoring_round
+from models.core.settings import get_settings
 from models.messaging.outbox import OutboxMessage
 from tasks.messaging.outbox import deliver_now
 from tasks.messaging.transports import SmtpTransport
@@ -89,8 +91,16 @@ def _task_seconds(flow_run_id: UUID) -> float:
     return sum(run.total_run_time.total_seconds() for run in runs)
 
 
-def flow_round(*, strategy: str, period: str, sink: SmtpSink, now: datetime) -> RoundFigures:
-    """The monitoring-round flow end to end: assignments, announcements rendered, queued, sent."""
+def flow_round(
+    *, strategy: str, period: str, sink: SmtpSink, now: datetime, connections: int
+) -> RoundFigures:
+    """The monitoring-round flow end to end: assignments, announcements rendered, queued, sent.
+
+    The parts are summed over the sending threads: they add up to the whole only over one
+    SMTP connection.
+    """
+    os.environ["CONCORD_SMTP_CONNECTIONS"] = str(connections)
+    get_settings.cache_clear()
     before = sink.received
     with _timing_parts() as watch:
         started = time.perf_counter()

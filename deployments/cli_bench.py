@@ -12,6 +12,7 @@ from bench.sizes import SIZES
 from bench.suite import run
 from bench.table import databases, markdown, rows
 from deployments.cli_support import console, fail
+from models.core.settings import Settings
 
 RESULTS = Path(__file__).resolve().parents[1] / "bench" / "results"
 DATABASES = {"both": ["sqlite", "postgresql"], "sqlite": ["sqlite"], "postgresql": ["postgresql"]}
@@ -45,7 +46,7 @@ def bench(
     ] = DEFAULT_POSTGRES,
     smtp_connections: Annotated[
         int, typer.Option(min=1, max=32, help="SMTP connections Concord sends over at once")
-    ] = 1,
+    ] = Settings.model_fields["smtp_connections"].default,
     output: Annotated[
         Path, typer.Option(help="folder for the JSON and Markdown results")
     ] = RESULTS,

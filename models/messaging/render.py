@@ -38,6 +38,7 @@ def _environment(zone: ZoneInfo, language: str) -> Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
         extensions=["jinja2.ext.i18n"],
+        auto_reload=False,  # templates ship with the code: no stat of each file per email
     )
     env.install_gettext_translations(translations(language), newstyle=True)  # type: ignore[attr-defined]
 

@@ -98,26 +98,36 @@ def _assignment_rows(
     now: datetime,
     policy_override: dict[str, Any] | None,
 ) -> list[dict[str, Any]]:
-    """The Assignment rows of a chunk of expected reports, ready for a bulk insert."""
-    rows = []
-    for item in chunk:
-        assignment = new_assignment(
-            key=report_key(
+    """The Assignment rows of a chunk of expected reports, ready for a bulk insert.
+
+    Every report of a round has the same due date and policy, so one is scheduled and the
+    others copy its schedule.
+    """
+    shared = new_assignment(
+        key="",
+        kind=REPORT_KIND,
+        institution_id=0,
+        subject_type="measure",
+        subject_ref="",
+        title="",
+        due_at=round_.due_at,
+        calendar=calendar,
+        now=now,
+        policy_override=policy_override,
+    ).model_dump(exclude={"id"})
+    shared["locked_at"] = round_.lock_at  # the portal refuses answers from then on
+    return [
+        shared
+        | {
+            "key": report_key(
                 strategy_code, round_.period, item.measure_code, codes[item.institution_id]
             ),
-            kind=REPORT_KIND,
-            institution_id=item.institution_id,
-            subject_type="measure",
-            subject_ref=f"{strategy_code}/{item.measure_code}",
-            title=f"{item.measure_code} {item.measure_title}"[:500],
-            due_at=round_.due_at,
-            calendar=calendar,
-            now=now,
-            policy_override=policy_override,
-        )
-        assignment.locked_at = round_.lock_at  # the portal refuses answers from then on
-        rows.append(assignment.model_dump(exclude={"id"}))
-    return rows
+            "institution_id": item.institution_id,
+            "subject_ref": f"{strategy_code}/{item.measure_code}",
+            "title": f"{item.measure_code} {item.measure_title}"[:500],
+        }
+        for item in chunk
+    ]
 
 
 def _insert_chunk(

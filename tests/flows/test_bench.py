@@ -26,11 +26,15 @@ def bench(*args: str) -> subprocess.CompletedProcess[str]:
 
 def check_round(figures: dict, institutions: int, per_task: int) -> None:
     floor, flow, one_each = figures["floor"], figures["flow"], figures["task_per_email"]
+    one = figures["flow_one_connection"]
+    assert one["emails"] == one["received"] == institutions
     assert floor["emails"] == floor["received"] == institutions
     assert flow["emails"] == flow["received"] == institutions, "every announcement delivered"
     assert one_each["emails"] == one_each["received"] == per_task
     assert flow["ratio_to_floor"] == round(flow["ms_per_email"] / floor["ms_per_email"], 2)
-    assert set(flow["parts_ms"]) == {"render", "compose", "send", "database and the rest"}
+    assert set(one["parts_ms"]) == {"render", "compose", "send", "database and the rest"}
+    assert min(one["parts_ms"].values()) > 0, "over one connection the parts add up"
+    assert flow["smtp_connections"] == 4
     assert 0 < flow["prefect_fixed_seconds"] < flow["seconds"]
 
 
@@ -66,8 +70,8 @@ def test_bench_measures_a_round_the_sweeps_the_report_and_writes_its_results(
         assert min(results["postgresql"]["status_writes_per_second"].values()) > 0
     assert results["machine"]["cores"] == os.cpu_count()
     table = path.with_suffix(".md").read_text()
-    assert "| round through its Prefect flow |" in table and "x the floor" in table
-    assert "round through its Prefect flow" in result.stdout
+    assert "| round through its Prefect flow, 4 SMTP connections |" in table
+    assert "x the floor" in table and "round through its Prefect flow" in result.stdout
 
 
 def test_bench_refuses_an_unknown_size_or_database_before_doing_anything(tmp_path: Path) -> None:

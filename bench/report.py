@@ -109,6 +109,13 @@ def measure_report(url: str, round_id: int, folder: Path) -> dict[str, Any]:
 
 
 def _peak_mib() -> float:
+    """This process's peak resident memory (VmHWM: ru_maxrss keeps the forking parent's)."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 

@@ -3,7 +3,7 @@
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from sqlmodel import Session, col, select
 
@@ -99,11 +99,9 @@ def _rate(
     )
 
 
-def build_round_report(*, session: Session, round_: MonitoringRound) -> RoundReport:
-    """Every figure of the consolidated report, from the round's submissions."""
-    strategy = session.get(Strategy, round_.strategy_id)
-    assert strategy is not None and round_.id is not None
-    rows = session.execute(
+def _submission_rows(session: Session, round_id: int) -> list[Any]:
+    """(the Reported fields..., Measure, Objective, Institution) of each of the round's reports."""
+    return session.execute(
         select(  # type: ignore[call-overload]
             *(getattr(Submission, name) for name in Reported._fields),
             Measure,
@@ -113,9 +111,16 @@ def build_round_report(*, session: Session, round_: MonitoringRound) -> RoundRep
         .join(Measure, col(Measure.id) == col(Submission.measure_id))
         .join(Objective, col(Objective.id) == col(Measure.objective_id))
         .join(Institution, col(Institution.id) == col(Submission.institution_id))
-        .where(Submission.round_id == round_.id)
+        .where(Submission.round_id == round_id)
         .order_by(col(Measure.id), Institution.code)
-    ).all()
+    ).all()  # type: ignore[return-value]
+
+
+def build_round_report(*, session: Session, round_: MonitoringRound) -> RoundReport:
+    """Every figure of the consolidated report, from the round's submissions."""
+    strategy = session.get(Strategy, round_.strategy_id)
+    assert strategy is not None and round_.id is not None
+    rows = _submission_rows(session, round_.id)
     total = Rate("all")
     institutions: dict[str, Rate] = {}
     pillars: dict[str, Rate] = {}

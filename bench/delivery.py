@@ -8,7 +8,6 @@ composing the wire bytes, the SMTP dialogue and recording each result.
 
 import argparse
 import os
-import socket
 import tempfile
 import time
 from datetime import UTC, datetime
@@ -66,9 +65,9 @@ def main() -> None:
     args = parser.parse_args()
     from aiosmtpd.controller import Controller
 
-    with socket.socket() as probe:  # a free loopback port
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+    from bench.places import free_port
+
+    port = free_port()
     handler = CountingHandler()
     controller = Controller(handler, hostname="127.0.0.1", port=port)
     controller.start()

@@ -90,7 +90,7 @@ def claim_batch(
     return ids
 
 
-def _recorded(**values: object) -> Any:
+def _recorded(*columns: str) -> Any:
     """The UPDATE writing one kind of result: built once, so its compiled form is reused."""
     return (
         update(OutboxMessage)
@@ -99,12 +99,12 @@ def _recorded(**values: object) -> Any:
             col(OutboxMessage.state) == DeliveryState.SENDING,
             col(OutboxMessage.claimed_at) == bindparam("claimed"),
         )
-        .values(claimed_at=None, **{name: bindparam(name) for name in values})
+        .values(claimed_at=None, **{name: bindparam(name) for name in columns})
     )
 
 
-RECORD_SENT = _recorded(state=..., sent_at=..., attempts=..., last_error=...)
-RECORD_FAILURE = _recorded(state=..., attempts=..., last_error=..., next_attempt_at=...)
+RECORD_SENT = _recorded("state", "sent_at", "attempts", "last_error")
+RECORD_FAILURE = _recorded("state", "attempts", "last_error", "next_attempt_at")
 
 
 @dataclass

@@ -60,14 +60,6 @@ def open_round(
     with write_session(engine) as session:
         found = session.exec(select(Strategy).where(Strategy.code == strategy_code)).first()
         strategy = check_round_request(found, strategy_code, period)
-        existing = session.exec(
-            select(MonitoringRound).where(
-                MonitoringRound.strategy_id == strategy.id, MonitoringRound.period == period.label
-            )
-        ).first()
-        if existing is not None:
-            assert existing.id is not None
-            return existing.id
         due_at, lock_at = round_dates(
             period,
             due_date=due_date,
@@ -75,18 +67,25 @@ def open_round(
             lock_after_days=lock_after_days,
             calendar=calendar,
         )
-        round_ = MonitoringRound(
-            strategy_id=strategy.id or 0,
-            period=period.label,
-            opens_at=now,
-            due_at=due_at,
-            lock_at=lock_at,
-            created_at=now,
-        )
-        session.add(round_)
+        row = {
+            "strategy_id": strategy.id,
+            "period": period.label,
+            "opens_at": now,
+            "due_at": due_at,
+            "lock_at": lock_at,
+            "created_at": now,
+        }
+        # Two runs may open the same round at once: the second insert is skipped, not an error.
+        unique = ["strategy_id", "period"]
+        session.execute(insert_ignoring_duplicates(session, MonitoringRound, unique), [row])
         session.commit()
-        assert round_.id is not None
-        return round_.id
+        found_round = session.exec(
+            select(MonitoringRound.id).where(
+                MonitoringRound.strategy_id == strategy.id, MonitoringRound.period == period.label
+            )
+        ).one()
+        assert found_round is not None
+        return found_round
 
 
 def _assignment_rows(

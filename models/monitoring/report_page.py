@@ -1,9 +1,10 @@
 """The consolidated report as a page: translated HTML with inline SVG charts, and its PDF."""
 
+from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Generic, TypeVar
 from zoneinfo import ZoneInfo
 
 from jinja2 import Environment
@@ -26,6 +27,8 @@ WORDS = {
     "quarterly": N_("quarterly"),
     "permanent": N_("permanent"),
 }
+# Past these, the page shows an excerpt; the workbook and the CSVs always hold every row.
+SHOWN_INSTITUTIONS, SHOWN_MEASURES, SHOWN_CODES = 40, 100, 100
 COLOURS = {
     "done": "#166534",
     "in-progress": "#1d4ed8",
@@ -89,12 +92,59 @@ def bar_chart(rates: list[Rate], language: str) -> Markup:
     return Markup("".join(parts))
 
 
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Excerpt(Generic[T]):
+    """The rows a page shows of a longer list, and how long the list is."""
+
+    rows: list[T]
+    total: int
+
+    @property
+    def cut(self) -> bool:
+        return len(self.rows) < self.total
+
+
+def least_reporting_first(rates: list[Rate], limit: int = SHOWN_INSTITUTIONS) -> Excerpt[Rate]:
+    """Every rate, or when there are too many the `limit` lowest reporting rates."""
+    if len(rates) <= limit:
+        return Excerpt(rates, len(rates))
+    ranked = sorted(rates, key=lambda rate: (rate.reporting_rate, rate.on_time_rate))
+    return Excerpt(ranked[:limit], len(rates))
+
+
+def attention_first(
+    measures: list[MeasureLine], limit: int = SHOWN_MEASURES
+) -> Excerpt[MeasureLine]:
+    """Every measure, or when there are too many those needing attention first."""
+    if len(measures) <= limit:
+        return Excerpt(measures, len(measures))
+
+    def urgency(line: MeasureLine) -> int:
+        return {"no report": 0, "blocked": 1}.get(line.progress, 2 if line.past_deadline else 3)
+
+    return Excerpt(sorted(measures, key=urgency)[:limit], len(measures))
+
+
+def codes_text(codes: list[str], language: str, limit: int = SHOWN_CODES) -> str:
+    """'M1, M2, M3' or, past `limit`, the first ones and 'și încă 150'."""
+    text = ", ".join(codes[:limit])
+    if len(codes) > limit:
+        more = number(len(codes) - limit, language)
+        text += " " + translate(language, N_("and %(count)s more")) % {"count": more}
+    return text
+
+
 @cache
 def report_pages(language: str) -> Environment:
     """The report templates with the catalog and formats of `language`."""
     env = page_environment(language)
     env.globals.update(
         pct=lambda value: percent(value, language),
+        n=lambda value: number(value, language),
+        codes=lambda codes: codes_text(codes, language),
         word=lambda code: word(code, language),
         bars=lambda rates: bar_chart(rates, language),
         indicator_values=lambda line: indicator_values(line, language),
@@ -119,6 +169,9 @@ def render_report(
 
     context: dict[str, Any] = {
         "r": report,
+        "institutions": least_reporting_first(report.by_institution),
+        "measures": attention_first(report.measures),
+        "past_deadline": [f"{m.code} ({m.deadline})" for m in report.past_deadline],
         "evaluation": evaluation,
         "lang": language,
         "due": when(report.due_at),

@@ -1,7 +1,6 @@
 import csv
 import io
 from datetime import date, datetime, time, timedelta
-from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -19,6 +18,7 @@ from models.reference.document import parse_reference_document
 from models.reference.loader import load_reference
 from tests.support.portal import Portal
 from tests.support.reference import dump
+from tests.support.report_page import Tables
 from tests.support.servers import SmtpServer
 
 ZONE = ZoneInfo("Europe/Bucharest")
@@ -111,44 +111,6 @@ DOCUMENT = {
         }
     ],
 }
-
-
-class Tables(HTMLParser):
-    """Reads the report page's KPI figures and tables by id."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.kpis: dict[str, str] = {}
-        self.tables: dict[str, list[list[str]]] = {}
-        self._kpi: str | None = None
-        self._table: str | None = None
-        self._cell: list[str] | None = None
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        ids = dict(attrs).get("id") or ""
-        if tag == "b" and ids.startswith("kpi-"):
-            self._kpi = ids
-        elif tag == "table" and ids:
-            self._table = ids
-            self.tables[ids] = []
-        elif tag == "tr" and self._table:
-            self.tables[self._table].append([])
-        elif tag in ("td", "th") and self._table:
-            self._cell = []
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag in ("td", "th") and self._table and self._cell is not None:
-            self.tables[self._table][-1].append("".join(self._cell).strip())
-            self._cell = None
-        elif tag == "table":
-            self._table = None
-
-    def handle_data(self, data: str) -> None:
-        if self._kpi:
-            self.kpis[self._kpi] = data.strip()
-            self._kpi = None
-        if self._cell is not None:
-            self._cell.append(data)
 
 
 def sweep_days(first: str, last: str, smtp: SmtpServer, log: list[tuple[str, str, str]]) -> None:

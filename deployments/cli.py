@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from alembic.util.exc import CommandError
 from rich.table import Table
+from sqlalchemy.exc import DBAPIError
 
 from deployments.cli_bench import bench
 from deployments.cli_campaigns import campaigns_app
@@ -24,13 +25,20 @@ from deployments.cli_support import (
     errors,
     fail,
     migrate_quietly,
+    read_bounded,
     say,
     say_count,
     settings_or_exit,
 )
 from models.core.db import get_engine, session_scope
 from models.core.i18n import N_, N_plural, percent
-from models.core.migrate import current_revision, downgrade, head_revision, upgrade
+from models.core.migrate import (
+    current_revision,
+    downgrade,
+    head_revision,
+    known_revisions,
+    upgrade,
+)
 from models.core.settings import Settings
 from models.core.types import utcnow
 from models.lifecycle.assignments import count_open_by_status
@@ -69,10 +77,15 @@ app.command("bench")(bench)
 @contextmanager
 def known_revision(revision: str) -> Iterator[None]:
     """Turn Alembic's error about an unknown revision into a clear message."""
+    known = known_revisions()
+    if revision not in ("head", "base", *known):
+        fail(f"revision {revision!r}: expected head, base or one of {', '.join(known)}", code=2)
     try:
         yield
     except CommandError as exc:
         fail(f"revision {revision!r}: {exc}; `concord db current` shows the newest", code=2)
+    except DBAPIError as exc:  # the migrations run in one transaction, rolled back here
+        fail(f"revision {revision!r}: the database refused ({exc.orig}); nothing was changed")
 
 
 @db_app.command("upgrade")
@@ -127,8 +140,8 @@ def print_load_report(report: LoadReport, source: str) -> None:
 def load_file(path: Path, *, dry_run: bool = False) -> LoadReport:
     """Validate the whole file, then write it in one transaction (or roll back on a dry run)."""
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
+        text = read_bounded(path).decode("utf-8")
+    except UnicodeDecodeError as exc:
         fail(f"cannot read {path}: {exc}")
     try:
         doc = parse_reference_document(text)
@@ -195,9 +208,13 @@ def summary() -> None:
 
 @app.command("up")
 def up(
-    prefect_port: Annotated[int, typer.Option(help="Prefect server and UI port")] = 4200,
-    portal_port: Annotated[int, typer.Option(help="portal port")] = 8600,
-    smtp_port: Annotated[int, typer.Option(help="local mail catcher port")] = 8025,
+    prefect_port: Annotated[
+        int, typer.Option(min=1, max=65535, help="Prefect server and UI port")
+    ] = 4200,
+    portal_port: Annotated[int, typer.Option(min=1, max=65535, help="portal port")] = 8600,
+    smtp_port: Annotated[
+        int, typer.Option(min=1, max=65535, help="local mail catcher port")
+    ] = 8025,
     setup_only: Annotated[
         bool, typer.Option("--setup-only", help="prepare the database and stop there")
     ] = False,
@@ -304,9 +321,15 @@ def report(
 
 @app.command("demo")
 def demo(
-    prefect_port: Annotated[int, typer.Option(help="port of the running Prefect server")] = 4200,
-    portal_port: Annotated[int, typer.Option(help="port of the running portal")] = 8600,
-    smtp_port: Annotated[int, typer.Option(help="port of the running mail catcher")] = 8025,
+    prefect_port: Annotated[
+        int, typer.Option(min=1, max=65535, help="port of the running Prefect server")
+    ] = 4200,
+    portal_port: Annotated[
+        int, typer.Option(min=1, max=65535, help="port of the running portal")
+    ] = 8600,
+    smtp_port: Annotated[
+        int, typer.Option(min=1, max=65535, help="port of the running mail catcher")
+    ] = 8025,
 ) -> None:
     """Play a compressed monitoring round, placed around today, against the running stack."""
     from deployments.demo import DemoError, run_demo
@@ -342,7 +365,7 @@ def automations() -> None:
 @app.command("portal")
 def portal(
     host: Annotated[str, typer.Option(help="address to listen on")] = "127.0.0.1",
-    port: Annotated[int, typer.Option(help="port to listen on")] = 8600,
+    port: Annotated[int, typer.Option(min=1, max=65535, help="port to listen on")] = 8600,
 ) -> None:
     """Serve the institutions' portal (signed links, JSON API, coordinator's view)."""
     import uvicorn

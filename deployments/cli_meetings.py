@@ -96,7 +96,7 @@ def move(
             help="new start, YYYY-MM-DDTHH:MM (Bucharest time)", formats=["%Y-%m-%dT%H:%M"]
         ),
     ],
-    duration: Annotated[int, typer.Option(help="minutes")] = 120,
+    duration: Annotated[int, typer.Option(min=1, max=24 * 60, help="minutes")] = 120,
     note: Annotated[str, typer.Option(help="what members are told")] = "",
 ) -> None:
     """Move a meeting: every member gets the updated calendar invitation."""

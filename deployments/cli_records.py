@@ -144,7 +144,7 @@ def outbox(
     state: Annotated[
         list[str] | None, typer.Option(help="queued, sending, failed, dead, sent")
     ] = None,
-    limit: Annotated[int, typer.Option(min=1)] = 100,
+    limit: Annotated[int, typer.Option(min=1, max=10_000, help="messages shown")] = 100,
 ) -> None:
     """List messages waiting, failing or given up (default: queued, failed and dead)."""
     if ctx.invoked_subcommand is not None:
@@ -219,7 +219,10 @@ def assignments(
     if csv_file is not None:
         if not csv_file.parent.is_dir():
             fail(f"--csv: the folder {csv_file.parent} does not exist", code=2)
-        csv_file.write_text(rows_as_csv(rows, calendar), encoding="utf-8")
+        try:
+            csv_file.write_text(rows_as_csv(rows, calendar), encoding="utf-8")
+        except OSError as exc:
+            fail(f"--csv: cannot write {csv_file}: {exc.strerror or exc}", code=2)
         console.print(f"{len(rows)} assignment(s) written to {csv_file}")
         return
     print_assignments(rows, calendar)

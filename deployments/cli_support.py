@@ -91,8 +91,10 @@ def print_file_problems(
 def read_bounded(path: Path) -> bytes:
     """The file's bytes, or a clear error when it cannot be read or is too large."""
     try:
-        if path.stat().st_size > MAX_FILE_BYTES:
-            fail(f"{path}: larger than {MAX_FILE_BYTES // 1_000_000} MB; send it in parts")
-        return path.read_bytes()
+        with path.open("rb") as handle:  # read, not stat: a device or a pipe has no size
+            data = handle.read(MAX_FILE_BYTES + 1)
     except OSError as exc:
         fail(f"cannot read {path}: {exc.strerror or exc}")
+    if len(data) > MAX_FILE_BYTES:
+        fail(f"{path}: larger than {MAX_FILE_BYTES // 1_000_000} MB; send it in parts")
+    return data

@@ -46,6 +46,12 @@ def head_revision() -> str | None:
     return ScriptDirectory.from_config(alembic_config("sqlite://")).get_current_head()
 
 
+def known_revisions() -> list[str]:
+    """Every revision id in the migrations folder, oldest first."""
+    scripts = ScriptDirectory.from_config(alembic_config("sqlite://"))
+    return [script.revision for script in reversed(list(scripts.walk_revisions()))]
+
+
 def is_current(engine: Engine) -> bool:
     """True when the database is at the newest revision."""
     return current_revision(engine) == head_revision()

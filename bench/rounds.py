@@ -11,20 +11,27 @@ from uuid import UUID
 
 from prefect import flow, get_client, task
 from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterId
-from sqlalchemy import insert, select
 from sqlalchemy.engine import Engine
+from sqlmodel import Session, select
 
 import models.messaging.compose
 import tasks.messaging.outbox
 from bench.floor import plain_round
 from bench.places import SmtpSink
 from flows.monitoring_round import monitoring_round
+from models.core.calendar import WorkingCalendar
+from models.core.db import get_engine, write_session
 from models.core.settings import get_settings
-from models.messaging.outbox import OutboxMessage
+from models.messaging.compose import Addressee
+from models.messaging.emails import Post
+from models.monitoring.messages import RoundOpened, rounds_opened
+from models.monitoring.tables import MonitoringRound
 from tasks.messaging.outbox import deliver_now
 from tasks.messaging.transports import SmtpTransport
+from tasks.monitoring.rounds import announcement_letters
 
 DUE = date(2027, 1, 29)
+Letter = tuple[str, Addressee, RoundOpened]
 
 
 @dataclass
@@ -128,41 +135,42 @@ def floor_round(
     return RoundFigures(emails, time.perf_counter() - started, sink.received - before)
 
 
-@task(name="bench-send-one", task_run_name="send {key}")
-def send_one(key: str, now: datetime) -> dict[str, int]:
-    """Deliver one queued email (the one-task-per-email design)."""
+@task(name="bench-announce-one", task_run_name="announce {key}")
+def announce_one(key: str, to: Addressee, context: RoundOpened, now: datetime) -> dict[str, int]:
+    """Render, queue and deliver one institution's announcement (the one-task-per-email design)."""
+    settings = get_settings()
+    with write_session(get_engine(settings.resolved_database_url())) as session:
+        rounds_opened(Post(session, settings, now), [(key, to, context)])
+        session.commit()
     return deliver_now(keys=[key], now=now)
 
 
 @flow(name="bench-one-task-per-email")
-def one_task_per_email(keys: list[str], now: datetime) -> int:
-    """Each email delivered by a Prefect task run of its own."""
-    return sum(send_one(key, now).get("sent", 0) for key in keys)
+def one_task_per_email(letters: list[Letter], now: datetime) -> int:
+    """Each announcement rendered, queued and sent by a Prefect task run of its own."""
+    return sum(announce_one(key, to, context, now).get("sent", 0) for key, to, context in letters)
 
 
-def _copies(engine: Engine, count: int, now: datetime) -> list[str]:
-    """Queue `count` copies of the round's announcements under new keys."""
-    with engine.begin() as conn:
-        rows = conn.execute(
-            select(OutboxMessage.__table__)  # type: ignore[attr-defined]
-            .where(OutboxMessage.kind == "round-opened", OutboxMessage.state == "sent")
-            .limit(count)
-        ).mappings()
-        copies = [
-            dict(row) | {"key": f"per-task:{n}", "state": "queued", "attempts": 0}
-            for n, row in enumerate(rows)
-        ]
-        for row in copies:
-            row.pop("id")
-            row |= {"sent_at": None, "next_attempt_at": now, "claimed_at": None}
-        conn.execute(insert(OutboxMessage), copies)
-    return [row["key"] for row in copies]
+def _letters(engine: Engine, period: str, count: int, now: datetime) -> list[Letter]:
+    """`count` of a sent round's announcements again, under new keys."""
+    settings = get_settings()
+    with Session(engine) as session:
+        round_ = session.exec(select(MonitoringRound).where(MonitoringRound.period == period)).one()
+        letters, _ = announcement_letters(
+            session, round_, settings, WorkingCalendar(zone=settings.zone), now
+        )
+    return [(f"per-task:{n}", to, context) for n, (_, to, context) in enumerate(letters[:count])]
 
 
-def per_task_round(*, engine: Engine, count: int, sink: SmtpSink, now: datetime) -> RoundFigures:
-    """Delivery alone, one task run per email: already rendered and queued, so a lower bound."""
-    keys = _copies(engine, count, now)
+def per_task_round(
+    *, engine: Engine, period: str, count: int, sink: SmtpSink, now: datetime
+) -> RoundFigures:
+    """One task run per email, each rendering, queuing and sending it.
+
+    The letters are read beforehand, outside the timing, so this is still a lower bound.
+    """
+    letters = _letters(engine, period, count, now)
     before = sink.received
     started = time.perf_counter()
-    sent = one_task_per_email(keys, now)
+    sent = one_task_per_email(letters, now)
     return RoundFigures(sent, time.perf_counter() - started, sink.received - before)

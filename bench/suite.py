@@ -74,7 +74,9 @@ def _rounds(
         strategy=strategy, period="2026-S2", sink=sink, now=NOW, connections=connections
     )
     say(f"the same, {connections} connections: {concord.emails:,} in {concord.seconds:.1f} s")
-    per_task = per_task_round(engine=engine, count=size.per_task_emails, sink=sink, now=NOW)
+    per_task = per_task_round(
+        engine=engine, period="2026-S2", count=size.per_task_emails, sink=sink, now=NOW
+    )
     say(f"one task run per email: {per_task.emails:,} emails in {per_task.seconds:.1f} s")
     return {
         "floor": _round_figures(floor, None),

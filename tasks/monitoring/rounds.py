@@ -198,7 +198,7 @@ def _owed_by_institution(session: Session, round_id: int) -> dict[int, list[Assi
     return owed
 
 
-def _letters(
+def announcement_letters(
     session: Session,
     round_: MonitoringRound,
     settings: Settings,
@@ -243,7 +243,7 @@ def announce_round(
     with write_session(engine) as session:
         round_ = session.get(MonitoringRound, round_id)
         assert round_ is not None
-        letters, problems = _letters(session, round_, settings, calendar, now)
+        letters, problems = announcement_letters(session, round_, settings, calendar, now)
         for problem in problems:
             logger.warning("round %s: %s", round_.period, problem)
         post, queued = Post(session, settings, now), 0

@@ -26,13 +26,26 @@ def _die_with_parent(parent: int) -> None:
         os.kill(os.getpid(), signal.SIGTERM)
 
 
+def _has_ended(child: subprocess.Popen[bytes]) -> bool:
+    """Whether the child has exited, leaving it to be reaped by the waiting main thread.
+
+    `Popen.poll` cannot tell from inside a signal handler: the interrupted `wait` holds its
+    lock, so it answers None until the grace period is over.
+    """
+    flags = os.WEXITED | os.WNOHANG | os.WNOWAIT
+    try:
+        return os.waitid(os.P_PID, child.pid, flags) is not None
+    except ChildProcessError:
+        return True
+
+
 def _stop_group(child: subprocess.Popen[bytes]) -> None:
     """SIGTERM to the group, then SIGKILL to whatever outlives the grace period."""
     signal.signal(signal.SIGTERM, signal.SIG_IGN)
     os.killpg(0, signal.SIGTERM)
     deadline = time.monotonic() + GRACE_SECONDS
-    while child.poll() is None and time.monotonic() < deadline:
-        time.sleep(0.2)
+    while not _has_ended(child) and time.monotonic() < deadline:
+        time.sleep(0.1)
     os.killpg(0, signal.SIGKILL)
 
 

@@ -114,6 +114,9 @@ class Stack:
         if self.catches_mail:
             self.say(f"mail catcher on 127.0.0.1:{self.ports.smtp} (emails kept in var/mail/)")
             self.mail_catcher = start_mail_catcher(self.var_dir / "mail", self.ports.smtp)
+        # The portal needs only the database: it starts while Prefect does.
+        self.say("starting the portal...")
+        self.spawn("portal", [str(BIN / "concord"), "portal", "--port", str(self.ports.portal)])
         self.say("starting the Prefect server...")
         self.spawn(
             "prefect-server",
@@ -141,12 +144,10 @@ class Stack:
                 "--overwrite",
             ],
         )
+        self.say("starting a worker...")  # it polls the pool while the deployments register
+        self.spawn("worker", [str(BIN / "prefect"), "worker", "start", "--pool", WORK_POOL])
         self.run("deploy", [str(BIN / "prefect"), "--no-prompt", "deploy", "--all"])
         self.run("automations", [str(BIN / "concord"), "automations"])
-        self.say("starting a worker...")
-        self.spawn("worker", [str(BIN / "prefect"), "worker", "start", "--pool", WORK_POOL])
-        self.say("starting the portal...")
-        self.spawn("portal", [str(BIN / "concord"), "portal", "--port", str(self.ports.portal)])
         self.wait_for(f"{self.portal_url}/healthz", "portal", timeout=60)
 
     def spawn(self, name: str, command: list[str]) -> None:

@@ -17,6 +17,7 @@ from models.cooperation.rules import PARTNER_DEADLINE, RequestError, clock_codes
 from models.cooperation.steps import open_next_step, start_clocks
 from models.cooperation.tables import CooperationRequest, Direction, Instrument, RequestClock
 from models.core.calendar import WorkingCalendar
+from models.core.db import insert_once
 from models.core.settings import Settings
 from models.lifecycle.desk import Desk
 from models.lifecycle.forms import UPPER, CaseReference, Code, ShortText
@@ -82,20 +83,24 @@ def register_request(
     now: datetime,
 ) -> Registered:
     """Register the request once (a second call returns the first) and open its first step."""
-    existing = session.exec(
-        select(CooperationRequest).where(CooperationRequest.reference == data.reference)
-    ).first()
+
+    def registered() -> CooperationRequest | None:
+        query = select(CooperationRequest).where(CooperationRequest.reference == data.reference)
+        return session.exec(query).first()
+
+    existing = registered()
     if existing is not None:
         return Registered(existing, None, created=False)
     institution = _check(session, data, now)
-    request = CooperationRequest(
+    new = CooperationRequest(
         **data.model_dump(exclude={"institution", "answer_by"}),
         institution_id=institution.id or 0,
         created_at=now,
         updated_at=now,
     )
-    session.add(request)
-    session.flush()
+    request, created = insert_once(session, new, registered)
+    if not created:
+        return Registered(request, None, created=False)
     codes = clock_codes(data.instrument, data.urgent)
     if data.answer_by is not None:
         codes = (PARTNER_DEADLINE, *codes[1:]) if codes else (PARTNER_DEADLINE,)

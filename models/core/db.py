@@ -1,18 +1,20 @@
 """Database engines and sessions for SQLite (embedded default) and PostgreSQL."""
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import event
 from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, create_engine
 
 from models.core.settings import get_settings
 
 SQLITE_BUSY_TIMEOUT_MS = 15_000
+Row = TypeVar("Row")
 
 
 def _configure_sqlite(dbapi_connection: Any, _record: Any) -> None:
@@ -77,3 +79,20 @@ def session_scope(engine: Engine | None = None) -> Iterator[Session]:
         except BaseException:
             session.rollback()
             raise
+
+
+def insert_once(session: Session, row: Row, find: Callable[[], Row | None]) -> tuple[Row, bool]:
+    """Insert `row` and say True; if another run has just inserted its unique key, that row.
+
+    Two runs of one flow may check for a row at the same moment and both find none; the
+    insert runs in a savepoint, so the one that loses keeps a usable transaction.
+    """
+    try:
+        with session.begin_nested():
+            session.add(row)
+    except IntegrityError:
+        found = find()
+        if found is None:
+            raise
+        return found, False
+    return row, True

@@ -7,6 +7,7 @@ from sqlalchemy import update
 from sqlmodel import Session, col, select
 
 from models.core.calendar import WorkingCalendar
+from models.core.db import insert_once
 from models.core.settings import Settings
 from models.lifecycle.assignments import new_assignment
 from models.lifecycle.status import change_status, note_event
@@ -97,9 +98,10 @@ def plan_meeting(cycle: Cycle, request: MeetingRequest) -> Meeting:
         created_at=cycle.now,
         updated_at=cycle.now,
     )
-    session.add(meeting)
-    session.flush()
-    return meeting
+    planned, _ = insert_once(
+        session, meeting, lambda: find_meeting(session, body, day, cycle.calendar)
+    )
+    return planned
 
 
 def member_ids(session: Session, body_id: int) -> list[int]:

@@ -3,6 +3,7 @@
 from sqlmodel import Session, col, select
 
 from models.core.calendar import WorkingCalendar
+from models.core.db import insert_once
 from models.core.i18n import N_, translate
 from models.core.settings import get_settings
 from models.lifecycle.assignments import new_assignment
@@ -71,9 +72,11 @@ def notify_referral(desk: Desk, data: ReferralInput) -> Notified:
     existing = find_referral(desk.session, data.reference)
     if existing is not None:
         return Notified(existing, None, created=False)
-    referral = new_referral(desk, data)
-    desk.session.add(referral)
-    desk.session.flush()
+    referral, created = insert_once(
+        desk.session, new_referral(desk, data), lambda: find_referral(desk.session, data.reference)
+    )
+    if not created:
+        return Notified(referral, None, created=False)
     receiving = desk.session.get(Institution, referral.receiving_id)
     assert receiving is not None
     step = new_assignment(

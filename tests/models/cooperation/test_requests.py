@@ -2,9 +2,11 @@
 
 import re
 from datetime import date, datetime, time
+from functools import partial
 from zoneinfo import ZoneInfo
 
 import pytest
+from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, func, select
 
 from models.cooperation.extensions import extend_clock
@@ -14,6 +16,7 @@ from models.cooperation.steps import clocks_of
 from models.cooperation.tables import CooperationRequest, RequestClock
 from models.core.calendar import WorkingCalendar
 from models.core.clocks import load_clocks
+from models.core.db import write_session
 from models.core.settings import get_settings
 from models.lifecycle.answers import submit_answer, validate_answer
 from models.lifecycle.desk import Desk
@@ -21,6 +24,7 @@ from models.lifecycle.tables import OPEN_ASSIGNMENT_STATUSES, Assignment
 from models.messaging.outbox import OutboxMessage
 from models.reference.document import parse_reference_document
 from models.reference.loader import load_reference
+from tests.support.concurrency import released_together
 from tests.support.reference import dump, small_document
 
 ZONE = ZoneInfo("Europe/Bucharest")
@@ -217,3 +221,21 @@ def test_answers_out_of_order_move_the_request_forward_only(reference: Session) 
         ).one()
         == 0
     )
+
+
+def test_a_request_registered_twice_at_once_is_stored_once(
+    reference: Session, engine: Engine
+) -> None:
+    def register_in_a_session_of_its_own(number: int) -> bool:
+        with write_session(engine) as session:
+            data = eio(reference=f"RO-EIO-2026-{number:04}")
+            registered = register_request(
+                session, data, get_settings(), CALENDAR, at("2026-12-18", 16)
+            )
+            session.commit()
+            return registered.created
+
+    for number in range(10):
+        results = released_together(partial(register_in_a_session_of_its_own, number))
+        assert sorted(results, key=str) == [False, True], results
+    assert reference.exec(select(func.count()).select_from(CooperationRequest)).one() == 10

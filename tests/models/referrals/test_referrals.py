@@ -2,14 +2,17 @@
 
 import re
 from datetime import datetime, timedelta
+from functools import partial
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
 import yaml
+from sqlalchemy.engine import Engine
 from sqlmodel import Session, func, select
 
 from models.core.calendar import WorkingCalendar
+from models.core.db import write_session
 from models.core.settings import get_settings
 from models.lifecycle.answers import submit_answer, validate_answer
 from models.lifecycle.desk import Desk
@@ -21,6 +24,7 @@ from models.reference.loader import load_reference
 from models.referrals.notify import change_referral, notify_referral
 from models.referrals.register import ReferralError, ReferralInput
 from models.referrals.tables import Disclosure, Referral, ReferralStatus
+from tests.support.concurrency import released_together
 
 ZONE = ZoneInfo("Europe/Bucharest")
 CALENDAR = WorkingCalendar(zone=ZONE)
@@ -220,3 +224,19 @@ def test_revoking_a_referral_stops_the_chasing_of_the_receiving_institution(
     session.refresh(referral)
     step = session.exec(select(Assignment)).one()
     assert (referral.status, step.status, step.next_action_at) == ("revoked", "cancelled", None)
+
+
+def test_a_referral_notified_twice_at_once_is_stored_and_told_once(
+    romania: Session, engine: Engine
+) -> None:
+    def notify_in_a_session_of_its_own(number: int) -> bool:
+        with write_session(engine) as session:
+            notified = notify_referral(desk(session), case(reference=f"RO-REF-2026-{number:04}"))
+            session.commit()
+            return notified.created
+
+    for number in range(10):
+        results = released_together(partial(notify_in_a_session_of_its_own, number))
+        assert sorted(results, key=str) == [False, True], results
+    assert romania.exec(select(func.count()).select_from(Referral)).one() == 10
+    assert romania.exec(select(func.count()).select_from(OutboxMessage)).one() == 10

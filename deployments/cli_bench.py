@@ -9,7 +9,6 @@ from rich.table import Table
 
 from bench.places import DEFAULT_POSTGRES
 from bench.sizes import SIZES
-from bench.suite import run
 from bench.table import databases, markdown, rows
 from deployments.cli_support import console, fail
 from models.core.settings import Settings
@@ -62,6 +61,8 @@ def bench(
         output.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         fail(f"--output: cannot write to {output}: {exc.strerror}")
+    from bench.suite import run  # it loads Prefect and every flow: only when benchmarking
+
     results, path = run(
         SIZES[size], DATABASES[database], postgres, output, console.print, smtp_connections
     )

@@ -20,7 +20,6 @@ from models.meetings.listing import meeting_rows
 from models.meetings.rules import MeetingError
 from models.meetings.tables import Meeting
 from models.messaging.vocabulary import VOCABULARY, name_in
-from tasks.meetings.cycle import minutes_report
 
 meetings_app = typer.Typer(help="Meetings of the standing bodies: list, show, move, cancel.")
 
@@ -79,6 +78,8 @@ def _meeting(session: Session, body: str, day: datetime, calendar: WorkingCalend
 @meetings_app.command("show")
 def show(body: str, day: Annotated[datetime, DAY]) -> None:
     """One meeting: agenda, attendance, decisions and action items."""
+    from tasks.meetings.cycle import minutes_report  # loads Prefect: only for this command
+
     settings = settings_or_exit()
     migrate_quietly()
     with Session(get_engine(settings.resolved_database_url())) as session:

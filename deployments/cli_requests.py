@@ -23,7 +23,6 @@ from models.referrals.listing import referral_rows
 from models.referrals.notify import change_referral
 from models.referrals.register import ReferralError
 from models.referrals.tables import ReferralStatus
-from tasks.operations.retention import apply_retention
 
 RETAINED = {
     "cooperation requests": N_("closed cooperation requests"),
@@ -103,6 +102,8 @@ def retention(
     dry_run: Annotated[bool, typer.Option("--dry-run", help="only show what would change")] = False,
 ) -> None:
     """Anonymise closed requests and referrals and empty old email bodies (as the nightly flow)."""
+    from tasks.operations.retention import apply_retention  # loads Prefect: only for this command
+
     settings = settings_or_exit()
     migrate_quietly()
     now = utcnow()

@@ -199,3 +199,10 @@ def test_absurd_command_lines_get_a_message_not_a_traceback(
     result = concord(*args)
     assert result.returncode in (1, 2) and message in result.stderr, result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_the_command_line_starts_without_loading_prefect() -> None:
+    # Prefect takes seconds to import; only the commands that run flows or tasks load it.
+    check = "import sys, deployments.cli; print(sorted(m for m in sys.modules if m == 'prefect'))"
+    result = subprocess.run([sys.executable, "-c", check], capture_output=True, text=True)
+    assert result.returncode == 0 and result.stdout.strip() == "[]", result.stderr[-2000:]

@@ -6,10 +6,12 @@ from pathlib import Path
 from typing import Annotated
 
 from pydantic import Field, ValidationError, field_validator, model_validator
+from sqlalchemy import delete
 from sqlmodel import Session, col, select
 
 from models.campaigns.rules import Channel, Form, Indicator, TargetGroup
 from models.campaigns.tables import Campaign, CampaignMeasure, CampaignParticipant, CampaignStatus
+from models.core.db import insert_once
 from models.lifecycle.forms import Code
 from models.reference.counties import CountyError, county_of, regional_centre
 from models.reference.document import (
@@ -140,17 +142,24 @@ def _same_plan(campaign: Campaign, definition: CampaignDefinition) -> bool:
 
 
 def _forget_plan(session: Session, campaign: Campaign) -> None:
-    """Remove a campaign not yet launched, to store its new plan."""
+    """Remove a campaign not yet launched, to store its new plan.
+
+    Plain DELETEs in this order: with no relationships declared, the ORM's unit of work may
+    delete the campaign before the rows that point to it.
+    """
     for model in (CampaignParticipant, CampaignMeasure):
-        for row in session.exec(select(model).where(model.campaign_id == campaign.id)):
-            session.delete(row)
-    session.delete(campaign)
-    session.flush()
+        session.execute(delete(model).where(col(model.campaign_id) == campaign.id))
+    session.execute(delete(Campaign).where(col(Campaign.id) == campaign.id))
+    session.expunge(campaign)
+
+
+def _stored(session: Session, code: str) -> Campaign | None:
+    return session.exec(select(Campaign).where(Campaign.code == code)).first()
 
 
 def save_campaign(session: Session, definition: CampaignDefinition, now: datetime) -> Campaign:
     """The campaign as planned, stored once; a launched campaign's plan can no longer change."""
-    existing = session.exec(select(Campaign).where(Campaign.code == definition.code)).first()
+    existing = _stored(session, definition.code)
     if existing is not None:
         if existing.status != CampaignStatus.PLANNED and not _same_plan(existing, definition):
             raise CampaignError(
@@ -179,8 +188,9 @@ def save_campaign(session: Session, definition: CampaignDefinition, now: datetim
         created_at=now,
         updated_at=now,
     )
-    session.add(campaign)
-    session.flush()
+    campaign, created = insert_once(session, campaign, lambda: _stored(session, definition.code))
+    if not created:  # another run stored this plan a moment ago
+        return campaign
     assert campaign.id is not None
     roles = {code: "centre" for code in centres} | {code: "partner" for code in definition.partners}
     for code, role in roles.items():

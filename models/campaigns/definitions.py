@@ -154,6 +154,7 @@ def _forget_plan(session: Session, campaign: Campaign) -> None:
 
 
 def _stored(session: Session, code: str) -> Campaign | None:
+    """The campaign stored under `code`, if any."""
     return session.exec(select(Campaign).where(Campaign.code == code)).first()
 
 

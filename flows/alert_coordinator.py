@@ -5,20 +5,21 @@ from datetime import datetime
 from prefect import flow
 
 from models.core.settings import get_settings
+from models.core.text import Line, Paragraphs
 from models.core.types import utcnow
 from models.messaging.alerts import run_failed
 from tasks.messaging.outbox import deliver_outbox
 from tasks.operations.alerts import queue_alert_task
 
 
-@flow(name="alert-coordinator", flow_run_name="alert coordinator")
+@flow(name="alert-coordinator", flow_run_name="alert coordinator", validate_parameters=True)
 def alert_coordinator(
-    problem: str = "Concord",
-    details: str = "",
-    flow_run_id: str = "",
-    run_name: str = "",
-    flow_name: str = "",
-    state: str = "",
+    problem: Line = "Concord",
+    details: Paragraphs = "",
+    flow_run_id: Line = "",
+    run_name: Line = "",
+    flow_name: Line = "",
+    state: Line = "",
     now: datetime | None = None,
 ) -> bool:
     """Email the coordinator once per problem (Prefect automations start this flow).

@@ -10,6 +10,7 @@ from prefect.input.run_input import run_input_subclass_from_type
 from prefect.runtime import deployment, flow_run
 
 from models.core.settings import get_settings
+from models.core.text import Code, Line
 from models.core.types import utcnow
 from models.meetings.minutes import MinutesInput, minutes_from_form
 from models.meetings.rules import MeetingError
@@ -78,13 +79,13 @@ def show_meeting(state: MeetingState) -> dict[str, object]:
     return {"meeting_id": state.meeting_id, "status": state.status, "steps": state.steps}
 
 
-@flow(name="committee-meeting-cycle", flow_run_name=meeting_run_name)
+@flow(name="committee-meeting-cycle", flow_run_name=meeting_run_name, validate_parameters=True)
 def committee_meeting_cycle(
-    body: str,
+    body: Code,
     start: datetime | None = None,
     duration_minutes: int = 120,
-    place: str = "",
-    online_url: str = "",
+    place: Line = "",
+    online_url: Line = "",
     agenda_deadline_working_days: int = 5,
     minutes_within_working_days: int = 5,
     wait_for_minutes: bool = True,

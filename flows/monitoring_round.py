@@ -9,6 +9,7 @@ from prefect.runtime import flow_run
 from models.core.calendar import WorkingCalendar
 from models.core.periods import period_containing
 from models.core.settings import get_settings
+from models.core.text import Code
 from models.core.types import utcnow
 from models.lifecycle.policy import validate_override
 from models.monitoring.rules import REPORT_KIND
@@ -35,7 +36,7 @@ def round_run_name() -> str:
 
 @flow(name="monitoring-round", flow_run_name=round_run_name)
 def monitoring_round(
-    strategy: str = "SNITP-2024-2028",
+    strategy: Code = "SNITP-2024-2028",
     period: str | None = None,
     due_date: date | None = None,
     working_days_after_period_end: int = 20,

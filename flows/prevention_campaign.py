@@ -6,6 +6,7 @@ from typing import Literal
 
 from prefect import flow
 
+from models.core.text import Code
 from models.core.types import utcnow
 from tasks.campaigns.campaigns import Launched, launch_campaign_task, write_campaign_report_task
 from tasks.messaging.outbox import deliver_outbox
@@ -13,7 +14,7 @@ from tasks.messaging.outbox import deliver_outbox
 
 @flow(name="prevention-campaign", flow_run_name="campaign {campaign}", validate_parameters=True)
 def prevention_campaign(
-    campaign: str,
+    campaign: Code,
     definitions: Path | None = None,
     language: Literal["ro", "en"] = "ro",
     now: datetime | None = None,

@@ -7,6 +7,7 @@ from sqlmodel import Session
 
 from models.core.db import get_engine
 from models.core.settings import get_settings
+from models.core.text import Code
 from models.core.types import utcnow
 from tasks.messaging.outbox import deliver_outbox
 from tasks.recommendations.follow_up import (
@@ -24,7 +25,7 @@ from tasks.recommendations.follow_up import (
     validate_parameters=True,
 )
 def recommendation_follow_up(
-    reply_for: str | None = None, now: datetime | None = None
+    reply_for: Code | None = None, now: datetime | None = None
 ) -> dict[str, object]:
     """Ask every lead institution for progress on the open recommendations it owns.
 

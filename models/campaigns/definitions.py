@@ -12,7 +12,7 @@ from sqlmodel import Session, col, select
 from models.campaigns.rules import Channel, Form, Indicator, TargetGroup
 from models.campaigns.tables import Campaign, CampaignMeasure, CampaignParticipant, CampaignStatus
 from models.core.db import insert_once
-from models.lifecycle.forms import Code
+from models.core.text import Code
 from models.reference.counties import CountyError, county_of, regional_centre
 from models.reference.document import (
     ReferenceDataError,

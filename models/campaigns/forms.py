@@ -6,7 +6,8 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from models.campaigns.rules import Channel, Form, TargetGroup
-from models.lifecycle.forms import UPPER, AnswerForm, LongText, ShortText
+from models.core.text import UPPER
+from models.lifecycle.forms import AnswerForm, LongText, ShortText
 
 Count = Annotated[int, Field(ge=0, le=100_000_000)]
 MAX_ACTIVITIES = 500

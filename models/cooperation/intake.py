@@ -11,8 +11,9 @@ from models.cooperation.steps import clocks_of
 from models.cooperation.tables import CooperationRequest, Direction, Instrument
 from models.core.calendar import WorkingCalendar
 from models.core.settings import Settings
+from models.core.text import Code
 from models.lifecycle.duty import Intake, IntakeConflict, IntakeError, Partner
-from models.lifecycle.forms import CaseReference, Code, ShortText
+from models.lifecycle.forms import CaseReference, ShortText
 from models.reference.institutions import Institution
 
 

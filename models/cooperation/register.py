@@ -19,8 +19,9 @@ from models.cooperation.tables import CooperationRequest, Direction, Instrument,
 from models.core.calendar import WorkingCalendar
 from models.core.db import insert_once
 from models.core.settings import Settings
+from models.core.text import UPPER, Code
 from models.lifecycle.desk import Desk
-from models.lifecycle.forms import UPPER, CaseReference, Code, ShortText
+from models.lifecycle.forms import CaseReference, ShortText
 from models.lifecycle.tables import Assignment
 from models.reference.institutions import Institution
 

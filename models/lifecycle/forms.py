@@ -1,26 +1,15 @@
 """The base of every answer form, and the text fields forms are built from."""
 
-import re
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, StringConstraints
+from pydantic import AfterValidator, BaseModel, ConfigDict, StringConstraints
 
 from models.core.privacy import no_personal_data
-
-CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-
-
-def printable(text: str) -> str:
-    """The text, unless it holds control characters (a NUL cannot even be stored)."""
-    if CONTROL_CHARACTERS.search(text):
-        raise ValueError("contains control characters")
-    return text
-
+from models.core.text import PRINTABLE, UPPER
 
 CLEAN = AfterValidator(no_personal_data)
-PRINTABLE = AfterValidator(printable)
 ShortText = Annotated[
     str, StringConstraints(strip_whitespace=True, max_length=200), PRINTABLE, CLEAN
 ]
@@ -30,8 +19,6 @@ LongText = Annotated[
 RequiredText = Annotated[
     str, StringConstraints(strip_whitespace=True, min_length=1, max_length=5000), PRINTABLE, CLEAN
 ]
-UPPER = BeforeValidator(lambda value: value.strip().upper() if isinstance(value, str) else value)
-Code = Annotated[str, UPPER, StringConstraints(pattern=r"^[A-Z0-9][A-Z0-9-]{0,39}$")]
 # a pseudonymous case reference (RO-EIO-2026-0042): never a name, so letters, digits, -/._
 CaseReference = Annotated[str, UPPER, StringConstraints(pattern=r"^[A-Z0-9][A-Z0-9/._-]{2,59}$")]
 

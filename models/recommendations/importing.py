@@ -9,8 +9,9 @@ from pydantic import BeforeValidator, Field, ValidationError, model_validator
 
 from models.core.i18n import N_
 from models.core.spreadsheets import CellProblem, SpreadsheetError, file_problem, read_records
+from models.core.text import Code
 from models.lifecycle.answers import ERROR_MESSAGES
-from models.lifecycle.forms import Code, RequiredText, ShortText
+from models.lifecycle.forms import RequiredText, ShortText
 from models.recommendations.rules import Body, RecommendationStatus, Strength, Theme
 from models.reference.document import ReferenceDataError, Strict, read_yaml
 from models.reference.enums import Pillar

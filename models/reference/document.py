@@ -1,12 +1,10 @@
 """The reference-data document (institutions, bodies, strategies) and its validation."""
 
-import re
 from datetime import date
 from typing import Annotated, Any
 
 import yaml
 from pydantic import (
-    AfterValidator,
     BaseModel,
     ConfigDict,
     EmailStr,
@@ -16,6 +14,7 @@ from pydantic import (
     model_validator,
 )
 
+from models.core.text import ONE_LINE
 from models.reference.enums import (
     BodyKind,
     Cadence,
@@ -30,18 +29,7 @@ Code = Annotated[str, StringConstraints(pattern=r"^[A-Z0-9][A-Z0-9-]{0,39}$")]
 ShortCode = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9.-]{0,19}$")]
 MAX_BYTES = 5_000_000
 MAX_DEPTH = 12
-CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u200b-\u200f\u202a-\u202e]")
-
-
-def printable(text: str) -> str:
-    """The text, if it holds no control or direction characters (they corrupt pages and logs)."""
-    found = CONTROL.search(text)
-    if found:
-        raise ValueError(f"contains the control character U+{ord(found.group()):04X}")
-    return text
-
-
-Clean = AfterValidator(printable)
+Clean = ONE_LINE
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300), Clean]
 WebhookUrl = Annotated[str, StringConstraints(pattern=r"^https?://\S+$", max_length=500)]
 ShortName = Annotated[

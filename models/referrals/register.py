@@ -7,8 +7,9 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict
 from sqlmodel import Session, select
 
 from models.core.clocks import compute_deadline, load_clocks
+from models.core.text import Code
 from models.lifecycle.desk import Desk
-from models.lifecycle.forms import CaseReference, Code, ShortText
+from models.lifecycle.forms import CaseReference, ShortText
 from models.lifecycle.tables import Assignment
 from models.reference.counties import CountyError, child_protection, regional_centre
 from models.reference.institutions import Institution

@@ -1,0 +1,39 @@
+"""The shapes of text every door shares: printable, one line, a code."""
+
+import re
+from typing import Annotated
+
+from pydantic import AfterValidator, BeforeValidator, StringConstraints
+
+# C0 and C1 controls, line and paragraph separators, zero-width and direction marks
+UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u200b-\u200f\u202a-\u202e]")
+LINE_BREAKS = frozenset("\t\n\r")
+
+
+def printable(text: str) -> str:
+    """The text, if it holds no control or direction character beyond tabs and line breaks."""
+    for found in UNPRINTABLE.finditer(text):
+        if found.group() not in LINE_BREAKS:
+            raise ValueError(f"contains the control character U+{ord(found.group()):04X}")
+    return text
+
+
+def one_line(text: str) -> str:
+    """The text, if it holds no control character at all, line breaks included."""
+    found = UNPRINTABLE.search(text)
+    if found:
+        raise ValueError(f"contains the control character U+{ord(found.group()):04X}")
+    return text
+
+
+def _upper(value: object) -> object:
+    return value.strip().upper() if isinstance(value, str) else value
+
+
+PRINTABLE = AfterValidator(printable)
+ONE_LINE = AfterValidator(one_line)
+UPPER = BeforeValidator(_upper)
+# institutions, bodies, strategies, campaigns, sources: CM-SNITP, SNITP-2024-2028, GRETA-3
+Code = Annotated[str, UPPER, StringConstraints(pattern=r"^[A-Z0-9][A-Z0-9-]{0,39}$")]
+Line = Annotated[str, StringConstraints(strip_whitespace=True, max_length=500), ONE_LINE]
+Paragraphs = Annotated[str, StringConstraints(strip_whitespace=True, max_length=5000), PRINTABLE]

@@ -28,6 +28,7 @@ from models.recommendations.reply import ReplyError, build_reply
 from models.recommendations.reply_files import write_reply
 from models.recommendations.rules import WORDS, RecommendationStatus
 from models.recommendations.saving import (
+    StatusNoteError,
     UnknownRecommendation,
     save_recommendations,
     set_statuses,
@@ -163,7 +164,7 @@ def status(
     try:
         with session_scope(get_engine(settings.resolved_database_url())) as session:
             moved = set_statuses(session, codes, to, note, utcnow())
-    except UnknownRecommendation as exc:
+    except (UnknownRecommendation, StatusNoteError) as exc:
         fail(str(exc))
     console.print(
         say(

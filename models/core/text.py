@@ -5,6 +5,8 @@ from typing import Annotated
 
 from pydantic import AfterValidator, BeforeValidator, StringConstraints
 
+from models.core.privacy import KINDS, no_personal_data, personal_data_in
+
 # C0 and C1 controls, line and paragraph separators, zero-width and direction marks
 UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u200b-\u200f\u202a-\u202e]")
 LINE_BREAKS = frozenset("\t\n\r")
@@ -33,7 +35,24 @@ def _upper(value: object) -> object:
 PRINTABLE = AfterValidator(printable)
 ONE_LINE = AfterValidator(one_line)
 UPPER = BeforeValidator(_upper)
+NO_PERSONAL_DATA = AfterValidator(no_personal_data)
 # institutions, bodies, strategies, campaigns, sources: CM-SNITP, SNITP-2024-2028, GRETA-3
 Code = Annotated[str, UPPER, StringConstraints(pattern=r"^[A-Z0-9][A-Z0-9-]{0,39}$")]
 Line = Annotated[str, StringConstraints(strip_whitespace=True, max_length=500), ONE_LINE]
 Paragraphs = Annotated[str, StringConstraints(strip_whitespace=True, max_length=5000), PRINTABLE]
+
+
+def checked_note(
+    field: str, text: str, *, error: type[ValueError] = ValueError, max_length: int = 500
+) -> str:
+    """A note or reason a person typed, stripped; `error` names the field, never the value."""
+    cleaned = text.strip()
+    if len(cleaned) > max_length:
+        raise error(f"{field}: at most {max_length} characters, got {len(cleaned)}")
+    try:
+        printable(cleaned)
+    except ValueError as exc:
+        raise error(f"{field}: {exc}") from None
+    if (kind := personal_data_in(cleaned)) is not None:
+        raise error(f"{field}: the text seems to contain {KINDS[kind]}")
+    return cleaned

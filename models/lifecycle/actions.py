@@ -5,6 +5,7 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, col, select
 
+from models.core.text import checked_note
 from models.lifecycle.status import change_status, note_event
 from models.lifecycle.tables import OPEN_ASSIGNMENT_STATUSES, Assignment, AssignmentStatus
 
@@ -35,6 +36,7 @@ def snooze(
     reason: str | None = None,
 ) -> None:
     """Keep the sweep quiet about an assignment until `until`; recorded as an event."""
+    reason = checked_note("reason", reason or "", error=AssignmentError)
     if assignment.status not in OPEN_ASSIGNMENT_STATUSES:
         raise AssignmentError(f"assignment: {assignment.key} is {assignment.status}, not open")
     if until <= now:
@@ -51,7 +53,8 @@ def waive(
     *, session: Session, assignment: Assignment, reason: str, actor: str, now: datetime
 ) -> None:
     """Release an institution from an assignment, with the reason on record."""
-    if not reason.strip():
+    reason = checked_note("reason", reason, error=AssignmentError)
+    if not reason:
         raise AssignmentError("reason: a waiver needs a reason")
     if assignment.status not in OPEN_ASSIGNMENT_STATUSES:
         raise AssignmentError(f"assignment: {assignment.key} is {assignment.status}, not open")
@@ -61,7 +64,7 @@ def waive(
         to=AssignmentStatus.WAIVED,
         actor=actor,
         now=now,
-        note=reason.strip(),
+        note=reason,
         values={"next_action_at": None, "closed_at": now, "updated_at": now},
     )
 

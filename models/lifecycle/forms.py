@@ -4,12 +4,11 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, StringConstraints
+from pydantic import BaseModel, ConfigDict, StringConstraints
 
-from models.core.privacy import no_personal_data
-from models.core.text import PRINTABLE, UPPER
+from models.core.text import NO_PERSONAL_DATA, PRINTABLE, UPPER
 
-CLEAN = AfterValidator(no_personal_data)
+CLEAN = NO_PERSONAL_DATA
 ShortText = Annotated[
     str, StringConstraints(strip_whitespace=True, max_length=200), PRINTABLE, CLEAN
 ]

@@ -10,6 +10,7 @@ from sqlmodel import Session, col, select
 from models.core.history import record_event
 from models.core.i18n import N_
 from models.core.spreadsheets import CellProblem, SpreadsheetError
+from models.core.text import checked_note
 from models.recommendations.importing import RecommendationRow
 from models.recommendations.rules import RecommendationStatus
 from models.recommendations.tables import (
@@ -28,6 +29,10 @@ SOURCE_FIELDS = ("body", "cycle", "document", "published_on", "reporting_on", "l
 
 class UnknownRecommendation(LookupError):
     """A code no recommendation has; the message names it."""
+
+
+class StatusNoteError(ValueError):
+    """A status note that cannot be kept; the message names the field."""
 
 
 @dataclass
@@ -188,6 +193,7 @@ def set_statuses(
     Every code is checked first: an unknown one is named and nothing changes. Returns the
     codes that moved; those already at the status are left as they are.
     """
+    note = checked_note("note", note, error=StatusNoteError)
     wanted = [code.strip().upper() for code in codes]
     found = {
         r.code: r

@@ -14,7 +14,7 @@ from pydantic import (
     model_validator,
 )
 
-from models.core.text import ONE_LINE
+from models.core.text import NO_PERSONAL_DATA, ONE_LINE
 from models.reference.enums import (
     BodyKind,
     Cadence,
@@ -29,14 +29,18 @@ Code = Annotated[str, StringConstraints(pattern=r"^[A-Z0-9][A-Z0-9-]{0,39}$")]
 ShortCode = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9.-]{0,19}$")]
 MAX_BYTES = 5_000_000
 MAX_DEPTH = 12
+# one line, and no personal data: reference data is emailed and printed everywhere
 Clean = ONE_LINE
-Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300), Clean]
+Private = NO_PERSONAL_DATA
+Text = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300), Clean, Private
+]
 WebhookUrl = Annotated[str, StringConstraints(pattern=r"^https?://\S+$", max_length=500)]
 ShortName = Annotated[
-    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=60), Clean
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=60), Clean, Private
 ]
 LongText = Annotated[
-    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500), Clean
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500), Clean, Private
 ]
 
 

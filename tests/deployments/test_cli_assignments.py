@@ -93,3 +93,20 @@ def test_bad_requests_are_refused_with_the_field_named(engine: Engine) -> None:
     assert past.returncode == 1 and "until: " in past.stderr and "not in the future" in past.stderr
     blank = concord("assignments", "waive", "1", "--reason", "  ")
     assert blank.returncode == 1 and "reason: a waiver needs a reason" in blank.stderr
+
+
+def test_a_reason_with_personal_data_is_refused_without_echoing_it(engine: Engine) -> None:
+    seed(engine)
+    with Session(engine) as session:
+        before = len(session.exec(select(StatusEvent)).all())
+    key = "report:PLAN:2026-S2:2.1.1:IGPR"
+    waived = concord("assignments", "waive", key, "--reason", "scrie la ana.pop@gmail.com")
+    snoozed = concord(
+        "assignments", "snooze", key, "--until", "2099-01-15", "--reason", "CNP 1960101123456"
+    )
+    for refused in (waived, snoozed):
+        assert refused.returncode == 1 and "reason: the text seems to contain" in refused.stderr
+        assert "gmail" not in refused.stderr and "1960101123456" not in refused.stderr
+    with Session(engine) as session:
+        assert len(session.exec(select(StatusEvent)).all()) == before
+        assert session.exec(select(Assignment).where(Assignment.key == key)).one().status == "open"

@@ -49,6 +49,9 @@ def test_recommendations_are_imported_listed_and_a_reply_drafted(
     bulk = ("recommendations", "status", "implemented", "GRETA-3/4", "greta-3/5")
     unknown_code = concord(*bulk, "GRETA-3/99", "--note", "Raportul ITM 2027")
     assert unknown_code.returncode == 1 and "no recommendation GRETA-3/99" in unknown_code.stderr
+    personal = concord(*bulk, "--note", "victima sună la 0721 234 567")
+    assert personal.returncode == 1 and "note: the text seems to contain" in personal.stderr
+    assert "0721" not in personal.stderr + personal.stdout
     moved = concord(*bulk, "--note", "Raportul ITM 2027")
     assert "implementată: GRETA-3/4, GRETA-3/5" in moved.stdout, moved.stderr
     with Session(engine) as session:

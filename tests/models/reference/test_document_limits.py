@@ -35,3 +35,17 @@ def test_control_characters_in_names_are_refused(bad: str) -> None:
     document["institutions"][1]["name"] = bad
     [problem] = problems_of(dump(document))
     assert "institutions[1].name" in problem and "control character U+" in problem
+
+
+@pytest.mark.parametrize(
+    ("field", "bad"),
+    [("name", "Centrul regional, tel. 0721 234 567"), ("name_en", "Office of ion.pop@gmail.com")],
+)
+def test_personal_data_in_an_institution_name_is_refused_without_echoing_it(
+    field: str, bad: str
+) -> None:
+    document = small_document()
+    document["institutions"][1][field] = bad
+    [problem] = problems_of(dump(document))
+    assert problem.startswith(f"institutions[1].{field}: contains ")
+    assert "0721" not in problem and "gmail" not in problem

@@ -53,6 +53,14 @@ def institution(session: Session, code: str, field: str) -> Institution:
     return found
 
 
+def county_authority(county: str) -> str:
+    """The code of the county's (or sector's) DGASPC; ReferralError for a wrong county."""
+    try:
+        return child_protection(county)
+    except CountyError as exc:
+        raise ReferralError(str(exc)) from None
+
+
 def check_consent(session: Session, data: ReferralInput) -> Institution | None:
     """The child-protection authority that overrode consent, if any; refuse without either."""
     if data.consent:
@@ -68,6 +76,12 @@ def check_consent(session: Session, data: ReferralInput) -> Institution | None:
     if override.kind != "child-protection":
         raise ReferralError(
             f"consent_override_by: {override.code} is not a child-protection authority"
+        )
+    own = county_authority(data.county)
+    if override.code != own:
+        raise ReferralError(
+            f"consent_override_by: {override.code} is not the child-protection authority "
+            f"of {data.county}; only {own} may decide"
         )
     if not data.override_note:
         raise ReferralError("override_note: record why the child is referred without consent")

@@ -147,6 +147,28 @@ def test_the_clocks_the_log_and_a_second_notice_that_changes_nothing(romania: Se
             {"consent": False, "child": True, "consent_override_by": "DGASPC-CJ"},
             "override_note: record why",
         ),
+        (
+            {
+                "consent": False,
+                "child": True,
+                "county": "IS",
+                "consent_override_by": "DGASPC-CJ",
+                "override_note": "x",
+            },
+            "consent_override_by: DGASPC-CJ is not the child-protection authority of IS; "
+            "only DGASPC-IS may decide",
+        ),
+        (
+            {
+                "consent": False,
+                "child": True,
+                "county": "B3",
+                "consent_override_by": "DGASPC-IS",
+                "override_note": "x",
+            },
+            "consent_override_by: DGASPC-IS is not the child-protection authority of B3; "
+            "only DGASPC-B3 may decide",
+        ),
         ({"child": True, "county": "B"}, "county: in Bucharest, a child is referred by sector"),
         ({"county": "XX"}, "county: 'XX' is not a Romanian county code"),
         ({"notified_by": "NOPE"}, "notified_by: no institution has the code 'NOPE'"),
@@ -172,6 +194,18 @@ def test_a_child_without_consent_is_referred_on_the_dgaspc_override(romania: Ses
     )
     referral = refer(romania, data)
     assert receiver(romania, referral) == "DGASPC-CJ" and referral.reflection_ends_at is None
+
+
+def test_a_bucharest_child_is_referred_on_its_sectors_override(romania: Session) -> None:
+    data = case(
+        county="b3",
+        child=True,
+        consent=False,
+        consent_override_by="DGASPC-B3",
+        override_note="Interesul superior al copilului",
+    )
+    referral = refer(romania, data)
+    assert receiver(romania, referral) == "DGASPC-B3"
 
 
 def test_a_cnp_in_the_override_note_is_refused_naming_the_field() -> None:

@@ -16,6 +16,7 @@ from sqlalchemy.exc import DBAPIError
 from deployments.cli_bench import bench
 from deployments.cli_campaigns import campaigns_app
 from deployments.cli_meetings import meetings_app
+from deployments.cli_privacy import privacy_app
 from deployments.cli_recommendations import recommendations_app
 from deployments.cli_records import assignments_app, deadline, outbox_app
 from deployments.cli_requests import requests_app, retention
@@ -69,6 +70,7 @@ app.add_typer(meetings_app, name="meetings")
 app.add_typer(requests_app, name="requests")
 app.add_typer(campaigns_app, name="campaigns")
 app.add_typer(recommendations_app, name="recommendations")
+app.add_typer(privacy_app, name="privacy")
 app.command("deadline")(deadline)
 app.command("retention")(retention)
 app.command("bench")(bench)

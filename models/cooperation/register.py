@@ -18,6 +18,7 @@ from models.cooperation.steps import open_next_step, start_clocks
 from models.cooperation.tables import CooperationRequest, Direction, Instrument, RequestClock
 from models.core.calendar import WorkingCalendar
 from models.core.db import insert_once
+from models.core.moments import deadline_problem, event_problem
 from models.core.settings import Settings
 from models.core.text import UPPER, Code
 from models.lifecycle.desk import Desk
@@ -65,8 +66,10 @@ def _check(session: Session, data: RequestInput, now: datetime) -> Institution:
         raise RequestError(f"institution: no institution has the code {data.institution!r}")
     if data.partner_country == "RO":
         raise RequestError("partner_country: the partner is another state, not RO")
-    if data.started_at > now:
-        raise RequestError(f"started_at: {data.started_at.isoformat()} is in the future")
+    if problem := event_problem("started_at", data.started_at, now):
+        raise RequestError(problem)
+    if data.answer_by and (problem := deadline_problem("answer_by", data.answer_by, now)):
+        raise RequestError(problem)
     if data.instrument == Instrument.OTHER and data.answer_by is None:
         raise RequestError("answer_by: a request under another instrument needs its deadline")
     if data.answer_by is not None and data.instrument not in HAND_SET:

@@ -7,6 +7,7 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict
 from sqlmodel import Session, select
 
 from models.core.clocks import compute_deadline, load_clocks
+from models.core.moments import event_problem
 from models.core.text import Code
 from models.lifecycle.desk import Desk
 from models.lifecycle.forms import CaseReference, ShortText
@@ -99,8 +100,8 @@ def receiving_institution(session: Session, data: ReferralInput) -> Institution:
 
 def new_referral(desk: Desk, data: ReferralInput) -> Referral:
     """The referral with its clocks, once every rule holds (not yet added)."""
-    if data.identified_at > desk.now:
-        raise ReferralError(f"identified_at: {data.identified_at.isoformat()} is in the future")
+    if problem := event_problem("identified_at", data.identified_at, desk.now):
+        raise ReferralError(problem)
     notifier = institution(desk.session, data.notified_by, "notified_by")
     override = check_consent(desk.session, data)
     receiving = receiving_institution(desk.session, data)

@@ -1,6 +1,7 @@
 """The cross-border flow through a real Prefect API: an urgent SIENA request on a Sunday."""
 
-from datetime import date, datetime, time
+import re
+from datetime import date, datetime, time, timedelta, timezone
 from email.message import EmailMessage
 from zoneinfo import ZoneInfo
 
@@ -10,6 +11,7 @@ from sqlmodel import Session, func, select
 
 from flows.cross_border_request import cross_border_request
 from flows.urgent_sweep import urgent_sweep
+from models.cooperation.rules import RequestError
 from models.cooperation.tables import CooperationRequest
 from models.lifecycle.tables import Assignment
 from tests.support.factories import make_institution
@@ -72,3 +74,31 @@ def test_an_urgent_siena_request_is_escalated_when_its_eight_hours_run_out_on_a_
 def test_the_flow_refuses_a_request_with_an_unknown_instrument(prefect_api: None) -> None:
     with pytest.raises(ParameterTypeError, match="instrument"):
         cross_border_request(**siena(instrument="fax"))
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        (
+            {"started_at": datetime(1, 1, 1, tzinfo=timezone(timedelta(hours=14)))},
+            "started_at: 0001-01-01T00:00:00+14:00 is before 2000-01-01",
+        ),
+        (
+            {
+                "instrument": "mla",
+                "urgent": False,
+                "answer_by": datetime(
+                    9999, 12, 31, 23, 59, 59, tzinfo=timezone(-timedelta(hours=12))
+                ),
+            },
+            "answer_by: 9999-12-31T23:59:59-12:00 is more than 5 years ahead",
+        ),
+    ],
+)
+def test_the_flow_refuses_a_moment_out_of_bounds_by_name_and_writes_nothing(
+    prefect_api: None, session: Session, changes: dict[str, object], message: str
+) -> None:
+    make_institution(session, "IGPR")
+    with pytest.raises(RequestError, match=re.escape(message)):
+        cross_border_request(**siena(**changes))
+    assert session.exec(select(func.count()).select_from(CooperationRequest)).one() == 0

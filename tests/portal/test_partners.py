@@ -78,6 +78,10 @@ def test_no_partner_login_no_request(
         ({"instrument": "fax"}, "instrument"),
         ({"received_at": "2026-11-22T09:30:00"}, "received_at"),
         ({"received_at": "2099-01-01T09:30:00+01:00"}, "received_at"),
+        ({"received_at": "0001-01-01T00:00:00+14:00"}, "received_at"),
+        ({"received_at": "9999-12-31T23:59:59-12:00"}, "received_at"),
+        ({"instrument": "mla", "answer_by": "9999-12-31T23:59:59-12:00"}, "answer_by"),
+        ({"instrument": "other", "answer_by": "0001-01-01T00:00:00+14:00"}, "answer_by"),
         ({"reference": "a b"}, "reference"),
         ({"institution": "IG\x00PR"}, "institution"),
         ({"summary": "nul \x00 inside"}, "summary"),
@@ -93,3 +97,29 @@ def test_a_bad_request_is_refused_naming_its_field_and_nothing_is_written(
     assert response.status_code == 422, response.text
     assert [problem["field"] for problem in response.json()["detail"]] == [field]
     assert session.exec(select(func.count()).select_from(CooperationRequest)).one() == 0
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        (
+            {"received_at": "0001-01-01T00:00:00+14:00"},
+            "0001-01-01T00:00:00+14:00 is before 2000-01-01; "
+            "give a moment from 2000-01-01 up to now",
+        ),
+        (
+            {"instrument": "mla", "answer_by": "9999-12-31T23:59:59-12:00"},
+            "9999-12-31T23:59:59-12:00 is more than 5 years ahead; give a deadline from 2000-01-01",
+        ),
+    ],
+)
+def test_a_moment_no_utc_clock_can_hold_is_refused_with_the_range_allowed(
+    partners: None, session: Session, live_portal: str, changes: dict[str, object], message: str
+) -> None:
+    make_institution(session, "IGPR")
+    response = httpx.post(
+        f"{live_portal}/api/v1/partners/requests", json=siena(**changes), auth=BKA, timeout=30
+    )
+    assert response.status_code == 422, response.text
+    [problem] = response.json()["detail"]
+    assert problem["message"].startswith(message), problem

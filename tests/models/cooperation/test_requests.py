@@ -188,6 +188,24 @@ def test_an_outgoing_request_is_chased_on_working_days(reference: Session) -> No
         ),
         ({"answer_by": at("2027-01-10")}, "answer_by: eio requests run on their legal clocks"),
         (
+            {"started_at": "0001-01-01T00:00:00+14:00"},
+            "started_at: 0001-01-01T00:00:00+14:00 is before 2000-01-01; "
+            "give a moment from 2000-01-01 up to now",
+        ),
+        (
+            {"instrument": "mla", "answer_by": "9999-12-31T23:59:59-12:00"},
+            "answer_by: 9999-12-31T23:59:59-12:00 is more than 5 years ahead; "
+            "give a deadline from 2000-01-01 to 2031-12-18",
+        ),
+        (
+            {
+                "instrument": "other",
+                "started_at": "1999-06-01T09:00:00+03:00",
+                "answer_by": "1999-07-01T09:00:00+03:00",
+            },
+            "started_at: 1999-06-01T09:00:00+03:00 is before 2000-01-01",
+        ),
+        (
             {"instrument": "other"},
             "answer_by: a request under another instrument needs its deadline",
         ),

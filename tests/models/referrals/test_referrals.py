@@ -173,6 +173,15 @@ def test_the_clocks_the_log_and_a_second_notice_that_changes_nothing(romania: Se
         ({"county": "XX"}, "county: 'XX' is not a Romanian county code"),
         ({"notified_by": "NOPE"}, "notified_by: no institution has the code 'NOPE'"),
         ({"identified_at": NOW + timedelta(days=1)}, "identified_at: "),
+        (
+            {"identified_at": "0001-01-01T00:00:00+14:00"},
+            "identified_at: 0001-01-01T00:00:00+14:00 is before 2000-01-01; "
+            "give a moment from 2000-01-01 up to now",
+        ),
+        (
+            {"identified_at": "1999-12-31T23:59:59+02:00"},
+            "identified_at: 1999-12-31T23:59:59+02:00 is before 2000-01-01",
+        ),
     ],
 )
 def test_a_referral_that_breaks_a_rule_is_refused_and_nothing_is_written(

@@ -70,10 +70,8 @@ def request_out(session: Session, request: CooperationRequest) -> RequestOut:
 
 
 def _own(request: CooperationRequest, partner: Partner) -> bool:
-    return (request.partner_country, request.partner_authority) == (
-        partner.country,
-        partner.authority,
-    )
+    # keyed on the login: two logins of one authority are two partners
+    return request.partner_login == partner.code
 
 
 def register_from_partner(
@@ -99,7 +97,12 @@ def register_from_partner(
     )
     try:
         registered = register_request(
-            session, data, settings, WorkingCalendar(zone=settings.zone), now
+            session,
+            data,
+            settings,
+            WorkingCalendar(zone=settings.zone),
+            now,
+            partner_login=partner.code,
         )
     except RequestError as exc:
         raise IntakeError(str(exc).replace("started_at", "received_at")) from None

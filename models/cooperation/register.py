@@ -85,6 +85,8 @@ def register_request(
     settings: Settings,
     calendar: WorkingCalendar,
     now: datetime,
+    *,
+    partner_login: str | None = None,
 ) -> Registered:
     """Register the request once (a second call returns the first) and open its first step."""
 
@@ -99,6 +101,7 @@ def register_request(
     new = CooperationRequest(
         **data.model_dump(exclude={"institution", "answer_by"}),
         institution_id=institution.id or 0,
+        partner_login=partner_login,
         created_at=now,
         updated_at=now,
     )

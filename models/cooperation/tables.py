@@ -62,6 +62,9 @@ class CooperationRequest(SQLModel, table=True):
     partner_country: str = Field(max_length=2, description="ISO 3166-1 alpha-2")
     partner_authority: str = Field(max_length=200)
     partner_email: str | None = Field(default=None, max_length=254)
+    partner_login: str | None = Field(
+        default=None, max_length=60, description="the partner login that sent it, if any"
+    )
     institution_id: int = Field(foreign_key="institution.id", index=True)
     urgent: bool = False
     summary: str = Field(default="", max_length=500)

@@ -91,6 +91,7 @@ def live_portal(session: Session) -> Iterator[str]:
 
 BKA = ("de-bka", "bka-secret-0123456789abcdef")
 POLIZIA = ("it-scip", "scip-secret-0123456789abcdef")
+BKA_DESK = ("de-bka-desk", "bka-desk-secret-0123456789abcdef")  # a second login of the BKA
 PARTNERS = {
     "de-bka": {
         "country": "DE",
@@ -98,6 +99,7 @@ PARTNERS = {
         "email": "siena@bka.example",
         "secret": BKA[1],
     },
+    "de-bka-desk": {"country": "DE", "authority": "Bundeskriminalamt", "secret": BKA_DESK[1]},
     "it-scip": {"country": "IT", "authority": "SCIP", "secret": POLIZIA[1]},
 }
 

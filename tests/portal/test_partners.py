@@ -6,7 +6,7 @@ from sqlmodel import Session, func, select
 
 from models.cooperation.tables import CooperationRequest
 from models.messaging.outbox import OutboxMessage
-from tests.portal.conftest import BKA, POLIZIA
+from tests.portal.conftest import BKA, BKA_DESK, POLIZIA
 from tests.support.factories import make_institution
 
 
@@ -50,9 +50,25 @@ def test_a_partner_sends_a_request_and_reads_its_clocks(
         assert taken.json()["detail"][0]["field"] == "reference"
     request = session.exec(select(CooperationRequest)).one()
     assert (request.partner_country, request.partner_authority) == ("DE", "Bundeskriminalamt")
+    assert request.partner_login == "de-bka"
     assert request.partner_email == "siena@bka.example"
     kinds = session.exec(select(OutboxMessage.kind)).all()
     assert kinds == ["cooperation-acknowledgement"]
+
+
+def test_a_second_login_of_the_same_authority_neither_reads_nor_resends_the_firsts_case(
+    partners: None, session: Session, live_portal: str
+) -> None:
+    make_institution(session, "IGPR")
+    with httpx.Client(base_url=f"{live_portal}/api/v1/partners", timeout=30) as client:
+        assert client.post("/requests", json=siena(), auth=BKA).status_code == 201
+        assert client.get("/requests/DE-SIENA-2026-4411", auth=BKA_DESK).status_code == 404
+        taken = client.post("/requests", json=siena(), auth=BKA_DESK)
+        assert taken.status_code == 409, taken.text
+        assert taken.json()["detail"][0]["field"] == "reference"
+        assert client.get("/requests/DE-SIENA-2026-4411", auth=BKA).status_code == 200
+    request = session.exec(select(CooperationRequest)).one()
+    assert request.partner_login == "de-bka"
 
 
 @pytest.mark.parametrize(

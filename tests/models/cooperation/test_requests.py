@@ -102,6 +102,7 @@ def test_an_eio_is_acknowledged_extended_once_decided_and_executed(reference: Se
     session = reference
     request = register(session, eio(), at("2026-12-18", 16))
     assert request.reference == "RO-EIO-2026-0042" and request.partner_country == "DE"
+    assert request.partner_login is None, "only a partner's own login sets it"
     step = open_step(session)
     # 7 days from 18 December end on Christmas; 26 December is a holiday too, 27th a Sunday
     assert step.key == "cooperation:RO-EIO-2026-0042:eio-acknowledgement"

@@ -78,10 +78,6 @@ def register_from_partner(
     session: Session, form: PartnerRequest, partner: Partner, settings: Settings, now: datetime
 ) -> tuple[BaseModel, bool]:
     """Register the partner's request once; a reference of another partner's case conflicts."""
-    query = select(CooperationRequest).where(CooperationRequest.reference == form.reference)
-    existing = session.exec(query).first()
-    if existing is not None and not _own(existing, partner):
-        raise IntakeConflict(f"reference: {form.reference} is another partner's case")
     data = RequestInput(
         reference=form.reference,
         direction=Direction.INCOMING,
@@ -106,6 +102,9 @@ def register_from_partner(
         )
     except RequestError as exc:
         raise IntakeError(str(exc).replace("started_at", "received_at")) from None
+    # checked on what registering found, so the loser of a race for a new reference conflicts
+    if not _own(registered.request, partner):
+        raise IntakeConflict(f"reference: {form.reference} is another partner's case")
     return request_out(session, registered.request), registered.created
 
 

@@ -1,5 +1,7 @@
 """Partner systems send requests over real HTTP, each with its own credentials."""
 
+from functools import partial
+
 import httpx
 import pytest
 from sqlmodel import Session, func, select
@@ -7,6 +9,7 @@ from sqlmodel import Session, func, select
 from models.cooperation.tables import CooperationRequest
 from models.messaging.outbox import OutboxMessage
 from tests.portal.conftest import BKA, BKA_DESK, POLIZIA
+from tests.support.concurrency import each_released_together
 from tests.support.factories import make_institution
 
 
@@ -139,3 +142,38 @@ def test_a_moment_no_utc_clock_can_hold_is_refused_with_the_range_allowed(
     assert response.status_code == 422, response.text
     [problem] = response.json()["detail"]
     assert problem["message"].startswith(message), problem
+
+
+def send_and_read(live_portal: str, reference: str, auth: tuple[str, str]) -> tuple[int, int]:
+    """The status of sending a new `reference` as `auth`, then of reading it back."""
+    with httpx.Client(base_url=f"{live_portal}/api/v1/partners", timeout=60) as client:
+        sent = client.post("/requests", json=siena(reference=reference), auth=auth)
+        return sent.status_code, client.get(f"/requests/{reference}", auth=auth).status_code
+
+
+def test_two_partners_racing_one_new_reference_one_gets_it_and_the_other_a_conflict(
+    partners: None, session: Session, live_portal: str
+) -> None:
+    make_institution(session, "IGPR")
+    winners = {}
+    for number in range(10):
+        reference = f"DE-SIENA-2026-{number:04}"
+        bka, polizia = each_released_together(
+            partial(send_and_read, live_portal, reference, BKA),
+            partial(send_and_read, live_portal, reference, POLIZIA),
+        )
+        assert sorted([bka, polizia]) == [(201, 200), (409, 404)], (reference, bka, polizia)
+        winners[reference] = BKA[0] if bka[0] == 201 else POLIZIA[0]
+    owners = session.exec(select(CooperationRequest.reference, CooperationRequest.partner_login))
+    assert dict(owners.all()) == winners
+
+
+def test_one_partner_sending_one_new_reference_twice_at_once_gets_201_then_200(
+    partners: None, session: Session, live_portal: str
+) -> None:
+    make_institution(session, "IGPR")
+    for number in range(10):
+        reference = f"DE-SIENA-2026-{number:04}"
+        results = each_released_together(*[partial(send_and_read, live_portal, reference, BKA)] * 2)
+        assert sorted(results) == [(200, 200), (201, 200)], (reference, results)
+    assert session.exec(select(func.count()).select_from(CooperationRequest)).one() == 10

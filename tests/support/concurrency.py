@@ -22,3 +22,22 @@ def released_together(work: Callable[[], Any], threads: int = 2) -> list[Any]:
     for thread in running:
         thread.join()
     return results
+
+
+def each_released_together(*works: Callable[[], Any]) -> list[Any]:
+    """Each work's result, or the exception it raised, in the order given; all start at once."""
+    barrier, results = threading.Barrier(len(works)), [None] * len(works)
+
+    def one(index: int) -> None:
+        barrier.wait()
+        try:
+            results[index] = works[index]()
+        except Exception as exc:  # the caller's assertion names it
+            results[index] = exc
+
+    running = [threading.Thread(target=one, args=(index,)) for index in range(len(works))]
+    for thread in running:
+        thread.start()
+    for thread in running:
+        thread.join()
+    return results

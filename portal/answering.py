@@ -12,8 +12,9 @@ from starlette.datastructures import UploadFile
 
 from models.core.db import write_session
 from models.core.i18n import N_
+from models.core.privacy import KINDS, personal_data_in
 from models.core.settings import Settings
-from models.lifecycle.answers import AnswerInvalid, submit_answer
+from models.lifecycle.answers import ERROR_MESSAGES, AnswerInvalid, submit_answer
 from models.lifecycle.attachments import Attachment, safe_file_name, store_attachment
 from models.lifecycle.duty import AssignmentKind, assignment_kinds
 from models.lifecycle.forms import AnswerForm, FileRows
@@ -97,14 +98,19 @@ def queue_confirmation(
 
 
 async def read_attachment(upload: Any, settings: Settings) -> Attachment | None:
-    """The uploaded file, or None; AnswerInvalid when it is too large."""
+    """The uploaded file, or None; AnswerInvalid when it is too large or its name is personal."""
     if not isinstance(upload, UploadFile) or not upload.filename:
         return None
     content = await upload.read(settings.portal_max_upload_bytes + 1)
     if len(content) > settings.portal_max_upload_bytes:
         limit = f"{settings.portal_max_upload_bytes / (1024 * 1024):g} MiB"
         raise AnswerInvalid({"attachment": (TOO_LARGE, {"limit": limit})})
-    return Attachment(name=safe_file_name(upload.filename), content=content) if content else None
+    name = safe_file_name(upload.filename)
+    if (found := personal_data_in(name)) is not None:
+        raise AnswerInvalid(
+            {"attachment": (ERROR_MESSAGES["personal_data"], {"what": KINDS[found]})}
+        )
+    return Attachment(name=name, content=content) if content else None
 
 
 def record(

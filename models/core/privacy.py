@@ -352,9 +352,9 @@ def personal_data_in(text: str, *, ignore: Collection[str] = ()) -> str | None:
     return None
 
 
-def no_personal_data(text: str) -> str:
+def no_personal_data(text: str, *, ignore: Collection[str] = ()) -> str:
     """A pydantic validator: the text unchanged, or an error naming what it seems to contain."""
-    kind = personal_data_in(text)
+    kind = personal_data_in(text, ignore=ignore)
     if kind is not None:
         raise PydanticCustomError("personal_data", "contains {what}", {"what": KINDS[kind]})
     return text

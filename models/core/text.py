@@ -1,6 +1,7 @@
 """The shapes of text every door shares: printable, one line, a code."""
 
 import re
+from functools import partial
 from typing import Annotated
 
 from pydantic import AfterValidator, BeforeValidator, StringConstraints
@@ -36,6 +37,8 @@ PRINTABLE = AfterValidator(printable)
 ONE_LINE = AfterValidator(one_line)
 UPPER = BeforeValidator(_upper)
 NO_PERSONAL_DATA = AfterValidator(no_personal_data)
+# an official who acts for an institution (a delegate) is named; any other personal data is not
+NO_PERSONAL_DATA_BUT_NAMES = AfterValidator(partial(no_personal_data, ignore={"name"}))
 # institutions, bodies, strategies, campaigns, sources: CM-SNITP, SNITP-2024-2028, GRETA-3
 Code = Annotated[str, UPPER, StringConstraints(pattern=r"^[A-Z0-9][A-Z0-9-]{0,39}$")]
 Line = Annotated[str, StringConstraints(strip_whitespace=True, max_length=500), ONE_LINE]

@@ -1,11 +1,19 @@
 """The answers members give in a meeting cycle: agenda proposals, attendance, action items."""
 
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import model_validator
+from pydantic import StringConstraints, model_validator
 
 from models.core.i18n import N_
-from models.lifecycle.forms import AnswerForm, Progress, RequiredText, ShortText
+from models.core.text import NO_PERSONAL_DATA_BUT_NAMES, PRINTABLE
+from models.lifecycle.forms import AnswerForm, Progress, RequiredText
+
+OfficialName = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, max_length=200),
+    PRINTABLE,
+    NO_PERSONAL_DATA_BUT_NAMES,
+]
 
 
 class ActionItemAnswer(AnswerForm):
@@ -17,7 +25,7 @@ class ActionItemAnswer(AnswerForm):
 class AttendanceAnswer(AnswerForm):
     kind: Literal["attendance"] = "attendance"
     attending: Literal["yes", "no", "delegate"]
-    delegate_name: ShortText = ""
+    delegate_name: OfficialName = ""
 
     @model_validator(mode="after")
     def _delegate_named(self) -> "AttendanceAnswer":

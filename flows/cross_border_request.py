@@ -7,13 +7,18 @@ from prefect import flow
 
 from models.cooperation.register import RequestInput
 from models.core.types import utcnow
+from models.lifecycle.forms import CaseReference
 from tasks.cooperation.requests import RequestState, publish_request, register_request_task
 from tasks.messaging.outbox import deliver_outbox
 
 
-@flow(name="cross-border-request", flow_run_name="request {reference}", validate_parameters=True)
+@flow(
+    name="cross-border-request",
+    flow_run_name="request {instrument} {partner_country}",
+    validate_parameters=True,
+)
 def cross_border_request(
-    reference: str,
+    reference: CaseReference,
     instrument: Literal["eio", "siena", "mla", "jit", "eurojust", "trm", "other"],
     partner_country: str,
     partner_authority: str,

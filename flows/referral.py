@@ -6,14 +6,15 @@ from typing import Literal
 from prefect import flow
 
 from models.core.types import utcnow
+from models.lifecycle.forms import CaseReference
 from models.referrals.register import ReferralInput
 from tasks.messaging.outbox import deliver_outbox
 from tasks.referrals.notify import ReferralState, notify_referral_task
 
 
-@flow(name="referral", flow_run_name="referral {reference}", validate_parameters=True)
+@flow(name="referral", flow_run_name="referral {county}", validate_parameters=True)
 def referral(
-    reference: str,
+    reference: CaseReference,
     notified_by: str,
     county: str,
     child: bool,
@@ -40,7 +41,7 @@ def referral(
         child: Whether the person is under 18.
         consent: Whether the person's consent to the referral is recorded.
         identified_at: When the person was identified (starts the reflection period).
-        consent_override_by: For a child without consent: the DGASPC that decided the referral.
+        consent_override_by: For a child without consent: the DGASPC of the child's county.
         override_note: Why the child is referred without consent (no personal data).
         exploitation: The presumed form of exploitation.
         now: The moment to act as if it were (empty means now); for demos and tests.

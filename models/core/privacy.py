@@ -45,6 +45,7 @@ KINDS = {
 INVISIBLE = "\u00ad\u180e\u200b\u200c\u200d\u2060\ufeff"
 SPECIAL = {"ł": "l", "Ł": "L", "đ": "d", "Đ": "D", "ø": "o", "Ø": "O", "\u0131": "i"}
 SPACES = re.compile(r"[ \t]+")
+REFERENCE_PARTS = re.compile(r"[-/._]+")
 
 
 def _plain_char(char: str) -> str:
@@ -352,9 +353,25 @@ def personal_data_in(text: str, *, ignore: Collection[str] = ()) -> str | None:
     return None
 
 
+def personal_data_in_reference(reference: str) -> str | None:
+    """The kind of personal data in a case reference, its parts read as words (POPESCU-MARIA)."""
+    # two-letter parts are country and instrument codes (DE, IT, RO), never read as names
+    parts = [part for part in REFERENCE_PARTS.split(reference) if len(part) > 2 or part.isdigit()]
+    return personal_data_in(reference) or personal_data_in(" ".join(parts))
+
+
+def no_personal_data_in_reference(reference: str) -> str:
+    """A pydantic validator for case references: unchanged, or an error naming what it holds."""
+    return _refused_or(reference, personal_data_in_reference(reference))
+
+
 def no_personal_data(text: str, *, ignore: Collection[str] = ()) -> str:
     """A pydantic validator: the text unchanged, or an error naming what it seems to contain."""
-    kind = personal_data_in(text, ignore=ignore)
+    return _refused_or(text, personal_data_in(text, ignore=ignore))
+
+
+def _refused_or(text: str, kind: str | None) -> str:
+    """The text, when no kind was found in it; otherwise the error naming that kind."""
     if kind is not None:
         raise PydanticCustomError("personal_data", "contains {what}", {"what": KINDS[kind]})
     return text

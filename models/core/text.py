@@ -6,7 +6,12 @@ from typing import Annotated
 
 from pydantic import AfterValidator, BeforeValidator, StringConstraints
 
-from models.core.privacy import KINDS, no_personal_data, personal_data_in
+from models.core.privacy import (
+    KINDS,
+    no_personal_data,
+    no_personal_data_in_reference,
+    personal_data_in,
+)
 
 # C0 and C1 controls, line and paragraph separators, zero-width and direction marks
 UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u200b-\u200f\u202a-\u202e]")
@@ -37,6 +42,7 @@ PRINTABLE = AfterValidator(printable)
 ONE_LINE = AfterValidator(one_line)
 UPPER = BeforeValidator(_upper)
 NO_PERSONAL_DATA = AfterValidator(no_personal_data)
+NO_PERSONAL_DATA_IN_REFERENCE = AfterValidator(no_personal_data_in_reference)
 # an official who acts for an institution (a delegate) is named; any other personal data is not
 NO_PERSONAL_DATA_BUT_NAMES = AfterValidator(partial(no_personal_data, ignore={"name"}))
 # institutions, bodies, strategies, campaigns, sources: CM-SNITP, SNITP-2024-2028, GRETA-3

@@ -6,7 +6,7 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, StringConstraints
 
-from models.core.text import NO_PERSONAL_DATA, PRINTABLE, UPPER
+from models.core.text import NO_PERSONAL_DATA, NO_PERSONAL_DATA_IN_REFERENCE, PRINTABLE, UPPER
 
 CLEAN = NO_PERSONAL_DATA
 ShortText = Annotated[
@@ -19,7 +19,12 @@ RequiredText = Annotated[
     str, StringConstraints(strip_whitespace=True, min_length=1, max_length=5000), PRINTABLE, CLEAN
 ]
 # a pseudonymous case reference (RO-EIO-2026-0042): never a name, so letters, digits, -/._
-CaseReference = Annotated[str, UPPER, StringConstraints(pattern=r"^[A-Z0-9][A-Z0-9/._-]{2,59}$")]
+CaseReference = Annotated[
+    str,
+    UPPER,
+    StringConstraints(pattern=r"^[A-Z0-9][A-Z0-9/._-]{2,59}$"),
+    NO_PERSONAL_DATA_IN_REFERENCE,
+]
 
 
 class Progress(StrEnum):

@@ -1,22 +1,28 @@
 """`concord privacy scan` on Prefect's record of runs: what a refused parameter left behind."""
 
 from datetime import UTC, datetime
+from uuid import UUID
 
 from prefect.client.orchestration import get_client
+from prefect.states import State
 from sqlmodel import Session
 
 from deployments.cli_privacy import scan_prefect
+from flows.prevention_campaign import prevention_campaign
 from flows.referral import referral
 from models.core.privacy_scan import MARKER
 
-LEAKED = "Maria Popescu 0721 234 567"
+
+def run_id_of(state: State) -> UUID:
+    assert state.is_failed() and state.state_details.flow_run_id is not None
+    return state.state_details.flow_run_id
 
 
 def test_the_scan_finds_and_removes_personal_data_in_a_runs_name_and_parameters(
     prefect_api: None, session: Session
 ) -> None:
-    state = referral(
-        reference=LEAKED,
+    refused = referral(
+        reference="Maria Popescu 0721 234 567",
         notified_by="IGPR",
         county="CJ",
         child=False,
@@ -24,14 +30,15 @@ def test_the_scan_finds_and_removes_personal_data_in_a_runs_name_and_parameters(
         identified_at=datetime(2026, 11, 30, tzinfo=UTC),
         return_state=True,
     )
-    assert state.is_failed()
-    run_id = state.state_details.flow_run_id
-    assert run_id is not None
+    unknown = prevention_campaign(campaign="0721234567", return_state=True)
+    referral_run, campaign_run = run_id_of(refused), run_id_of(unknown)
     findings = scan_prefect(frozenset(), redact=True)
-    assert {"name", "reference"} <= {f.column for f in findings}
+    assert {"name", "reference", "campaign"} <= {f.column for f in findings}
     assert all(f.table == "prefect:flow_run" and f.count >= 1 for f in findings)
     with get_client(sync_client=True) as client:
-        run = client.read_flow_run(run_id)
-    assert run.parameters["reference"] == MARKER and run.parameters["county"] == "CJ"
-    assert run.name.startswith(MARKER) and "0721" not in run.name
-    assert not [f for f in scan_prefect(frozenset(), redact=False) if f.column == "reference"]
+        first, second = client.read_flow_run(referral_run), client.read_flow_run(campaign_run)
+    assert "0721" not in first.name and "popescu" not in first.name.lower()
+    assert first.parameters["reference"] == MARKER and first.parameters["county"] == "CJ"
+    assert second.name.startswith(MARKER) and "0721" not in second.name
+    assert second.parameters["campaign"] == MARKER
+    assert scan_prefect(frozenset(), redact=False) == []

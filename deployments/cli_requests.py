@@ -10,7 +10,7 @@ from sqlmodel import Session
 from deployments.cli_support import console, fail, migrate_quietly, say, settings_or_exit
 from models.cooperation.extensions import extend_clock
 from models.cooperation.listing import request_rows
-from models.cooperation.rules import RequestError
+from models.cooperation.rules import ExtensionReason, RequestError
 from models.core.calendar import WorkingCalendar
 from models.core.db import get_engine, session_scope
 from models.core.i18n import N_, long_date
@@ -57,16 +57,19 @@ def requests(ctx: typer.Context) -> None:
 def extend(
     reference: str,
     clock: Annotated[str, typer.Argument(help="the clock's code, e.g. eio-recognition")],
-    reason: Annotated[str, typer.Option(help="why, as the partner is told (no personal data)")],
+    reason: Annotated[ExtensionReason, typer.Option(help="why, from the list the partner reads")],
+    note: Annotated[
+        str, typer.Option(help="more, for the record only (not emailed; no personal data)")
+    ] = "",
 ) -> None:
-    """Extend a running term once, as its instrument allows; the partner is told why."""
+    """Extend a running term once, as its instrument allows; the partner is told the reason."""
     settings = settings_or_exit()
     migrate_quietly()
     calendar = WorkingCalendar(zone=settings.zone)
     try:
         with session_scope(get_engine(settings.resolved_database_url())) as session:
             desk = Desk(session, settings, calendar, utcnow())
-            extended = extend_clock(desk, reference, clock, reason)
+            extended = extend_clock(desk, reference, clock, reason, note)
     except RequestError as exc:
         fail(str(exc), code=2)
     local = extended.due_at.astimezone(settings.zone)

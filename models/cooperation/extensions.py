@@ -6,11 +6,16 @@ from datetime import datetime
 from sqlmodel import select
 
 from models.cooperation.notices import queue_extension_notice
-from models.cooperation.rules import RequestError, legal_clock
+from models.cooperation.rules import (
+    EXTENSION_REASONS,
+    ExtensionReason,
+    RequestError,
+    legal_clock,
+)
 from models.cooperation.steps import clocks_of
 from models.cooperation.tables import OPEN_REQUEST_STATUSES, CooperationRequest, RequestClock
 from models.core.clocks import Deadline, ExtensionError, extend_deadline
-from models.core.privacy import personal_data_in
+from models.core.text import checked_note
 from models.lifecycle.assignments import first_action_at
 from models.lifecycle.desk import Desk
 from models.lifecycle.status import note_event
@@ -50,11 +55,22 @@ def running_clock(desk: Desk, request: CooperationRequest, code: str) -> Request
     return clock
 
 
-def extend_clock(desk: Desk, reference: str, code: str, reason: str) -> Extended:
-    """Extend one clock once, move its open step's due moment and queue the partner's notice."""
-    reason = reason.strip()
-    if not reason or len(reason) > 500 or personal_data_in(reason):
-        raise RequestError("reason: give why, in up to 500 characters and without personal data")
+def checked_reason(reason: str, note: str) -> tuple[ExtensionReason, str]:
+    """The reason from the list and the note kept with it; RequestError names the field."""
+    if reason not in EXTENSION_REASONS:
+        raise RequestError(f"reason: choose one of {', '.join(EXTENSION_REASONS)}")
+    note = checked_note("note", note, error=RequestError)
+    if reason == ExtensionReason.OTHER and not note:
+        raise RequestError("note: say why, for the record (it is not sent to the partner)")
+    return ExtensionReason(reason), note
+
+
+def extend_clock(desk: Desk, reference: str, code: str, reason: str, note: str = "") -> Extended:
+    """Extend one clock once, move its open step's due moment and queue the partner's notice.
+
+    The partner is told the reason from the list; the note stays in the history.
+    """
+    listed, note = checked_reason(reason, note)
     request = find_request(desk, reference)
     clock = running_clock(desk, request, code)
     legal = legal_clock(code)
@@ -72,9 +88,9 @@ def extend_clock(desk: Desk, reference: str, code: str, reason: str) -> Extended
     clock.extensions_used += 1
     desk.session.add(clock)
     _move_step(desk, clock)
-    note = f"{code} extended to {extended.due.isoformat()}: {reason}"
-    note_event(session=desk.session, entity=request, actor="coordinator", now=desk.now, note=note)
-    notices = queue_extension_notice(desk, request, clock, reason)
+    why = f"{code} extended to {extended.due.isoformat()}: {listed}" + (f"; {note}" if note else "")
+    note_event(session=desk.session, entity=request, actor="coordinator", now=desk.now, note=why)
+    notices = queue_extension_notice(desk, request, clock, listed)
     return Extended(extended.due, extended.rule, notices)
 
 

@@ -5,7 +5,7 @@ from models.cooperation.messages import (
     CooperationExtension,
     CooperationView,
 )
-from models.cooperation.rules import legal_clock
+from models.cooperation.rules import EXTENSION_REASONS, legal_clock
 from models.cooperation.steps import clock_description
 from models.cooperation.tables import CooperationRequest, RequestClock
 from models.core.clocks import compute_deadline, extend_deadline
@@ -73,7 +73,7 @@ def queue_step_opened(
 def queue_extension_notice(
     desk: Desk, request: CooperationRequest, clock: RequestClock, reason: str
 ) -> list[str]:
-    """Tell the partner (in English) that the term is extended, how long and why."""
+    """Tell the partner (in English) that the term is extended, how long, and the listed reason."""
     if not request.partner_email:
         return []
     institution = desk.session.get(Institution, request.institution_id)
@@ -85,7 +85,7 @@ def queue_extension_notice(
     context = CooperationExtension(
         request=request_view(desk, request, clock, "en"),
         authority=institution.name_in("en"),
-        reason=reason,
+        reason=translate("en", EXTENSION_REASONS[reason]),
     )
     key = f"cooperation:{request.reference}:{clock.clock_code}:extension:{clock.extensions_used}"
     return Post(desk.session, desk.settings, desk.now).queue(key, to, context)

@@ -1,10 +1,12 @@
 """Which legal clocks each instrument runs, when each starts, and how an answer is chased."""
 
 from datetime import datetime
+from enum import StrEnum
 from typing import Any
 
 from models.cooperation.tables import CooperationRequest, Direction, Instrument, RequestClock
 from models.core.clocks import LegalClock, load_clocks
+from models.core.i18n import N_
 
 INSTRUMENT_CLOCKS: dict[Instrument, tuple[str, ...]] = {
     Instrument.EIO: ("eio-acknowledgement", "eio-recognition", "eio-execution"),
@@ -36,6 +38,27 @@ CHASE_POLICY: dict[str, Any] = {
 
 class RequestError(ValueError):
     """A request or a step on it that cannot be taken; the message names the field."""
+
+
+class ExtensionReason(StrEnum):
+    """Why a term is extended, as the partner is told: a list, so no case text is emailed."""
+
+    FURTHER_CHECKS = "further-checks"
+    OTHER_AUTHORITY = "other-authority"
+    TRANSLATION = "translation"
+    VOLUME = "volume"
+    LEGAL_QUESTION = "legal-question"
+    OTHER = "other"
+
+
+EXTENSION_REASONS: dict[str, str] = {
+    ExtensionReason.FURTHER_CHECKS: N_("Further checks are needed before the decision."),
+    ExtensionReason.OTHER_AUTHORITY: N_("Another authority must be consulted."),
+    ExtensionReason.TRANSLATION: N_("The documents are being translated."),
+    ExtensionReason.VOLUME: N_("The request covers a large volume of data."),
+    ExtensionReason.LEGAL_QUESTION: N_("A legal question must be settled first."),
+    ExtensionReason.OTHER: N_("Other reasons, which the authority in charge can explain."),
+}
 
 
 def clock_codes(instrument: Instrument, urgent: bool) -> tuple[str, ...]:

@@ -74,7 +74,12 @@ def test_requests_are_listed_soonest_clock_first_and_a_term_is_extended_once(
     assert "5 ore" in lines[0]  # eight real hours from the receipt, two gone
     assert "DGASPC" in lines[1] and "2 zile 23 de ore" in lines[1]
 
-    extended = concord("requests", "extend", "ro-eio-7", "eio-recognition", "--reason", "Martori")
+    personal = ("--reason", "other", "--note", "martorul Ion Popescu, tel. 0721 234 567")
+    refused = concord("requests", "extend", "ro-eio-7", "eio-recognition", *personal)
+    assert refused.returncode == 2 and "note: the text seems to contain" in refused.stderr
+    assert "0721" not in refused.stderr
+    extend = ("requests", "extend", "ro-eio-7", "eio-recognition", "--reason", "translation")
+    extended = concord(*extend, "--note", "Traducere la Parchetul Cluj")
     assert extended.returncode == 0, extended.stderr
     assert (
         "Termen nou:" in extended.stdout
@@ -93,9 +98,11 @@ def test_requests_are_listed_soonest_clock_first_and_a_term_is_extended_once(
     assert clock.extensions_used == 1 and notice.recipient == "eio@sta-wien.example"
     assert passed_on == str(get_settings().coordinator_email)  # DGASPC-CJ has no contact
 
-    again = concord("requests", "extend", "RO-EIO-7", "eio-recognition", "--reason", "Din nou")
+    assert "The documents are being translated." in notice.body_text
+    assert "Parchetul Cluj" not in notice.body_text + (notice.body_html or "")
+    again = concord("requests", "extend", "RO-EIO-7", "eio-recognition", "--reason", "volume")
     assert again.returncode == 2 and "already extended 1 time(s), the limit" in again.stderr
-    unknown = concord("requests", "extend", "RO-EIO-7", "eio-nope", "--reason", "x")
+    unknown = concord("requests", "extend", "RO-EIO-7", "eio-nope", "--reason", "volume")
     assert unknown.returncode == 2 and "has no clock 'eio-nope'" in unknown.stderr
 
     revoked = concord(

@@ -122,7 +122,8 @@ def test_an_eio_is_acknowledged_extended_once_decided_and_executed(reference: Se
         desk(session, at("2027-01-11")),
         "ro-eio-2026-0042",
         "eio-recognition",
-        "Martorii sunt în străinătate",
+        "other-authority",
+        "Martorii sunt audiați de Parchetul Cluj",
     )
     session.commit()
     assert extended.due_at == end_of("2027-02-16")  # 30 more days counted from 17 January
@@ -131,9 +132,11 @@ def test_an_eio_is_acknowledged_extended_once_decided_and_executed(reference: Se
         select(OutboxMessage).where(OutboxMessage.kind == "cooperation-extension")
     ).one()
     assert notice.recipient == "eio@sta-muenchen.example" and notice.language == "en"
+    assert "Another authority must be consulted." in notice.body_text
+    assert "Parchetul Cluj" not in notice.body_text + (notice.body_html or "")
     with pytest.raises(RequestError, match="clock: eio-recognition: already extended 1"):
         extend_clock(
-            desk(session, at("2027-01-12")), "RO-EIO-2026-0042", "eio-recognition", "Din nou"
+            desk(session, at("2027-01-12")), "RO-EIO-2026-0042", "eio-recognition", "volume"
         )
 
     answer(session, open_step(session), at("2027-02-01", 11), action="decide")

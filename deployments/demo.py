@@ -203,7 +203,7 @@ def open_cases(say: Callable[[str], None]) -> None:
 
     now = datetime.now(get_settings().zone).replace(microsecond=0)
     request = cross_border_request(
-        reference=f"RO-SIENA-{now:%Y}-DEMO",
+        sender_reference=f"IT-SCIP-{now:%Y}-DEMO",
         instrument="siena",
         partner_country="IT",
         partner_authority="Servizio per la Cooperazione Internazionale di Polizia",
@@ -214,7 +214,7 @@ def open_cases(say: Callable[[str], None]) -> None:
     )
     say(f"cooperation request {request.reference}: {request.status} (IGPR has 6 hours left)")
     case = referral(
-        reference=f"RO-REF-{now:%Y}-DEMO",
+        sender_reference=f"IGPR-IS-{now:%Y}-DEMO",
         notified_by="IGPR",
         county="IS",
         child=True,

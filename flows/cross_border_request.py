@@ -18,7 +18,7 @@ from tasks.messaging.outbox import deliver_outbox
     validate_parameters=True,
 )
 def cross_border_request(
-    reference: CaseReference,
+    sender_reference: CaseReference,
     instrument: Literal["eio", "siena", "mla", "jit", "eurojust", "trm", "other"],
     partner_country: str,
     partner_authority: str,
@@ -34,7 +34,9 @@ def cross_border_request(
     """Register the request once, compute every clock of its instrument, tell the institution.
 
     Args:
-        reference: Pseudonymous case reference, e.g. RO-EIO-2026-0042 (never a name).
+        sender_reference: The file number the sender gave the case (the partner's for an
+            incoming request, the Romanian institution's for an outgoing one), e.g.
+            STA-M-2026-0815; never a name. Concord issues its own reference (RO-EIO-2026-00042).
         instrument: eio, siena, mla, jit, eurojust, trm or other.
         partner_country: The other state, as two letters (DE, IT, ES...).
         partner_authority: The partner authority, e.g. Staatsanwaltschaft München I.
@@ -49,7 +51,7 @@ def cross_border_request(
     """
     moment = now or utcnow()
     data = RequestInput(
-        reference=reference,
+        sender_reference=sender_reference,
         direction=direction,
         instrument=instrument,
         partner_country=partner_country,

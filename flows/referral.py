@@ -1,4 +1,4 @@
-"""Refer a presumed victim, under a pseudonymous reference, to the institution that assists."""
+"""Refer a presumed victim, under a reference Concord issues, to the institution that assists."""
 
 from datetime import datetime
 from typing import Literal
@@ -14,7 +14,7 @@ from tasks.referrals.notify import ReferralState, notify_referral_task
 
 @flow(name="referral", flow_run_name="referral {county}", validate_parameters=True)
 def referral(
-    reference: CaseReference,
+    sender_reference: CaseReference,
     notified_by: str,
     county: str,
     child: bool,
@@ -35,7 +35,8 @@ def referral(
     rejects through its link within the 72-hour emergency-support clock.
 
     Args:
-        reference: Pseudonymous reference of the case, e.g. RO-REF-2026-0031.
+        sender_reference: The notifying institution's own file number, e.g. IPJ-CJ-2026-114;
+            never a name. Concord issues the case's reference (RO-REF-2026-00031).
         notified_by: Code of the institution that identified the person (IGPR, ITM-CJ...).
         county: County code where assistance is needed (CJ, IS...); a Bucharest sector as B1-B6.
         child: Whether the person is under 18.
@@ -48,7 +49,7 @@ def referral(
     """
     moment = now or utcnow()
     data = ReferralInput(
-        reference=reference,
+        sender_reference=sender_reference,
         notified_by=notified_by,
         county=county,
         child=child,

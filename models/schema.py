@@ -9,6 +9,7 @@ from models.campaigns.tables import (
 )
 from models.cooperation.tables import CooperationRequest, RequestClock
 from models.core.history import StatusEvent
+from models.core.references import CaseSequence
 from models.lifecycle.tables import Answer, Assignment, Notice
 from models.meetings.tables import ActionItem, AgendaItem, Attendance, Decision, Meeting
 from models.messaging.outbox import OutboxAttachment, OutboxMessage
@@ -35,6 +36,7 @@ __all__ = [
     "CampaignActivity",
     "CampaignMeasure",
     "CampaignParticipant",
+    "CaseSequence",
     "Contact",
     "CooperationRequest",
     "Decision",

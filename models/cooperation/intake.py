@@ -3,7 +3,7 @@
 from datetime import UTC, datetime
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict
-from sqlmodel import Session, select
+from sqlmodel import Session, or_, select
 
 from models.cooperation.register import RequestInput, register_request
 from models.cooperation.rules import RequestError
@@ -22,7 +22,7 @@ class PartnerRequest(BaseModel):
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-    reference: CaseReference
+    partner_reference: CaseReference
     instrument: Instrument
     institution: Code
     urgent: bool = False
@@ -40,6 +40,7 @@ class ClockOut(BaseModel):
 
 class RequestOut(BaseModel):
     reference: str
+    partner_reference: str | None
     instrument: str
     institution: Code
     status: str
@@ -53,6 +54,7 @@ def request_out(session: Session, request: CooperationRequest) -> RequestOut:
     assert institution is not None
     return RequestOut(
         reference=request.reference,
+        partner_reference=request.sender_reference,
         instrument=request.instrument,
         institution=institution.code,
         status=request.status,
@@ -79,7 +81,7 @@ def register_from_partner(
 ) -> tuple[BaseModel, bool]:
     """Register the partner's request once; a reference of another partner's case conflicts."""
     data = RequestInput(
-        reference=form.reference,
+        sender_reference=form.partner_reference,
         direction=Direction.INCOMING,
         instrument=form.instrument,
         partner_country=partner.country,
@@ -101,16 +103,20 @@ def register_from_partner(
             partner_login=partner.code,
         )
     except RequestError as exc:
-        raise IntakeError(str(exc).replace("started_at", "received_at")) from None
+        message = str(exc).replace("started_at", "received_at")
+        raise IntakeError(message.replace("sender_reference", "partner_reference")) from None
     # checked on what registering found, so the loser of a race for a new reference conflicts
     if not _own(registered.request, partner):
-        raise IntakeConflict(f"reference: {form.reference} is another partner's case")
+        raise IntakeConflict("partner_reference: another partner's case has this reference")
     return request_out(session, registered.request), registered.created
 
 
 def show_to_partner(session: Session, reference: str, partner: Partner) -> BaseModel | None:
-    """The partner's own request with this reference, or None."""
-    query = select(CooperationRequest).where(CooperationRequest.reference == reference.upper())
+    """The partner's own request with this reference (Concord's or its own), or None."""
+    wanted = reference.upper()
+    query = select(CooperationRequest).where(
+        or_(CooperationRequest.reference == wanted, CooperationRequest.sender_reference == wanted)
+    )
     request = session.exec(query).first()
     return request_out(session, request) if request and _own(request, partner) else None
 

@@ -19,6 +19,7 @@ from models.cooperation.tables import CooperationRequest, Direction, Instrument,
 from models.core.calendar import WorkingCalendar
 from models.core.db import insert_once
 from models.core.moments import deadline_problem, event_problem
+from models.core.references import issue_reference
 from models.core.settings import Settings
 from models.core.text import UPPER, Code
 from models.lifecycle.desk import Desk
@@ -35,7 +36,7 @@ class RequestInput(BaseModel):
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-    reference: CaseReference
+    sender_reference: CaseReference
     direction: Direction
     instrument: Instrument
     partner_country: Country
@@ -88,10 +89,15 @@ def register_request(
     *,
     partner_login: str | None = None,
 ) -> Registered:
-    """Register the request once (a second call returns the first) and open its first step."""
+    """Register the request once under a reference Concord issues, and open its first step.
+
+    A second call with the same sender's reference returns the first request.
+    """
 
     def registered() -> CooperationRequest | None:
-        query = select(CooperationRequest).where(CooperationRequest.reference == data.reference)
+        query = select(CooperationRequest).where(
+            CooperationRequest.sender_reference == data.sender_reference
+        )
         return session.exec(query).first()
 
     existing = registered()
@@ -100,6 +106,7 @@ def register_request(
     institution = _check(session, data, now)
     new = CooperationRequest(
         **data.model_dump(exclude={"institution", "answer_by"}),
+        reference=issue_reference(session, data.instrument, calendar.local_date(now).year),
         institution_id=institution.id or 0,
         partner_login=partner_login,
         created_at=now,

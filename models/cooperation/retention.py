@@ -1,4 +1,4 @@
-"""Closed requests past their retention period: reference, summary and partner forgotten."""
+"""Closed requests past their retention period: references, summary and partner forgotten."""
 
 from models.cooperation.tables import CooperationRequest
 from models.lifecycle.retention import ANONYMISED, Retention, closed_cases, forget_case
@@ -11,5 +11,6 @@ def forget_closed_requests(retention: Retention) -> dict[str, int]:
         for request in requests:
             forget_case(retention, request, "cooperation_request", f"{ANONYMISED}R{request.id}")
             request.summary, request.partner_authority, request.partner_email = "", "-", None
+            request.sender_reference = None
             retention.session.add(request)
     return {"cooperation requests": len(requests)}

@@ -56,7 +56,10 @@ class CooperationRequest(SQLModel, table=True):
     __tablename__ = "cooperation_request"
 
     id: int | None = Field(default=None, primary_key=True)
-    reference: str = Field(max_length=60, unique=True, description="pseudonymous case reference")
+    reference: str = Field(max_length=60, unique=True, description="the reference Concord issued")
+    sender_reference: str | None = Field(
+        default=None, max_length=60, unique=True, description="the sender's own file number"
+    )
     direction: str = Field(max_length=8)
     instrument: str = Field(max_length=10)
     partner_country: str = Field(max_length=2, description="ISO 3166-1 alpha-2")

@@ -67,13 +67,24 @@ def disclose(desk: Desk, referral: Referral, institution_id: int, purpose: str) 
         )
 
 
+def sent_referral(session: Session, sender_reference: str) -> Referral | None:
+    """The referral notified under the notifier's own reference, if any."""
+    query = select(Referral).where(Referral.sender_reference == sender_reference)
+    return session.exec(query).first()
+
+
 def notify_referral(desk: Desk, data: ReferralInput) -> Notified:
-    """Record the referral once, give the receiving institution its step and tell it."""
-    existing = find_referral(desk.session, data.reference)
+    """Record the referral once, give the receiving institution its step and tell it.
+
+    The referral gets a reference Concord issues; the notifier's own keeps it single.
+    """
+    existing = sent_referral(desk.session, data.sender_reference)
     if existing is not None:
         return Notified(existing, None, created=False)
     referral, created = insert_once(
-        desk.session, new_referral(desk, data), lambda: find_referral(desk.session, data.reference)
+        desk.session,
+        new_referral(desk, data),
+        lambda: sent_referral(desk.session, data.sender_reference),
     )
     if not created:
         return Notified(referral, None, created=False)

@@ -8,6 +8,7 @@ from sqlmodel import Session, select
 
 from models.core.clocks import compute_deadline, load_clocks
 from models.core.moments import event_problem
+from models.core.references import issue_reference
 from models.core.text import Code
 from models.lifecycle.desk import Desk
 from models.lifecycle.forms import CaseReference, ShortText
@@ -28,7 +29,7 @@ class ReferralInput(BaseModel):
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-    reference: CaseReference
+    sender_reference: CaseReference
     notified_by: Code
     county: Code
     child: bool
@@ -109,7 +110,8 @@ def new_referral(desk: Desk, data: ReferralInput) -> Referral:
     emergency = compute_deadline(clocks["referral-emergency-support"], desk.now, desk.calendar)
     reflection = compute_deadline(clocks["reflection-period"], data.identified_at, desk.calendar)
     return Referral(
-        reference=data.reference,
+        reference=issue_reference(desk.session, "ref", desk.calendar.local_date(desk.now).year),
+        sender_reference=data.sender_reference,
         notified_by_id=notifier.id or 0,
         receiving_id=receiving.id or 0,
         county=data.county,

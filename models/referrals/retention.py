@@ -1,4 +1,4 @@
-"""Closed referrals past their retention period: reference and notes forgotten."""
+"""Closed referrals past their retention period: references and notes forgotten."""
 
 from models.lifecycle.retention import ANONYMISED, Retention, closed_cases, forget_case
 from models.referrals.tables import Referral
@@ -10,6 +10,6 @@ def forget_closed_referrals(retention: Retention) -> dict[str, int]:
     if not retention.dry_run:
         for referral in referrals:
             forget_case(retention, referral, "referral", f"{ANONYMISED}V{referral.id}")
-            referral.override_note = None
+            referral.override_note, referral.sender_reference = None, None
             retention.session.add(referral)
     return {"referrals": len(referrals)}

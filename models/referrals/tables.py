@@ -46,7 +46,10 @@ class Referral(SQLModel, table=True):
     """One presumed victim referred by one institution to the one that assists."""
 
     id: int | None = Field(default=None, primary_key=True)
-    reference: str = Field(max_length=60, unique=True, description="pseudonymous reference")
+    reference: str = Field(max_length=60, unique=True, description="the reference Concord issued")
+    sender_reference: str | None = Field(
+        default=None, max_length=60, unique=True, description="the notifier's own file number"
+    )
     notified_by_id: int = Field(foreign_key="institution.id")
     receiving_id: int = Field(foreign_key="institution.id", index=True)
     county: str = Field(max_length=3)

@@ -25,7 +25,7 @@ class RequestState:
     clocks: dict[str, str]
 
 
-@task(name="register-request", task_run_name="register request {data.reference}")
+@task(name="register-request", task_run_name="register request {data.instrument}")
 def register_request_task(data: RequestInput, now: datetime) -> RequestState:
     """Register the request (or find it), compute its clocks and open its first step."""
     settings = get_settings()

@@ -26,7 +26,7 @@ class ReferralState:
     emergency_due_at: datetime
 
 
-@task(name="notify-referral", task_run_name="refer {data.reference}")
+@task(name="notify-referral", task_run_name="refer {data.county}")
 def notify_referral_task(data: ReferralInput, now: datetime) -> ReferralState:
     """Record the referral (or find it), route it and tell the receiving institution."""
     settings = get_settings()

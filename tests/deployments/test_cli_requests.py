@@ -20,8 +20,11 @@ from tests.deployments.test_cli import concord
 from tests.support.reference import dump, small_document
 
 
-def registered_requests(engine: Engine) -> None:
-    """An EIO received yesterday, an urgent SIENA request two hours ago, a child referred."""
+def registered_requests(engine: Engine) -> dict[str, str]:
+    """An EIO received yesterday, an urgent SIENA request two hours ago, a child referred.
+
+    Returns the reference Concord issued each, by the sender's own.
+    """
     now = datetime.now(UTC)
     settings = get_settings()
     common = {
@@ -30,6 +33,7 @@ def registered_requests(engine: Engine) -> None:
         "partner_email": "eio@sta-wien.example",
         "institution": "ANITP",
     }
+    issued: dict[str, str] = {}
     with Session(engine, expire_on_commit=False) as session:
         load_reference(
             session=session,
@@ -38,26 +42,34 @@ def registered_requests(engine: Engine) -> None:
             now=now,
         )
         for values in (
-            {"reference": "RO-EIO-7", "instrument": "eio", "started_at": now - timedelta(days=1)},
             {
-                "reference": "RO-SIENA-9",
+                "sender_reference": "STA-W-7",
+                "instrument": "eio",
+                "started_at": now - timedelta(days=1),
+            },
+            {
+                "sender_reference": "BKA-9",
                 "instrument": "siena",
                 "urgent": True,
                 "started_at": now - timedelta(hours=2),
             },
         ):
             data = RequestInput.model_validate({"direction": "incoming", **common, **values})
-            register_request(session, data, settings, WorkingCalendar(zone=settings.zone), now)
+            calendar = WorkingCalendar(zone=settings.zone)
+            request = register_request(session, data, settings, calendar, now).request
+            issued[data.sender_reference] = request.reference
         child = ReferralInput(
-            reference="RO-REF-3",
+            sender_reference="IPJ-CJ-3",
             notified_by="ANITP",
             county="CJ",
             child=True,
             consent=True,
             identified_at=now - timedelta(days=2),
         )
-        notify_referral(Desk(session, settings, WorkingCalendar(zone=settings.zone), now), child)
+        desk = Desk(session, settings, WorkingCalendar(zone=settings.zone), now)
+        issued[child.sender_reference] = notify_referral(desk, child).referral.reference
         session.commit()
+    return issued
 
 
 # the command line reads both databases alike; the model tests cover PostgreSQL
@@ -65,20 +77,23 @@ def registered_requests(engine: Engine) -> None:
 def test_requests_are_listed_soonest_clock_first_and_a_term_is_extended_once(
     engine: Engine,
 ) -> None:
-    registered_requests(engine)
+    issued = registered_requests(engine)
+    eio, siena, child = issued["STA-W-7"], issued["BKA-9"], issued["IPJ-CJ-3"]
+    assert eio.startswith("RO-EIO-") and child.startswith("RO-REF-") and eio.endswith("-00001")
     listed = concord("requests")
     assert listed.returncode == 0, listed.stderr
     lines = [line for line in listed.stdout.splitlines() if "RO-" in line]
-    assert [line.split()[0] for line in lines] == ["RO-SIENA-9", "RO-REF-3", "RO-EIO-7"]
+    assert [line.split()[0] for line in lines] == [siena, child, eio]
+    assert "STA-W-7" not in listed.stdout, "the sender's own number is not shown"
     assert "Timp rămas" in listed.stdout and "primită" in listed.stdout
     assert "5 ore" in lines[0]  # eight real hours from the receipt, two gone
     assert "DGASPC" in lines[1] and "2 zile 23 de ore" in lines[1]
 
     personal = ("--reason", "other", "--note", "martorul Ion Popescu, tel. 0721 234 567")
-    refused = concord("requests", "extend", "ro-eio-7", "eio-recognition", *personal)
+    refused = concord("requests", "extend", eio.lower(), "eio-recognition", *personal)
     assert refused.returncode == 2 and "note: the text seems to contain" in refused.stderr
     assert "0721" not in refused.stderr
-    extend = ("requests", "extend", "ro-eio-7", "eio-recognition", "--reason", "translation")
+    extend = ("requests", "extend", eio.lower(), "eio-recognition", "--reason", "translation")
     extended = concord(*extend, "--note", "Traducere la Parchetul Cluj")
     assert extended.returncode == 0, extended.stderr
     assert (
@@ -100,16 +115,16 @@ def test_requests_are_listed_soonest_clock_first_and_a_term_is_extended_once(
 
     assert "The documents are being translated." in notice.body_text
     assert "Parchetul Cluj" not in notice.body_text + (notice.body_html or "")
-    again = concord("requests", "extend", "RO-EIO-7", "eio-recognition", "--reason", "volume")
+    again = concord("requests", "extend", eio, "eio-recognition", "--reason", "volume")
     assert again.returncode == 2 and "already extended 1 time(s), the limit" in again.stderr
-    unknown = concord("requests", "extend", "RO-EIO-7", "eio-nope", "--reason", "volume")
+    unknown = concord("requests", "extend", eio, "eio-nope", "--reason", "volume")
     assert unknown.returncode == 2 and "has no clock 'eio-nope'" in unknown.stderr
 
     revoked = concord(
-        "requests", "referral", "ro-ref-3", "revoked", "--note", "consimțământ retras"
+        "requests", "referral", child.lower(), "revoked", "--note", "consimțământ retras"
     )
-    assert revoked.returncode == 0 and "RO-REF-3: revocată" in revoked.stdout, revoked.stderr
-    assert "RO-REF-3" not in concord("requests").stdout
+    assert revoked.returncode == 0 and f"{child}: revocată" in revoked.stdout, revoked.stderr
+    assert child not in concord("requests").stdout
 
     dry = concord("retention", "--dry-run")
     assert dry.returncode == 0, dry.stderr

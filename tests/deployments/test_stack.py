@@ -39,7 +39,7 @@ def test_every_deployment_runs_from_the_api_on_the_local_stack(stack: Stack) -> 
         "committee-meeting-cycle": {"body": "CM-SNITP"},
         "prevention-campaign": {"campaign": "CAMP-2026-CERERE"},  # a sample, running since October
         "cross-border-request": {
-            "reference": "RO-SIENA-2026-0001",
+            "sender_reference": "BKA-2026-0001",
             "instrument": "siena",
             "partner_country": "DE",
             "partner_authority": "Bundeskriminalamt",
@@ -47,7 +47,7 @@ def test_every_deployment_runs_from_the_api_on_the_local_stack(stack: Stack) -> 
             "started_at": "2026-01-15T10:00:00+02:00",
         },
         "referral": {
-            "reference": "RO-REF-2026-0001",
+            "sender_reference": "IGPR-CJ-2026-0001",
             "notified_by": "IGPR",
             "county": "CJ",
             "child": False,

@@ -26,7 +26,7 @@ def at(day: str, hour: int, minute: int = 0) -> datetime:
 
 def siena(**changes: object) -> dict[str, object]:
     return {
-        "reference": "RO-SIENA-2026-0117",
+        "sender_reference": "IT-SCIP-2026-0117",
         "instrument": "siena",
         "partner_country": "IT",
         "partner_authority": "Servizio per la Cooperazione Internazionale di Polizia",
@@ -53,7 +53,7 @@ def test_an_urgent_siena_request_is_escalated_when_its_eight_hours_run_out_on_a_
         ("cooperation-acknowledgement", "focal-point@igpr.example")
     ]
     first = smtp_server.messages[0]
-    assert "Cererea de cooperare RO-SIENA-2026-0117" in str(first["Subject"])
+    assert "Cererea de cooperare RO-SIENA-2026-00001" in str(first["Subject"])
     assert "8 ore" in first.get_body(("plain",)).get_content()
 
     urgent_sweep(now=at("2026-11-29", 12, 5))  # half-way: the focal point is reminded

@@ -51,7 +51,7 @@ VALID: dict[str, dict[str, Any]] = {
         "now": NOW,
     },
     "cross-border-request": {
-        "reference": "RO-EIO-2026-0042",
+        "sender_reference": "STA-M-2026-0815",
         "instrument": "eio",
         "partner_country": "DE",
         "partner_authority": "Staatsanwaltschaft München I",
@@ -65,7 +65,7 @@ VALID: dict[str, dict[str, Any]] = {
     "prevention-campaign": {"campaign": "CAMP-2026-CERERE", "now": NOW},
     "recommendation-follow-up": {"reply_for": "GRETA-3", "now": NOW},
     "referral": {
-        "reference": "RO-REF-2026-0031",
+        "sender_reference": "IPJ-CJ-2026-0114",
         "notified_by": "IGPR",
         "county": "CJ",
         "child": True,

@@ -22,7 +22,7 @@ def test_the_scan_finds_and_removes_personal_data_in_a_runs_name_and_parameters(
     prefect_api: None, session: Session
 ) -> None:
     refused = referral(
-        reference="Maria Popescu 0721 234 567",
+        sender_reference="Maria Popescu 0721 234 567",
         notified_by="IGPR",
         county="CJ",
         child=False,
@@ -33,12 +33,12 @@ def test_the_scan_finds_and_removes_personal_data_in_a_runs_name_and_parameters(
     unknown = prevention_campaign(campaign="0721234567", return_state=True)
     referral_run, campaign_run = run_id_of(refused), run_id_of(unknown)
     findings = scan_prefect(frozenset(), redact=True)
-    assert {"name", "reference", "campaign"} <= {f.column for f in findings}
+    assert {"name", "sender_reference", "campaign"} <= {f.column for f in findings}
     assert all(f.table == "prefect:flow_run" and f.count >= 1 for f in findings)
     with get_client(sync_client=True) as client:
         first, second = client.read_flow_run(referral_run), client.read_flow_run(campaign_run)
     assert "0721" not in first.name and "popescu" not in first.name.lower()
-    assert first.parameters["reference"] == MARKER and first.parameters["county"] == "CJ"
+    assert first.parameters["sender_reference"] == MARKER and first.parameters["county"] == "CJ"
     assert second.name.startswith(MARKER) and "0721" not in second.name
     assert second.parameters["campaign"] == MARKER
     assert scan_prefect(frozenset(), redact=False) == []

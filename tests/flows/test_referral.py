@@ -17,7 +17,7 @@ NOW = datetime(2026, 12, 5, 22, 40, tzinfo=ZoneInfo("Europe/Bucharest"))  # a Sa
 
 def child(**changes: object) -> dict[str, object]:
     return {
-        "reference": "RO-REF-2026-0077",
+        "sender_reference": "IGPR-IS-2026-0077",
         "notified_by": "IGPR",
         "county": "IS",
         "child": True,
@@ -40,7 +40,7 @@ def test_a_child_is_referred_to_the_countys_dgaspc_once_and_the_disclosure_is_lo
     assert sent["X-Concord-Kind"] == "assignment-created"
     assert str(sent["To"]).startswith("focal-point@dgaspc-is.example")
     body = sent.get_body(("plain",)).get_content()
-    assert "RO-REF-2026-0077: un copil, județul Iași" in body and "72 de ore" in body
+    assert "RO-REF-2026-00001: un copil, județul Iași" in body and "72 de ore" in body
     [logged] = session.exec(select(Disclosure)).all()
     assert logged.flow_run_id and logged.purpose == "referral"
 

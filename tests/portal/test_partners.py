@@ -15,7 +15,7 @@ from tests.support.factories import make_institution
 
 def siena(**changes: object) -> dict[str, object]:
     return {
-        "reference": "DE-SIENA-2026-4411",
+        "partner_reference": "DE-SIENA-2026-4411",
         "instrument": "siena",
         "institution": "IGPR",
         "urgent": True,
@@ -34,6 +34,10 @@ def test_a_partner_sends_a_request_and_reads_its_clocks(
         assert sent.status_code == 201, sent.text
         body = sent.json()
         assert (body["status"], body["institution"]) == ("registered", "IGPR")
+        assert (body["reference"], body["partner_reference"]) == (
+            "RO-SIENA-2026-00001",
+            "DE-SIENA-2026-4411",
+        )
         assert body["clocks"] == [
             {
                 "code": "siena-urgent-direct",
@@ -46,11 +50,13 @@ def test_a_partner_sends_a_request_and_reads_its_clocks(
         assert again.status_code == 200 and again.json() == body
         shown = client.get("/requests/de-siena-2026-4411", auth=BKA)
         assert shown.status_code == 200 and shown.json() == body
+        by_ours = client.get("/requests/RO-SIENA-2026-00001", auth=BKA)
+        assert by_ours.status_code == 200 and by_ours.json() == body
 
         assert client.get("/requests/DE-SIENA-2026-4411", auth=POLIZIA).status_code == 404
         taken = client.post("/requests", json=siena(), auth=POLIZIA)
         assert taken.status_code == 409
-        assert taken.json()["detail"][0]["field"] == "reference"
+        assert taken.json()["detail"][0]["field"] == "partner_reference"
     request = session.exec(select(CooperationRequest)).one()
     assert (request.partner_country, request.partner_authority) == ("DE", "Bundeskriminalamt")
     assert request.partner_login == "de-bka"
@@ -68,7 +74,7 @@ def test_a_second_login_of_the_same_authority_neither_reads_nor_resends_the_firs
         assert client.get("/requests/DE-SIENA-2026-4411", auth=BKA_DESK).status_code == 404
         taken = client.post("/requests", json=siena(), auth=BKA_DESK)
         assert taken.status_code == 409, taken.text
-        assert taken.json()["detail"][0]["field"] == "reference"
+        assert taken.json()["detail"][0]["field"] == "partner_reference"
         assert client.get("/requests/DE-SIENA-2026-4411", auth=BKA).status_code == 200
     request = session.exec(select(CooperationRequest)).one()
     assert request.partner_login == "de-bka"
@@ -101,10 +107,10 @@ def test_no_partner_login_no_request(
         ({"received_at": "9999-12-31T23:59:59-12:00"}, "received_at"),
         ({"instrument": "mla", "answer_by": "9999-12-31T23:59:59-12:00"}, "answer_by"),
         ({"instrument": "other", "answer_by": "0001-01-01T00:00:00+14:00"}, "answer_by"),
-        ({"reference": "a b"}, "reference"),
-        ({"reference": "POPESCU-MARIA-1960101123456"}, "reference"),
-        ({"reference": "MARIA.POPESCU"}, "reference"),
-        ({"reference": "0721-234-567"}, "reference"),
+        ({"partner_reference": "a b"}, "partner_reference"),
+        ({"partner_reference": "POPESCU-MARIA-1960101123456"}, "partner_reference"),
+        ({"partner_reference": "MARIA.POPESCU"}, "partner_reference"),
+        ({"partner_reference": "0721-234-567"}, "partner_reference"),
         ({"summary": "victima Maria Popescu, str. Florilor nr. 12"}, "summary"),
         ({"institution": "IG\x00PR"}, "institution"),
         ({"summary": "nul \x00 inside"}, "summary"),
@@ -151,7 +157,7 @@ def test_a_moment_no_utc_clock_can_hold_is_refused_with_the_range_allowed(
 def send_and_read(live_portal: str, reference: str, auth: tuple[str, str]) -> tuple[int, int]:
     """The status of sending a new `reference` as `auth`, then of reading it back."""
     with httpx.Client(base_url=f"{live_portal}/api/v1/partners", timeout=60) as client:
-        sent = client.post("/requests", json=siena(reference=reference), auth=auth)
+        sent = client.post("/requests", json=siena(partner_reference=reference), auth=auth)
         return sent.status_code, client.get(f"/requests/{reference}", auth=auth).status_code
 
 
@@ -168,7 +174,9 @@ def test_two_partners_racing_one_new_reference_one_gets_it_and_the_other_a_confl
         )
         assert sorted([bka, polizia]) == [(201, 200), (409, 404)], (reference, bka, polizia)
         winners[reference] = BKA[0] if bka[0] == 201 else POLIZIA[0]
-    owners = session.exec(select(CooperationRequest.reference, CooperationRequest.partner_login))
+    owners = session.exec(
+        select(CooperationRequest.sender_reference, CooperationRequest.partner_login)
+    )
     assert dict(owners.all()) == winners
 
 

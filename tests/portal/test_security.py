@@ -136,7 +136,7 @@ def test_the_coordinators_view_needs_its_password(
     get_settings.cache_clear()
     assert client.get("/coordinator", auth=("coordinator", "wrong")).status_code == 401
     data = RequestInput(
-        reference="RO-SIENA-2026-17",
+        sender_reference="BKA-W-2026-17",
         direction="incoming",
         instrument="siena",
         partner_country="AT",
@@ -148,7 +148,8 @@ def test_the_coordinators_view_needs_its_password(
     session.commit()
     page = client.get("/coordinator", auth=("coordinator", "s3cret"))
     assert page.status_code == 200
-    assert "RO-SIENA-2026-17" in page.text and "SIENA primită (AT)" in page.text
+    assert "RO-SIENA-20" in page.text and "SIENA primită (AT)" in page.text
+    assert "BKA-W-2026-17" not in page.text, "the sender's own number is not shown"
 
 
 def test_log_paths_never_show_a_token() -> None:

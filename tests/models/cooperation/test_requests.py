@@ -57,7 +57,7 @@ def reference(session: Session) -> Session:
 
 def eio(**changes: object) -> RequestInput:
     values: dict[str, object] = {
-        "reference": "ro-eio-2026-0042",
+        "sender_reference": "sta-m-2026-0815",
         "direction": "incoming",
         "instrument": "eio",
         "partner_country": "de",
@@ -101,11 +101,12 @@ def test_every_clock_an_instrument_runs_is_defined_in_clocks_yaml() -> None:
 def test_an_eio_is_acknowledged_extended_once_decided_and_executed(reference: Session) -> None:
     session = reference
     request = register(session, eio(), at("2026-12-18", 16))
-    assert request.reference == "RO-EIO-2026-0042" and request.partner_country == "DE"
+    assert request.reference == "RO-EIO-2026-00001" and request.partner_country == "DE"
+    assert request.sender_reference == "STA-M-2026-0815"
     assert request.partner_login is None, "only a partner's own login sets it"
     step = open_step(session)
     # 7 days from 18 December end on Christmas; 26 December is a holiday too, 27th a Sunday
-    assert step.key == "cooperation:RO-EIO-2026-0042:eio-acknowledgement"
+    assert step.key == "cooperation:RO-EIO-2026-00001:eio-acknowledgement"
     assert step.due_at == end_of("2026-12-28")
     [opened] = session.exec(select(OutboxMessage)).all()
     assert (opened.kind, opened.recipient) == (
@@ -120,7 +121,7 @@ def test_an_eio_is_acknowledged_extended_once_decided_and_executed(reference: Se
 
     extended = extend_clock(
         desk(session, at("2027-01-11")),
-        "ro-eio-2026-0042",
+        "ro-eio-2026-00001",
         "eio-recognition",
         "other-authority",
         "Martorii sunt audiați de Parchetul Cluj",
@@ -136,7 +137,7 @@ def test_an_eio_is_acknowledged_extended_once_decided_and_executed(reference: Se
     assert "Parchetul Cluj" not in notice.body_text + (notice.body_html or "")
     with pytest.raises(RequestError, match="clock: eio-recognition: already extended 1"):
         extend_clock(
-            desk(session, at("2027-01-12")), "RO-EIO-2026-0042", "eio-recognition", "volume"
+            desk(session, at("2027-01-12")), "RO-EIO-2026-00001", "eio-recognition", "volume"
         )
 
     answer(session, open_step(session), at("2027-02-01", 11), action="decide")
@@ -173,7 +174,9 @@ def test_registering_twice_keeps_one_request_one_step_and_one_email(reference: S
 
 def test_an_outgoing_request_is_chased_on_working_days(reference: Session) -> None:
     session = reference
-    register(session, eio(direction="outgoing", reference="RO-EIO-OUT-1"), at("2026-12-18", 16))
+    register(
+        session, eio(direction="outgoing", sender_reference="DIICOT-OUT-1"), at("2026-12-18", 16)
+    )
     step = open_step(session)
     assert step.title.startswith("Urmăriți răspunsul partenerului (DE)")
     assert step.policy_override and step.policy_override["unit"] == "working-days"
@@ -250,7 +253,7 @@ def test_a_request_registered_twice_at_once_is_stored_once(
 ) -> None:
     def register_in_a_session_of_its_own(number: int) -> bool:
         with write_session(engine) as session:
-            data = eio(reference=f"RO-EIO-2026-{number:04}")
+            data = eio(sender_reference=f"STA-M-2026-{number:04}")
             registered = register_request(
                 session, data, get_settings(), CALENDAR, at("2026-12-18", 16)
             )

@@ -73,7 +73,7 @@ def desk(session: Session, now: datetime = NOW) -> Desk:
 
 def case(**changes: object) -> ReferralInput:
     values: dict[str, object] = {
-        "reference": "ro-ref-2026-0031",
+        "sender_reference": "ipj-cj-2026-0114",
         "notified_by": "IGPR",
         "county": "CJ",
         "child": False,
@@ -114,7 +114,8 @@ def test_adults_go_to_the_regions_centre_and_children_to_the_countys_dgaspc(
     assert receiver(romania, referral) == expected
     [message] = romania.exec(select(OutboxMessage)).all()
     assert message.kind == "assignment-created" and expected.lower() in message.recipient
-    assert "RO-REF-2026-0031" in message.body_text and "72 de ore" in message.body_text
+    assert "RO-REF-2026-00001" in message.body_text and "72 de ore" in message.body_text
+    assert "IPJ-CJ-2026-0114" not in message.body_text, "the notifier's number stays with it"
 
 
 def test_the_clocks_the_log_and_a_second_notice_that_changes_nothing(romania: Session) -> None:
@@ -246,13 +247,13 @@ def test_the_receiving_institution_rejects_with_a_reason_and_the_coordinator_clo
     session.refresh(referral)
     assert (referral.status, referral.rejection_reason) == ("rejected", "no-capacity")
     change_referral(
-        desk(session), "RO-REF-2026-0031", ReferralStatus.CLOSED, "referred again elsewhere"
+        desk(session), "RO-REF-2026-00001", ReferralStatus.CLOSED, "referred again elsewhere"
     )
     session.commit()
     with pytest.raises(
         ReferralError, match="status: referral: cannot go from 'closed' to 'revoked'"
     ):
-        change_referral(desk(session), "RO-REF-2026-0031", ReferralStatus.REVOKED, "x")
+        change_referral(desk(session), "RO-REF-2026-00001", ReferralStatus.REVOKED, "x")
 
 
 def test_revoking_a_referral_stops_the_chasing_of_the_receiving_institution(
@@ -261,7 +262,7 @@ def test_revoking_a_referral_stops_the_chasing_of_the_receiving_institution(
     session = romania
     referral = refer(session, case())
     change_referral(
-        desk(session), "ro-ref-2026-0031", ReferralStatus.REVOKED, "consimțământ retras"
+        desk(session), "ro-ref-2026-00001", ReferralStatus.REVOKED, "consimțământ retras"
     )
     session.commit()
     session.refresh(referral)
@@ -274,7 +275,9 @@ def test_a_referral_notified_twice_at_once_is_stored_and_told_once(
 ) -> None:
     def notify_in_a_session_of_its_own(number: int) -> bool:
         with write_session(engine) as session:
-            notified = notify_referral(desk(session), case(reference=f"RO-REF-2026-{number:04}"))
+            notified = notify_referral(
+                desk(session), case(sender_reference=f"IPJ-CJ-2026-{number:04}")
+            )
             session.commit()
             return notified.created
 

@@ -30,9 +30,9 @@ def ago(days: int) -> datetime:
     return NOW - timedelta(days=days)
 
 
-def request(session: Session, reference: str, started: datetime, closed: datetime | None) -> None:
+def request(session: Session, sender: str, started: datetime, closed: datetime | None) -> None:
     data = RequestInput(
-        reference=reference,
+        sender_reference=sender,
         direction="incoming",
         instrument="mla",
         partner_country="AT",
@@ -54,10 +54,10 @@ def request(session: Session, reference: str, started: datetime, closed: datetim
         )
 
 
-def referral(session: Session, reference: str, at: datetime, closed: bool) -> None:
+def referral(session: Session, sender: str, at: datetime, closed: bool) -> None:
     desk = Desk(session, get_settings(), CALENDAR, at)
     data = ReferralInput(
-        reference=reference,
+        sender_reference=sender,
         notified_by="ANITP",
         county="CJ",
         child=True,
@@ -66,12 +66,15 @@ def referral(session: Session, reference: str, at: datetime, closed: bool) -> No
         override_note="Interesul superior al copilului",
         identified_at=at,
     )
-    step = notify_referral(desk, data).assignment
+    notified = notify_referral(desk, data)
+    step = notified.assignment
     assert step is not None
     form = validate_answer("referral", {"decision": "accept", "note": "Preluat."})
     submit_answer(session=session, assignment=step, form=form, actor="t", channel="form", now=at)
     if closed:
-        change_referral(desk, reference, ReferralStatus.CLOSED, "asistență încheiată")
+        change_referral(
+            desk, notified.referral.reference, ReferralStatus.CLOSED, "asistență încheiată"
+        )
 
 
 def cases(session: Session) -> None:
@@ -110,7 +113,9 @@ def test_retention_forgets_exactly_the_old_closed_cases_and_old_email_bodies(
     assert apply_retention(get_settings(), NOW, dry_run=False) == dry
     session.rollback()
     references = set(session.exec(select(CooperationRequest.reference)).all())
-    assert references == {"ANON-R1", "RO-MLA-RECENT", "RO-MLA-OPEN"}
+    assert references == {"ANON-R1", "RO-MLA-2026-00001", "RO-MLA-2024-00002"}
+    senders = set(session.exec(select(CooperationRequest.sender_reference)).all())
+    assert senders == {None, "RO-MLA-RECENT", "RO-MLA-OPEN"}
     forgotten = session.exec(
         select(CooperationRequest).where(CooperationRequest.reference == "ANON-R1")
     ).one()
@@ -119,13 +124,17 @@ def test_retention_forgets_exactly_the_old_closed_cases_and_old_email_bodies(
         "-",
         "executed",
     )
-    kept = session.exec(select(Referral.reference, Referral.override_note)).all()
+    kept = session.exec(
+        select(Referral.reference, Referral.sender_reference, Referral.override_note)
+    ).all()
     assert sorted(kept) == [
-        ("ANON-V1", None),
-        ("RO-REF-ACCEPTED", "Interesul superior al copilului"),
+        ("ANON-V1", None, None),
+        ("RO-REF-2024-00002", "RO-REF-ACCEPTED", "Interesul superior al copilului"),
     ]
     keys = set(session.exec(select(Assignment.key)).all())
-    assert not any("OLD" in key for key in keys) and "referral:ANON-V1" in keys
+    forgotten_keys = ("RO-MLA-2024-00001", "RO-REF-2024-00001")
+    assert not any(old in key for old in forgotten_keys for key in keys)
+    assert "referral:ANON-V1" in keys
     payloads = [json.loads(p) for p in session.exec(select(Answer.payload)).all()]
     assert sum(p == {"kind": p["kind"]} for p in payloads) == 2  # the two old cases' answers
     texts = " ".join(filter(None, session.exec(select(StatusEvent.note)).all()))
@@ -137,6 +146,6 @@ def test_retention_forgets_exactly_the_old_closed_cases_and_old_email_bodies(
     recent = session.exec(
         select(OutboxMessage.body_text).where(col(OutboxMessage.sent_at) >= ago(180))
     ).all()
-    assert recent and all("RO-MLA-RECENT" in body for body in recent)
+    assert recent and all("RO-MLA-2026-00001" in body for body in recent)
 
     assert apply_retention(get_settings(), NOW, dry_run=False) == dict.fromkeys(dry, 0)

@@ -5,7 +5,7 @@ from datetime import datetime
 from prefect import flow
 
 from models.core.settings import get_settings
-from models.core.text import Line, Paragraphs
+from models.core.text import Line, Paragraphs, RunId
 from models.core.types import utcnow
 from models.messaging.alerts import run_failed
 from tasks.messaging.outbox import deliver_outbox
@@ -16,7 +16,7 @@ from tasks.operations.alerts import queue_alert_task
 def alert_coordinator(
     problem: Line = "Concord",
     details: Paragraphs = "",
-    flow_run_id: Line = "",
+    flow_run_id: RunId = "",
     run_name: Line = "",
     flow_name: Line = "",
     state: Line = "",

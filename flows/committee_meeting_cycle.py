@@ -10,7 +10,7 @@ from prefect.input.run_input import run_input_subclass_from_type
 from prefect.runtime import deployment, flow_run
 
 from models.core.settings import get_settings
-from models.core.text import Code, Line
+from models.core.text import Code, Line, WebLink
 from models.core.types import utcnow
 from models.meetings.minutes import MinutesInput, minutes_from_form
 from models.meetings.rules import MeetingError
@@ -85,7 +85,7 @@ def committee_meeting_cycle(
     start: datetime | None = None,
     duration_minutes: int = 120,
     place: Line = "",
-    online_url: Line = "",
+    online_url: WebLink = "",
     agenda_deadline_working_days: int = 5,
     minutes_within_working_days: int = 5,
     wait_for_minutes: bool = True,

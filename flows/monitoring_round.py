@@ -7,7 +7,7 @@ from prefect import flow, get_run_logger
 from prefect.runtime import flow_run
 
 from models.core.calendar import WorkingCalendar
-from models.core.periods import period_containing
+from models.core.periods import PeriodLabel, period_containing
 from models.core.settings import get_settings
 from models.core.text import Code
 from models.core.types import utcnow
@@ -37,7 +37,7 @@ def round_run_name() -> str:
 @flow(name="monitoring-round", flow_run_name=round_run_name)
 def monitoring_round(
     strategy: Code = "SNITP-2024-2028",
-    period: str | None = None,
+    period: PeriodLabel | None = None,
     due_date: date | None = None,
     working_days_after_period_end: int = 20,
     lock_after_days: int = 10,

@@ -16,7 +16,7 @@ MAX_ACTIVITIES = 500
 class ActivityRow(BaseModel):
     """One activity held: when, where, how, for whom, and how many it reached."""
 
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, hide_input_in_errors=True)
 
     held_on: date
     county: Annotated[str, UPPER, Field(pattern=r"^[A-Z]{1,2}$")]

@@ -20,7 +20,7 @@ from models.reference.institutions import Institution
 class PartnerRequest(BaseModel):
     """An incoming request as a partner system sends it (its country comes from its login)."""
 
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, hide_input_in_errors=True)
 
     partner_reference: CaseReference
     instrument: Instrument

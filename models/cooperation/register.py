@@ -34,7 +34,7 @@ Country = Annotated[str, UPPER, StringConstraints(pattern=r"^[A-Z]{2}$")]
 class RequestInput(BaseModel):
     """A request as the coordinator, an institution or a partner system registers it."""
 
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, hide_input_in_errors=True)
 
     sender_reference: CaseReference
     direction: Direction

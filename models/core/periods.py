@@ -3,8 +3,13 @@
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Annotated
+
+from pydantic import StringConstraints
 
 PATTERN = re.compile(r"^(?P<year>20\d\d)(?:-(?P<unit>[SQ])(?P<n>\d))?$")
+# the shape a flow parameter takes, so Prefect refuses anything else before the flow starts
+PeriodLabel = Annotated[str, StringConstraints(pattern=r"^20\d\d(-S[12]|-Q[1-4])?$")]
 
 
 @dataclass(frozen=True)
@@ -31,7 +36,7 @@ def parse_period(label: str) -> Period:
         or (match["unit"] == "S" and match["n"] not in "12")
         or (match["unit"] == "Q" and match["n"] not in "1234")
     ):
-        raise ValueError(f"period: expected 2026, 2026-S1, 2026-S2 or 2026-Q1..Q4, got {label!r}")
+        raise ValueError("period: expected 2026, 2026-S1, 2026-S2 or 2026-Q1..Q4")
     year = int(match["year"])
     if match["unit"] is None:
         return Period(label, date(year, 1, 1), date(year, 12, 31))

@@ -46,9 +46,21 @@ NO_PERSONAL_DATA_IN_REFERENCE = AfterValidator(no_personal_data_in_reference)
 # an official who acts for an institution (a delegate) is named; any other personal data is not
 NO_PERSONAL_DATA_BUT_NAMES = AfterValidator(partial(no_personal_data, ignore={"name"}))
 # institutions, bodies, strategies, campaigns, sources: CM-SNITP, SNITP-2024-2028, GRETA-3
-Code = Annotated[str, UPPER, StringConstraints(pattern=r"^[A-Z0-9][A-Z0-9-]{0,39}$")]
-Line = Annotated[str, StringConstraints(strip_whitespace=True, max_length=500), ONE_LINE]
-Paragraphs = Annotated[str, StringConstraints(strip_whitespace=True, max_length=5000), PRINTABLE]
+Code = Annotated[
+    str,
+    UPPER,
+    StringConstraints(pattern=r"^[A-Z0-9][A-Z0-9-]{0,39}$"),
+    NO_PERSONAL_DATA_IN_REFERENCE,  # 0721234567 has a code's shape, yet is a phone number
+]
+# free text a person types: checked for personal data as well as for its shape
+Line = Annotated[
+    str, StringConstraints(strip_whitespace=True, max_length=500), ONE_LINE, NO_PERSONAL_DATA
+]
+Paragraphs = Annotated[
+    str, StringConstraints(strip_whitespace=True, max_length=5000), PRINTABLE, NO_PERSONAL_DATA
+]
+WebLink = Annotated[str, StringConstraints(pattern=r"^(https?://\S{1,490})?$"), ONE_LINE]
+RunId = Annotated[str, StringConstraints(pattern=r"^(flow-run/)?[0-9a-f-]{0,36}$")]
 
 
 def checked_note(

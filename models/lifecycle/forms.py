@@ -37,7 +37,8 @@ class Progress(StrEnum):
 class AnswerForm(BaseModel):
     """What an institution answers to one kind of assignment; `kind` tells the forms apart."""
 
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    # the values sent may be anything, personal data included: errors never repeat them
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, hide_input_in_errors=True)
 
     kind: str
 

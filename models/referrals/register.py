@@ -27,7 +27,7 @@ class ReferralError(ValueError):
 class ReferralInput(BaseModel):
     """A presumed victim as the notifying institution describes the case, without identity."""
 
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, hide_input_in_errors=True)
 
     sender_reference: CaseReference
     notified_by: Code

@@ -21,6 +21,7 @@ from flows.recommendation_follow_up import recommendation_follow_up
 from models.core.history import StatusEvent
 from models.lifecycle.tables import Assignment
 from models.messaging.outbox import OutboxMessage
+from tests.support.personal_data import CORPUS
 
 HOSTILE = st.one_of(
     st.text(max_size=120),
@@ -142,6 +143,22 @@ def test_a_control_character_in_a_text_parameter_is_refused_by_name(
             flow(**{**VALID[flow_name], parameter: spoiled})
         assert names(refused.value, parameter), str(refused.value)
         assert "\x00" not in str(refused.value)
+    assert written(session) == before
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("engine", ["sqlite"], indirect=True)  # refused before any query
+@pytest.mark.parametrize(("flow_name", "parameter"), text_doors())
+def test_personal_data_in_a_text_parameter_is_refused_by_name_and_never_echoed(
+    prefect_api: None, session: Session, flow_name: str, parameter: str
+) -> None:
+    flow = every_flow()[flow_name]
+    before = written(session)
+    for texts in CORPUS.values():
+        with pytest.raises((ValueError, ParameterTypeError)) as refused:
+            flow(**{**VALID[flow_name], parameter: texts[0]})
+        assert names(refused.value, parameter), str(refused.value)
+        assert texts[0] not in str(refused.value)
     assert written(session) == before
 
 

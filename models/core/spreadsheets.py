@@ -28,8 +28,11 @@ def _csv_table(content: bytes) -> list[list[Any]]:
         text = content.decode("utf-8-sig")
     except UnicodeDecodeError:
         text = content.decode("cp1250")  # what Romanian Excel writes when asked for CSV
-    dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
-    return [row for row in csv.reader(io.StringIO(text), dialect)]
+    # the header names the columns and quotes nothing, so its commonest separator is the one;
+    # sniffing the rows guessed wrong when a quoted cell held commas
+    header = text.split("\n", 1)[0]
+    delimiter = max(",;\t", key=header.count)
+    return [row for row in csv.reader(io.StringIO(text), delimiter=delimiter)]
 
 
 def _xlsx_table(content: bytes, most_rows: int) -> list[list[Any]]:

@@ -5,11 +5,11 @@ from datetime import date
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import BeforeValidator, Field, ValidationError, model_validator
+from pydantic import BeforeValidator, Field, StringConstraints, ValidationError, model_validator
 
 from models.core.i18n import N_
 from models.core.spreadsheets import CellProblem, SpreadsheetError, file_problem, read_records
-from models.core.text import Code
+from models.core.text import NO_PERSONAL_DATA_IN_REFERENCE, Code
 from models.lifecycle.answers import ERROR_MESSAGES
 from models.lifecycle.forms import RequiredText, ShortText
 from models.recommendations.rules import Body, RecommendationStatus, Strength, Theme
@@ -60,7 +60,8 @@ def _blank_is_none(value: Any) -> Any:
     return None if value == "" else value
 
 
-Listed = Annotated[list[str], BeforeValidator(_listed)]
+MeasureRef = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9-]{1,40}/[A-Za-z0-9.-]{1,20}$")]
+Listed = Annotated[list[MeasureRef], BeforeValidator(_listed)]
 
 
 class RecommendationRow(Strict):
@@ -68,7 +69,9 @@ class RecommendationRow(Strict):
 
     source: Code
     body: Body
-    cycle: Annotated[str, Field(min_length=1, max_length=20)]
+    cycle: Annotated[
+        str, Field(pattern=r"^[0-9A-Za-z][0-9A-Za-z.-]{0,19}$"), NO_PERSONAL_DATA_IN_REFERENCE
+    ]
     document: ShortText = ""
     published_on: date
     reporting_on: Annotated[date | None, BeforeValidator(_blank_is_none)] = None

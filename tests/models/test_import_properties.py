@@ -5,6 +5,7 @@ import io
 from datetime import UTC, date, datetime
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl import Workbook
@@ -21,6 +22,7 @@ from models.recommendations.importing import COLUMNS as RECOMMENDATION_COLUMNS
 from models.recommendations.importing import read_recommendation_file
 from models.recommendations.saving import save_recommendations
 from models.recommendations.tables import Recommendation
+from tests.support.personal_data import CORPUS
 
 HOSTILE = st.one_of(
     st.text(max_size=300),
@@ -150,3 +152,24 @@ def test_a_hostile_owner_or_measure_writes_nothing(engine: Engine, column: str, 
         assert session.exec(select(func.count()).select_from(Recommendation)).one() == 0
         assert session.exec(select(func.count()).select_from(HelplineMonth)).one() == 0
         save_helpline(session, [])
+
+
+@pytest.mark.parametrize("column", list(RECOMMENDATION_ROW))
+def test_personal_data_in_any_recommendation_column_is_refused_naming_it(column: str) -> None:
+    for kind, texts in CORPUS.items():
+        record = {**RECOMMENDATION_ROW, column: texts[0]}
+        with pytest.raises(SpreadsheetError) as refused:
+            read_recommendation_file("r.csv", as_csv([list(record), list(record.values())]))
+        assert {p.column for p in refused.value.problems} == {column}, kind
+        assert texts[0] not in str(refused.value), kind
+
+
+@pytest.mark.parametrize("column", range(len(HELPLINE_ROW)))
+def test_personal_data_in_any_helpline_column_is_refused_naming_it(column: int) -> None:
+    for kind, texts in CORPUS.items():
+        row = list(HELPLINE_ROW)
+        row[column] = texts[0]
+        with pytest.raises(SpreadsheetError) as refused:
+            read_helpline_file(as_csv([list(HELPLINE_COLUMNS), row]), TODAY)
+        assert {p.column for p in refused.value.problems} == {list(HELPLINE_COLUMNS)[column]}
+        assert texts[0] not in str(refused.value), kind

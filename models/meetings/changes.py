@@ -4,6 +4,7 @@ from datetime import datetime
 
 from sqlmodel import col, select
 
+from models.core.text import checked_note
 from models.lifecycle.status import change_status, note_event
 from models.lifecycle.tables import OPEN_ASSIGNMENT_STATUSES, Assignment, AssignmentStatus
 from models.meetings.cycle import Cycle, body_of, change_meeting_status
@@ -57,6 +58,7 @@ def moved_times(cycle: Cycle, meeting: Meeting, start: datetime, duration: int) 
 
 def move_meeting(cycle: Cycle, meeting: Meeting, times: MeetingTimes, note: str) -> bool:
     """Move the meeting and tell every member; False when it already takes place then."""
+    note = checked_note("note", note, error=MeetingError)  # every member is emailed it
     _check_changeable(meeting)
     if (times.starts_at, times.ends_at) == (meeting.starts_at, meeting.ends_at):
         return False
@@ -100,6 +102,7 @@ def _move_attendance(cycle: Cycle, meeting: Meeting) -> None:
 
 def cancel_meeting(cycle: Cycle, meeting: Meeting, reason: str) -> bool:
     """Cancel the meeting, its open requests, and the members' calendar entries."""
+    reason = checked_note("reason", reason, error=MeetingError)  # every member is emailed it
     if meeting.status == MeetingStatus.CANCELLED:
         return False
     _check_changeable(meeting)

@@ -32,6 +32,9 @@ def test_meetings_are_listed_shown_moved_and_cancelled(engine: Engine) -> None:
     assert "Aprobarea ordinii de zi" in shown.stdout and "Diverse" in shown.stdout
 
     later = (start + timedelta(days=1)).strftime("%Y-%m-%dT%H:%M")
+    personal = concord("meetings", "move", "WG", day, "--to", later, "--note", "sunați 0721234567")
+    assert personal.returncode == 2 and "note: the text seems to contain" in personal.stderr
+    assert "0721234567" not in personal.stderr and "meeting-update" not in kinds(engine)
     moved = concord("meetings", "move", "WG", day, "--to", later, "--note", "sala ocupată")
     assert moved.returncode == 0, moved.stderr
     assert kinds(engine).count("meeting-update") == 1  # DGASPC-CJ has no contact
@@ -39,6 +42,10 @@ def test_meetings_are_listed_shown_moved_and_cancelled(engine: Engine) -> None:
         meeting = session.exec(select(Meeting)).one()
         assert meeting.ical_sequence == 1 and meeting.starts_at == start + timedelta(days=1)
 
+    why = "doamna Maria Popescu e bolnavă"
+    personal = concord("meetings", "cancel", "WG", day, "--reason", why)
+    assert personal.returncode == 2 and "reason: the text seems to contain" in personal.stderr
+    assert "meeting-cancellation" not in kinds(engine)
     cancelled = concord("meetings", "cancel", "WG", day, "--reason", "amânată")
     assert cancelled.returncode == 0, cancelled.stderr
     assert kinds(engine).count("meeting-cancellation") == 1

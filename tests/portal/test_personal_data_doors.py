@@ -13,11 +13,12 @@ from fastapi.testclient import TestClient
 from pydantic import BaseModel
 from sqlmodel import Session, func, select
 
+from models.cooperation.tables import CooperationRequest
 from models.core.history import StatusEvent
-from models.lifecycle.duty import assignment_kinds
+from models.lifecycle.duty import assignment_kinds, partner_intakes
 from models.lifecycle.tables import Answer
 from models.messaging.outbox import OutboxMessage
-from tests.portal.conftest import assignment_of, path_of
+from tests.portal.conftest import BKA, assignment_of, path_of
 from tests.support.personal_data import corpus
 
 VALID: dict[str, dict[str, Any]] = {
@@ -143,3 +144,37 @@ def test_a_delegate_is_named_but_not_reached_by_phone(
     assert client.post(api, json=phone).status_code == 422
     named = {**phone, "delegate_name": "Ion Popescu, director adjunct"}
     assert client.post(api, json=named).status_code == 201
+
+
+def partner_doors() -> list[tuple[str, str]]:
+    """(intake path, field) for every text field partner systems send."""
+    return [
+        (intake.path, name)
+        for intake in partner_intakes()
+        for name, field in intake.form.model_fields.items()
+        if field.annotation is str
+    ]
+
+
+SIENA = {
+    "partner_reference": "DE-SIENA-2026-4411",
+    "instrument": "siena",
+    "institution": "ANITP",
+    "summary": "Verificarea unui vehicul",
+    "received_at": "2026-11-22T09:30:00+01:00",
+}
+
+
+@pytest.mark.parametrize(("path", "field"), partner_doors())
+def test_personal_data_a_partner_sends_is_refused_by_name_and_stored_nowhere(
+    path: str, field: str, client: TestClient, session: Session, institutions: tuple, partners: None
+) -> None:
+    assert path == "requests", "a new kind of partner case needs its valid example here"
+    before = written(session)
+    for _, text in corpus():
+        response = client.post(f"/api/v1/partners/{path}", json={**SIENA, field: text}, auth=BKA)
+        assert response.status_code == 422, (text, response.text)
+        assert [p["field"] for p in response.json()["detail"]] == [field]
+        assert text not in response.text
+    assert written(session) == before
+    assert session.exec(select(func.count()).select_from(CooperationRequest)).one() == 0

@@ -1,4 +1,4 @@
-"""The shapes of text every door shares: printable, one line, a code."""
+"""The shapes of text every door shares (a code, a line, a note), free of personal data."""
 
 import re
 from functools import partial
@@ -18,20 +18,22 @@ UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u200b-\u200f\u202a-\u
 LINE_BREAKS = frozenset("\t\n\r")
 
 
-def printable(text: str) -> str:
-    """The text, if it holds no control or direction character beyond tabs and line breaks."""
+def _without_controls(text: str, allowed: frozenset[str]) -> str:
+    """The text, if it holds no control or direction character but those `allowed`."""
     for found in UNPRINTABLE.finditer(text):
-        if found.group() not in LINE_BREAKS:
+        if found.group() not in allowed:
             raise ValueError(f"contains the control character U+{ord(found.group()):04X}")
     return text
 
 
+def printable(text: str) -> str:
+    """The text, if it holds no control or direction character beyond tabs and line breaks."""
+    return _without_controls(text, LINE_BREAKS)
+
+
 def one_line(text: str) -> str:
     """The text, if it holds no control character at all, line breaks included."""
-    found = UNPRINTABLE.search(text)
-    if found:
-        raise ValueError(f"contains the control character U+{ord(found.group()):04X}")
-    return text
+    return _without_controls(text, frozenset())
 
 
 def _upper(value: object) -> object:

@@ -3,7 +3,7 @@
 import secrets
 from functools import lru_cache
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import (
@@ -12,6 +12,7 @@ from pydantic import (
     EmailStr,
     Field,
     SecretStr,
+    StringConstraints,
     ValidationError,
     field_validator,
 )
@@ -31,6 +32,10 @@ class PartnerAccount(BaseModel):
     authority: str = Field(min_length=1, max_length=200)
     email: EmailStr | None = None
     secret: SecretStr = Field(min_length=24)
+
+
+# a login is stored with each request it sends (cooperation_request.partner_login, 60 long)
+PartnerLogin = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9._-]{0,59}$")]
 
 
 class Settings(BaseSettings):
@@ -66,7 +71,7 @@ class Settings(BaseSettings):
     retention_days: int = Field(default=730, ge=30, le=3650)  # closed requests and referrals
     sent_bodies_retention_days: int = Field(default=180, ge=7, le=3650)
     # JSON: {"de-bka": {"country": "DE", "authority": "Bundeskriminalamt", "secret": "..."}}
-    partners: dict[str, PartnerAccount] = Field(default_factory=dict)
+    partners: dict[PartnerLogin, PartnerAccount] = Field(default_factory=dict)
 
     @field_validator("smtp_ca_file")
     @classmethod

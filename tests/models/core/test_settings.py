@@ -1,3 +1,4 @@
+import json
 import stat
 from pathlib import Path
 
@@ -12,6 +13,11 @@ def test_defaults_put_the_sqlite_database_in_the_working_folder(isolated_setting
     assert settings.timezone == "Europe/Bucharest"
 
 
+def partner_logged_in_as(login: str) -> str:
+    account = {"country": "DE", "authority": "BKA", "secret": "s" * 24}
+    return json.dumps({login: account})
+
+
 @pytest.mark.parametrize(
     ("variable", "value"),
     [
@@ -22,6 +28,18 @@ def test_defaults_put_the_sqlite_database_in_the_working_folder(isolated_setting
         ("CONCORD_SMTP_SECURITY", "tls-please"),
         ("CONCORD_SENDER", "not an address"),
         ("CONCORD_PORTAL_BASE_URL", "ftp://portal"),
+        (
+            "CONCORD_PARTNERS",
+            '{"'
+            + "x" * 61
+            + '": {"country": "DE", "authority": "BKA", "secret": "'
+            + "s" * 24
+            + '"}}',
+        ),
+        (
+            "CONCORD_PARTNERS",
+            '{"BKA Desk": {"country": "DE", "authority": "BKA", "secret": "' + "s" * 24 + '"}}',
+        ),
     ],
 )
 def test_a_wrong_value_names_its_variable(

@@ -2,6 +2,7 @@
 
 import json
 import os
+from collections import Counter
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
@@ -54,7 +55,7 @@ def scan_prefect(known: frozenset[str], redact: bool) -> list[Finding]:
     """Personal data in the names and parameters of the runs Prefect keeps."""
     from prefect.client.orchestration import get_client  # loads Prefect: only when asked
 
-    counts: dict[tuple[str, str], int] = {}
+    counts: Counter[tuple[str, str]] = Counter()
     with get_client(sync_client=True) as client:
         offset = 0
         while runs := client.read_flow_runs(limit=RUNS_PAGE, offset=offset):
@@ -62,8 +63,7 @@ def scan_prefect(known: frozenset[str], redact: bool) -> list[Finding]:
             for run in runs:
                 name_kind, found = _run_finding(run, known)
                 places = ([("name", name_kind)] if name_kind else []) + list(found.items())
-                for place, kind in places:
-                    counts[(place, kind)] = counts.get((place, kind), 0) + 1
+                counts.update(places)
                 if redact and places:
                     _redact_run(client, run, name_kind, found)
     return [Finding("prefect:flow_run", c, k, n) for (c, k), n in sorted(counts.items())]

@@ -14,7 +14,6 @@ from models.cooperation.rules import ExtensionReason, RequestError
 from models.core.calendar import WorkingCalendar
 from models.core.db import get_engine, session_scope
 from models.core.i18n import N_, long_date
-from models.core.privacy import personal_data_in
 from models.core.types import utcnow
 from models.lifecycle.clock_rows import HEADERS, row_cells
 from models.lifecycle.desk import Desk
@@ -89,8 +88,6 @@ def referral(
     """Record that a referred person is assisted, close the referral, or revoke it."""
     settings = settings_or_exit()
     migrate_quietly()
-    if personal_data_in(note):
-        fail("note: remove the personal data (no names, numbers or addresses)", code=2)
     try:
         with session_scope(get_engine(settings.resolved_database_url())) as session:
             desk = Desk(session, settings, WorkingCalendar(zone=settings.zone), utcnow())

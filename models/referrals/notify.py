@@ -6,6 +6,7 @@ from models.core.calendar import WorkingCalendar
 from models.core.db import insert_once
 from models.core.i18n import N_, translate
 from models.core.settings import get_settings
+from models.core.text import checked_note
 from models.lifecycle.assignments import new_assignment
 from models.lifecycle.desk import Desk, move_case
 from models.lifecycle.forms import AnswerForm
@@ -141,6 +142,7 @@ def take_decision(
 
 def change_referral(desk: Desk, reference: str, to: ReferralStatus, note: str) -> Referral:
     """The coordinator records assistance, closes a referral or revokes it (consent withdrawn)."""
+    note = checked_note("note", note, error=ReferralError)
     referral = find_referral(desk.session, reference)
     if referral is None:
         raise ReferralError(f"reference: no referral {reference!r}")

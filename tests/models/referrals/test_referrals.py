@@ -261,6 +261,10 @@ def test_revoking_a_referral_stops_the_chasing_of_the_receiving_institution(
 ) -> None:
     session = romania
     referral = refer(session, case())
+    with pytest.raises(ReferralError, match=r"^note: the text seems to contain a phone number$"):
+        change_referral(
+            desk(session), "ro-ref-2026-00001", ReferralStatus.REVOKED, "tel 0721234567"
+        )
     change_referral(
         desk(session), "ro-ref-2026-00001", ReferralStatus.REVOKED, "consimțământ retras"
     )

@@ -4,7 +4,7 @@ import re
 from functools import partial
 from typing import Annotated
 
-from pydantic import AfterValidator, BeforeValidator, StringConstraints
+from pydantic import AfterValidator, BeforeValidator, StringConstraints, WithJsonSchema
 
 from models.core.privacy import (
     KINDS,
@@ -48,11 +48,14 @@ NO_PERSONAL_DATA_IN_REFERENCE = AfterValidator(no_personal_data_in_reference)
 # an official who acts for an institution (a delegate) is named; any other personal data is not
 NO_PERSONAL_DATA_BUT_NAMES = AfterValidator(partial(no_personal_data, ignore={"name"}))
 # institutions, bodies, strategies, campaigns, sources: CM-SNITP, SNITP-2024-2028, GRETA-3
+CODE_PATTERN = r"^[A-Z][A-Z0-9-]{0,39}$"  # a letter first: a bare number is no code
 Code = Annotated[
     str,
     UPPER,
-    StringConstraints(pattern=r"^[A-Z0-9][A-Z0-9-]{0,39}$"),
+    StringConstraints(pattern=CODE_PATTERN),
     NO_PERSONAL_DATA_IN_REFERENCE,  # 0721234567 has a code's shape, yet is a phone number
+    # the upper-casing hides the pattern from the schema the Prefect server enforces on runs
+    WithJsonSchema({"type": "string", "pattern": CODE_PATTERN}),
 ]
 # free text a person types: checked for personal data as well as for its shape
 Line = Annotated[

@@ -15,6 +15,7 @@ from sqlalchemy.exc import DBAPIError
 
 from deployments.cli_bench import bench
 from deployments.cli_campaigns import campaigns_app
+from deployments.cli_cases import refer, register
 from deployments.cli_meetings import meetings_app
 from deployments.cli_privacy import privacy_app
 from deployments.cli_recommendations import recommendations_app
@@ -71,6 +72,8 @@ app.add_typer(requests_app, name="requests")
 app.add_typer(campaigns_app, name="campaigns")
 app.add_typer(recommendations_app, name="recommendations")
 app.add_typer(privacy_app, name="privacy")
+requests_app.command("register")(register)
+requests_app.command("refer")(refer)
 app.command("deadline")(deadline)
 app.command("retention")(retention)
 app.command("bench")(bench)

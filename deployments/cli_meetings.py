@@ -14,14 +14,22 @@ from models.core.calendar import WorkingCalendar
 from models.core.db import get_engine, session_scope
 from models.core.i18n import N_, long_date
 from models.core.types import utcnow
-from models.meetings.changes import cancel_meeting, move_meeting, moved_times
+from models.meetings.changes import (
+    Venue,
+    cancel_meeting,
+    checked_venue,
+    move_meeting,
+    moved_times,
+)
 from models.meetings.cycle import Cycle, find_body, find_meeting
 from models.meetings.listing import meeting_rows
 from models.meetings.rules import MeetingError
 from models.meetings.tables import Meeting
 from models.messaging.vocabulary import VOCABULARY, name_in
 
-meetings_app = typer.Typer(help="Meetings of the standing bodies: list, show, move, cancel.")
+meetings_app = typer.Typer(
+    help="Meetings of the standing bodies: list, show, move or place, cancel."
+)
 
 DAY = typer.Argument(help="the meeting's date, YYYY-MM-DD", formats=["%Y-%m-%d"])
 
@@ -92,18 +100,39 @@ def move(
     body: str,
     day: Annotated[datetime, DAY],
     to: Annotated[
-        datetime,
+        datetime | None,
         typer.Option(
             help="new start, YYYY-MM-DDTHH:MM (Bucharest time)", formats=["%Y-%m-%dT%H:%M"]
         ),
-    ],
-    duration: Annotated[int, typer.Option(min=1, max=24 * 60, help="minutes")] = 120,
+    ] = None,
+    duration: Annotated[
+        int | None, typer.Option(min=1, max=24 * 60, help="minutes, with --to; 120 if not given")
+    ] = None,
+    place: Annotated[
+        str | None,
+        typer.Option(
+            help="where it is held, e.g. 'Palatul Victoria, sala 2': no personal data, "
+            "no street address; '' removes it"
+        ),
+    ] = None,
+    online_url: Annotated[
+        str | None, typer.Option(help="the https:// link to join online; '' removes it")
+    ] = None,
     note: Annotated[str, typer.Option(help="what members are told")] = "",
 ) -> None:
-    """Move a meeting: every member gets the updated calendar invitation."""
+    """Move a meeting or set its place and link; members who have its calendar get an update."""
+    if to is None and place is None and online_url is None:
+        fail("nothing to change: give --to (a new start), --place or --online-url", code=2)
+    if duration is not None and to is None:
+        fail("--duration: give it with --to, the new start", code=2)
+    try:
+        venue = checked_venue(Venue(location=place, online_url=online_url))
+    except MeetingError as exc:
+        fail(str(exc), code=2)
 
     def change(cycle: Cycle, meeting: Meeting) -> bool:
-        return move_meeting(cycle, meeting, moved_times(cycle, meeting, to, duration), note)
+        times = None if to is None else moved_times(cycle, meeting, to, duration or 120)
+        return move_meeting(cycle, meeting, times, note, venue)
 
     _change(body, day, change)
 

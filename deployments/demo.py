@@ -7,19 +7,24 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from functools import partial
 from typing import Any
 
 import httpx
 from fastapi.testclient import TestClient  # the portal app in-process, on the demo's clock
 from sqlmodel import Session, col, select
 
+from deployments.cli_cases import registered_in_one_transaction, store_referral, store_request
 from deployments.stack import Ports, Stack
+from models.cooperation.register import RequestInput
+from models.cooperation.tables import Direction, Instrument
 from models.core.calendar import WorkingCalendar
 from models.core.db import get_engine
 from models.core.periods import period_containing
 from models.core.settings import Settings, get_settings
 from models.lifecycle.tables import Assignment
 from models.messaging.compose import assignment_link
+from models.referrals.register import ReferralInput
 
 PROGRESS = ("done", "in-progress", "in-progress", "not-started", "blocked")
 INDICATORS = ("3 sesiuni de informare", "120 de participanți", "2 protocoale semnate", "")
@@ -190,9 +195,7 @@ def convene_next_meeting(say: Callable[[str], None]) -> None:
     """Convene the monitoring committee's next meeting by its cadence: members get the call."""
     from flows.committee_meeting_cycle import committee_meeting_cycle
 
-    meeting = committee_meeting_cycle(
-        body="CM-SNITP", place="Palatul Victoria, București", wait_for_minutes=False
-    )
+    meeting = committee_meeting_cycle(body="CM-SNITP", wait_for_minutes=False)
     say(f"meeting of CM-SNITP: {meeting['status']} (members asked for agenda proposals)")
 
 
@@ -202,9 +205,18 @@ def open_cases(say: Callable[[str], None]) -> None:
     from flows.referral import referral
 
     now = datetime.now(get_settings().zone).replace(microsecond=0)
-    request = cross_border_request(
+    request = cross_border_request(reference=register_demo_request(now))
+    say(f"cooperation request {request.reference}: {request.status} (IGPR has 6 hours left)")
+    case = referral(reference=refer_demo_child(now))
+    say(f"referral {case.reference}: {case.status} to {case.receiving} (72 hours)")
+
+
+def register_demo_request(now: datetime) -> str:
+    """The demo's SIENA request, registered as `concord requests register` does."""
+    data = RequestInput(
         sender_reference=f"IT-SCIP-{now:%Y}-DEMO",
-        instrument="siena",
+        direction=Direction.INCOMING,
+        instrument=Instrument.SIENA,
         partner_country="IT",
         partner_authority="Servizio per la Cooperazione Internazionale di Polizia",
         institution="IGPR",
@@ -212,8 +224,12 @@ def open_cases(say: Callable[[str], None]) -> None:
         summary="Verificarea unui vehicul și a unei rute de transport",
         started_at=now - timedelta(hours=2),
     )
-    say(f"cooperation request {request.reference}: {request.status} (IGPR has 6 hours left)")
-    case = referral(
+    return registered_in_one_transaction(get_settings(), partial(store_request, data=data))[0]
+
+
+def refer_demo_child(now: datetime) -> str:
+    """The demo's child referred in Iași, notified as `concord requests refer` does."""
+    data = ReferralInput(
         sender_reference=f"IGPR-IS-{now:%Y}-DEMO",
         notified_by="IGPR",
         county="IS",
@@ -222,7 +238,7 @@ def open_cases(say: Callable[[str], None]) -> None:
         exploitation="begging",
         identified_at=now - timedelta(hours=5),
     )
-    say(f"referral {case.reference}: {case.status} to {case.receiving} (72 hours)")
+    return registered_in_one_transaction(get_settings(), partial(store_referral, data=data))[0]
 
 
 def answer_reports(

@@ -10,7 +10,7 @@ from prefect.input.run_input import run_input_subclass_from_type
 from prefect.runtime import deployment, flow_run
 
 from models.core.settings import get_settings
-from models.core.text import Code, Line, WebLink
+from models.core.text import Code
 from models.core.types import utcnow
 from models.meetings.minutes import MinutesInput, minutes_from_form
 from models.meetings.rules import MeetingError
@@ -84,8 +84,6 @@ def committee_meeting_cycle(
     body: Code,
     start: datetime | None = None,
     duration_minutes: int = 120,
-    place: Line = "",
-    online_url: WebLink = "",
     agenda_deadline_working_days: int = 5,
     minutes_within_working_days: int = 5,
     wait_for_minutes: bool = True,
@@ -98,14 +96,15 @@ def committee_meeting_cycle(
     Convene it (members are asked for agenda proposals); the daily sweep freezes the agenda,
     invites and chases attendance. The run then waits for the secretariat's minutes form;
     action items become assignments and the minutes reach every member with a PDF.
-    Re-running for the same body and date continues where the meeting stands.
+    Re-running for the same body and date continues where the meeting stands. The place and
+    online link are no parameters (a run's parameters are kept as typed): the secretariat
+    sets them with `concord meetings move BODY DATE --place ... --online-url ...`; set
+    before the invitations they are in them, set after, members get an updated calendar.
 
     Args:
         body: Code of the body, e.g. CM-SNITP.
         start: Start (Bucharest time); empty: first Tuesday of the next period, 10:00.
         duration_minutes: How long it lasts.
-        place: Where it is held.
-        online_url: The link to join online, if any.
         agenda_deadline_working_days: Working days before the meeting when the agenda freezes.
         minutes_within_working_days: Working days after the meeting by which minutes are due.
         wait_for_minutes: Wait for the minutes form (off: take the steps due and stop).
@@ -118,8 +117,6 @@ def committee_meeting_cycle(
         body,
         start,
         duration_minutes,
-        place,
-        online_url,
         agenda_deadline_working_days,
         minutes_within_working_days,
         wait_for_minutes,

@@ -8,8 +8,8 @@ from pydantic import (
     AwareDatetime,
     BaseModel,
     ConfigDict,
-    EmailStr,
     StringConstraints,
+    WithJsonSchema,
 )
 from sqlmodel import Session, select
 
@@ -19,9 +19,9 @@ from models.cooperation.tables import CooperationRequest, Direction, Instrument,
 from models.core.calendar import WorkingCalendar
 from models.core.db import insert_once
 from models.core.moments import deadline_problem, event_problem
-from models.core.references import issue_reference
+from models.core.references import issue_reference, issued_pattern
 from models.core.settings import Settings
-from models.core.text import UPPER, Code
+from models.core.text import UPPER, Code, FunctionalMailbox
 from models.lifecycle.desk import Desk
 from models.lifecycle.forms import CaseReference, ShortText
 from models.lifecycle.tables import Assignment
@@ -29,6 +29,14 @@ from models.reference.institutions import Institution
 
 HAND_SET = (Instrument.MLA, Instrument.OTHER)  # the requesting state sets the deadline
 Country = Annotated[str, UPPER, StringConstraints(pattern=r"^[A-Z]{2}$")]
+REQUEST_PATTERN = issued_pattern(Instrument)
+# the only way a flow names a request: the server refuses anything else before recording it
+RequestReference = Annotated[
+    str,
+    UPPER,
+    StringConstraints(pattern=REQUEST_PATTERN),
+    WithJsonSchema({"type": "string", "pattern": REQUEST_PATTERN}),
+]
 
 
 class RequestInput(BaseModel):
@@ -41,7 +49,7 @@ class RequestInput(BaseModel):
     instrument: Instrument
     partner_country: Country
     partner_authority: ShortText
-    partner_email: EmailStr | None = None
+    partner_email: FunctionalMailbox | None = None
     institution: Code
     urgent: bool = False
     summary: ShortText = ""

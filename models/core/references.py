@@ -1,5 +1,7 @@
 """The case references Concord issues (RO-EIO-2026-00042): a sequence per kind and year."""
 
+from collections.abc import Iterable
+
 from sqlalchemy import update
 from sqlmodel import Field, Session, SQLModel
 
@@ -29,3 +31,8 @@ def issue_reference(session: Session, kind: str, year: int) -> str:
     )
     number = session.execute(bump).scalar_one()
     return f"{prefix}-{number:05d}"
+
+
+def issued_pattern(kinds: Iterable[str]) -> str:
+    """The pattern of a reference Concord issued under one of `kinds`, e.g. RO-EIO-2026-00042."""
+    return rf"^RO-({'|'.join(kind.upper() for kind in kinds)})-\d{{4}}-\d{{5}}$"

@@ -4,7 +4,13 @@ import re
 from functools import partial
 from typing import Annotated
 
-from pydantic import AfterValidator, BeforeValidator, StringConstraints, WithJsonSchema
+from pydantic import (
+    AfterValidator,
+    BeforeValidator,
+    EmailStr,
+    StringConstraints,
+    WithJsonSchema,
+)
 
 from models.core.privacy import (
     KINDS,
@@ -65,7 +71,21 @@ Paragraphs = Annotated[
     str, StringConstraints(strip_whitespace=True, max_length=5000), PRINTABLE, NO_PERSONAL_DATA
 ]
 WebLink = Annotated[str, StringConstraints(pattern=r"^(https?://\S{1,490})?$"), ONE_LINE]
-RunId = Annotated[str, StringConstraints(pattern=r"^(flow-run/)?[0-9a-f-]{0,36}$")]
+RunId = Annotated[
+    str, StringConstraints(pattern=r"^(flow-run/)?[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}$")
+]
+
+
+def functional(address: str) -> str:
+    """The address, if its name part names a desk, not a person (eio@, not maria.popescu@)."""
+    local = re.sub(r"[._+-]+", " ", address.partition("@")[0]).title()
+    if personal_data_in(local, ignore={"email"}) is not None:
+        raise ValueError("a functional mailbox is asked for; this one seems to name a person")
+    return address
+
+
+# an institution's or a partner's desk address, told of what concerns the case
+FunctionalMailbox = Annotated[EmailStr, AfterValidator(functional)]
 
 
 def checked_note(

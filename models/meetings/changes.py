@@ -1,10 +1,12 @@
-"""Moving or cancelling a meeting: calendars updated in place (same UID, higher SEQUENCE)."""
+"""Moving, placing or cancelling a meeting: calendars updated in place (same UID, new SEQUENCE)."""
 
+import re
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlmodel import col, select
 
-from models.core.text import checked_note
+from models.core.text import checked_note, one_line
 from models.lifecycle.status import change_status, note_event
 from models.lifecycle.tables import OPEN_ASSIGNMENT_STATUSES, Assignment, AssignmentStatus
 from models.meetings.cycle import Cycle, body_of, change_meeting_status
@@ -13,6 +15,48 @@ from models.meetings.rules import MeetingError, MeetingTimes, meeting_key, meeti
 from models.meetings.tables import ActionItem, ActionStatus, Meeting, MeetingStatus
 
 CHANGEABLE = (MeetingStatus.DRAFT, MeetingStatus.CONVENED)
+LINK = re.compile(r"https?://\S+")
+PLACE_LENGTH = 300  # Meeting.location
+LINK_LENGTH = 500  # Meeting.online_url
+
+
+@dataclass(frozen=True)
+class Venue:
+    """Where a meeting is held: None keeps what it has, an empty text removes it."""
+
+    location: str | None = None
+    online_url: str | None = None
+
+
+def checked_place(text: str) -> str:
+    """A place as typed: one line of at most 300 characters with no personal data."""
+    place = checked_note("place", text, error=MeetingError, max_length=PLACE_LENGTH)
+    try:
+        return one_line(place)
+    except ValueError as exc:
+        raise MeetingError(f"place: {exc}") from None
+
+
+def checked_link(text: str) -> str:
+    """An online link as typed: http(s)://, no spaces, at most 500 characters; or empty."""
+    link = text.strip()
+    if len(link) > LINK_LENGTH:
+        raise MeetingError(f"online-url: at most {LINK_LENGTH} characters, got {len(link)}")
+    try:
+        one_line(link)
+    except ValueError as exc:
+        raise MeetingError(f"online-url: {exc}") from None
+    if link and not LINK.fullmatch(link):
+        raise MeetingError("online-url: expected an http:// or https:// link without spaces")
+    return link
+
+
+def checked_venue(venue: Venue) -> Venue:
+    """The venue with its place and link checked; MeetingError names the one refused."""
+    return Venue(
+        location=None if venue.location is None else checked_place(venue.location),
+        online_url=None if venue.online_url is None else checked_link(venue.online_url),
+    )
 
 
 def meeting_assignments(cycle: Cycle, meeting: Meeting, kind: str) -> list[Assignment]:
@@ -56,36 +100,79 @@ def moved_times(cycle: Cycle, meeting: Meeting, start: datetime, duration: int) 
     )
 
 
-def move_meeting(cycle: Cycle, meeting: Meeting, times: MeetingTimes, note: str) -> bool:
-    """Move the meeting and tell every member; False when it already takes place then."""
+def move_meeting(
+    cycle: Cycle,
+    meeting: Meeting,
+    times: MeetingTimes | None,
+    note: str,
+    venue: Venue = Venue(),
+) -> bool:
+    """Move the meeting or change where it is held; False when nothing would change."""
     note = checked_note("note", note, error=MeetingError)  # every member is emailed it
+    venue = checked_venue(venue)
     _check_changeable(meeting)
-    if (times.starts_at, times.ends_at) == (meeting.starts_at, meeting.ends_at):
+    times = _new_times(meeting, times)
+    changed = _venue_changes(meeting, venue)
+    if times is None and not changed:
         return False
+    if times is not None:
+        _set_times(cycle, meeting, times)
+    for field, value in changed.items():
+        setattr(meeting, field, value)
+    _tell_members(cycle, meeting, _event_note(times, changed, note), note, moved=times is not None)
+    return True
+
+
+def _tell_members(cycle: Cycle, meeting: Meeting, event: str, note: str, *, moved: bool) -> None:
+    """Record the change; send the new calendar to the members who know the date or place."""
+    # members know the date from the call for proposals, the place only from the invitation
+    told = moved or meeting.agenda_frozen_at is not None
+    if told:
+        meeting.ical_sequence += 1
+    meeting.updated_at = cycle.now
+    cycle.session.add(meeting)
+    cycle.session.flush()
+    note_event(session=cycle.session, entity=meeting, actor=cycle.actor, now=cycle.now, note=event)
+    if told and meeting.status == MeetingStatus.CONVENED:
+        attendance = meeting_assignments(cycle, meeting, "attendance")
+        queue_invitations(
+            cycle, meeting, attendance or _calls(cycle, meeting), method="REQUEST", change_note=note
+        )
+
+
+def _new_times(meeting: Meeting, times: MeetingTimes | None) -> MeetingTimes | None:
+    """The times asked for, or None when the meeting already takes place then."""
+    if times is None or (times.starts_at, times.ends_at) == (meeting.starts_at, meeting.ends_at):
+        return None
+    return times
+
+
+def _venue_changes(meeting: Meeting, venue: Venue) -> dict[str, str | None]:
+    """The place and link that change, with their new values (None: removed)."""
+    wanted = {"location": venue.location, "online_url": venue.online_url}
+    return {
+        field: value or None
+        for field, value in wanted.items()
+        if value is not None and (value or None) != getattr(meeting, field)
+    }
+
+
+def _set_times(cycle: Cycle, meeting: Meeting, times: MeetingTimes) -> None:
+    """The meeting's new times, in the future; attendance answers stay open until then."""
     if times.starts_at <= cycle.now:
         raise MeetingError(f"start: {times.starts_at.isoformat()} has already passed")
     meeting.starts_at, meeting.ends_at = times.starts_at, times.ends_at
     meeting.minutes_due_at = times.minutes_due_at
     if meeting.agenda_frozen_at is None:
         meeting.agenda_deadline_at = max(times.agenda_deadline_at, cycle.now)
-    meeting.ical_sequence += 1
-    meeting.updated_at = cycle.now
-    cycle.session.add(meeting)
     _move_attendance(cycle, meeting)
-    cycle.session.flush()
-    note_event(
-        session=cycle.session,
-        entity=meeting,
-        actor=cycle.actor,
-        now=cycle.now,
-        note=f"moved to {times.starts_at.isoformat()}: {note}",
-    )
-    if meeting.status == MeetingStatus.CONVENED:
-        attendance = meeting_assignments(cycle, meeting, "attendance")
-        queue_invitations(
-            cycle, meeting, attendance or _calls(cycle, meeting), method="REQUEST", change_note=note
-        )
-    return True
+
+
+def _event_note(times: MeetingTimes | None, changed: dict[str, str | None], note: str) -> str:
+    """What the meeting's history says of the change, without the place or link itself."""
+    happened = [f"moved to {times.starts_at.isoformat()}"] if times is not None else []
+    happened += [f"{field} {'set' if value else 'removed'}" for field, value in changed.items()]
+    return f"{'; '.join(happened)}: {note}"
 
 
 def _calls(cycle: Cycle, meeting: Meeting) -> list[Assignment]:

@@ -33,10 +33,10 @@ class Cycle:
 
 @dataclass(frozen=True)
 class MeetingRequest:
+    """A body's meeting to plan; its place and online link are set later, by a move."""
+
     body_code: str
     times: MeetingTimes
-    location: str | None
-    online_url: str | None
 
 
 def find_body(session: Session, code: str) -> Body:
@@ -90,8 +90,6 @@ def plan_meeting(cycle: Cycle, request: MeetingRequest) -> Meeting:
         number=len(count) + 1,
         starts_at=times.starts_at,
         ends_at=times.ends_at,
-        location=request.location or None,
-        online_url=request.online_url or None,
         uid=meeting_uid(body.code, day),
         agenda_deadline_at=times.agenda_deadline_at,
         minutes_due_at=times.minutes_due_at,
@@ -201,6 +199,8 @@ def freeze_and_invite(cycle: Cycle, meeting: Meeting) -> bool:
         assignment.locked_at = meeting.starts_at
     meeting.agenda_frozen_at = cycle.now
     meeting.updated_at = cycle.now
+    if meeting.ical_sequence > 0:  # a move sent this SEQUENCE already, with the calls' links
+        meeting.ical_sequence += 1
     cycle.session.flush()
     invited = queue_invitations(cycle, meeting, attendance, method="REQUEST")
     note = f"agenda frozen; {invited} invitations queued"

@@ -1,15 +1,15 @@
 """Notifying a referral: consent checked, routed by age and county, logged as disclosed."""
 
 from dataclasses import dataclass
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict
+from pydantic import AwareDatetime, BaseModel, ConfigDict, StringConstraints, WithJsonSchema
 from sqlmodel import Session, select
 
 from models.core.clocks import compute_deadline, load_clocks
 from models.core.moments import event_problem
-from models.core.references import issue_reference
-from models.core.text import Code
+from models.core.references import issue_reference, issued_pattern
+from models.core.text import UPPER, Code
 from models.lifecycle.desk import Desk
 from models.lifecycle.forms import CaseReference, ShortText
 from models.lifecycle.tables import Assignment
@@ -18,6 +18,14 @@ from models.reference.institutions import Institution
 from models.referrals.tables import Referral
 
 Exploitation = Literal["sexual", "labour", "begging", "criminal", "other", "unknown"]
+REFERRAL_PATTERN = issued_pattern(["ref"])
+# the only way a flow names a referral: the server refuses anything else before recording it
+ReferralReference = Annotated[
+    str,
+    UPPER,
+    StringConstraints(pattern=REFERRAL_PATTERN),
+    WithJsonSchema({"type": "string", "pattern": REFERRAL_PATTERN}),
+]
 
 
 class ReferralError(ValueError):

@@ -5,11 +5,12 @@ from datetime import datetime
 
 from prefect import get_run_logger, task
 from prefect.artifacts import create_markdown_artifact
+from sqlmodel import Session
 
-from models.cooperation.register import RequestInput, register_request
+from models.cooperation.extensions import find_request
 from models.cooperation.steps import clocks_of
 from models.core.calendar import WorkingCalendar
-from models.core.db import get_engine, write_session
+from models.core.db import get_engine
 from models.core.settings import get_settings
 from models.lifecycle.desk import Desk
 
@@ -20,39 +21,25 @@ class RequestState:
 
     reference: str
     status: str
-    created: bool
-    step: str | None
     clocks: dict[str, str]
 
 
-@task(name="register-request", task_run_name="register request {data.instrument}")
-def register_request_task(data: RequestInput, now: datetime) -> RequestState:
-    """Register the request (or find it), compute its clocks and open its first step."""
+@task(name="read-request", task_run_name="read request {reference}")
+def read_request_task(reference: str, now: datetime) -> RequestState:
+    """Where the registered request stands: its status and the due moment of every clock."""
     settings = get_settings()
     calendar = WorkingCalendar(zone=settings.zone)
-    with write_session(get_engine(settings.resolved_database_url())) as session:
-        registered = register_request(session, data, settings, calendar, now)
+    with Session(get_engine(settings.resolved_database_url())) as session:
         desk = Desk(session, settings, calendar, now)
+        request = find_request(desk, reference)
         clocks = {
             clock.clock_code: clock.due_at.astimezone(calendar.zone).isoformat()
             if clock.due_at
             else "waits for the decision"
-            for clock in clocks_of(desk.session, registered.request)
+            for clock in clocks_of(desk.session, request)
         }
-        state = RequestState(
-            reference=registered.request.reference,
-            status=registered.request.status,
-            created=registered.created,
-            step=registered.step.key if registered.step else None,
-            clocks=clocks,
-        )
-        session.commit()
-    get_run_logger().info(
-        "request %s: %s%s",
-        state.reference,
-        state.status,
-        "" if state.created else " (already registered)",
-    )
+        state = RequestState(reference=request.reference, status=request.status, clocks=clocks)
+    get_run_logger().info("request %s: %s", state.reference, state.status)
     return state
 
 

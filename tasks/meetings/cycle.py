@@ -86,8 +86,6 @@ def open_meeting_task(
     body: str,
     start: datetime | None,
     duration_minutes: int,
-    location: str,
-    online_url: str,
     agenda_days: int,
     minutes_days: int,
     waits: bool,
@@ -103,7 +101,7 @@ def open_meeting_task(
             minutes_days=minutes_days,
             calendar=cycle.calendar,
         )
-        meeting = plan_meeting(cycle, MeetingRequest(body, times, location, online_url))
+        meeting = plan_meeting(cycle, MeetingRequest(body, times))
         if waits and cycle.run_id:
             meeting.minutes_run_id = cycle.run_id  # the run the secretariat's reminders link to
         steps = advance(cycle, meeting)

@@ -4,15 +4,13 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from prefect import get_run_logger, task
-from prefect.runtime import flow_run
+from sqlmodel import Session
 
-from models.core.calendar import WorkingCalendar
-from models.core.db import get_engine, write_session
+from models.core.db import get_engine
 from models.core.settings import get_settings
-from models.lifecycle.desk import Desk
 from models.reference.institutions import Institution
-from models.referrals.notify import notify_referral
-from models.referrals.register import ReferralInput
+from models.referrals.notify import find_referral
+from models.referrals.register import ReferralError
 
 
 @dataclass(frozen=True)
@@ -22,33 +20,24 @@ class ReferralState:
     reference: str
     status: str
     receiving: str
-    created: bool
     emergency_due_at: datetime
 
 
-@task(name="notify-referral", task_run_name="refer {data.county}")
-def notify_referral_task(data: ReferralInput, now: datetime) -> ReferralState:
-    """Record the referral (or find it), route it and tell the receiving institution."""
+@task(name="read-referral", task_run_name="read referral {reference}")
+def read_referral_task(reference: str) -> ReferralState:
+    """Where the notified referral stands: who receives it and by when support starts."""
     settings = get_settings()
-    run_id = str(flow_run.id) if flow_run.id else None
-    with write_session(get_engine(settings.resolved_database_url())) as session:
-        desk = Desk(session, settings, WorkingCalendar(zone=settings.zone), now, run_id)
-        notified = notify_referral(desk, data)
-        receiving = session.get(Institution, notified.referral.receiving_id)
+    with Session(get_engine(settings.resolved_database_url())) as session:
+        referral = find_referral(session, reference)
+        if referral is None:
+            raise ReferralError(f"reference: no referral has the reference {reference}")
+        receiving = session.get(Institution, referral.receiving_id)
         assert receiving is not None
         state = ReferralState(
-            reference=notified.referral.reference,
-            status=notified.referral.status,
+            reference=referral.reference,
+            status=referral.status,
             receiving=receiving.code,
-            created=notified.created,
-            emergency_due_at=notified.referral.emergency_due_at,
+            emergency_due_at=referral.emergency_due_at,
         )
-        session.commit()
-    get_run_logger().info(
-        "referral %s to %s: %s%s",
-        state.reference,
-        state.receiving,
-        state.status,
-        "" if state.created else " (already notified)",
-    )
+    get_run_logger().info("referral %s to %s: %s", state.reference, state.receiving, state.status)
     return state

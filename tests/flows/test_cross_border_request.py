@@ -11,8 +11,11 @@ from sqlmodel import Session, func, select
 
 from flows.cross_border_request import cross_border_request
 from flows.urgent_sweep import urgent_sweep
+from models.cooperation.register import RequestInput, register_request
 from models.cooperation.rules import RequestError
 from models.cooperation.tables import CooperationRequest
+from models.core.calendar import WorkingCalendar
+from models.core.settings import get_settings
 from models.lifecycle.tables import Assignment
 from tests.support.factories import make_institution
 from tests.support.servers import SmtpServer
@@ -27,6 +30,7 @@ def at(day: str, hour: int, minute: int = 0) -> datetime:
 def siena(**changes: object) -> dict[str, object]:
     return {
         "sender_reference": "IT-SCIP-2026-0117",
+        "direction": "incoming",
         "instrument": "siena",
         "partner_country": "IT",
         "partner_authority": "Servizio per la Cooperazione Internazionale di Polizia",
@@ -34,9 +38,17 @@ def siena(**changes: object) -> dict[str, object]:
         "urgent": True,
         "summary": "Verificarea unui vehicul și a unei rute",
         "started_at": at("2026-11-29", 8),  # a Sunday
-        "now": at("2026-11-29", 8, 5),
         **changes,
     }
+
+
+def register(session: Session, now: datetime, **changes: object) -> str:
+    """Register the request as the command line does; the reference Concord issued."""
+    data = RequestInput.model_validate(siena(**changes))
+    settings = get_settings()
+    registered = register_request(session, data, settings, WorkingCalendar(zone=ZONE), now)
+    session.commit()
+    return registered.request.reference
 
 
 def kinds_to(messages: list[EmailMessage]) -> list[tuple[str, str]]:
@@ -47,8 +59,9 @@ def test_an_urgent_siena_request_is_escalated_when_its_eight_hours_run_out_on_a_
     prefect_api: None, session: Session, smtp_server: SmtpServer
 ) -> None:
     make_institution(session, "IGPR")
-    state = cross_border_request(**siena())
-    assert state.created and state.clocks == {"siena-urgent-direct": "2026-11-29T16:00:00+02:00"}
+    reference = register(session, at("2026-11-29", 8, 5))
+    state = cross_border_request(reference=reference, now=at("2026-11-29", 8, 5))
+    assert state.clocks == {"siena-urgent-direct": "2026-11-29T16:00:00+02:00"}
     assert kinds_to(smtp_server.messages) == [
         ("cooperation-acknowledgement", "focal-point@igpr.example")
     ]
@@ -65,15 +78,20 @@ def test_an_urgent_siena_request_is_escalated_when_its_eight_hours_run_out_on_a_
     step = session.exec(select(Assignment)).one()
     assert (step.status, step.escalation_level) == ("escalated", 1)
 
-    again = cross_border_request(**siena(now=at("2026-11-29", 16, 10)))
-    assert not again.created
+    assert register(session, at("2026-11-29", 16, 10)) == reference
+    again = cross_border_request(reference=reference, now=at("2026-11-29", 16, 10))
+    assert again.reference == reference
     assert session.exec(select(func.count()).select_from(CooperationRequest)).one() == 1
     assert len(smtp_server.messages) == 2 + len(later)
 
 
-def test_the_flow_refuses_a_request_with_an_unknown_instrument(prefect_api: None) -> None:
-    with pytest.raises(ParameterTypeError, match="instrument"):
-        cross_border_request(**siena(instrument="fax"))
+def test_the_flow_takes_only_a_reference_concord_issued(
+    prefect_api: None, session: Session
+) -> None:
+    with pytest.raises(ParameterTypeError, match="reference"):
+        cross_border_request(reference="IT-SCIP-2026-0117")
+    with pytest.raises(RequestError, match="reference: no request 'RO-EIO-2026-00009'"):
+        cross_border_request(reference="RO-EIO-2026-00009")
 
 
 @pytest.mark.parametrize(
@@ -95,10 +113,11 @@ def test_the_flow_refuses_a_request_with_an_unknown_instrument(prefect_api: None
         ),
     ],
 )
-def test_the_flow_refuses_a_moment_out_of_bounds_by_name_and_writes_nothing(
-    prefect_api: None, session: Session, changes: dict[str, object], message: str
+def test_registering_refuses_a_moment_out_of_bounds_by_name_and_writes_nothing(
+    session: Session, changes: dict[str, object], message: str
 ) -> None:
     make_institution(session, "IGPR")
     with pytest.raises(RequestError, match=re.escape(message)):
-        cross_border_request(**siena(**changes))
+        register(session, at("2026-11-29", 8, 5), **changes)
+    session.rollback()
     assert session.exec(select(func.count()).select_from(CooperationRequest)).one() == 0

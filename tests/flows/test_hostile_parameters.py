@@ -6,12 +6,15 @@ import types
 import typing
 from datetime import UTC, datetime
 from typing import Any
+from uuid import UUID
 
 import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from prefect import Flow
-from prefect.exceptions import ParameterTypeError
+from prefect.client.orchestration import SyncPrefectClient, get_client
+from prefect.client.schemas.filters import DeploymentFilter, DeploymentFilterId
+from prefect.exceptions import ParameterTypeError, PrefectHTTPStatusError
 from pydantic import ValidationError
 from sqlmodel import Session, func, select
 
@@ -43,39 +46,13 @@ PATIENT = settings(
 NOW = datetime(2026, 12, 1, 9, tzinfo=UTC)
 # Parameters each flow accepts; a text parameter is then spoiled one at a time.
 VALID: dict[str, dict[str, Any]] = {
-    "alert-coordinator": {"problem": "Sweep late", "details": "See the run.", "now": NOW},
-    "committee-meeting-cycle": {
-        "body": "CM-SNITP",
-        "place": "Palatul Victoria",
-        "online_url": "https://meet.example/cm",
-        "wait_for_minutes": False,
-        "now": NOW,
-    },
-    "cross-border-request": {
-        "sender_reference": "STA-M-2026-0815",
-        "instrument": "eio",
-        "partner_country": "DE",
-        "partner_authority": "Staatsanwaltschaft München I",
-        "institution": "DIICOT",
-        "started_at": NOW,
-        "summary": "Bank records",
-        "partner_email": "eio@justiz.example",
-        "now": NOW,
-    },
+    "alert-coordinator": {"flow_run_id": "0b9e8e4c-4d5f-4f31-9a43-6a7f1c2d3e4f", "now": NOW},
+    "committee-meeting-cycle": {"body": "CM-SNITP", "wait_for_minutes": False, "now": NOW},
+    "cross-border-request": {"reference": "RO-EIO-2026-00001", "now": NOW},
     "monitoring-round": {"strategy": "SNITP-2024-2028", "period": "2026-S2", "now": NOW},
     "prevention-campaign": {"campaign": "CAMP-2026-CERERE", "now": NOW},
     "recommendation-follow-up": {"reply_for": "GRETA-3", "now": NOW},
-    "referral": {
-        "sender_reference": "IPJ-CJ-2026-0114",
-        "notified_by": "IGPR",
-        "county": "CJ",
-        "child": True,
-        "consent": False,
-        "consent_override_by": "DGASPC-CJ",
-        "override_note": "Parents unreachable",
-        "identified_at": NOW,
-        "now": NOW,
-    },
+    "referral": {"reference": "RO-REF-2026-00001", "now": NOW},
 }
 SPOILED = ["A\x00B", "A\x1b[2JB", "A\u202eB"]
 
@@ -128,7 +105,7 @@ def written(session: Session) -> tuple[int, ...]:
 
 def test_every_flow_with_text_parameters_has_valid_ones_here() -> None:
     assert {flow for flow, _ in text_doors()} <= set(VALID)
-    assert len(text_doors()) >= 20
+    assert len(text_doors()) >= 8
 
 
 @pytest.mark.slow
@@ -190,3 +167,37 @@ def test_a_hostile_campaign_code_is_refused_by_name(
         prevention_campaign(campaign=value)
     assert names(refused.value, "campaign"), str(refused.value)
     assert written(session) == before
+
+
+def server_refuses(client: SyncPrefectClient, deployment: UUID, parameters: dict[str, Any]) -> bool:
+    """Whether the Prefect server refuses to create a run with these parameters."""
+    try:
+        client.create_flow_run_from_deployment(deployment, parameters=jsonable(parameters))
+    except PrefectHTTPStatusError as refused:
+        return refused.response.status_code == 409
+    return False
+
+
+def jsonable(parameters: dict[str, Any]) -> dict[str, Any]:
+    return {k: v.isoformat() if isinstance(v, datetime) else v for k, v in parameters.items()}
+
+
+@pytest.mark.slow
+def test_the_prefect_server_refuses_personal_data_in_any_parameter_before_recording_a_run(
+    prefect_api: None,
+) -> None:
+    """A deployed flow's schema alone keeps a refused value out of Prefect's record of runs."""
+    doors = text_doors()
+    with get_client(sync_client=True) as client:
+        for name in sorted({flow for flow, _ in doors}):
+            deployment = every_flow()[name].to_deployment(name="doors").apply()
+            assert not server_refuses(client, deployment, VALID[name])
+            for parameter in [p for flow, p in doors if flow == name]:
+                for texts in CORPUS.values():
+                    for text in texts:
+                        spoiled = {**VALID[name], parameter: text}
+                        assert server_refuses(client, deployment, spoiled), (name, parameter)
+            runs = client.read_flow_runs(
+                deployment_filter=DeploymentFilter(id=DeploymentFilterId(any_=[deployment]))
+            )
+            assert [run.parameters for run in runs] == [jsonable(VALID[name])]

@@ -22,7 +22,7 @@ from flows.daily_sweep import daily_sweep
 from models.core.calendar import WorkingCalendar
 from models.core.db import get_engine
 from models.core.settings import get_settings
-from models.meetings.changes import move_meeting
+from models.meetings.changes import Venue, move_meeting
 from models.meetings.cycle import Cycle
 from models.meetings.rules import meeting_times
 from models.meetings.tables import ActionItem, AgendaItem, Attendance, Meeting
@@ -124,7 +124,6 @@ def meeting_flow(start: datetime, now: datetime, **options: Any) -> dict[str, An
         body="WG",
         start=start,
         duration_minutes=120,
-        place="Palatul Victoria",
         agenda_deadline_working_days=3,
         now=now,
         poll_seconds=1,
@@ -148,6 +147,15 @@ def minutes_input(due: str) -> dict[str, Any]:
             {"owner": "DGASPC-CJ", "title": "Evaluarea serviciilor pentru copii", "due_date": due}
         ],
     }
+
+
+def test_the_flow_takes_no_free_text_a_place_or_link_comes_through_the_command_line() -> None:
+    properties = committee_meeting_cycle.parameters.model_dump()["properties"]
+    assert "place" not in properties and "online_url" not in properties
+    for name, schema in properties.items():
+        for shape in schema.get("anyOf", [schema]):
+            closed = {"pattern", "enum", "format"} & set(shape)
+            assert shape.get("type") != "string" or closed, name
 
 
 @pytest.mark.slow
@@ -185,6 +193,7 @@ def test_two_meetings_from_the_call_for_agenda_items_to_action_items_followed_up
     assert set(invitations) == set(calls)
     event = calendar_event(invitations["focal-point@europol.example"])
     assert str(event["UID"]) == "meeting-WG-2026-12-10@concord" and int(event["SEQUENCE"]) == 0
+    assert "LOCATION" not in event  # no place is given to the flow: `concord meetings move` sets it
     assert (
         event["DTSTART"].dt == first_start and str(event["DTSTART"].dt.tzinfo) == "Europe/Bucharest"
     )
@@ -267,6 +276,7 @@ def test_two_meetings_from_the_call_for_agenda_items_to_action_items_followed_up
             moved,
             times,
             "mutată cu o zi",
+            Venue(location="Palatul Victoria", online_url="https://meet.example/wg"),
         )
         work.commit()
     daily_sweep(now=at("2027-03-09", 10))
@@ -275,6 +285,8 @@ def test_two_meetings_from_the_call_for_agenda_items_to_action_items_followed_up
     update = calendar_event(updates["focal-point@europol.example"])
     assert str(update["UID"]) == "meeting-WG-2027-03-11@concord" and int(update["SEQUENCE"]) == 1
     assert update["DTSTART"].dt == at("2027-03-12", 11)
+    assert str(update["LOCATION"]) == "Palatul Victoria"
+    assert str(update["URL"]) == "https://meet.example/wg"
 
     # The owner reports the action done: the first meeting closes.
     action_key = f"{key}:action-item:1"

@@ -34,8 +34,6 @@ def convened_meeting(engine: Engine) -> datetime:
             start=start, duration_minutes=90, agenda_days=3, minutes_days=5, calendar=CALENDAR
         )
         cycle = Cycle(session, get_settings(), CALENDAR, now)
-        assert advance(cycle, plan_meeting(cycle, MeetingRequest("WG", times, "Sala 1", None))) == [
-            "convened"
-        ]
+        assert advance(cycle, plan_meeting(cycle, MeetingRequest("WG", times))) == ["convened"]
         session.commit()
     return start

@@ -7,9 +7,10 @@ import pytest
 from sqlmodel import Session, col, func, select
 
 from models.core.calendar import WorkingCalendar
+from models.core.history import StatusEvent
 from models.core.settings import get_settings
 from models.lifecycle.tables import Assignment
-from models.meetings.changes import cancel_meeting, move_meeting, moved_times
+from models.meetings.changes import Venue, cancel_meeting, move_meeting, moved_times
 from models.meetings.cycle import Cycle, MeetingRequest, advance, plan_meeting
 from models.meetings.minutes import MinutesInput, record_minutes
 from models.meetings.rules import MeetingError, meeting_times
@@ -49,7 +50,7 @@ def meeting(session: Session) -> Meeting:
         start=START, duration_minutes=120, agenda_days=3, minutes_days=5, calendar=CALENDAR
     )
     first = cycle(session, at("2026-11-23"))
-    planned = plan_meeting(first, MeetingRequest("WG", times, "Sala 1", None))
+    planned = plan_meeting(first, MeetingRequest("WG", times))
     assert advance(first, planned) == ["convened"]
     session.commit()
     return planned
@@ -124,3 +125,63 @@ def test_a_cancelled_meeting_closes_its_requests_and_cannot_move(
     assert kinds(session).count("meeting-cancellation") == 2
     with pytest.raises(MeetingError, match=r"^meeting: it is cancelled"):
         move_meeting(now, meeting, moved_times(now, meeting, at("2026-12-11", 10), 60), "")
+
+
+def history(session: Session, meeting: Meeting) -> list[str]:
+    notes = session.exec(
+        select(StatusEvent.note)
+        .where(StatusEvent.entity_type == "meeting", StatusEvent.entity_id == meeting.id)
+        .order_by(col(StatusEvent.id))
+    ).all()
+    return [note or "" for note in notes]
+
+
+def test_a_place_before_the_invitations_waits_for_them_and_after_updates_calendars(
+    session: Session, meeting: Meeting
+) -> None:
+    now = cycle(session, at("2026-11-25"))
+    venue = Venue(location="Palatul Victoria, sala 2", online_url="https://meet.example/wg")
+    assert move_meeting(now, meeting, None, "", venue)
+    assert not move_meeting(now, meeting, None, "", venue)
+    assert (meeting.location, meeting.online_url, meeting.ical_sequence) == (
+        venue.location,
+        venue.online_url,
+        0,
+    )
+    assert kinds(session) == ["agenda-call", "agenda-call"]  # the invitations will carry it
+    assert history(session, meeting)[-1] == "location set; online_url set: "
+
+    assert advance(cycle(session, at("2026-12-08")), meeting) == ["agenda frozen"]
+    later = cycle(session, at("2026-12-08", 12))
+    assert move_meeting(later, meeting, None, "sală nouă", Venue(location="", online_url=None))
+    assert (meeting.location, meeting.online_url, meeting.ical_sequence) == (
+        None,
+        venue.online_url,
+        1,
+    )
+    assert kinds(session).count("meeting-update") == 2
+    assert history(session, meeting)[-1] == "location removed: sală nouă"
+
+
+def test_a_place_with_personal_data_is_refused_by_every_front_end(
+    session: Session, meeting: Meeting
+) -> None:
+    now = cycle(session, at("2026-11-25"))
+    with pytest.raises(MeetingError, match=r"^place: the text seems to contain a street address$"):
+        move_meeting(now, meeting, None, "", Venue(location="str. Lalelelor nr. 5, Ion Popescu"))
+    with pytest.raises(MeetingError, match=r"^online-url: expected an http:// or https:// link"):
+        move_meeting(now, meeting, None, "", Venue(online_url="ftp://meet.example/wg"))
+    assert (meeting.location, meeting.online_url, meeting.ical_sequence) == (None, None, 0)
+
+
+def test_a_meeting_moved_before_its_agenda_freezes_still_gets_its_invitations(
+    session: Session, meeting: Meeting
+) -> None:
+    now = cycle(session, at("2026-11-25"))
+    assert move_meeting(now, meeting, moved_times(now, meeting, at("2026-12-11", 10), 120), "")
+    assert kinds(session).count("meeting-update") == 2  # to those asked for proposals
+    assert advance(cycle(session, at("2026-12-09")), meeting) == ["agenda frozen"]
+    invited = session.exec(
+        select(OutboxMessage.key).where(col(OutboxMessage.key).contains(":request:2:"))
+    ).all()
+    assert len(invited) == 2 and meeting.ical_sequence == 2  # with their attendance links

@@ -27,10 +27,9 @@ def ensure_automations() -> list[str]:
             RunDeployment(
                 source="selected",
                 deployment_id=alert.id,
+                # Only the id: the flow reads the run's name, flow and state from the API, so
+                # no text anyone typed is kept among the alert run's parameters.
                 parameters={
-                    "run_name": "{{ flow_run.name }}",
-                    "flow_name": "{{ flow.name }}",
-                    "state": "{{ flow_run.state.name }}",
                     # Not a bare expression: prefect 3.8.8 renders those through tojson, which
                     # cannot encode a UUID; the flow removes the prefix.
                     "flow_run_id": "flow-run/{{ flow_run.id }}",

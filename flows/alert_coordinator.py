@@ -1,47 +1,36 @@
-"""Tell the coordinator's secretariat that something in Concord needs attention."""
+"""Tell the coordinator's secretariat that a Concord run needs attention."""
 
 from datetime import datetime
 
 from prefect import flow
 
 from models.core.settings import get_settings
-from models.core.text import Line, Paragraphs, RunId
+from models.core.text import RunId
 from models.core.types import utcnow
-from models.messaging.alerts import run_failed
+from models.messaging.alerts import run_alert
 from tasks.messaging.outbox import deliver_outbox
-from tasks.operations.alerts import queue_alert_task
+from tasks.operations.alerts import queue_alert_task, read_ended_run
 
 
 @flow(name="alert-coordinator", flow_run_name="alert coordinator", validate_parameters=True)
-def alert_coordinator(
-    problem: Line = "Concord",
-    details: Paragraphs = "",
-    flow_run_id: RunId = "",
-    run_name: Line = "",
-    flow_name: Line = "",
-    state: Line = "",
-    now: datetime | None = None,
-) -> bool:
-    """Email the coordinator once per problem (Prefect automations start this flow).
+def alert_coordinator(flow_run_id: RunId, now: datetime | None = None) -> bool:
+    """Email the coordinator once per run that ended badly (Prefect automations start this flow).
+
+    The run's name, flow and final state are read from the Prefect API, never taken as
+    parameters; a run the API does not know is still reported, as an unknown run.
 
     Args:
-        problem: One line saying what went wrong, when a person starts this flow.
-        details: More context for that line.
-        flow_run_id: The run concerned, linked in the email; also makes the alert unique.
-        run_name: The failed run's name (the automation fills it in; the email phrases it).
-        flow_name: The failed run's flow.
-        state: The failed run's final state, e.g. Failed or Crashed.
+        flow_run_id: The run concerned, e.g. flow-run/0b8d5e6a-...; linked in the email and
+            makes the alert unique.
         now: The moment to act as if it were (empty means now).
     """
     moment = now or utcnow()
     settings = get_settings()
-    if run_name:
-        problem, details = run_failed(run_name, flow_name, state, settings.language)
-    flow_run_id = flow_run_id.removeprefix("flow-run/").strip()
-    run_url = (
-        f"{settings.prefect_ui_url.rstrip('/')}/runs/flow-run/{flow_run_id}" if flow_run_id else ""
-    )
-    key = f"alert:{flow_run_id or problem[:120]}"
-    new = queue_alert_task(key, problem, details, run_url, moment)
+    run_id = flow_run_id.removeprefix("flow-run/")
+    ended = read_ended_run(run_id)
+    problem, details = run_alert(run_id, ended, settings.language)
+    ui = settings.prefect_ui_url.rstrip("/")
+    run_url = f"{ui}/runs/flow-run/{run_id}" if ended else ""
+    new = queue_alert_task(f"alert:{run_id}", problem, details, run_url, moment)
     deliver_outbox(moment)
     return new

@@ -1,8 +1,11 @@
 """What an operations alert says, in the coordinator's language."""
 
 from datetime import date
+from typing import NamedTuple
 
 from models.core.i18n import N_, long_date, translate
+from models.core.privacy import personal_data_in
+from models.core.text import UNPRINTABLE
 
 STATES = {
     "Failed": N_("failed"),
@@ -10,6 +13,15 @@ STATES = {
     "Cancelled": N_("was cancelled"),
     "TimedOut": N_("timed out"),
 }
+LONGEST_NAME = 200
+
+
+class EndedRun(NamedTuple):
+    """What Prefect knows of a run: its name, its flow's name and its state's name."""
+
+    name: str
+    flow: str
+    state: str
 
 
 def run_failed(run_name: str, flow_name: str, state: str, language: str) -> tuple[str, str]:
@@ -21,6 +33,30 @@ def run_failed(run_name: str, flow_name: str, state: str, language: str) -> tupl
         "state": ended,
     }
     return problem, details
+
+
+def run_unknown(run_id: str, language: str) -> tuple[str, str]:
+    """(problem, details) for a run Prefect does not know (deleted, or on another server)."""
+    problem = translate(language, N_("unknown run %(id)s")) % {"id": run_id}
+    details = translate(
+        language,
+        N_("Prefect has no flow run with this id; it may have been deleted since it ended."),
+    )
+    return problem, details
+
+
+def run_alert(run_id: str, run: EndedRun | None, language: str) -> tuple[str, str]:
+    """(problem, details) about a run, found or not; a name unfit for an email shows its id."""
+    if run is None:
+        return run_unknown(run_id, language)
+    name, flow, state = shown(run.name, run_id), shown(run.flow, "?"), shown(run.state, "?")
+    return run_failed(name, flow, state, language)
+
+
+def shown(name: str, instead: str) -> str:
+    """The name if it is one short clean line free of personal data, else `instead`."""
+    fit = len(name) <= LONGEST_NAME and not UNPRINTABLE.search(name)
+    return name if fit and personal_data_in(name) is None else instead
 
 
 def sweep_missing(day: date, language: str) -> tuple[str, str]:

@@ -1,6 +1,7 @@
 """Operational alerts to the coordinator's secretariat, through the outbox."""
 
 from datetime import datetime
+from uuid import UUID
 
 from prefect import task
 from prefect.client.orchestration import get_client
@@ -13,9 +14,11 @@ from prefect.client.schemas.filters import (
     FlowRunFilterStateType,
 )
 from prefect.client.schemas.objects import StateType
+from prefect.exceptions import ObjectNotFound
 
 from models.core.db import get_engine, write_session
 from models.core.settings import get_settings
+from models.messaging.alerts import EndedRun
 from models.messaging.compose import coordinator_addressee
 from models.messaging.emails import Post, operations_alert
 
@@ -29,6 +32,18 @@ def queue_alert_task(key: str, problem: str, details: str, run_url: str, now: da
         new = operations_alert(Post(session, settings, now), key, to, problem, details, run_url)
         session.commit()
     return bool(new)
+
+
+@task(name="read-ended-run", task_run_name="read run {run_id}", retries=2, retry_delay_seconds=10)
+def read_ended_run(run_id: str) -> EndedRun | None:
+    """The run's name, flow and state as the Prefect API knows them; None if it has no such run."""
+    with get_client(sync_client=True) as client:
+        try:
+            run = client.read_flow_run(UUID(run_id))
+            flow = client.read_flow(run.flow_id)
+        except ObjectNotFound:
+            return None
+    return EndedRun(run.name, flow.name, run.state_name or "")
 
 
 @task(name="find-completed-sweep", task_run_name="find completed sweep")

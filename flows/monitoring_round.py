@@ -1,7 +1,6 @@
 """The working group's periodic monitoring of the national action plan."""
 
 from datetime import date, datetime
-from typing import Any
 
 from prefect import flow, get_run_logger
 from prefect.runtime import flow_run
@@ -11,7 +10,7 @@ from models.core.periods import PeriodLabel, period_containing
 from models.core.settings import get_settings
 from models.core.text import Code
 from models.core.types import utcnow
-from models.lifecycle.policy import validate_override
+from models.lifecycle.policy import PolicyChanges, validate_override
 from models.monitoring.rules import REPORT_KIND
 from tasks.messaging.outbox import deliver_outbox
 from tasks.monitoring.closing import lock_due_rounds_task
@@ -41,7 +40,7 @@ def monitoring_round(
     due_date: date | None = None,
     working_days_after_period_end: int = 20,
     lock_after_days: int = 10,
-    reminder_policy: dict[str, Any] | None = None,
+    reminder_policy: PolicyChanges | None = None,
     now: datetime | None = None,
 ) -> dict[str, object]:
     """Open a monitoring round: one report per responsible institution and active measure.
@@ -58,12 +57,14 @@ def monitoring_round(
         working_days_after_period_end: Working days after the period's end for the due date.
         lock_after_days: Calendar days after the due date when the round locks.
         reminder_policy: This round's changes to the monitoring-report reminder policy, e.g.
-            {"remind_before": [10, 3], "escalate_head_after": 5}; empty keeps the default.
+            {"remind_before": [10, 3], "escalate_head_after": 5}; a field left empty keeps
+            data/policies.yaml.
         now: The moment to act as if it were (empty means now); for demos and tests.
     """
     moment = now or utcnow()
     label = period or current_period_label(moment)
-    override = validate_override(REPORT_KIND, reminder_policy)  # a bad one stops here
+    changes = reminder_policy.override() if reminder_policy else None
+    override = validate_override(REPORT_KIND, changes)  # a bad one stops here
     round_id = open_round_task(
         strategy, label, due_date, working_days_after_period_end, lock_after_days, moment
     )

@@ -37,6 +37,32 @@ class Policy(BaseModel):
         return self
 
 
+class PolicyChanges(BaseModel):
+    """Changes to a kind's policy, each typed (no free text); a field left empty keeps it."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)  # as the server checks
+
+    unit: Literal["working-days", "hours"] | None = Field(
+        None, description="What the counts count: working days or hours."
+    )
+    urgent: bool | None = Field(None, description="Sent at once, weekends included.")
+    remind_before: list[int] | None = Field(
+        None, description="Reminders, counted before the due date, e.g. [10, 3]."
+    )
+    overdue_after: int | None = Field(None, description="Overdue, counted after the due date.")
+    escalate_head_after: int | None = Field(
+        None, description="The institution's head told, counted after the due date."
+    )
+    escalate_coordinator_after: int | None = Field(
+        None, description="The coordinator told, counted after the due date."
+    )
+    repeat_every: int | None = Field(None, description="The last step repeated (0: never).")
+
+    def override(self) -> dict[str, Any] | None:
+        """The fields set, as an override is stored; None when none is."""
+        return self.model_dump(exclude_none=True) or None
+
+
 class PolicyError(ValueError):
     """A policy or override that does not validate; the message names the field."""
 

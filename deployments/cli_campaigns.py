@@ -50,9 +50,9 @@ def campaigns(ctx: typer.Context) -> None:
             table.add_row(*row)
         console.print(table)
     try:
-        planned = sorted(set(read_definitions()) - launched)
+        planned = sorted(set(read_definitions(settings.campaigns_file)) - launched)
     except ReferenceDataError as exc:
-        fail(f"data/campaigns.yaml: {exc.problems[0]}")
+        fail(f"{settings.campaigns_file}: {exc.problems[0]}")
     if not panels:
         console.print(say(N_("No campaign has been launched yet.")))
     if planned:

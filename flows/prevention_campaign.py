@@ -1,7 +1,6 @@
 """A prevention campaign of ANITP's regional centres and their partners, from launch to report."""
 
 from datetime import datetime
-from pathlib import Path
 from typing import Literal
 
 from prefect import flow
@@ -15,7 +14,6 @@ from tasks.messaging.outbox import deliver_outbox
 @flow(name="prevention-campaign", flow_run_name="campaign {campaign}", validate_parameters=True)
 def prevention_campaign(
     campaign: Code,
-    definitions: Path | None = None,
     language: Literal["ro", "en"] = "ro",
     now: datetime | None = None,
 ) -> dict[str, object]:
@@ -27,13 +25,13 @@ def prevention_campaign(
     later run only opens what is due and writes the report again (HTML, PDF, workbook).
 
     Args:
-        campaign: Code of a campaign planned in data/campaigns.yaml, e.g. CAMP-2027-MUNCA.
-        definitions: Another YAML file of planned campaigns; empty means data/campaigns.yaml.
+        campaign: Code of a campaign planned in data/campaigns.yaml (or the file
+            CONCORD_CAMPAIGNS_FILE names), e.g. CAMP-2027-MUNCA.
         language: The language of the report.
         now: The moment to act as if it were (empty means now); for demos and tests.
     """
     moment = now or utcnow()
-    launched: Launched = launch_campaign_task(campaign, definitions, moment)
+    launched: Launched = launch_campaign_task(campaign, moment)
     delivery = deliver_outbox(moment)
     folder = write_campaign_report_task(launched.campaign, language, moment)
     return {"launched": launched, "delivery": delivery, "report": folder}

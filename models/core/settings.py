@@ -72,8 +72,10 @@ class Settings(BaseSettings):
     sent_bodies_retention_days: int = Field(default=180, ge=7, le=3650)
     # JSON: {"de-bka": {"country": "DE", "authority": "Bundeskriminalamt", "secret": "..."}}
     partners: dict[PartnerLogin, PartnerAccount] = Field(default_factory=dict)
+    # the prevention campaigns planned (a flow parameter would keep a free path in Prefect)
+    campaigns_file: Path = Path(__file__).resolve().parents[2] / "data" / "campaigns.yaml"
 
-    @field_validator("smtp_ca_file")
+    @field_validator("smtp_ca_file", "campaigns_file")
     @classmethod
     def _readable_file(cls, value: Path | None) -> Path | None:
         if value is not None and not value.is_file():

@@ -2,17 +2,12 @@
 
 from dataclasses import dataclass
 from datetime import datetime
-from pathlib import Path
 
 from prefect import get_run_logger, task
 from prefect.artifacts import create_markdown_artifact
 from prefect.runtime import flow_run
 
-from models.campaigns.definitions import (
-    CAMPAIGNS_FILE,
-    read_definitions,
-    save_campaign,
-)
+from models.campaigns.definitions import read_definitions, save_campaign
 from models.campaigns.launch import find_campaign, launch
 from models.campaigns.report_files import campaign_markdown, publish_campaign_report
 from models.core.calendar import WorkingCalendar
@@ -32,10 +27,10 @@ class Launched:
 
 
 @task(name="launch-campaign", task_run_name="launch {code}")
-def launch_campaign_task(code: str, definitions: Path | None, now: datetime) -> Launched:
+def launch_campaign_task(code: str, now: datetime) -> Launched:
     """Save the campaign's plan (once) and launch it: open the reports of the months begun."""
-    planned = read_definitions(definitions or CAMPAIGNS_FILE)
     settings = get_settings()
+    planned = read_definitions(settings.campaigns_file)
     run_id = str(flow_run.id) if flow_run.id else None
     with write_session(get_engine(settings.resolved_database_url())) as session:
         desk = Desk(session, settings, WorkingCalendar(zone=settings.zone), now, run_id)

@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 import pytest
 import yaml
 from openpyxl import Workbook, load_workbook
+from prefect.utilities.callables import parameter_schema
 from sqlmodel import Session, select
 
 from flows.daily_sweep import daily_sweep
@@ -18,6 +19,7 @@ from flows.monitoring_round import monitoring_round
 from flows.prevention_campaign import prevention_campaign
 from models.campaigns.rules import shade
 from models.campaigns.tables import CampaignActivity
+from models.core.settings import SettingsError, get_settings, load_settings
 from models.monitoring.report import build_round_report
 from models.monitoring.report_page import render_report
 from models.monitoring.tables import MonitoringRound
@@ -179,21 +181,27 @@ def sweep(first: str, last: str) -> None:
 
 @pytest.mark.slow
 def test_a_campaign_from_launch_to_its_report_and_the_monitoring_round(
-    prefect_api: None, session: Session, smtp_server: SmtpServer, tmp_path: Path
+    prefect_api: None,
+    session: Session,
+    smtp_server: SmtpServer,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     doc = parse_reference_document(dump(REFERENCE))
     load_reference(session=session, doc=doc, source="t", now=at("2027-02-01"))
     session.commit()
     plan = tmp_path / "campaigns.yaml"
     plan.write_text(yaml.safe_dump({"campaigns": [CAMPAIGN]}, allow_unicode=True), "utf-8")
+    monkeypatch.setenv("CONCORD_CAMPAIGNS_FILE", str(plan))
+    get_settings.cache_clear()
 
-    first = prevention_campaign(campaign="CAMP-T", definitions=plan, now=at("2027-03-01"))
+    first = prevention_campaign(campaign="CAMP-T", now=at("2027-03-01"))
     assert (first["launched"].opened, first["launched"].queued) == (3, 3)
     opened = sorted(m["To"] for m in smtp_server.messages)
     assert opened == [
         f"focal-point@{c.lower()}.example, deputy@{c.lower()}.example" for c in sorted(CENTRES)
     ]
-    again = prevention_campaign(campaign="CAMP-T", definitions=plan, now=at("2027-03-01", 10))
+    again = prevention_campaign(campaign="CAMP-T", now=at("2027-03-01", 10))
     assert again["launched"].opened == 0 and len(smtp_server.messages) == 3
 
     portal = Portal(session)
@@ -219,7 +227,7 @@ def test_a_campaign_from_launch_to_its_report_and_the_monitoring_round(
         "anitp-is" in to or "anitp-cj" in to for kind, to in told if kind != "answer-confirmation"
     )
 
-    final = prevention_campaign(campaign="CAMP-T", definitions=plan, now=at("2027-04-22"))
+    final = prevention_campaign(campaign="CAMP-T", now=at("2027-04-22"))
     page = Report()
     page.feed((Path(final["report"]) / "report.html").read_text("utf-8"))
     reach = {"IS": 120, "VS": 2400, "CJ": 80 + 900, "DJ": 0}
@@ -247,3 +255,17 @@ def test_a_campaign_from_launch_to_its_report_and_the_monitoring_round(
     assert [(k.source, k.value, k.target) for k in line.known] == [("CAMP-T", 3500, 5000)]
     html = render_report(report, None, zone=ZONE, generated=at("2027-07-01"), language="ro")
     assert "CAMP-T: 3.500 persoane atinse (ținta 5.000)" in html
+
+
+def test_the_planned_campaigns_come_from_a_setting_not_a_parameter(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert list(parameter_schema(prevention_campaign.fn).properties) == [
+        "campaign",
+        "language",
+        "now",
+    ]
+    assert get_settings().campaigns_file == Path(__file__).parents[2] / "data" / "campaigns.yaml"
+    monkeypatch.setenv("CONCORD_CAMPAIGNS_FILE", str(tmp_path / "missing.yaml"))
+    with pytest.raises(SettingsError, match=r"CONCORD_CAMPAIGNS_FILE: .*no such file"):
+        load_settings()

@@ -10,6 +10,7 @@ import pytest
 from deployments.stack import Ports, Stack
 from models.core.settings import get_settings
 from portal.mailbox import body_of, list_mail, read_mail
+from tests.deployments.test_cli import concord
 from tests.support.prefect_api import PrefectApi
 from tests.support.servers import free_port
 
@@ -38,22 +39,8 @@ def test_every_deployment_runs_from_the_api_on_the_local_stack(stack: Stack) -> 
     parameters = {
         "committee-meeting-cycle": {"body": "CM-SNITP"},
         "prevention-campaign": {"campaign": "CAMP-2026-CERERE"},  # a sample, running since October
-        "cross-border-request": {
-            "sender_reference": "BKA-2026-0001",
-            "instrument": "siena",
-            "partner_country": "DE",
-            "partner_authority": "Bundeskriminalamt",
-            "institution": "IGPR",
-            "started_at": "2026-01-15T10:00:00+02:00",
-        },
-        "referral": {
-            "sender_reference": "IGPR-CJ-2026-0001",
-            "notified_by": "IGPR",
-            "county": "CJ",
-            "child": False,
-            "consent": True,
-            "identified_at": "2026-01-15T10:00:00+02:00",
-        },
+        "cross-border-request": {"reference": registered(stack, "register", *SIENA)},
+        "referral": {"reference": registered(stack, "refer", *ADULT)},
     }
     runs = {
         name: api.start(d, parameters.get(name, {}))
@@ -71,6 +58,27 @@ def test_every_deployment_runs_from_the_api_on_the_local_stack(stack: Stack) -> 
     assert page.status_code == 200 and mail[0].subject.split(":")[0] in page.text
     daily = deployments["daily-sweep"]["id"]
     assert wait_until(lambda: api.runs_of(daily, ["SCHEDULED"])), "the scheduler plans the sweep"
+
+
+SIENA = (
+    "BKA-2026-0001",
+    "--instrument=siena",
+    "--partner-country=DE",
+    "--partner-authority=Bundeskriminalamt",
+    "--institution=IGPR",
+    "--started-at=2026-01-15T10:00",
+)
+ADULT = ("IGPR-CJ-2026-0001", "--notified-by=IGPR", "--county=CJ", "--consent")
+
+
+def registered(stack: Stack, command: str, *args: str) -> str:
+    """The reference Concord issues a case entered through its command-line door."""
+    moment = ("--identified-at=2026-01-15T10:00",) if command == "refer" else ()
+    done = concord("requests", command, *args, *moment, env=stack.environment())
+    assert done.returncode == 0, done.stderr
+    found = re.search(r"RO-[A-Z]+-\d{4}-\d{5}", done.stdout)
+    assert found, done.stdout
+    return found.group()
 
 
 def wait_until(condition: Callable[[], object], seconds: float = 120) -> object:

@@ -9,12 +9,13 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import cache
+from pathlib import Path
 from typing import Any, Union
 from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel
 from sqlalchemy.engine import Engine
-from sqlmodel import Session
+from sqlmodel import Session, SQLModel
 
 from models.core.settings import Settings
 from models.lifecycle.forms import AnswerForm, FileRows
@@ -128,6 +129,7 @@ class AssignmentKind:
     name: str
     form: type[AnswerForm]
     labels: Mapping[str, str]
+    template: str = ""  # the form's partial, in the duty's template folder
     on_answer: AnswerHook | None = None
     table: str | None = None
     read_file: FileReader | None = None
@@ -141,10 +143,17 @@ class Duty:
     `sweep` runs in every daily sweep (e.g. locking the rounds whose lock date has come);
     `scope` finds the assignments the coordinator's view shows rates for (the current round,
     or the one a reference names); `panels` adds the duty's own tables to that view.
+    `tables` are its own tables; `words` names its codes (statuses, fields, choices) as
+    English message ids; `templates` is the folder of its portal partials; `commands` is
+    its command-line group as "module:attribute" of a Typer app, named `name`.
     """
 
     name: str
     kinds: tuple[AssignmentKind, ...] = ()
+    tables: tuple[type[SQLModel], ...] = ()
+    words: Mapping[str, str] = field(default_factory=dict)
+    templates: Path | None = None
+    commands: str | None = None
     message_kinds: tuple[str, ...] = ()
     lifecycles: Mapping[str, Lifecycle] = field(default_factory=dict)
     sweep: SweepHook | None = None

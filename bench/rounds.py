@@ -25,10 +25,10 @@ from models.core.settings import get_settings
 from models.messaging.compose import Addressee
 from models.messaging.emails import Post
 from models.monitoring.messages import RoundOpened, rounds_opened
+from models.monitoring.rounds import announcement_letters
 from models.monitoring.tables import MonitoringRound
 from tasks.messaging.outbox import deliver_now
 from tasks.messaging.transports import SmtpTransport
-from tasks.monitoring.rounds import announcement_letters
 
 DUE = date(2027, 1, 29)
 Letter = tuple[str, Addressee, RoundOpened]

@@ -286,8 +286,8 @@ def report(
 ) -> None:
     """Build a round's consolidated report now (HTML, PDF, XLSX, CSV under var/reports/)."""
     language = checked_language(language) or settings_or_exit().language
-    from models.monitoring.closing import publish_report
     from models.monitoring.rules import find_round
+    from models.monitoring.sweep import publish_report
 
     settings = settings_or_exit()
     migrate_quietly()

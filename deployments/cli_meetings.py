@@ -21,9 +21,9 @@ from models.meetings.changes import (
     move_meeting,
     moved_times,
 )
-from models.meetings.cycle import Cycle, find_body, find_meeting
-from models.meetings.listing import meeting_rows
-from models.meetings.rules import MeetingError
+from models.meetings.cycle import find_body, find_meeting
+from models.meetings.panels import meeting_rows
+from models.meetings.rules import Cycle, MeetingError
 from models.meetings.tables import Meeting
 from models.messaging.vocabulary import VOCABULARY, name_in
 

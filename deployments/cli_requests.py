@@ -9,7 +9,7 @@ from sqlmodel import Session
 
 from deployments.cli_support import console, fail, migrate_quietly, say, settings_or_exit
 from models.cooperation.extensions import extend_clock
-from models.cooperation.listing import request_rows
+from models.cooperation.panels import request_rows
 from models.cooperation.rules import ExtensionReason, RequestError
 from models.core.calendar import WorkingCalendar
 from models.core.db import get_engine, session_scope
@@ -18,8 +18,8 @@ from models.core.types import utcnow
 from models.lifecycle.clock_rows import HEADERS, row_cells
 from models.lifecycle.desk import Desk
 from models.messaging.vocabulary import VOCABULARY, name_in
-from models.referrals.listing import referral_rows
 from models.referrals.notify import change_referral
+from models.referrals.panels import referral_rows
 from models.referrals.register import ReferralError
 from models.referrals.tables import ReferralStatus
 

@@ -13,12 +13,12 @@ from models.core.types import utcnow
 from models.lifecycle.policy import PolicyChanges, validate_override
 from models.monitoring.rules import REPORT_KIND
 from tasks.messaging.outbox import deliver_outbox
-from tasks.monitoring.closing import lock_due_rounds_task
 from tasks.monitoring.rounds import (
     announce_round_task,
     create_round_assignments_task,
     open_round_task,
 )
+from tasks.monitoring.sweep import lock_due_rounds_task
 
 
 def current_period_label(now: datetime | None = None) -> str:

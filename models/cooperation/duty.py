@@ -2,8 +2,8 @@
 
 from models.cooperation.forms import CooperationAnswer
 from models.cooperation.intake import REQUEST_INTAKE
-from models.cooperation.listing import requests_panel
 from models.cooperation.messages import CooperationMessage
+from models.cooperation.panels import requests_panel
 from models.cooperation.retention import forget_closed_requests
 from models.cooperation.steps import KIND, take_answer
 from models.cooperation.tables import REQUEST_LIFECYCLE

@@ -5,8 +5,7 @@ from models.cooperation.messages import (
     CooperationExtension,
     CooperationView,
 )
-from models.cooperation.rules import EXTENSION_REASONS, legal_clock
-from models.cooperation.steps import clock_description
+from models.cooperation.rules import EXTENSION_REASONS, clock_description, legal_clock
 from models.cooperation.tables import CooperationRequest, RequestClock
 from models.core.clocks import compute_deadline, extend_deadline
 from models.core.i18n import N_, translate

@@ -6,7 +6,7 @@ from typing import Any
 
 from models.cooperation.tables import CooperationRequest, Direction, Instrument, RequestClock
 from models.core.clocks import LegalClock, load_clocks
-from models.core.i18n import N_
+from models.core.i18n import N_, translate
 
 INSTRUMENT_CLOCKS: dict[Instrument, tuple[str, ...]] = {
     Instrument.EIO: ("eio-acknowledgement", "eio-recognition", "eio-execution"),
@@ -100,3 +100,11 @@ def policy_for(request: CooperationRequest, clock: RequestClock) -> dict[str, An
         "escalate_coordinator_after": 2,
         "repeat_every": 4,
     }
+
+
+def clock_description(code: str, language: str) -> str:
+    """What the clock asks for, in `language`."""
+    legal = legal_clock(code)
+    if legal is None:
+        return translate(language, N_("answer by the deadline the requesting state set"))
+    return legal.description_ro if language == "ro" else legal.description

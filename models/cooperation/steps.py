@@ -4,7 +4,8 @@ from datetime import datetime
 
 from sqlmodel import Session, col, select
 
-from models.cooperation.rules import clock_start, legal_clock, policy_for
+from models.cooperation.notices import queue_step_opened
+from models.cooperation.rules import clock_description, clock_start, legal_clock, policy_for
 from models.cooperation.tables import (
     REQUEST_LIFECYCLE,
     CooperationRequest,
@@ -53,14 +54,6 @@ def start_clocks(
     desk.session.flush()
 
 
-def clock_description(code: str, language: str) -> str:
-    """What the clock asks for, in `language`."""
-    legal = legal_clock(code)
-    if legal is None:
-        return translate(language, N_("answer by the deadline the requesting state set"))
-    return legal.description_ro if language == "ro" else legal.description
-
-
 def step_title(request: CooperationRequest, clock: RequestClock, language: str) -> str:
     """The assignment's title: the step, the request's reference, whose answer is awaited."""
     what = clock_description(clock.clock_code, language)
@@ -82,8 +75,6 @@ def open_next_step(desk: Desk, request: CooperationRequest) -> Assignment | None
 
 
 def _open_step(desk: Desk, request: CooperationRequest, clock: RequestClock) -> Assignment:
-    from models.cooperation.notices import queue_step_opened  # the notices import this module
-
     institution = desk.session.get(Institution, request.institution_id)
     assert institution is not None and clock.due_at is not None
     assignment = new_assignment(

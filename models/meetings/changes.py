@@ -9,9 +9,9 @@ from sqlmodel import col, select
 from models.core.text import checked_note, one_line
 from models.lifecycle.status import change_status, note_event
 from models.lifecycle.tables import OPEN_ASSIGNMENT_STATUSES, Assignment, AssignmentStatus
-from models.meetings.cycle import Cycle, body_of, change_meeting_status
+from models.meetings.cycle import body_of, change_meeting_status
 from models.meetings.post import queue_invitations
-from models.meetings.rules import MeetingError, MeetingTimes, meeting_key, meeting_times
+from models.meetings.rules import Cycle, MeetingError, MeetingTimes, meeting_key, meeting_times
 from models.meetings.tables import ActionItem, ActionStatus, Meeting, MeetingStatus
 
 CHANGEABLE = (MeetingStatus.DRAFT, MeetingStatus.CONVENED)

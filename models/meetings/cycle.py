@@ -8,27 +8,14 @@ from sqlmodel import Session, col, select
 
 from models.core.calendar import WorkingCalendar
 from models.core.db import insert_once
-from models.core.settings import Settings
 from models.lifecycle.assignments import new_assignment
 from models.lifecycle.status import change_status, note_event
 from models.lifecycle.tables import Assignment
 from models.meetings.agenda import add_standing_items, freeze_agenda_items
 from models.meetings.post import queue_agenda_calls, queue_invitations
-from models.meetings.rules import MeetingError, MeetingTimes, meeting_key, meeting_uid
+from models.meetings.rules import Cycle, MeetingError, MeetingTimes, meeting_key, meeting_uid
 from models.meetings.tables import Meeting, MeetingStatus
 from models.reference.institutions import Body, Institution, Membership
-
-
-@dataclass(frozen=True)
-class Cycle:
-    """Where and as of when a meeting step works, and who it says did it."""
-
-    session: Session
-    settings: Settings
-    calendar: WorkingCalendar
-    now: datetime
-    actor: str = "flow:committee-meeting-cycle"
-    run_id: str | None = None
 
 
 @dataclass(frozen=True)

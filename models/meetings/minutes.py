@@ -12,8 +12,8 @@ from models.core.sql import insert_ignoring_duplicates
 from models.lifecycle.assignments import new_assignment
 from models.lifecycle.tables import Assignment
 from models.meetings.answers import AttendanceRecord, record_attendance
-from models.meetings.cycle import Cycle, body_of, change_meeting_status, member_ids
-from models.meetings.rules import MeetingError, meeting_key
+from models.meetings.cycle import body_of, change_meeting_status, member_ids
+from models.meetings.rules import Cycle, MeetingError, meeting_key
 from models.meetings.tables import (
     ActionItem,
     Decision,

@@ -6,10 +6,11 @@ from sqlmodel import Session, col, select
 
 from models.core.documents import html_to_pdf, page_environment
 from models.core.i18n import N_, long_date, romanian_sort_key, translate
-from models.meetings.cycle import Cycle, member_ids
+from models.meetings.cycle import member_ids
 from models.meetings.messages import MeetingView, Minutes, MinutesView
 from models.meetings.minutes import ATTENDANCE_CHOICES, action_assignments
 from models.meetings.post import meeting_view, member_addressees
+from models.meetings.rules import Cycle
 from models.meetings.tables import Attendance, Decision, Meeting
 from models.messaging.compose import FileAttachment, linked_view
 from models.messaging.emails import Post

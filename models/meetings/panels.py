@@ -1,5 +1,6 @@
-"""What the coordinator's view shows of the bodies: next meetings, missing answers, actions."""
+"""What the coordinator sees of the bodies: the view's panels, and every meeting as listed."""
 
+from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -9,8 +10,9 @@ from sqlmodel import Session, col, select
 from models.core.i18n import N_, long_date, romanian_sort_key, translate
 from models.lifecycle.duty import Panel
 from models.lifecycle.tables import OPEN_ASSIGNMENT_STATUSES, Assignment
+from models.meetings.cycle import member_ids
 from models.meetings.rules import meeting_key, meeting_title
-from models.meetings.tables import ActionItem, ActionStatus, Meeting, MeetingStatus
+from models.meetings.tables import ActionItem, ActionStatus, Attendance, Meeting, MeetingStatus
 from models.messaging.vocabulary import VOCABULARY, name_in
 from models.reference.institutions import Body, Institution
 
@@ -109,3 +111,66 @@ def meeting_panels(session: Session, now: datetime, language: str, zone: ZoneInf
         meetings_panel(session, now, language, zone),
         actions_panel(session, now, language, zone),
     ]
+
+
+@dataclass(frozen=True)
+class MeetingRow:
+    """One meeting as `concord meetings` lists it."""
+
+    meeting_id: int
+    body: str
+    number: int
+    starts_at: datetime
+    status: str
+    members: int
+    attendance_answers: int
+    agenda_answers: int
+    open_actions: int
+    overdue_actions: int
+
+
+def _count(session: Session, query: object) -> int:
+    return int(session.exec(query).one())  # type: ignore[call-overload]
+
+
+def meeting_row(session: Session, meeting: Meeting, body: Body, now: datetime) -> MeetingRow:
+    """One meeting with its answer and action-item counts."""
+    prefix = f"meeting:{body.code}:{meeting.planned_date.isoformat()}:agenda-items:"
+    actions = (
+        select(func.count())
+        .select_from(ActionItem)
+        .where(ActionItem.meeting_id == meeting.id, ActionItem.status == ActionStatus.OPEN)
+    )
+    return MeetingRow(
+        meeting_id=meeting.id or 0,
+        body=body.code,
+        number=meeting.number,
+        starts_at=meeting.starts_at,
+        status=meeting.status,
+        members=len(member_ids(session, body.id or 0)),
+        attendance_answers=_count(
+            session,
+            select(func.count()).select_from(Attendance).where(Attendance.meeting_id == meeting.id),
+        ),
+        agenda_answers=_count(
+            session,
+            select(func.count())
+            .select_from(Assignment)
+            .where(
+                col(Assignment.key).startswith(prefix),
+                col(Assignment.status).not_in(OPEN_ASSIGNMENT_STATUSES),
+                Assignment.status != "cancelled",
+            ),
+        ),
+        open_actions=_count(session, actions),
+        overdue_actions=_count(session, actions.where(col(ActionItem.due_at) < now)),
+    )
+
+
+def meeting_rows(session: Session, now: datetime, body_code: str | None = None) -> list[MeetingRow]:
+    """Every meeting, soonest first, optionally of one body."""
+    query = select(Meeting, Body).join(Body, col(Body.id) == col(Meeting.body_id))
+    if body_code:
+        query = query.where(Body.code == body_code)
+    rows = session.exec(query.order_by(col(Meeting.starts_at))).all()
+    return [meeting_row(session, meeting, body, now) for meeting, body in rows]

@@ -1,7 +1,5 @@
 """The meeting emails each member gets: call for agenda items, invitation, update, cancellation."""
 
-from typing import TYPE_CHECKING
-
 from sqlmodel import Session, select
 
 from models.lifecycle.tables import Assignment
@@ -14,7 +12,7 @@ from models.meetings.messages import (
     MeetingUpdate,
     MeetingView,
 )
-from models.meetings.rules import meeting_title
+from models.meetings.rules import Cycle, meeting_title
 from models.meetings.tables import Meeting
 from models.messaging.compose import (
     Addressee,
@@ -25,9 +23,6 @@ from models.messaging.compose import (
 )
 from models.messaging.emails import Post
 from models.reference.institutions import Body, Contact
-
-if TYPE_CHECKING:
-    from models.meetings.cycle import Cycle
 
 MEMBER_ROLES = ("focal-point", "deputy")
 
@@ -50,7 +45,7 @@ def meeting_view(session: Session, meeting: Meeting, change_note: str | None = N
     )
 
 
-def organizer_email(cycle: "Cycle", meeting: Meeting) -> str:
+def organizer_email(cycle: Cycle, meeting: Meeting) -> str:
     """The chair's focal point, who answers for the body; the coordinator when it has none."""
     body = cycle.session.get(Body, meeting.body_id)
     assert body is not None
@@ -62,7 +57,7 @@ def organizer_email(cycle: "Cycle", meeting: Meeting) -> str:
     return found or str(cycle.settings.coordinator_email)
 
 
-def member_addressees(cycle: "Cycle", institution_ids: list[int]) -> list[Addressee]:
+def member_addressees(cycle: Cycle, institution_ids: list[int]) -> list[Addressee]:
     """Each member's focal point (or deputy); members without either are skipped."""
     found = []
     for institution_id in institution_ids:
@@ -77,7 +72,7 @@ def member_addressees(cycle: "Cycle", institution_ids: list[int]) -> list[Addres
     return found
 
 
-def queue_agenda_calls(cycle: "Cycle", meeting: Meeting, calls: list[Assignment]) -> int:
+def queue_agenda_calls(cycle: Cycle, meeting: Meeting, calls: list[Assignment]) -> int:
     """One call for agenda proposals per member, with its portal link (queued once)."""
     post = Post(cycle.session, cycle.settings, cycle.now)
     view = meeting_view(cycle.session, meeting)
@@ -93,7 +88,7 @@ def queue_agenda_calls(cycle: "Cycle", meeting: Meeting, calls: list[Assignment]
 
 
 def queue_invitations(
-    cycle: "Cycle",
+    cycle: Cycle,
     meeting: Meeting,
     attendance: list[Assignment],
     *,

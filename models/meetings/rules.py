@@ -3,7 +3,10 @@
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
+from sqlmodel import Session
+
 from models.core.calendar import WorkingCalendar
+from models.core.settings import Settings
 
 STANDING_ITEMS = (
     "Aprobarea ordinii de zi",
@@ -17,6 +20,18 @@ CADENCE_TIME = time(10, 0)
 
 class MeetingError(ValueError):
     """A meeting that cannot be planned or changed as asked; the message names the field."""
+
+
+@dataclass(frozen=True)
+class Cycle:
+    """Where and as of when a meeting step works, and who it says did it."""
+
+    session: Session
+    settings: Settings
+    calendar: WorkingCalendar
+    now: datetime
+    actor: str = "flow:committee-meeting-cycle"
+    run_id: str | None = None
 
 
 @dataclass(frozen=True)

@@ -6,10 +6,10 @@ from models.core.calendar import WorkingCalendar
 from models.core.db import write_session
 from models.lifecycle.duty import SweepContext, SweepOutcome
 from models.meetings.changes import close_if_done
-from models.meetings.cycle import Cycle, advance, body_of
+from models.meetings.cycle import advance, body_of
 from models.meetings.messages import MinutesDue
 from models.meetings.post import MEMBER_ROLES, meeting_view
-from models.meetings.rules import meeting_title
+from models.meetings.rules import Cycle, meeting_title
 from models.meetings.tables import Meeting, MeetingStatus
 from models.messaging.compose import (
     Addressee,

@@ -1,10 +1,10 @@
 """The monitoring round as a duty: what it registers with the shared engine."""
 
 from models.lifecycle.duty import AssignmentKind, Duty
-from models.monitoring.closing import close_due_rounds, round_scope
 from models.monitoring.forms import MonitoringReportAnswer, fill_submission
 from models.monitoring.messages import MonitoringMessage
-from models.monitoring.rules import REPORT_KIND
+from models.monitoring.rules import REPORT_KIND, round_scope
+from models.monitoring.sweep import close_due_rounds
 from models.monitoring.tables import ROUND_LIFECYCLE
 
 DUTY = Duty(

@@ -2,12 +2,15 @@
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Any
 
+from sqlalchemy import Select
 from sqlmodel import Session, col, select
 
 from models.core.calendar import WorkingCalendar
 from models.core.periods import Period
-from models.monitoring.tables import MonitoringRound, RoundStatus
+from models.lifecycle.rates import Scope
+from models.monitoring.tables import MonitoringRound, RoundStatus, Submission
 from models.reference.enums import MeasureRole
 from models.reference.strategy import Measure, MeasureInstitution, Strategy
 
@@ -108,3 +111,23 @@ def rounds_to_lock(*, session: Session, now: datetime) -> list[int]:
         MonitoringRound.status == RoundStatus.OPEN, col(MonitoringRound.lock_at) <= now
     )
     return [int(round_id) for round_id in session.exec(query).all() if round_id is not None]
+
+
+def round_assignment_ids(round_id: int) -> Select[Any]:
+    """The ids of the round's report assignments, as a subquery."""
+    return select(Submission.assignment_id).where(Submission.round_id == round_id)
+
+
+def round_scope(session: Session, ref: str | None) -> Scope | None:
+    """The round the coordinator looks at: `STRATEGY:PERIOD`, or the newest round."""
+    if ref:
+        strategy_code, _, period = ref.partition(":")
+        round_ = find_round(session=session, strategy_code=strategy_code, period=period)
+    else:
+        round_ = newest_round(session=session)
+    if round_ is None or round_.id is None:
+        return None
+    strategy = session.get(Strategy, round_.strategy_id)
+    assert strategy is not None  # a round's strategy is a foreign key
+    label = f"{strategy.code} {round_.period}"
+    return Scope(label=label, assignment_ids=round_assignment_ids(round_.id))

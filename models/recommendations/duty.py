@@ -1,10 +1,10 @@
 """The recommendation tracker as a duty: the progress kind, its emails, lifecycle and panel."""
 
 from models.lifecycle.duty import AssignmentKind, Duty
-from models.recommendations.coverage import coverage_panels, coverage_sections
 from models.recommendations.evidence import record_evidence
 from models.recommendations.forms import RecommendationProgressAnswer
 from models.recommendations.messages import RecommendationMessage
+from models.recommendations.panels import coverage_panels, coverage_sections
 from models.recommendations.reply import recommendation_details
 from models.recommendations.rules import FOLLOW_UP_KIND, RECOMMENDATION_LIFECYCLE
 

@@ -2,8 +2,8 @@
 
 from models.lifecycle.duty import AssignmentKind, Duty
 from models.referrals.forms import ReferralAnswer
-from models.referrals.listing import referrals_panel
 from models.referrals.notify import KIND, take_decision
+from models.referrals.panels import referrals_panel
 from models.referrals.retention import forget_closed_referrals
 from models.referrals.tables import REFERRAL_LIFECYCLE
 

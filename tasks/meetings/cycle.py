@@ -16,7 +16,6 @@ from models.core.settings import get_settings
 from models.core.types import utcnow
 from models.meetings.agenda import agenda_items
 from models.meetings.cycle import (
-    Cycle,
     MeetingRequest,
     advance,
     body_of,
@@ -34,6 +33,7 @@ from models.meetings.minutes_post import attendance_lines, decisions_of, queue_m
 from models.meetings.rules import (
     CADENCE_TIME,
     CADENCE_WEEKDAY,
+    Cycle,
     MeetingError,
     meeting_times,
     meeting_title,

@@ -13,7 +13,8 @@ from deployments.cli import app
 from models.core.calendar import WorkingCalendar
 from models.core.history import StatusEvent
 from models.core.settings import get_settings
-from models.meetings.cycle import Cycle, advance
+from models.meetings.cycle import advance
+from models.meetings.rules import Cycle
 from models.meetings.tables import Meeting
 from models.messaging.outbox import OutboxMessage
 from tests.deployments.test_cli import concord

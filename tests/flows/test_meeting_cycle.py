@@ -23,8 +23,7 @@ from models.core.calendar import WorkingCalendar
 from models.core.db import get_engine
 from models.core.settings import get_settings
 from models.meetings.changes import Venue, move_meeting
-from models.meetings.cycle import Cycle
-from models.meetings.rules import meeting_times
+from models.meetings.rules import Cycle, meeting_times
 from models.meetings.tables import ActionItem, AgendaItem, Attendance, Meeting
 from models.messaging.outbox import OutboxMessage
 from models.reference.document import parse_reference_document

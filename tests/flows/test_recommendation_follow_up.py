@@ -20,7 +20,7 @@ from models.core.history import StatusEvent
 from models.core.settings import get_settings
 from models.core.spreadsheets import SpreadsheetError
 from models.lifecycle.tables import Assignment
-from models.monitoring.closing import publish_report
+from models.monitoring.sweep import publish_report
 from models.monitoring.tables import MonitoringRound
 from models.recommendations.coverage import build_coverage
 from models.recommendations.importing import read_recommendation_file

@@ -8,8 +8,8 @@ from sqlmodel import Session
 
 from models.core.calendar import WorkingCalendar
 from models.core.settings import get_settings
-from models.meetings.cycle import Cycle, MeetingRequest, advance, plan_meeting
-from models.meetings.rules import meeting_times
+from models.meetings.cycle import MeetingRequest, advance, plan_meeting
+from models.meetings.rules import Cycle, meeting_times
 from models.reference.document import parse_reference_document
 from models.reference.loader import load_reference
 from tests.support.reference import dump, small_document

@@ -11,9 +11,9 @@ from models.core.history import StatusEvent
 from models.core.settings import get_settings
 from models.lifecycle.tables import Assignment
 from models.meetings.changes import Venue, cancel_meeting, move_meeting, moved_times
-from models.meetings.cycle import Cycle, MeetingRequest, advance, plan_meeting
+from models.meetings.cycle import MeetingRequest, advance, plan_meeting
 from models.meetings.minutes import MinutesInput, record_minutes
-from models.meetings.rules import MeetingError, meeting_times
+from models.meetings.rules import Cycle, MeetingError, meeting_times
 from models.meetings.sweep import step_meeting
 from models.meetings.tables import Decision, Meeting
 from models.messaging.outbox import OutboxMessage

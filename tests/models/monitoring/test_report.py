@@ -12,12 +12,12 @@ from sqlmodel import Session, select
 from models.core.calendar import WorkingCalendar
 from models.monitoring.report import build_round_report, measure_progress
 from models.monitoring.report_files import write_report
+from models.monitoring.rounds import create_round_assignments, open_round
 from models.monitoring.tables import MonitoringRound, Submission
 from models.reference.document import parse_reference_document
 from models.reference.institutions import Institution
 from models.reference.loader import load_reference
 from models.reference.strategy import Measure
-from tasks.monitoring.rounds import create_round_assignments, open_round
 from tests.support.reference import dump, small_document
 
 NOW = datetime(2026, 12, 1, 9, tzinfo=UTC)

@@ -14,10 +14,10 @@ from models.core.spreadsheets import SpreadsheetError
 from models.lifecycle.desk import Desk
 from models.lifecycle.tables import Assignment
 from models.messaging.outbox import OutboxMessage
-from models.recommendations.coverage import coverage_panels
 from models.recommendations.flags import find_flags
 from models.recommendations.follow_up import follow_up_period, months_open, open_follow_ups
 from models.recommendations.importing import SAMPLE_FILE, read_recommendation_file
+from models.recommendations.panels import coverage_panels
 from models.recommendations.reply import build_reply
 from models.recommendations.reply_files import write_reply
 from models.recommendations.rules import follow_up_due

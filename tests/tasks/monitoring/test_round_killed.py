@@ -19,10 +19,10 @@ from models.core.calendar import WorkingCalendar
 from models.core.settings import get_settings
 from models.lifecycle.tables import Assignment
 from models.messaging.outbox import OutboxMessage, message_id_for
+from models.monitoring.rounds import create_round_assignments
 from models.monitoring.tables import MonitoringRound, Submission
 from models.reference.document import parse_reference_document
 from models.reference.loader import load_reference
-from tasks.monitoring.rounds import create_round_assignments
 from tests.support.servers import SmtpServer
 
 KILLS = 20
@@ -36,7 +36,7 @@ from models.core.db import get_engine
 from models.core.calendar import WorkingCalendar
 from models.core.settings import get_settings
 from tasks.messaging.outbox import deliver_due_messages
-from tasks.monitoring.rounds import announce_round, create_round_assignments, open_round
+from models.monitoring.rounds import announce_round, create_round_assignments, open_round
 now, settings = datetime.fromisoformat("{NOW.isoformat()}"), get_settings()
 log = logging.getLogger("r")
 engine, calendar = get_engine(), WorkingCalendar(zone=settings.zone)

@@ -4,7 +4,7 @@ from datetime import datetime
 
 from prefect import task
 
-from models.monitoring.closing import close_due_rounds
+from models.monitoring.sweep import close_due_rounds
 from tasks.lifecycle.duty_hooks import run_hook
 
 

@@ -5,7 +5,7 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, col, select
 
-from models.cooperation.steps import clock_description
+from models.cooperation.rules import clock_description
 from models.cooperation.tables import OPEN_REQUEST_STATUSES, CooperationRequest, RequestClock
 from models.core.i18n import N_
 from models.lifecycle.clock_rows import ClockRow, clock_panel

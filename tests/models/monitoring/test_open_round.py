@@ -8,10 +8,10 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from models.core.calendar import WorkingCalendar
+from models.monitoring.rounds import open_round
 from models.monitoring.tables import MonitoringRound
 from models.reference.document import parse_reference_document
 from models.reference.loader import load_reference
-from tasks.monitoring.rounds import open_round
 from tests.support.reference import dump, small_document
 
 NOW = datetime(2026, 12, 1, 9, tzinfo=UTC)

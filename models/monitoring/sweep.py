@@ -1,16 +1,14 @@
-"""Closing a monitoring round: lock it at its lock date, write its report, tell the coordinator."""
+"""The sweep hook: lock each round at its lock date, write its report, tell the coordinator."""
 
 from datetime import datetime
-from typing import Any
 
-from sqlalchemy import Select, update
+from sqlalchemy import update
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col
 
 from models.core.db import write_session
 from models.core.settings import Settings
 from models.lifecycle.duty import SweepContext, SweepOutcome, round_sections
-from models.lifecycle.rates import Scope
 from models.lifecycle.status import change_status
 from models.lifecycle.tables import Assignment
 from models.messaging.compose import FileAttachment, coordinator_addressee
@@ -18,9 +16,8 @@ from models.messaging.emails import Post
 from models.monitoring.messages import round_report_ready
 from models.monitoring.report import RoundReport, build_round_report, evaluate_plan
 from models.monitoring.report_files import ReportFiles, markdown_summary, pct, write_report
-from models.monitoring.rules import find_round, newest_round, rounds_to_lock
-from models.monitoring.tables import MonitoringRound, RoundStatus, Submission
-from models.reference.strategy import Strategy
+from models.monitoring.rules import round_assignment_ids, rounds_to_lock
+from models.monitoring.tables import MonitoringRound, RoundStatus
 
 
 def lock_round(*, engine: Engine, round_id: int, now: datetime, run_id: str | None) -> bool:
@@ -41,16 +38,12 @@ def lock_round(*, engine: Engine, round_id: int, now: datetime, run_id: str | No
         )
         session.execute(
             update(Assignment)
-            .where(col(Assignment.id).in_(_round_assignment_ids(round_id)))
+            .where(col(Assignment.id).in_(round_assignment_ids(round_id)))
             .values(locked_at=round_.lock_at, next_action_at=None, updated_at=now)
             .execution_options(synchronize_session=False)
         )
         session.commit()
     return True
-
-
-def _round_assignment_ids(round_id: int) -> Select[Any]:
-    return select(Submission.assignment_id).where(Submission.round_id == round_id)
 
 
 def publish_report(
@@ -139,18 +132,3 @@ def close_due_rounds(context: SweepContext) -> list[SweepOutcome]:
         if closed is not None:
             outcomes.append(_outcome(*closed))
     return outcomes
-
-
-def round_scope(session: Session, ref: str | None) -> Scope | None:
-    """The round the coordinator looks at: `STRATEGY:PERIOD`, or the newest round."""
-    if ref:
-        strategy_code, _, period = ref.partition(":")
-        round_ = find_round(session=session, strategy_code=strategy_code, period=period)
-    else:
-        round_ = newest_round(session=session)
-    if round_ is None or round_.id is None:
-        return None
-    strategy = session.get(Strategy, round_.strategy_id)
-    assert strategy is not None  # a round's strategy is a foreign key
-    label = f"{strategy.code} {round_.period}"
-    return Scope(label=label, assignment_ids=_round_assignment_ids(round_.id))

@@ -1,0 +1,254 @@
+"""Opening a monitoring round, in bulk: the round, its report assignments, its announcements."""
+
+import logging
+from collections import defaultdict
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import func
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, col, select
+
+from models.core.calendar import WorkingCalendar
+from models.core.db import write_session
+from models.core.periods import parse_period
+from models.core.settings import Settings
+from models.core.sql import insert_ignoring_duplicates
+from models.lifecycle.assignments import new_assignment
+from models.lifecycle.tables import Assignment
+from models.messaging.compose import Addressee, addressees_for, linked_view
+from models.messaging.digest import digest_groups
+from models.messaging.emails import Post
+from models.monitoring.messages import RoundOpened, rounds_opened
+from models.monitoring.rules import (
+    REPORT_KIND,
+    Expected,
+    RoundError,
+    check_round_request,
+    expected_reports,
+    report_key,
+    round_dates,
+)
+from models.monitoring.tables import MonitoringRound, Submission
+from models.reference.institutions import Institution
+from models.reference.strategy import Strategy
+
+CHUNK = 1000
+QUEUE_CHUNK = 500  # announcements rendered and inserted together
+ANNOUNCED_TO = ("focal-point", "deputy")
+
+
+def open_round(
+    *,
+    engine: Engine,
+    strategy_code: str,
+    period_label: str,
+    due_date: date | None,
+    working_days_after_end: int,
+    lock_after_days: int,
+    calendar: WorkingCalendar,
+    now: datetime,
+) -> int:
+    """The round's id, creating it the first time; the same parameters again change nothing."""
+    try:
+        period = parse_period(period_label)
+    except ValueError as exc:
+        raise RoundError(str(exc)) from None
+    if lock_after_days < 0 or working_days_after_end < 0:
+        raise RoundError("lock_after_days and working_days_after_period_end: must not be negative")
+    with write_session(engine) as session:
+        found = session.exec(select(Strategy).where(Strategy.code == strategy_code)).first()
+        strategy = check_round_request(found, strategy_code, period)
+        due_at, lock_at = round_dates(
+            period,
+            due_date=due_date,
+            working_days_after_end=working_days_after_end,
+            lock_after_days=lock_after_days,
+            calendar=calendar,
+        )
+        row = {
+            "strategy_id": strategy.id,
+            "period": period.label,
+            "opens_at": now,
+            "due_at": due_at,
+            "lock_at": lock_at,
+            "created_at": now,
+        }
+        # Two runs may open the same round at once: the second insert is skipped, not an error.
+        unique = ["strategy_id", "period"]
+        session.execute(insert_ignoring_duplicates(session, MonitoringRound, unique), [row])
+        session.commit()
+        found_round = session.exec(
+            select(MonitoringRound.id).where(
+                MonitoringRound.strategy_id == strategy.id, MonitoringRound.period == period.label
+            )
+        ).one()
+        assert found_round is not None
+        return found_round
+
+
+def _assignment_rows(
+    chunk: list[Expected],
+    round_: MonitoringRound,
+    strategy_code: str,
+    codes: dict[int, str],
+    calendar: WorkingCalendar,
+    now: datetime,
+    policy_override: dict[str, Any] | None,
+) -> list[dict[str, Any]]:
+    """The Assignment rows of a chunk of expected reports, ready for a bulk insert.
+
+    Every report of a round has the same due date and policy, so one is scheduled and the
+    others copy its schedule.
+    """
+    shared = new_assignment(
+        key="",
+        kind=REPORT_KIND,
+        institution_id=0,
+        subject_type="measure",
+        subject_ref="",
+        title="",
+        due_at=round_.due_at,
+        calendar=calendar,
+        now=now,
+        policy_override=policy_override,
+    ).model_dump(exclude={"id"})
+    shared["locked_at"] = round_.lock_at  # the portal refuses answers from then on
+    return [
+        shared
+        | {
+            "key": report_key(
+                strategy_code, round_.period, item.measure_code, codes[item.institution_id]
+            ),
+            "institution_id": item.institution_id,
+            "subject_ref": f"{strategy_code}/{item.measure_code}",
+            "title": f"{item.measure_code} {item.measure_title}"[:500],
+        }
+        for item in chunk
+    ]
+
+
+def _insert_chunk(
+    session: Session, round_id: int, rows: list[dict[str, Any]], chunk: list[Expected]
+) -> None:
+    """Insert the chunk's assignments and their Submissions; rows that exist stay as they are."""
+    session.execute(insert_ignoring_duplicates(session, Assignment, ["key"]), rows)
+    keys = [r["key"] for r in rows]
+    ids = dict(
+        session.exec(
+            select(Assignment.key, Assignment.id).where(col(Assignment.key).in_(keys))
+        ).all()
+    )
+    submissions = [
+        {
+            "round_id": round_id,
+            "assignment_id": ids[r["key"]],
+            "measure_id": item.measure_id,
+            "institution_id": item.institution_id,
+        }
+        for r, item in zip(rows, chunk, strict=True)
+    ]
+    session.execute(insert_ignoring_duplicates(session, Submission, ["assignment_id"]), submissions)
+
+
+def create_round_assignments(
+    *,
+    engine: Engine,
+    round_id: int,
+    calendar: WorkingCalendar,
+    now: datetime,
+    policy_override: dict[str, Any] | None = None,
+) -> dict[str, int]:
+    """One report assignment and one Submission per expected report, inserted in chunks."""
+    with Session(engine) as session:
+        round_ = session.get(MonitoringRound, round_id)
+        assert round_ is not None
+        strategy = session.get(Strategy, round_.strategy_id)
+        assert strategy is not None
+        expected = expected_reports(
+            session=session, strategy=strategy, start=parse_period(round_.period).start
+        )
+        codes = {i: c for i, c in session.exec(select(Institution.id, Institution.code)) if i}
+    created = 0
+    for start in range(0, len(expected), CHUNK):
+        chunk = expected[start : start + CHUNK]
+        rows = _assignment_rows(chunk, round_, strategy.code, codes, calendar, now, policy_override)
+        with write_session(engine) as session:
+            before = _count(session, round_)
+            _insert_chunk(session, round_id, rows, chunk)
+            created += _count(session, round_) - before
+            session.commit()
+    return {"expected": len(expected), "created": created}
+
+
+def _count(session: Session, round_: MonitoringRound) -> int:
+    query = select(func.count()).select_from(Submission).where(Submission.round_id == round_.id)
+    return int(session.exec(query).one())
+
+
+def _owed_by_institution(session: Session, round_id: int) -> dict[int, list[Assignment]]:
+    owed: dict[int, list[Assignment]] = defaultdict(list)
+    for assignment in session.exec(
+        select(Assignment)
+        .join(Submission, col(Submission.assignment_id) == col(Assignment.id))
+        .where(Submission.round_id == round_id)
+    ).all():
+        owed[assignment.institution_id].append(assignment)
+    return owed
+
+
+def announcement_letters(
+    session: Session,
+    round_: MonitoringRound,
+    settings: Settings,
+    calendar: WorkingCalendar,
+    now: datetime,
+) -> tuple[list[tuple[str, Addressee, RoundOpened]], list[str]]:
+    """One announcement per institution owing reports, and the problems of those with no one."""
+    strategy = session.get(Strategy, round_.strategy_id)
+    assert strategy is not None and round_.id is not None
+    owed = _owed_by_institution(session, round_.id)
+    addressees = addressees_for(session=session, institution_ids=list(owed), roles=ANNOUNCED_TO)
+    letters, problems = [], []
+    for institution_id, assignments in sorted(owed.items()):
+        to = addressees.get(institution_id, LookupError(f"institution {institution_id} is gone"))
+        if not isinstance(to, Addressee):
+            problems.append(str(to))
+            continue
+        items = [linked_view(a, settings=settings, now=now) for a in assignments]
+        context = RoundOpened(
+            period=round_.period,
+            strategy=strategy.name,
+            due_at=round_.due_at,
+            lock_at=round_.lock_at,
+            groups=digest_groups(items, calendar.zone),
+            total=len(items),
+        )
+        key = f"round-opened:{strategy.code}:{round_.period}:{to.institution.code}"
+        letters.append((key, to, context))
+    return letters, problems
+
+
+def announce_round(
+    *,
+    engine: Engine,
+    round_id: int,
+    settings: Settings,
+    calendar: WorkingCalendar,
+    now: datetime,
+    logger: logging.Logger | logging.LoggerAdapter[Any],
+) -> dict[str, int]:
+    """One email per institution listing every report it owes in the round (queued once)."""
+    with write_session(engine) as session:
+        round_ = session.get(MonitoringRound, round_id)
+        assert round_ is not None
+        letters, problems = announcement_letters(session, round_, settings, calendar, now)
+        for problem in problems:
+            logger.warning("round %s: %s", round_.period, problem)
+        post, queued = Post(session, settings, now), 0
+        for start in range(0, len(letters), QUEUE_CHUNK):
+            chunk = letters[start : start + QUEUE_CHUNK]
+            new = set(rounds_opened(post, chunk))
+            queued += sum(key in new for key, _, _ in chunk)
+        session.commit()
+    return {"queued": queued, "already": len(letters) - queued, "no-recipient": len(problems)}

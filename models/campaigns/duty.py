@@ -5,7 +5,14 @@ from models.campaigns.forms import CampaignReportAnswer
 from models.campaigns.panels import campaigns_panel
 from models.campaigns.rules import REPORT_KIND
 from models.campaigns.sweep import campaign_indicators, sweep_campaigns
-from models.campaigns.tables import CAMPAIGN_LIFECYCLE
+from models.campaigns.tables import (
+    CAMPAIGN_LIFECYCLE,
+    Campaign,
+    CampaignActivity,
+    CampaignMeasure,
+    CampaignParticipant,
+    HelplineMonth,
+)
 from models.campaigns.upload import activities_from_file
 from models.lifecycle.duty import AssignmentKind, Duty
 
@@ -21,6 +28,7 @@ DUTY = Duty(
             read_file=activities_from_file,
         ),
     ),
+    tables=(Campaign, CampaignParticipant, CampaignMeasure, CampaignActivity, HelplineMonth),
     lifecycles={"campaign": CAMPAIGN_LIFECYCLE},
     sweep=sweep_campaigns,
     panels=campaigns_panel,

@@ -6,7 +6,7 @@ from models.cooperation.messages import CooperationMessage
 from models.cooperation.panels import requests_panel
 from models.cooperation.retention import forget_closed_requests
 from models.cooperation.steps import KIND, take_answer
-from models.cooperation.tables import REQUEST_LIFECYCLE
+from models.cooperation.tables import REQUEST_LIFECYCLE, CooperationRequest, RequestClock
 from models.lifecycle.duty import AssignmentKind, Duty
 
 DUTY = Duty(
@@ -19,6 +19,7 @@ DUTY = Duty(
             on_answer=take_answer,
         ),
     ),
+    tables=(CooperationRequest, RequestClock),
     message_kinds=tuple(CooperationMessage),
     lifecycles={"cooperation_request": REQUEST_LIFECYCLE},
     panels=requests_panel,

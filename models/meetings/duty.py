@@ -6,7 +6,14 @@ from models.meetings.forms import ActionItemAnswer, AgendaItemsAnswer, Attendanc
 from models.meetings.messages import MeetingMessage
 from models.meetings.panels import meeting_panels
 from models.meetings.sweep import sweep_meetings
-from models.meetings.tables import MEETING_LIFECYCLE
+from models.meetings.tables import (
+    MEETING_LIFECYCLE,
+    ActionItem,
+    AgendaItem,
+    Attendance,
+    Decision,
+    Meeting,
+)
 
 DUTY = Duty(
     name="meetings",
@@ -30,6 +37,7 @@ DUTY = Duty(
             on_answer=take_proposals,
         ),
     ),
+    tables=(Meeting, AgendaItem, Decision, ActionItem, Attendance),
     message_kinds=tuple(MeetingMessage),
     lifecycles={"meeting": MEETING_LIFECYCLE},
     sweep=sweep_meetings,

@@ -5,7 +5,7 @@ from models.monitoring.forms import MonitoringReportAnswer, fill_submission
 from models.monitoring.messages import MonitoringMessage
 from models.monitoring.rules import REPORT_KIND, round_scope
 from models.monitoring.sweep import close_due_rounds
-from models.monitoring.tables import ROUND_LIFECYCLE
+from models.monitoring.tables import ROUND_LIFECYCLE, MonitoringRound, Submission
 
 DUTY = Duty(
     name="monitoring",
@@ -17,6 +17,7 @@ DUTY = Duty(
             on_answer=fill_submission,
         ),
     ),
+    tables=(MonitoringRound, Submission),
     message_kinds=tuple(MonitoringMessage),
     lifecycles={"monitoring_round": ROUND_LIFECYCLE},
     sweep=close_due_rounds,

@@ -7,6 +7,13 @@ from models.recommendations.messages import RecommendationMessage
 from models.recommendations.panels import coverage_panels, coverage_sections
 from models.recommendations.reply import recommendation_details
 from models.recommendations.rules import FOLLOW_UP_KIND, RECOMMENDATION_LIFECYCLE
+from models.recommendations.tables import (
+    Evidence,
+    Recommendation,
+    RecommendationContributor,
+    RecommendationMeasure,
+    RecommendationSource,
+)
 
 DUTY = Duty(
     name="recommendations",
@@ -18,6 +25,13 @@ DUTY = Duty(
             on_answer=record_evidence,
             details=recommendation_details,
         ),
+    ),
+    tables=(
+        RecommendationSource,
+        Recommendation,
+        RecommendationMeasure,
+        RecommendationContributor,
+        Evidence,
     ),
     message_kinds=tuple(RecommendationMessage),
     lifecycles={"recommendation": RECOMMENDATION_LIFECYCLE},

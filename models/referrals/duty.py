@@ -5,7 +5,7 @@ from models.referrals.forms import ReferralAnswer
 from models.referrals.notify import KIND, take_decision
 from models.referrals.panels import referrals_panel
 from models.referrals.retention import forget_closed_referrals
-from models.referrals.tables import REFERRAL_LIFECYCLE
+from models.referrals.tables import REFERRAL_LIFECYCLE, Disclosure, Referral
 
 DUTY = Duty(
     name="referrals",
@@ -17,6 +17,7 @@ DUTY = Duty(
             on_answer=take_decision,
         ),
     ),
+    tables=(Referral, Disclosure),
     lifecycles={"referral": REFERRAL_LIFECYCLE},
     panels=referrals_panel,
     retention=forget_closed_referrals,

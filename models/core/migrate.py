@@ -1,5 +1,7 @@
 """Alembic migrations, run from code so that every start path works on a migrated schema."""
 
+import importlib
+import os
 from pathlib import Path
 
 from alembic import command
@@ -11,15 +13,25 @@ from sqlalchemy.engine import Engine
 MIGRATIONS_DIR = Path(__file__).resolve().parents[2] / "migrations"
 
 
+def duty_branches() -> list[Path]:
+    """The migration folders of installed duties that ship their own Alembic branch."""
+    # found by name through lifecycle's registry, as the engine finds every duty
+    registry = importlib.import_module("models.lifecycle.duty")
+    return [duty.migrations for duty in registry.installed_duties() if duty.migrations]
+
+
 def alembic_config(url: str) -> Config:
-    """An Alembic configuration pointing at Concord's migrations and `url`."""
+    """An Alembic configuration pointing at Concord's migrations, its duties' and `url`."""
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    folders = [MIGRATIONS_DIR / "versions", *duty_branches()]
+    config.set_main_option("path_separator", "os")
+    config.set_main_option("version_locations", os.pathsep.join(str(f) for f in folders))
     config.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
     return config
 
 
-def upgrade(engine: Engine, revision: str = "head") -> None:
+def upgrade(engine: Engine, revision: str = "heads") -> None:
     """Apply migrations up to `revision` on `engine`'s database."""
     config = alembic_config(engine.url.render_as_string(hide_password=False))
     with engine.begin() as connection:
@@ -36,14 +48,16 @@ def downgrade(engine: Engine, revision: str) -> None:
 
 
 def current_revision(engine: Engine) -> str | None:
-    """The revision the database is at, or None when it was never migrated."""
+    """The revision the database is at (one per branch), or None when it was never migrated."""
     with engine.connect() as connection:
-        return MigrationContext.configure(connection).get_current_revision()
+        heads = MigrationContext.configure(connection).get_current_heads()
+    return ", ".join(sorted(heads)) or None
 
 
 def head_revision() -> str | None:
-    """The newest revision in the migrations folder."""
-    return ScriptDirectory.from_config(alembic_config("sqlite://")).get_current_head()
+    """The newest revision in the migrations folders (one per branch)."""
+    heads = ScriptDirectory.from_config(alembic_config("sqlite://")).get_heads()
+    return ", ".join(sorted(heads)) or None
 
 
 def known_revisions() -> list[str]:

@@ -19,6 +19,9 @@ from pydantic import (
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
+DUTY_PATH = r"^[a-z_][a-z0-9_]*(\.[a-z_][a-z0-9_]*)*:[A-Za-z_][A-Za-z0-9_]*$"
+
+
 class SettingsError(Exception):
     """A configuration value is wrong; the message names the variable."""
 
@@ -74,6 +77,8 @@ class Settings(BaseSettings):
     partners: dict[PartnerLogin, PartnerAccount] = Field(default_factory=dict)
     # the prevention campaigns planned (a flow parameter would keep a free path in Prefect)
     campaigns_file: Path = Path(__file__).resolve().parents[2] / "data" / "campaigns.yaml"
+    # duties installed beside those of models/duties.py, as JSON: ["package.duty:DUTY"]
+    extra_duties: list[Annotated[str, StringConstraints(pattern=DUTY_PATH)]] = []
 
     @field_validator("smtp_ca_file", "campaigns_file")
     @classmethod

@@ -17,7 +17,7 @@ from pydantic import BaseModel
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, SQLModel
 
-from models.core.settings import Settings
+from models.core.settings import Settings, get_settings
 from models.lifecycle.forms import AnswerForm, FileRows
 from models.lifecycle.rates import Scope
 from models.lifecycle.retention import RetentionHook
@@ -130,6 +130,7 @@ class AssignmentKind:
     form: type[AnswerForm]
     labels: Mapping[str, str]
     template: str = ""  # the form's partial, in the duty's template folder
+    policy: Mapping[str, Any] | None = None  # as in data/policies.yaml, when it has none
     on_answer: AnswerHook | None = None
     table: str | None = None
     read_file: FileReader | None = None
@@ -154,6 +155,7 @@ class Duty:
     words: Mapping[str, str] = field(default_factory=dict)
     templates: Path | None = None
     commands: str | None = None
+    migrations: Path | None = None  # its own Alembic branch, for a duty shipped apart
     message_kinds: tuple[str, ...] = ()
     lifecycles: Mapping[str, Lifecycle] = field(default_factory=dict)
     sweep: SweepHook | None = None
@@ -171,9 +173,18 @@ class UnknownKindError(LookupError):
 
 @cache
 def installed_duties() -> tuple[Duty, ...]:
-    """The duties listed in the composition root, loaded once."""
+    """The duties listed in the composition root and in CONCORD_EXTRA_DUTIES, loaded once."""
     module = importlib.import_module(DUTIES_MODULE)
-    return tuple(module.INSTALLED)
+    return (*module.INSTALLED, *(load_duty(path) for path in get_settings().extra_duties))
+
+
+def load_duty(path: str) -> Duty:
+    """The duty declared at "package.module:NAME"."""
+    module, _, name = path.partition(":")
+    duty = getattr(importlib.import_module(module), name)
+    if not isinstance(duty, Duty):
+        raise TypeError(f"CONCORD_EXTRA_DUTIES: {path} is not a Duty")
+    return duty
 
 
 @cache

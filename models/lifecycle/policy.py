@@ -8,6 +8,8 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from models.lifecycle.duty import assignment_kinds
+
 POLICIES_FILE = Path(__file__).resolve().parents[2] / "data" / "policies.yaml"
 
 
@@ -83,9 +85,12 @@ def effective_policy(kind: str, override: dict[str, Any] | None = None) -> Polic
 
 def _default_policy(kind: str) -> Policy:
     policies = load_policies()
-    if kind not in policies:
+    if kind in policies:
+        return policies[kind]
+    declared = {k.name: k.policy for k in assignment_kinds() if k.policy is not None}
+    if kind not in declared:
         raise PolicyError(f"kind: no policy for {kind!r}")
-    return policies[kind]
+    return Policy.model_validate(declared[kind])
 
 
 @lru_cache(maxsize=256)

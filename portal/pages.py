@@ -7,13 +7,14 @@ from typing import Any
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse, JSONResponse
-from jinja2 import Environment, FileSystemLoader, select_autoescape
+from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PrefixLoader, select_autoescape
 from sqlmodel import Session
 
 from models.core.i18n import N_, moment_text, percent, translate, translations
 from models.core.settings import Settings
 from models.lifecycle.answers import answer_history, refusal_reason
-from models.lifecycle.duty import assignment_kind, kind_label
+from models.lifecycle.duty import assignment_kind, installed_duties, kind_label
+from models.lifecycle.forms import form_choices
 from models.lifecycle.tables import Answer, Assignment
 from models.messaging.render import TEMPLATES_DIR
 from models.reference.institutions import Institution
@@ -38,11 +39,28 @@ LINK_GONE = (
 )
 
 
+def loader() -> ChoiceLoader:
+    """Each installed duty's partials under its name ("referrals/referral-form.html"), then
+    the engine's templates ("portal/assignment.html")."""
+    folders = {d.name: FileSystemLoader(d.templates) for d in installed_duties() if d.templates}
+    return ChoiceLoader([PrefixLoader(folders), FileSystemLoader(TEMPLATES_DIR.parent)])
+
+
+@cache
+def partials() -> dict[str, str]:
+    """The form partial of every installed assignment kind, as the page includes it."""
+    return {
+        kind.name: f"{duty.name}/{kind.template}"
+        for duty in installed_duties()
+        for kind in duty.kinds
+    }
+
+
 @cache
 def pages(language: str) -> Environment:
     """The page templates with the gettext catalog and formats of one language."""
     env = Environment(
-        loader=FileSystemLoader(TEMPLATES_DIR.parent),
+        loader=loader(),
         autoescape=select_autoescape(["html"]),
         trim_blocks=True,
         lstrip_blocks=True,
@@ -149,6 +167,8 @@ def assignment_page(
         upload_limit=f"{limit_mib:g} MiB",
         table_rows=TABLE_ROWS,
         wide=kind.table is not None,  # room for a table of rows
+        kind_partial=partials()[assignment.kind],
+        choices=form_choices(kind.form),
         details=kind.details(session, assignment, language) if kind.details else [],
         history=history_rows(
             answer_history(session=session, assignment_id=assignment.id), language, settings

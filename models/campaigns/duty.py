@@ -1,7 +1,7 @@
 """Prevention campaigns as a duty: the monthly report kind, its lifecycle, sweep and panel."""
 
 from models.campaigns.activities import record_activities
-from models.campaigns.forms import CampaignReportAnswer
+from models.campaigns.forms import PARTIALS, WORDS, CampaignReportAnswer
 from models.campaigns.panels import campaigns_panel
 from models.campaigns.rules import REPORT_KIND
 from models.campaigns.sweep import campaign_indicators, sweep_campaigns
@@ -23,12 +23,16 @@ DUTY = Duty(
             REPORT_KIND,
             CampaignReportAnswer,
             {"ro": "raport de campanie", "en": "campaign report"},
+            template="report-form.html",
             on_answer=record_activities,
             table="activities",
             read_file=activities_from_file,
         ),
     ),
+    words=WORDS,
+    templates=PARTIALS,
     tables=(Campaign, CampaignParticipant, CampaignMeasure, CampaignActivity, HelplineMonth),
+    commands="deployments.cli_campaigns:campaigns_app",
     lifecycles={"campaign": CAMPAIGN_LIFECYCLE},
     sweep=sweep_campaigns,
     panels=campaigns_panel,

@@ -1,6 +1,6 @@
 """Cross-border cooperation requests as a duty: the step kind, its messages and lifecycle."""
 
-from models.cooperation.forms import CooperationAnswer
+from models.cooperation.forms import PARTIALS, WORDS, CooperationAnswer
 from models.cooperation.intake import REQUEST_INTAKE
 from models.cooperation.messages import CooperationMessage
 from models.cooperation.panels import requests_panel
@@ -16,10 +16,14 @@ DUTY = Duty(
             KIND,
             CooperationAnswer,
             {"ro": "cerere de cooperare", "en": "cooperation request"},
+            template="request-form.html",
             on_answer=take_answer,
         ),
     ),
+    words=WORDS,
+    templates=PARTIALS,
     tables=(CooperationRequest, RequestClock),
+    commands="deployments.cli_cooperation:requests_app",
     message_kinds=tuple(CooperationMessage),
     lifecycles={"cooperation_request": REQUEST_LIFECYCLE},
     panels=requests_panel,

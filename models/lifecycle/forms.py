@@ -1,8 +1,9 @@
-"""The base of every answer form, and the text fields forms are built from."""
+"""The base of every answer form, the text fields forms are built from, and their choices."""
 
 from dataclasses import dataclass
-from enum import StrEnum
-from typing import Annotated, Any
+from enum import Enum, StrEnum
+from types import UnionType
+from typing import Annotated, Any, Literal, Union, get_args, get_origin
 
 from pydantic import BaseModel, ConfigDict, StringConstraints
 
@@ -49,3 +50,39 @@ class FileRows:
 
     rows: list[dict[str, Any]]
     lines: list[int]
+
+
+def choices(form: type[BaseModel], field: str) -> tuple[str, ...]:
+    """The values a form's field offers, read from its Literal or Enum; () for a free field."""
+    return _values(form.model_fields[field].annotation)
+
+
+def form_choices(form: type[BaseModel]) -> dict[str, tuple[str, ...]]:
+    """Every field of the form, or of the rows of its list fields, that offers choices."""
+    found: dict[str, tuple[str, ...]] = {}
+    for name, info in form.model_fields.items():
+        row = _row_model(info.annotation)
+        found |= form_choices(row) if row else {name: choices(form, name)}
+    return {name: values for name, values in found.items() if values and name != "kind"}
+
+
+def _values(annotation: Any) -> tuple[str, ...]:
+    """The values of a Literal or an Enum, or of the members of a union of them."""
+    if isinstance(annotation, type) and issubclass(annotation, Enum):
+        return tuple(str(member.value) for member in annotation)
+    origin, args = get_origin(annotation), get_args(annotation)
+    if origin is Literal:
+        return tuple(str(arg.value if isinstance(arg, Enum) else arg) for arg in args)
+    if origin is Annotated:
+        return _values(args[0])
+    if origin in (Union, UnionType):
+        return tuple(value for arg in args for value in _values(arg))
+    return ()
+
+
+def _row_model(annotation: Any) -> type[BaseModel] | None:
+    """The model of a list field's rows (`list[ActivityRow]`), or None for any other field."""
+    args = get_args(annotation)
+    if get_origin(annotation) is list and args and isinstance(args[0], type):
+        return args[0] if issubclass(args[0], BaseModel) else None
+    return None

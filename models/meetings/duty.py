@@ -2,7 +2,13 @@
 
 from models.lifecycle.duty import AssignmentKind, Duty
 from models.meetings.answers import take_attendance, take_progress, take_proposals
-from models.meetings.forms import ActionItemAnswer, AgendaItemsAnswer, AttendanceAnswer
+from models.meetings.forms import (
+    PARTIALS,
+    WORDS,
+    ActionItemAnswer,
+    AgendaItemsAnswer,
+    AttendanceAnswer,
+)
 from models.meetings.messages import MeetingMessage
 from models.meetings.panels import meeting_panels
 from models.meetings.sweep import sweep_meetings
@@ -22,22 +28,28 @@ DUTY = Duty(
             "action-item",
             ActionItemAnswer,
             {"ro": "acțiune de îndeplinit", "en": "action item"},
+            template="action-item-form.html",
             on_answer=take_progress,
         ),
         AssignmentKind(
             "attendance",
             AttendanceAnswer,
             {"ro": "confirmare de participare", "en": "attendance confirmation"},
+            template="attendance-form.html",
             on_answer=take_attendance,
         ),
         AssignmentKind(
             "agenda-items",
             AgendaItemsAnswer,
             {"ro": "propuneri pentru ordinea de zi", "en": "agenda proposals"},
+            template="agenda-items-form.html",
             on_answer=take_proposals,
         ),
     ),
+    words=WORDS,
+    templates=PARTIALS,
     tables=(Meeting, AgendaItem, Decision, ActionItem, Attendance),
+    commands="deployments.cli_meetings:meetings_app",
     message_kinds=tuple(MeetingMessage),
     lifecycles={"meeting": MEETING_LIFECYCLE},
     sweep=sweep_meetings,

@@ -1,5 +1,7 @@
-"""The answers members give in a meeting cycle: agenda proposals, attendance, action items."""
+"""The answers members give in a meeting cycle (agenda proposals, attendance, action items),
+their words and partials."""
 
+from pathlib import Path
 from typing import Annotated, Literal
 
 from pydantic import StringConstraints, model_validator
@@ -7,6 +9,27 @@ from pydantic import StringConstraints, model_validator
 from models.core.i18n import N_
 from models.core.text import NO_PERSONAL_DATA_BUT_NAMES, PRINTABLE
 from models.lifecycle.forms import AnswerForm, Progress, RequiredText
+from models.meetings.tables import MeetingStatus
+
+PARTIALS = Path(__file__).resolve().parents[2] / "templates" / "meetings"
+WORDS: dict[str, str] = {
+    # a meeting's statuses (cancelled is the engine's)
+    MeetingStatus.DRAFT: N_("draft"),
+    MeetingStatus.CONVENED: N_("convened"),
+    MeetingStatus.HELD: N_("held"),
+    MeetingStatus.MINUTED: N_("minuted"),
+    MeetingStatus.CLOSED: N_("closed"),
+    # the forms' fields (an action item's progress choices are the engine's)
+    "progress": N_("Progress"),
+    "narrative": N_("What was done"),
+    "attending": N_("Attendance"),
+    "delegate_name": N_("Name and position of the delegate"),
+    "proposals": N_("Agenda proposals"),
+    # attendance choices
+    "yes": N_("Yes, we attend"),
+    "no": N_("We do not attend"),
+    "delegate": N_("A delegate attends"),
+}
 
 OfficialName = Annotated[
     str,

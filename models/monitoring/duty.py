@@ -1,7 +1,7 @@
 """The monitoring round as a duty: what it registers with the shared engine."""
 
 from models.lifecycle.duty import AssignmentKind, Duty
-from models.monitoring.forms import MonitoringReportAnswer, fill_submission
+from models.monitoring.forms import PARTIALS, WORDS, MonitoringReportAnswer, fill_submission
 from models.monitoring.messages import MonitoringMessage
 from models.monitoring.rules import REPORT_KIND, round_scope
 from models.monitoring.sweep import close_due_rounds
@@ -14,9 +14,12 @@ DUTY = Duty(
             REPORT_KIND,
             MonitoringReportAnswer,
             {"ro": "raport de monitorizare", "en": "monitoring report"},
+            template="report-form.html",
             on_answer=fill_submission,
         ),
     ),
+    words=WORDS,
+    templates=PARTIALS,
     tables=(MonitoringRound, Submission),
     message_kinds=tuple(MonitoringMessage),
     lifecycles={"monitoring_round": ROUND_LIFECYCLE},

@@ -1,12 +1,25 @@
-"""The monitoring report form, and what an answer changes in the round."""
+"""The monitoring report form, its words and partial, and what an answer changes in the round."""
 
+from pathlib import Path
 from typing import Literal
 
 from sqlmodel import Session, select
 
+from models.core.i18n import N_
 from models.lifecycle.forms import AnswerForm, Progress, RequiredText, ShortText
 from models.lifecycle.tables import Answer, Assignment
-from models.monitoring.tables import Submission
+from models.monitoring.tables import RoundStatus, Submission
+
+PARTIALS = Path(__file__).resolve().parents[2] / "templates" / "monitoring"
+WORDS: dict[str, str] = {
+    # a round's statuses (open is the engine's)
+    RoundStatus.LOCKED: N_("locked"),
+    RoundStatus.PUBLISHED: N_("published"),
+    # the report form (its progress choices are the engine's)
+    "progress": N_("Progress"),
+    "indicator_value": N_("Indicator value"),
+    "narrative": N_("What was done"),
+}
 
 
 class MonitoringReportAnswer(AnswerForm):

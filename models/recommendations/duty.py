@@ -2,7 +2,7 @@
 
 from models.lifecycle.duty import AssignmentKind, Duty
 from models.recommendations.evidence import record_evidence
-from models.recommendations.forms import RecommendationProgressAnswer
+from models.recommendations.forms import PARTIALS, WORDS, RecommendationProgressAnswer
 from models.recommendations.messages import RecommendationMessage
 from models.recommendations.panels import coverage_panels, coverage_sections
 from models.recommendations.reply import recommendation_details
@@ -22,10 +22,13 @@ DUTY = Duty(
             FOLLOW_UP_KIND,
             RecommendationProgressAnswer,
             {"ro": "stadiul unei recomandări", "en": "progress on a recommendation"},
+            template="progress-form.html",
             on_answer=record_evidence,
             details=recommendation_details,
         ),
     ),
+    words=WORDS,
+    templates=PARTIALS,
     tables=(
         RecommendationSource,
         Recommendation,
@@ -33,6 +36,7 @@ DUTY = Duty(
         RecommendationContributor,
         Evidence,
     ),
+    commands="deployments.cli_recommendations:recommendations_app",
     message_kinds=tuple(RecommendationMessage),
     lifecycles={"recommendation": RECOMMENDATION_LIFECYCLE},
     panels=coverage_panels,

@@ -1,21 +1,44 @@
-"""The answer to a victim referral: accept it, or reject it with a reason from the list."""
+"""The answer to a victim referral (accept it, or reject it with a reason from the list), its
+words and partial."""
 
+from pathlib import Path
 from typing import Literal
 
 from pydantic import model_validator
 
 from models.core.i18n import N_
 from models.lifecycle.forms import AnswerForm, LongText
+from models.referrals.tables import ReferralStatus, RejectionReason
 
-Reason = Literal[
-    "out-of-area", "no-capacity", "not-eligible", "already-assisted", "consent-withdrawn", "other"
-]
+PARTIALS = Path(__file__).resolve().parents[2] / "templates" / "referrals"
+WORDS: dict[str, str] = {
+    # a referral's statuses
+    ReferralStatus.NOTIFIED: N_("notified"),
+    ReferralStatus.ACCEPTED: N_("accepted"),
+    ReferralStatus.REJECTED: N_("rejected"),
+    ReferralStatus.ASSISTED: N_("assisted"),
+    ReferralStatus.CLOSED: N_("closed"),
+    ReferralStatus.REVOKED: N_("revoked"),
+    # the decision form
+    "decision": N_("Decision"),
+    "reason": N_("Reason"),
+    "note": N_("Note"),
+    "accept": N_("We accept the referral"),
+    "reject": N_("We reject the referral"),
+    # why a referral is rejected
+    RejectionReason.OUT_OF_AREA: N_("The case is outside our area"),
+    RejectionReason.NO_CAPACITY: N_("We have no place or staff for it now"),
+    RejectionReason.NOT_ELIGIBLE: N_("The person does not meet the conditions for assistance"),
+    RejectionReason.ALREADY_ASSISTED: N_("The person is already assisted"),
+    RejectionReason.CONSENT_WITHDRAWN: N_("The person withdrew consent"),
+    RejectionReason.OTHER: N_("Another reason (say which in the note)"),
+}
 
 
 class ReferralAnswer(AnswerForm):
     kind: Literal["referral"] = "referral"
     decision: Literal["accept", "reject"]
-    reason: Reason | None = None
+    reason: RejectionReason | None = None
     note: LongText = ""
 
     @model_validator(mode="after")

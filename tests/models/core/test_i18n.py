@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 from babel.messages.extract import extract_from_dir
+from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.pofile import read_po
 
 from models.core.i18n import (
@@ -17,28 +18,16 @@ from models.core.i18n import (
 )
 
 ROOT = Path(__file__).resolve().parents[3]
-METHODS = [
-    ("models/**.py", "python"),
-    ("tasks/**.py", "python"),
-    ("portal/**.py", "python"),
-    ("deployments/**.py", "python"),
-    ("templates/portal/**.html", "jinja2"),
-    ("templates/reports/**.html", "jinja2"),
-    ("templates/email/**", "jinja2"),
-]
-OPTIONS = {
-    "templates/portal/**.html": {"extensions": "jinja2.ext.i18n"},
-    "templates/email/**": {"extensions": "jinja2.ext.i18n"},
-    "templates/reports/**.html": {"extensions": "jinja2.ext.i18n"},
-}
 
 
 def extracted_ids() -> set[str]:
-    """The message ids the code and page templates use now (as scripts/i18n.sh extracts)."""
+    """The message ids the code and templates use now, as scripts/i18n.sh extracts (babel.cfg)."""
+    with (ROOT / "babel.cfg").open(encoding="utf-8") as config:
+        methods, options = parse_mapping_cfg(config)
     found = extract_from_dir(
         str(ROOT),
-        METHODS,
-        options_map=OPTIONS,
+        methods,
+        options_map=options,
         keywords={"N_": None, "_": None, "ngettext": (1, 2)},
     )
     return {message[2] if isinstance(message[2], str) else message[2][0] for message in found}

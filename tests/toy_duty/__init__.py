@@ -1,0 +1,1 @@
+"""A seventh duty, shipped apart from Concord: stock checks of the prevention leaflets."""

@@ -7,7 +7,7 @@ from deployments.cli_support import console, settings_or_exit
 from models.core.db import get_engine
 from tests.toy_duty.tables import LeafletCount
 
-leaflets_app = typer.Typer(name="leaflets", help="Leaflet stock counts reported by the institutions.")
+leaflets_app = typer.Typer(name="leaflets", help="Leaflet stock counts the institutions sent.")
 
 
 @leaflets_app.callback(invoke_without_command=True)

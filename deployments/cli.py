@@ -1,26 +1,19 @@
-"""The `concord` command line."""
+"""The `concord` command line: the engine's commands, then each installed duty's group."""
 
+import importlib
 import signal
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
-from alembic.util.exc import CommandError
 from rich.table import Table
-from sqlalchemy.exc import DBAPIError
 
 from deployments.cli_bench import bench
-from deployments.cli_campaigns import campaigns_app
-from deployments.cli_cases import refer, register
-from deployments.cli_meetings import meetings_app
+from deployments.cli_db import db_app
 from deployments.cli_privacy import privacy_app
-from deployments.cli_recommendations import recommendations_app
-from deployments.cli_records import assignments_app, deadline, outbox_app
-from deployments.cli_requests import requests_app, retention
+from deployments.cli_records import assignments_app, deadline, outbox_app, retention
 from deployments.cli_support import (
     checked_language,
     console,
@@ -34,16 +27,11 @@ from deployments.cli_support import (
 )
 from models.core.db import get_engine, session_scope
 from models.core.i18n import N_, N_plural, percent
-from models.core.migrate import (
-    current_revision,
-    downgrade,
-    head_revision,
-    known_revisions,
-    upgrade,
-)
-from models.core.settings import Settings
+from models.core.settings import Settings, SettingsError
 from models.core.types import utcnow
+from models.duties import INSTALLED
 from models.lifecycle.assignments import count_open_by_status
+from models.lifecycle.duty import Duty, installed_duties
 from models.messaging.vocabulary import VOCABULARY
 from models.reference.document import ReferenceDataError, parse_reference_document
 from models.reference.loader import LoadReport, load_reference
@@ -63,63 +51,35 @@ app = typer.Typer(
     no_args_is_help=True,
     pretty_exceptions_enable=False,
 )
-db_app = typer.Typer(help="Database schema migrations.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(outbox_app, name="outbox")
 app.add_typer(assignments_app, name="assignments")
-app.add_typer(meetings_app, name="meetings")
-app.add_typer(requests_app, name="requests")
-app.add_typer(campaigns_app, name="campaigns")
-app.add_typer(recommendations_app, name="recommendations")
 app.add_typer(privacy_app, name="privacy")
-requests_app.command("register")(register)
-requests_app.command("refer")(refer)
 app.command("deadline")(deadline)
 app.command("retention")(retention)
 app.command("bench")(bench)
 
 
-@contextmanager
-def known_revision(revision: str) -> Iterator[None]:
-    """Turn Alembic's error about an unknown revision into a clear message."""
-    known = known_revisions()
-    if revision not in ("head", "base", *known):
-        fail(f"revision {revision!r}: expected head, base or one of {', '.join(known)}", code=2)
+def duty_commands(duty: Duty) -> typer.Typer:
+    """The duty's command-line group, imported from its `commands` ("module:attribute")."""
+    module, _, attribute = (duty.commands or "").partition(":")
+    group = getattr(importlib.import_module(module), attribute, None)
+    if not isinstance(group, typer.Typer) or not group.info.name:
+        raise TypeError(f"duty {duty.name}: commands {duty.commands!r} is not a named Typer app")
+    return group
+
+
+def duties() -> tuple[Duty, ...]:
+    """The installed duties; the listed ones alone while the settings are wrong."""
     try:
-        yield
-    except CommandError as exc:
-        fail(f"revision {revision!r}: {exc}; `concord db current` shows the newest", code=2)
-    except DBAPIError as exc:  # the migrations run in one transaction, rolled back here
-        fail(f"revision {revision!r}: the database refused ({exc.orig}); nothing was changed")
+        return installed_duties()
+    except SettingsError:  # the command then names the wrong variable as it starts
+        return INSTALLED
 
 
-@db_app.command("upgrade")
-def db_upgrade(revision: str = typer.Argument("head", help="target revision")) -> None:
-    """Apply the schema migrations."""
-    engine = get_engine(settings_or_exit().resolved_database_url())
-    before = current_revision(engine)
-    with known_revision(revision):
-        upgrade(engine, revision)
-    console.print(
-        f"database {engine.url.render_as_string()}: {before or 'empty'} -> "
-        f"{current_revision(engine)}"
-    )
-
-
-@db_app.command("downgrade")
-def db_downgrade(revision: str = typer.Argument(..., help="target revision, or 'base'")) -> None:
-    """Revert the schema migrations down to a revision."""
-    engine = get_engine(settings_or_exit().resolved_database_url())
-    with known_revision(revision):
-        downgrade(engine, revision)
-    console.print(f"database at {current_revision(engine) or 'base (empty)'}")
-
-
-@db_app.command("current")
-def db_current() -> None:
-    """Show the schema revision of the database and the newest one available."""
-    engine = get_engine(settings_or_exit().resolved_database_url())
-    console.print(f"database: {current_revision(engine) or 'empty'}; newest: {head_revision()}")
+for _duty in duties():
+    if _duty.commands:
+        app.add_typer(duty_commands(_duty))
 
 
 def print_load_report(report: LoadReport, source: str) -> None:
@@ -304,13 +264,7 @@ def report(
             engine=engine, round_id=found.id, settings=settings, now=utcnow(), language=language
         )
     total = built.total
-    received = say_count(
-        *N_plural(
-            "%(num)d of %(expected)d report received", "%(num)d of %(expected)d reports received"
-        ),
-        total.answered,
-        expected=total.expected,
-    )
+    received = say_count(*REPORTS_RECEIVED, total.answered, expected=total.expected)
     rates = say(
         N_("reporting rate %(rate)s, on time %(on_time)s"),
         rate=percent(total.reporting_rate, language),

@@ -29,7 +29,9 @@ from models.core.types import utcnow
 from models.reference.document import ReferenceDataError
 
 IMPORTED = N_("%(path)s (%(months)s): %(added)s added, %(corrected)s corrected, %(same)s unchanged")
-campaigns_app = typer.Typer(help="Prevention campaigns: their reach, reports, HelpLine figures.")
+campaigns_app = typer.Typer(
+    name="campaigns", help="Prevention campaigns: their reach, reports, HelpLine figures."
+)
 
 
 @campaigns_app.callback(invoke_without_command=True)

@@ -28,7 +28,7 @@ from models.meetings.tables import Meeting
 from models.messaging.vocabulary import VOCABULARY, name_in
 
 meetings_app = typer.Typer(
-    help="Meetings of the standing bodies: list, show, move or place, cancel."
+    name="meetings", help="Meetings of the standing bodies: list, show, move or place, cancel."
 )
 
 DAY = typer.Argument(help="the meeting's date, YYYY-MM-DD", formats=["%Y-%m-%d"])

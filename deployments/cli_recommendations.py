@@ -41,7 +41,8 @@ IMPORTED = N_(
     "(%(sources)s sources added or changed)"
 )
 recommendations_app = typer.Typer(
-    help="Recommendations of GRETA, the US TIP report and the EU: progress, imports, replies."
+    name="recommendations",
+    help="Recommendations of GRETA, the US TIP report and the EU: progress, imports, replies.",
 )
 
 

@@ -1,6 +1,6 @@
-"""`concord` commands about records: open assignments, the outbox, legal clocks."""
+"""`concord` commands about records: open assignments, the outbox, legal clocks, retention."""
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Annotated
 from zoneinfo import ZoneInfo
@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 import typer
 from rich.table import Table
 
-from deployments.cli_support import console, fail, migrate_quietly, settings_or_exit
+from deployments.cli_support import console, fail, migrate_quietly, say, settings_or_exit
 from models.core.calendar import WorkingCalendar
 from models.core.clocks import (
     UNITS,
@@ -19,7 +19,7 @@ from models.core.clocks import (
     load_clocks,
 )
 from models.core.db import session_scope
-from models.core.i18n import translate_count
+from models.core.i18n import N_, long_date, translate_count
 from models.core.types import utcnow
 from models.lifecycle.actions import (
     AssignmentError,
@@ -285,3 +285,33 @@ def assignments_waive(
     except AssignmentError as exc:
         fail(str(exc))
     console.print(f"{found.key}: waived")
+
+
+def retention(
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="only show what would change")] = False,
+) -> None:
+    """Anonymise closed cases and old email bodies past retention, as the nightly flow does."""
+    from tasks.operations.retention import apply_retention  # loads Prefect: only for this command
+
+    settings = settings_or_exit()
+    migrate_quietly()
+    now = utcnow()
+    counts = apply_retention(settings, now, dry_run)
+    table = Table(show_edge=False)
+    table.add_column(say(N_("Records")))
+    table.add_column(
+        say(N_("Would be anonymised") if dry_run else N_("Anonymised")), justify="right"
+    )
+    for what, count in counts.items():  # each count is named by an English message id
+        table.add_row(say(what), str(count))
+    console.print(table)
+    language = settings.language
+    cases = long_date(now - timedelta(days=settings.retention_days), language)
+    mail = long_date(now - timedelta(days=settings.sent_bodies_retention_days), language)
+    console.print(
+        say(
+            N_("Cases closed before %(cases)s; emails sent before %(mail)s."),
+            cases=cases,
+            mail=mail,
+        )
+    )

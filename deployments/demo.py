@@ -7,14 +7,14 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from functools import partial
 from typing import Any
 
 import httpx
 from fastapi.testclient import TestClient  # the portal app in-process, on the demo's clock
 from sqlmodel import Session, col, select
 
-from deployments.cli_cases import registered_in_one_transaction, store_referral, store_request
+from deployments.cli_cooperation import stored_request
+from deployments.cli_referrals import stored_referral
 from deployments.stack import Ports, Stack
 from models.cooperation.register import RequestInput
 from models.cooperation.tables import Direction, Instrument
@@ -224,11 +224,11 @@ def register_demo_request(now: datetime) -> str:
         summary="Verificarea unui vehicul și a unei rute de transport",
         started_at=now - timedelta(hours=2),
     )
-    return registered_in_one_transaction(get_settings(), partial(store_request, data=data))[0]
+    return stored_request(get_settings(), data)[0]
 
 
 def refer_demo_child(now: datetime) -> str:
-    """The demo's child referred in Iași, notified as `concord requests refer` does."""
+    """The demo's child referred in Iași, notified as `concord referrals notify` does."""
     data = ReferralInput(
         sender_reference=f"IGPR-IS-{now:%Y}-DEMO",
         notified_by="IGPR",
@@ -238,7 +238,7 @@ def refer_demo_child(now: datetime) -> str:
         exploitation="begging",
         identified_at=now - timedelta(hours=5),
     )
-    return registered_in_one_transaction(get_settings(), partial(store_referral, data=data))[0]
+    return stored_referral(get_settings(), data)[0]
 
 
 def answer_reports(

@@ -14,7 +14,7 @@ from tasks.referrals.notify import ReferralState, read_referral_task
 def referral(reference: ReferralReference, now: datetime | None = None) -> ReferralState:
     """Send what notifying the referral queued and report it; safe to run again.
 
-    A referral enters Concord through `concord requests refer`, which checks every field
+    A referral enters Concord through `concord referrals notify`, which checks every field
     first (no name, birth date, address or identity number is asked for or kept; consent or
     the override of the child's own DGASPC). This flow takes only the reference Concord
     issued, so nothing a person typed is ever kept in Prefect's record of the run. The

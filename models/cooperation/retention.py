@@ -1,6 +1,7 @@
 """Closed requests past their retention period: references, summary and partner forgotten."""
 
 from models.cooperation.tables import CooperationRequest
+from models.core.i18n import N_
 from models.lifecycle.retention import ANONYMISED, Retention, closed_cases, forget_case
 
 
@@ -13,4 +14,4 @@ def forget_closed_requests(retention: Retention) -> dict[str, int]:
             request.summary, request.partner_authority, request.partner_email = "", "-", None
             request.sender_reference = None
             retention.session.add(request)
-    return {"cooperation requests": len(requests)}
+    return {N_("closed cooperation requests"): len(requests)}

@@ -27,7 +27,7 @@ class Retention:
     dry_run: bool
 
 
-RetentionHook = Callable[[Retention], dict[str, int]]
+RetentionHook = Callable[[Retention], dict[str, int]]  # counts by English message id
 
 
 class ClosedCase(Protocol):

@@ -1,5 +1,6 @@
 """Closed referrals past their retention period: references and notes forgotten."""
 
+from models.core.i18n import N_
 from models.lifecycle.retention import ANONYMISED, Retention, closed_cases, forget_case
 from models.referrals.tables import Referral
 
@@ -12,4 +13,4 @@ def forget_closed_referrals(retention: Retention) -> dict[str, int]:
             forget_case(retention, referral, "referral", f"{ANONYMISED}V{referral.id}")
             referral.override_note, referral.sender_reference = None, None
             retention.session.add(referral)
-    return {"referrals": len(referrals)}
+    return {N_("closed referrals"): len(referrals)}

@@ -5,6 +5,7 @@ from datetime import datetime, timedelta
 from prefect import task
 
 from models.core.db import get_engine, write_session
+from models.core.i18n import N_
 from models.core.settings import Settings, get_settings
 from models.lifecycle.duty import retention_hooks
 from models.lifecycle.retention import Retention
@@ -19,7 +20,7 @@ def apply_retention(settings: Settings, now: datetime, dry_run: bool) -> dict[st
         for hook in retention_hooks():
             counts.update(hook(cases))
         mail_cutoff = now - timedelta(days=settings.sent_bodies_retention_days)
-        counts["sent email bodies"] = forget_sent_bodies(session, mail_cutoff, dry_run)
+        counts[N_("bodies of sent emails")] = forget_sent_bodies(session, mail_cutoff, dry_run)
         if dry_run:
             session.rollback()
         else:

@@ -39,8 +39,8 @@ def test_every_deployment_runs_from_the_api_on_the_local_stack(stack: Stack) -> 
     parameters = {
         "committee-meeting-cycle": {"body": "CM-SNITP"},
         "prevention-campaign": {"campaign": "CAMP-2026-CERERE"},  # a sample, running since October
-        "cross-border-request": {"reference": registered(stack, "register", *SIENA)},
-        "referral": {"reference": registered(stack, "refer", *ADULT)},
+        "cross-border-request": {"reference": registered(stack, "requests", "register", *SIENA)},
+        "referral": {"reference": registered(stack, "referrals", "notify", *ADULT)},
     }
     runs = {
         name: api.start(d, parameters.get(name, {}))
@@ -68,13 +68,18 @@ SIENA = (
     "--institution=IGPR",
     "--started-at=2026-01-15T10:00",
 )
-ADULT = ("IGPR-CJ-2026-0001", "--notified-by=IGPR", "--county=CJ", "--consent")
+ADULT = (
+    "IGPR-CJ-2026-0001",
+    "--notified-by=IGPR",
+    "--county=CJ",
+    "--consent",
+    "--identified-at=2026-01-15T10:00",
+)
 
 
-def registered(stack: Stack, command: str, *args: str) -> str:
+def registered(stack: Stack, *door: str) -> str:
     """The reference Concord issues a case entered through its command-line door."""
-    moment = ("--identified-at=2026-01-15T10:00",) if command == "refer" else ()
-    done = concord("requests", command, *args, *moment, env=stack.environment())
+    done = concord(*door, env=stack.environment())
     assert done.returncode == 0, done.stderr
     found = re.search(r"RO-[A-Z]+-\d{4}-\d{5}", done.stdout)
     assert found, done.stdout

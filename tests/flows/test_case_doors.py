@@ -1,4 +1,4 @@
-"""`concord requests register` and `refer`: checked, stored, then their flow runs by reference."""
+"""`concord requests register` and `referrals notify`: checked, stored, then run by reference."""
 
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -136,13 +136,15 @@ def test_a_child_is_referred_only_on_the_override_of_its_own_countys_dgaspc(
         f"--identified-at={an_hour_ago()}",
         "--override-note=Interesul superior al copilului",
     ]
-    other = concord("requests", "refer", *child, "--consent-override-by=DGASPC-CJ")
+    other = concord("referrals", "notify", *child, "--consent-override-by=DGASPC-CJ")
     assert other.exit_code == 2 and "--consent-override-by" in other.output
     assert count(session, Referral) == 0 and new_runs() == []
-    named = concord("requests", "refer", *child[:-1], "--override-note=mama, Ioana Popescu, refuză")
+    named = concord(
+        "referrals", "notify", *child[:-1], "--override-note=mama, Ioana Popescu, refuză"
+    )
     assert named.exit_code == 2 and "--override-note" in named.output
     assert "Popescu" not in named.output and count(session, Referral) == 0
-    own = concord("requests", "refer", *child, "--consent-override-by=DGASPC-IS")
+    own = concord("referrals", "notify", *child, "--consent-override-by=DGASPC-IS")
     assert own.exit_code == 0, own.output
     assert "RO-REF-2026-00001" in own.output and "DGASPC-IS" in own.output
     [sent] = smtp_server.messages

@@ -107,7 +107,11 @@ def test_retention_forgets_exactly_the_old_closed_cases_and_old_email_bodies(
     cases(session)
     before = snapshot(session)
     dry = apply_retention(get_settings(), NOW, dry_run=True)
-    assert dry == {"cooperation requests": 1, "referrals": 1, "sent email bodies": 4}
+    assert dry == {
+        "closed cooperation requests": 1,
+        "closed referrals": 1,
+        "bodies of sent emails": 4,
+    }
     assert snapshot(session) == before, "a dry run changes nothing"
 
     assert apply_retention(get_settings(), NOW, dry_run=False) == dry

@@ -2,12 +2,11 @@
 
 from alembic import context
 from sqlalchemy import Connection
-from sqlmodel import SQLModel
 
-import models.schema  # noqa: F401  (registers every table on the metadata)
 from models.core.db import make_engine
+from models.schema import METADATA
 
-target_metadata = SQLModel.metadata
+target_metadata = METADATA
 
 
 def run_on(connection: Connection) -> None:

@@ -9,12 +9,12 @@ import pytest
 from hypothesis import settings as hypothesis_settings
 from sqlalchemy import text
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, SQLModel
+from sqlmodel import Session
 
-import models.schema  # noqa: F401
 from models.core.db import get_engine, make_engine
 from models.core.migrate import upgrade
 from models.core.settings import get_settings
+from models.schema import METADATA
 from tests.support.servers import SmtpServer, WebhookReceiver
 
 # CI's verdict must not depend on the draw: there every property test draws the same examples
@@ -66,7 +66,7 @@ def postgres_engine() -> Iterator[Engine]:
 
 def truncate_all(engine: Engine) -> None:
     """Empty every Concord table on PostgreSQL, restarting identities."""
-    names = ", ".join(f'"{t.name}"' for t in SQLModel.metadata.sorted_tables)
+    names = ", ".join(f'"{t.name}"' for t in METADATA.sorted_tables)
     with engine.begin() as conn:
         conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
 

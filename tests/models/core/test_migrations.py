@@ -7,11 +7,10 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import inspect
 from sqlalchemy.engine import Engine
-from sqlmodel import SQLModel
 
-import models.schema  # noqa: F401
 from models.core.db import make_engine
 from models.core.migrate import current_revision, downgrade, head_revision, is_current, upgrade
+from models.schema import METADATA
 from tests.support.postgres import create_database, drop_database
 
 ENGINES = ["sqlite", "postgres"] if os.environ.get("CONCORD_TEST_DATABASE_URL") else ["sqlite"]
@@ -37,7 +36,7 @@ def table_names(engine: Engine) -> set[str]:
 
 
 def test_upgrade_downgrade_upgrade_round_trip(fresh_engine: Engine) -> None:
-    expected = {table.name for table in SQLModel.metadata.sorted_tables}
+    expected = {table.name for table in METADATA.sorted_tables}
     assert current_revision(fresh_engine) is None
     upgrade(fresh_engine)
     assert table_names(fresh_engine) == expected
@@ -54,5 +53,5 @@ def test_migrations_match_the_models(fresh_engine: Engine) -> None:
     upgrade(fresh_engine)
     with fresh_engine.connect() as connection:
         context = MigrationContext.configure(connection, opts={"compare_type": True})
-        differences = compare_metadata(context, SQLModel.metadata)
+        differences = compare_metadata(context, METADATA)
     assert differences == [], "the models changed without a migration: " + repr(differences)

@@ -8,13 +8,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, SQLModel, col, select
+from sqlmodel import Session, col, select
 
 from models.core.history import StatusEvent
 from models.reference.document import ReferenceDataError, parse_reference_document
 from models.reference.institutions import Body, Contact, Institution, Membership
 from models.reference.loader import load_reference
 from models.reference.strategy import Measure, MeasureInstitution, Objective, Strategy
+from models.schema import METADATA
 from tests.support.reference import dump, small_document
 
 ROMANIA = Path(__file__).resolve().parents[3] / "data" / "romania.yaml"
@@ -32,7 +33,7 @@ def load_text(session: Session, text: str) -> Any:
 def row_counts(session: Session) -> dict[str, int]:
     return {
         table.name: session.exec(select(func.count()).select_from(table)).one()
-        for table in SQLModel.metadata.sorted_tables
+        for table in METADATA.sorted_tables
     }
 
 

@@ -33,6 +33,7 @@ DUTY = Duty(
     templates=PARTIALS,
     tables=(Campaign, CampaignParticipant, CampaignMeasure, CampaignActivity, HelplineMonth),
     commands="deployments.cli_campaigns:campaigns_app",
+    flows=("flows.prevention_campaign",),
     lifecycles={"campaign": CAMPAIGN_LIFECYCLE},
     sweep=sweep_campaigns,
     panels=campaigns_panel,

@@ -24,6 +24,7 @@ DUTY = Duty(
     templates=PARTIALS,
     tables=(CooperationRequest, RequestClock),
     commands="deployments.cli_cooperation:requests_app",
+    flows=("flows.cross_border_request",),
     message_kinds=tuple(CooperationMessage),
     lifecycles={"cooperation_request": REQUEST_LIFECYCLE},
     panels=requests_panel,

@@ -155,6 +155,7 @@ class Duty:
     words: Mapping[str, str] = field(default_factory=dict)
     templates: Path | None = None
     commands: str | None = None
+    flows: tuple[str, ...] = ()  # its flow modules, e.g. "flows.referral"
     migrations: Path | None = None  # its own Alembic branch, for a duty shipped apart
     message_kinds: tuple[str, ...] = ()
     lifecycles: Mapping[str, Lifecycle] = field(default_factory=dict)

@@ -50,6 +50,7 @@ DUTY = Duty(
     templates=PARTIALS,
     tables=(Meeting, AgendaItem, Decision, ActionItem, Attendance),
     commands="deployments.cli_meetings:meetings_app",
+    flows=("flows.committee_meeting_cycle",),
     message_kinds=tuple(MeetingMessage),
     lifecycles={"meeting": MEETING_LIFECYCLE},
     sweep=sweep_meetings,

@@ -9,6 +9,7 @@ from models.monitoring.tables import ROUND_LIFECYCLE, MonitoringRound, Submissio
 
 DUTY = Duty(
     name="monitoring",
+    flows=("flows.monitoring_round",),
     kinds=(
         AssignmentKind(
             REPORT_KIND,

@@ -37,6 +37,7 @@ DUTY = Duty(
         Evidence,
     ),
     commands="deployments.cli_recommendations:recommendations_app",
+    flows=("flows.recommendation_follow_up",),
     message_kinds=tuple(RecommendationMessage),
     lifecycles={"recommendation": RECOMMENDATION_LIFECYCLE},
     panels=coverage_panels,

@@ -22,6 +22,7 @@ DUTY = Duty(
     templates=PARTIALS,
     tables=(Referral, Disclosure),
     commands="deployments.cli_referrals:referrals_app",
+    flows=("flows.referral",),
     lifecycles={"referral": REFERRAL_LIFECYCLE},
     panels=referrals_panel,
     retention=forget_closed_referrals,

@@ -56,7 +56,7 @@ def test_a_run_the_api_does_not_know_is_still_reported_once(
     assert alert_coordinator(flow_run_id=f"flow-run/{run_id}", now=NOW) is True
     assert alert_coordinator(flow_run_id=f"flow-run/{run_id}", now=NOW) is False
     [alert] = alerts(session)
-    assert alert.subject.endswith(f"unknown run {run_id}")
+    assert alert.subject.endswith(f"rulare necunoscută {run_id}")  # the coordinator reads Romanian
     assert "/runs/flow-run/" not in alert.body_text
     assert len(smtp_server.messages) == 1
 

@@ -15,7 +15,7 @@ from models.cooperation.rules import (
 from models.cooperation.steps import clocks_of
 from models.cooperation.tables import OPEN_REQUEST_STATUSES, CooperationRequest, RequestClock
 from models.core.clocks import Deadline, ExtensionError, extend_deadline
-from models.core.text import checked_note
+from models.core.text import checked_note, shown
 from models.lifecycle.assignments import first_action_at
 from models.lifecycle.desk import Desk
 from models.lifecycle.status import note_event
@@ -36,7 +36,7 @@ def find_request(desk: Desk, reference: str) -> CooperationRequest:
     query = select(CooperationRequest).where(CooperationRequest.reference == reference.upper())
     request = desk.session.exec(query).first()
     if request is None:
-        raise RequestError(f"reference: no request {reference!r}")
+        raise RequestError(f"reference: no request {shown(reference)}")
     return request
 
 
@@ -47,7 +47,8 @@ def running_clock(desk: Desk, request: CooperationRequest, code: str) -> Request
     codes = {clock.clock_code: clock for clock in clocks_of(desk.session, request)}
     clock = codes.get(code)
     if clock is None:
-        raise RequestError(f"clock: {request.reference} has no clock {code!r} ({', '.join(codes)})")
+        known = ", ".join(codes)
+        raise RequestError(f"clock: {request.reference} has no clock {shown(code)} ({known})")
     if clock.due_at is None or clock.met_at is not None:
         raise RequestError(f"clock: {code} is not running")
     if clock.due_at <= desk.now:

@@ -21,7 +21,7 @@ from models.core.db import insert_once
 from models.core.moments import deadline_problem, event_problem
 from models.core.references import issue_reference, issued_pattern
 from models.core.settings import Settings
-from models.core.text import UPPER, Code, FunctionalMailbox
+from models.core.text import UPPER, Code, FunctionalMailbox, shown
 from models.lifecycle.desk import Desk
 from models.lifecycle.forms import CaseReference, ShortText
 from models.lifecycle.tables import Assignment
@@ -72,7 +72,7 @@ def _check(session: Session, data: RequestInput, now: datetime) -> Institution:
         select(Institution).where(Institution.code == data.institution)
     ).first()
     if institution is None:
-        raise RequestError(f"institution: no institution has the code {data.institution!r}")
+        raise RequestError(f"institution: no institution has the code {shown(data.institution)}")
     if data.partner_country == "RO":
         raise RequestError("partner_country: the partner is another state, not RO")
     if problem := event_problem("started_at", data.started_at, now):

@@ -88,6 +88,13 @@ def functional(address: str) -> str:
 FunctionalMailbox = Annotated[EmailStr, AfterValidator(functional)]
 
 
+def shown(value: str) -> str:
+    """`value` quoted for an error message, or only the kind of personal data it seems to hold."""
+    if (kind := personal_data_in(value)) is not None:
+        return f"(a value that seems to contain {KINDS[kind]})"
+    return repr(value if len(value) <= 60 else value[:57] + "...")
+
+
 def checked_note(
     field: str, text: str, *, error: type[ValueError] = ValueError, max_length: int = 500
 ) -> str:

@@ -5,7 +5,7 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, col, select
 
-from models.core.text import checked_note
+from models.core.text import checked_note, shown
 from models.lifecycle.status import change_status, note_event
 from models.lifecycle.tables import OPEN_ASSIGNMENT_STATUSES, Assignment, AssignmentStatus
 
@@ -22,7 +22,7 @@ def find_assignment(*, session: Session, ref: str) -> Assignment:
     )
     found = session.exec(query).first()
     if found is None:
-        raise AssignmentError(f"assignment: no assignment {ref!r}")
+        raise AssignmentError(f"assignment: no assignment {shown(ref)}")
     return found
 
 

@@ -8,6 +8,7 @@ from sqlmodel import Session, col, select
 
 from models.core.calendar import WorkingCalendar
 from models.core.db import insert_once
+from models.core.text import shown
 from models.lifecycle.assignments import new_assignment
 from models.lifecycle.status import change_status, note_event
 from models.lifecycle.tables import Assignment
@@ -31,7 +32,7 @@ def find_body(session: Session, code: str) -> Body:
     body = session.exec(select(Body).where(Body.code == code)).first()
     if body is None:
         known = ", ".join(session.exec(select(Body.code).order_by(Body.code)).all())
-        raise MeetingError(f"body: no body {code!r}; known bodies: {known}")
+        raise MeetingError(f"body: no body {shown(code)}; known bodies: {known}")
     return body
 
 

@@ -9,6 +9,7 @@ from sqlmodel import Session, col, select
 
 from models.core.calendar import WorkingCalendar
 from models.core.periods import Period
+from models.core.text import shown
 from models.lifecycle.rates import Scope
 from models.monitoring.tables import MonitoringRound, RoundStatus, Submission
 from models.reference.enums import MeasureRole
@@ -78,7 +79,7 @@ def round_dates(
 def check_round_request(strategy: Strategy | None, code: str, period: Period) -> Strategy:
     """The strategy a round is opened for; RoundError when it is unknown or out of range."""
     if strategy is None:
-        raise RoundError(f"strategy: unknown strategy {code!r}")
+        raise RoundError(f"strategy: unknown strategy {shown(code)}")
     if strategy.ends < period.start or strategy.starts > period.end:
         raise RoundError(
             f"period: {period.label} is outside {strategy.code} "

@@ -7,6 +7,7 @@ from datetime import date, datetime
 from sqlmodel import Session, col, select
 
 from models.core.i18n import LANGUAGES, N_, translate
+from models.core.text import shown
 from models.lifecycle.tables import Assignment
 from models.messaging.vocabulary import VOCABULARY, name_in
 from models.recommendations.rules import WORDS
@@ -84,7 +85,7 @@ def find_source(session: Session, code: str) -> RecommendationSource:
     ).first()
     if source is None:
         known = ", ".join(session.exec(select(RecommendationSource.code)).all()) or "none yet"
-        raise ReplyError(f"source: no source {code!r}; the sources are: {known}")
+        raise ReplyError(f"source: no source {shown(code)}; the sources are: {known}")
     return source
 
 

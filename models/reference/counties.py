@@ -8,6 +8,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict
 
 from models.core.i18n import N_, translate
+from models.core.text import shown
 
 COUNTIES_FILE = Path(__file__).resolve().parents[2] / "data" / "counties.yaml"
 BUCHAREST_SECTOR = re.compile(r"^B[1-6]$")
@@ -38,7 +39,7 @@ def county_of(code: str) -> County:
     counties = load_counties()
     key = "B" if BUCHAREST_SECTOR.match(code) else code
     if key not in counties:
-        raise CountyError(f"county: {code!r} is not a Romanian county code (e.g. CJ, IS, B3)")
+        raise CountyError(f"county: {shown(code)} is not a Romanian county code (e.g. CJ, IS, B3)")
     return counties[key]
 
 

@@ -6,7 +6,7 @@ from models.core.calendar import WorkingCalendar
 from models.core.db import insert_once
 from models.core.i18n import N_, translate
 from models.core.settings import get_settings
-from models.core.text import checked_note
+from models.core.text import checked_note, shown
 from models.lifecycle.assignments import new_assignment
 from models.lifecycle.desk import Desk, move_case
 from models.lifecycle.forms import AnswerForm
@@ -145,7 +145,7 @@ def change_referral(desk: Desk, reference: str, to: ReferralStatus, note: str) -
     note = checked_note("note", note, error=ReferralError)
     referral = find_referral(desk.session, reference)
     if referral is None:
-        raise ReferralError(f"reference: no referral {reference!r}")
+        raise ReferralError(f"reference: no referral {shown(reference)}")
     if to not in (ReferralStatus.ASSISTED, ReferralStatus.CLOSED, ReferralStatus.REVOKED):
         raise ReferralError(f"status: {to} is set by the receiving institution's answer")
     try:

@@ -9,7 +9,7 @@ from sqlmodel import Session, select
 from models.core.clocks import compute_deadline, load_clocks
 from models.core.moments import event_problem
 from models.core.references import issue_reference, issued_pattern
-from models.core.text import UPPER, Code
+from models.core.text import UPPER, Code, shown
 from models.lifecycle.desk import Desk
 from models.lifecycle.forms import CaseReference, ShortText
 from models.lifecycle.tables import Assignment
@@ -59,7 +59,7 @@ def institution(session: Session, code: str, field: str) -> Institution:
     """The institution with `code`; ReferralError names the field when there is none."""
     found = session.exec(select(Institution).where(Institution.code == code)).first()
     if found is None:
-        raise ReferralError(f"{field}: no institution has the code {code!r}")
+        raise ReferralError(f"{field}: no institution has the code {shown(code)}")
     return found
 
 

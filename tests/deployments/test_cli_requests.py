@@ -118,6 +118,9 @@ def test_requests_are_listed_soonest_clock_first_and_a_term_is_extended_once(
     assert again.returncode == 2 and "already extended 1 time(s), the limit" in again.stderr
     unknown = concord("requests", "extend", eio, "eio-nope", "--reason", "volume")
     assert unknown.returncode == 2 and "has no clock 'eio-nope'" in unknown.stderr
+    typed = concord("requests", "extend", "Ion Popescu 0721234567", "x", "--reason", "volume")
+    assert typed.returncode == 2 and "no request (a value that seems to contain" in typed.stderr
+    assert "Popescu" not in typed.stderr and "0721" not in typed.stderr
 
     dry = concord("retention", "--dry-run")
     assert dry.returncode == 0, dry.stderr

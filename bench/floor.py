@@ -14,7 +14,9 @@ from typing import Any
 from jinja2 import Environment
 from sqlalchemy import insert, select
 from sqlalchemy.engine import Connection, Engine
+from sqlmodel import col
 
+from bench.state import new_id, one_id
 from models.lifecycle.tables import Assignment
 from models.messaging.outbox import OutboxMessage
 from models.monitoring.tables import MonitoringRound, Submission
@@ -39,20 +41,26 @@ SENDER = "concord@coordination.example"
 
 
 def _open_round(conn: Connection, strategy: str, period: str, due: datetime) -> tuple[int, int]:
-    strategy_id = conn.execute(select(Strategy.id).where(Strategy.code == strategy)).scalar_one()
+    strategy_id = one_id(conn, select(col(Strategy.id)).where(col(Strategy.code) == strategy))
     values = {"strategy_id": strategy_id, "period": period, "opens_at": due - timedelta(days=30)}
     values |= {"due_at": due, "lock_at": due + timedelta(days=10), "created_at": values["opens_at"]}
-    round_id = conn.execute(insert(MonitoringRound).values(values)).inserted_primary_key[0]
+    round_id = new_id(conn.execute(insert(MonitoringRound).values(values)))
     return strategy_id, round_id
 
 
 def _expected(conn: Connection, strategy_id: int) -> list[Any]:
     return list(
         conn.execute(
-            select(Measure.id, Measure.code, Measure.title, Institution.id, Institution.code)
-            .join(MeasureInstitution, MeasureInstitution.measure_id == Measure.id)
-            .join(Institution, Institution.id == MeasureInstitution.institution_id)
-            .where(Measure.strategy_id == strategy_id, Measure.recurrence.is_not(None))
+            select(
+                col(Measure.id),
+                col(Measure.code),
+                col(Measure.title),
+                col(Institution.id),
+                col(Institution.code),
+            )
+            .join(MeasureInstitution, col(MeasureInstitution.measure_id) == col(Measure.id))
+            .join(Institution, col(Institution.id) == col(MeasureInstitution.institution_id))
+            .where(col(Measure.strategy_id) == strategy_id, col(Measure.recurrence).is_not(None))
         )
     )
 
@@ -60,7 +68,7 @@ def _expected(conn: Connection, strategy_id: int) -> list[Any]:
 def _insert_reports(conn: Connection, round_id: int, period: str, due: datetime) -> list[Any]:
     """Every expected report of the round as an assignment and a submission, in bulk."""
     strategy_id = conn.execute(
-        select(MonitoringRound.strategy_id).where(MonitoringRound.id == round_id)
+        select(col(MonitoringRound.strategy_id)).where(col(MonitoringRound.id) == round_id)
     ).scalar_one()
     expected = _expected(conn, strategy_id)
     rows = [
@@ -80,7 +88,7 @@ def _insert_reports(conn: Connection, round_id: int, period: str, due: datetime)
         for _, measure_code, title, institution_id, code in expected
     ]
     conn.execute(insert(Assignment), rows)
-    ids = dict(conn.execute(select(Assignment.key, Assignment.id)).all())
+    ids = dict(conn.execute(select(col(Assignment.key), col(Assignment.id))).tuples().all())
     conn.execute(
         insert(Submission),
         [
@@ -98,9 +106,9 @@ def _insert_reports(conn: Connection, round_id: int, period: str, due: datetime)
 
 def _recipients(conn: Connection) -> dict[int, tuple[str, str]]:
     rows = conn.execute(
-        select(Institution.id, Institution.name, Contact.email)
-        .join(Contact, Contact.institution_id == Institution.id)
-        .where(Contact.role == "focal-point")
+        select(col(Institution.id), col(Institution.name), col(Contact.email))
+        .join(Contact, col(Contact.institution_id) == col(Institution.id))
+        .where(col(Contact.role) == "focal-point")
     )
     return {institution_id: (name, email) for institution_id, name, email in rows}
 
@@ -137,8 +145,8 @@ def plain_round(
             smtp.send_message(_email(email, subject, text.render(context), html.render(context)))
             sent.append({"key": f"floor:{period}:{institution_id}", "recipient": email})
     with engine.begin() as conn:
-        common = {"channel": "email", "kind": "round-opened", "language": "ro", "state": "sent"}
-        common |= {"subject": "", "body_text": "", "attempts": 1, "sent_at": now}
+        common: dict[str, object] = {"channel": "email", "kind": "round-opened", "language": "ro"}
+        common |= {"state": "sent", "subject": "", "body_text": "", "attempts": 1, "sent_at": now}
         common |= {"created_at": now, "next_attempt_at": now}
         conn.execute(insert(OutboxMessage), [common | row for row in sent])
     return len(sent)

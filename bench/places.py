@@ -58,7 +58,7 @@ class SmtpSink:
     def __init__(self) -> None:
         context = multiprocessing.get_context("spawn")
         self.port = free_port()
-        self._count: Synchronized[int] = context.Value("l", 0)  # type: ignore[assignment]
+        self._count: Synchronized[int] = context.Value("l", 0)
         self._process = context.Process(target=_serve, args=(self.port, self._count), daemon=True)
 
     @property

@@ -14,9 +14,10 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import insert, select
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
+from sqlmodel import col
 
-from bench.state import institution_range
+from bench.state import all_ids, institution_range, new_id, one_id
 from models.lifecycle.tables import Assignment
 from models.monitoring.report import PROGRESS
 from models.monitoring.tables import MonitoringRound, Submission
@@ -26,11 +27,9 @@ from models.reference.strategy import Measure, Strategy
 def _pairs(engine: Engine, strategy: str, count: int) -> tuple[int, list[tuple[int, int]]]:
     """The strategy's id and `count` distinct (measure, institution) pairs."""
     with engine.connect() as conn:
-        strategy_id = conn.execute(
-            select(Strategy.id).where(Strategy.code == strategy)
-        ).scalar_one()
-        measures = list(
-            conn.execute(select(Measure.id).where(Measure.strategy_id == strategy_id)).scalars()
+        strategy_id = one_id(conn, select(col(Strategy.id)).where(col(Strategy.code) == strategy))
+        measures = all_ids(
+            conn, select(col(Measure.id)).where(col(Measure.strategy_id) == strategy_id)
         )
         first, institutions = institution_range(conn)
     count = min(count, len(measures) * institutions)
@@ -43,7 +42,16 @@ def answered_round(engine: Engine, *, strategy: str, count: int, now: datetime) 
     strategy_id, pairs = _pairs(engine, strategy, count)
     due = now - timedelta(days=200)
     with engine.begin() as conn:
-        round_id = conn.execute(
+        round_id = _insert_locked_round(conn, strategy_id, due)
+        ids = _insert_done_reports(conn, pairs, due)
+        _insert_submissions(conn, round_id, ids, pairs, due)
+    return round_id, len(pairs)
+
+
+def _insert_locked_round(conn: Connection, strategy_id: int, due: datetime) -> int:
+    """A locked 2025-S2 round of the strategy, due at `due`; its id."""
+    return new_id(
+        conn.execute(
             insert(MonitoringRound).values(
                 strategy_id=strategy_id,
                 period="2025-S2",
@@ -53,45 +61,58 @@ def answered_round(engine: Engine, *, strategy: str, count: int, now: datetime) 
                 status="locked",
                 created_at=due,
             )
-        ).inserted_primary_key[0]
-        common = {"kind": "monitoring-report", "subject_type": "measure", "due_at": due}
-        common |= {"status": "done", "created_at": due, "updated_at": due}
-        conn.execute(
-            insert(Assignment),
-            [
-                common
-                | {
-                    "key": f"report:{n}",
-                    "institution_id": i,
-                    "subject_ref": str(m),
-                    "title": f"Raport {n}",
-                }
-                for n, (m, i) in enumerate(pairs)
-            ],
         )
-        ids = dict(
-            conn.execute(
-                select(Assignment.key, Assignment.id).where(Assignment.key.like("report:%"))
-            ).all()
-        )
-        conn.execute(
-            insert(Submission),
-            [
-                {
-                    "round_id": round_id,
-                    "assignment_id": ids[f"report:{n}"],
-                    "measure_id": m,
-                    "institution_id": i,
-                    "progress": PROGRESS[n % 4],
-                    "indicator_value": str(n % 50),
-                    "narrative": "Activități desfășurate conform planului, cu parteneri locali.",
-                    "submitted_at": due - timedelta(days=n % 5),
-                    "on_time": n % 7 != 0,
-                }
-                for n, (m, i) in enumerate(pairs)
-            ],
-        )
-    return round_id, len(pairs)
+    )
+
+
+def _insert_done_reports(
+    conn: Connection, pairs: list[tuple[int, int]], due: datetime
+) -> dict[str, int | None]:
+    """One done report assignment per (measure, institution) pair; their ids by key."""
+    common = {"kind": "monitoring-report", "subject_type": "measure", "due_at": due}
+    common |= {"status": "done", "created_at": due, "updated_at": due}
+    conn.execute(
+        insert(Assignment),
+        [
+            common
+            | {
+                "key": f"report:{n}",
+                "institution_id": i,
+                "subject_ref": str(m),
+                "title": f"Raport {n}",
+            }
+            for n, (m, i) in enumerate(pairs)
+        ],
+    )
+    keys = select(col(Assignment.key), col(Assignment.id))
+    return dict(conn.execute(keys.where(col(Assignment.key).like("report:%"))).tuples().all())
+
+
+def _insert_submissions(
+    conn: Connection,
+    round_id: int,
+    ids: dict[str, int | None],
+    pairs: list[tuple[int, int]],
+    due: datetime,
+) -> None:
+    """An answered submission for each report, varied in progress, value and timeliness."""
+    conn.execute(
+        insert(Submission),
+        [
+            {
+                "round_id": round_id,
+                "assignment_id": ids[f"report:{n}"],
+                "measure_id": m,
+                "institution_id": i,
+                "progress": PROGRESS[n % 4],
+                "indicator_value": str(n % 50),
+                "narrative": "Activități desfășurate conform planului, cu parteneri locali.",
+                "submitted_at": due - timedelta(days=n % 5),
+                "on_time": n % 7 != 0,
+            }
+            for n, (m, i) in enumerate(pairs)
+        ],
+    )
 
 
 def measure_report(url: str, round_id: int, folder: Path) -> dict[str, Any]:

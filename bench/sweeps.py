@@ -2,6 +2,7 @@
 
 import logging
 import time
+from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from sqlalchemy import text
@@ -21,7 +22,7 @@ def _sweep(engine: Engine, now: datetime) -> dict[str, float]:
     """Advance, bundle and deliver as the daily sweep does; seconds of each."""
     calendar = WorkingCalendar(zone=get_settings().zone)
     seconds = {}
-    for name, step in (
+    steps: tuple[tuple[str, Callable[[], object]], ...] = (
         (
             "advance",
             lambda: advance_due_assignments(
@@ -38,7 +39,8 @@ def _sweep(engine: Engine, now: datetime) -> dict[str, float]:
             "deliver",
             lambda: deliver_due_messages(now=now, batch_size=200, max_batches=10_000, logger=LOG),
         ),
-    ):
+    )
+    for name, step in steps:
         started = time.perf_counter()
         step()
         seconds[name] = time.perf_counter() - started

@@ -7,7 +7,9 @@ from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.engine import Engine
+from sqlmodel import col
 
+from bench.state import all_ids
 from models.lifecycle.tables import Assignment
 
 
@@ -34,13 +36,12 @@ def _write(url: str, ids: list[int], now: datetime, ready: Any) -> None:
 def status_writes(engine: Engine, url: str, *, workers: int, each: int, now: datetime) -> float:
     """Writes per second with `workers` processes, each moving `each` open assignments."""
     with engine.connect() as conn:
-        ids = list(
-            conn.execute(
-                select(Assignment.id)
-                .where(Assignment.status == "open")
-                .order_by(Assignment.id.desc())
-                .limit(workers * each)
-            ).scalars()
+        ids = all_ids(
+            conn,
+            select(col(Assignment.id))
+            .where(col(Assignment.status) == "open")
+            .order_by(col(Assignment.id).desc())
+            .limit(workers * each),
         )
     context = multiprocessing.get_context("spawn")
     ready = context.Barrier(workers + 1)

@@ -117,7 +117,10 @@ def flow_round(
         seconds = time.perf_counter() - started
     result = state.result()
     emails = int(result["delivery"].get("sent", 0))
-    fixed = seconds - _task_seconds(state.state_details.flow_run_id)
+    run_id = state.state_details.flow_run_id
+    if run_id is None:
+        raise RuntimeError("the round's final state names no flow run")
+    fixed = seconds - _task_seconds(run_id)
     parts = {name: value / max(emails, 1) * 1000 for name, value in watch.seconds.items()}
     parts["database and the rest"] = (seconds - fixed) / max(emails, 1) * 1000 - sum(parts.values())
     return RoundFigures(emails, seconds, sink.received - before, parts, fixed)

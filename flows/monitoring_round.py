@@ -1,6 +1,7 @@
 """The working group's periodic monitoring of the national action plan."""
 
 from datetime import date, datetime
+from typing import TypedDict
 
 from prefect import flow, get_run_logger
 from prefect.runtime import flow_run
@@ -19,6 +20,16 @@ from tasks.monitoring.rounds import (
     open_round_task,
 )
 from tasks.monitoring.sweep import lock_due_rounds_task
+
+
+class RoundOutcome(TypedDict):
+    """What a monitoring-round run did: its round, assignments, announcements, locks, delivery."""
+
+    round_id: int
+    assignments: dict[str, int]
+    announcements: dict[str, int]
+    locked: list[str]
+    delivery: dict[str, int]
 
 
 def current_period_label(now: datetime | None = None) -> str:
@@ -42,7 +53,7 @@ def monitoring_round(
     lock_after_days: int = 10,
     reminder_policy: PolicyChanges | None = None,
     now: datetime | None = None,
-) -> dict[str, object]:
+) -> RoundOutcome:
     """Open a monitoring round: one report per responsible institution and active measure.
 
     Open (or find) the round; create its report assignments in bulk; announce it with one

@@ -158,22 +158,24 @@ def _stored(session: Session, code: str) -> Campaign | None:
     return session.exec(select(Campaign).where(Campaign.code == code)).first()
 
 
-def save_campaign(session: Session, definition: CampaignDefinition, now: datetime) -> Campaign:
-    """The campaign as planned, stored once; a launched campaign's plan can no longer change."""
+def _kept_or_forgotten(session: Session, definition: CampaignDefinition) -> Campaign | None:
+    """The stored campaign when launched with this plan; a planned one is removed to be redone."""
     existing = _stored(session, definition.code)
-    if existing is not None:
-        if existing.status != CampaignStatus.PLANNED and not _same_plan(existing, definition):
-            raise CampaignError(
-                f"code: campaign {definition.code} is {existing.status}; its plan cannot change"
-            )
-        if existing.status != CampaignStatus.PLANNED:
-            return existing
-        _forget_plan(session, existing)
-    centres = definition.centres()
-    ids = _institution_ids(session, [definition.lead], "lead")
-    ids |= _institution_ids(session, centres, "counties (regional centres)")
-    ids |= _institution_ids(session, definition.partners, "partners")
-    campaign = Campaign(
+    if existing is None:
+        return None
+    if existing.status != CampaignStatus.PLANNED and not _same_plan(existing, definition):
+        raise CampaignError(
+            f"code: campaign {definition.code} is {existing.status}; its plan cannot change"
+        )
+    if existing.status != CampaignStatus.PLANNED:
+        return existing
+    _forget_plan(session, existing)
+    return None
+
+
+def _new_campaign(definition: CampaignDefinition, lead_id: int, now: datetime) -> Campaign:
+    """The campaign row of a plan, not yet added to a session."""
+    return Campaign(
         code=definition.code,
         title_ro=definition.title_ro,
         title_en=definition.title_en,
@@ -183,21 +185,40 @@ def save_campaign(session: Session, definition: CampaignDefinition, now: datetim
         counties=definition.counties,
         starts_on=definition.starts_on,
         ends_on=definition.ends_on,
-        lead_institution_id=ids[definition.lead],
+        lead_institution_id=lead_id,
         targets={str(k): v for k, v in definition.targets.items()},
         sample=definition.sample,
         created_at=now,
         updated_at=now,
     )
+
+
+def _add_participants_and_measures(
+    session: Session, campaign_id: int, definition: CampaignDefinition, ids: dict[str, int]
+) -> None:
+    """Add the campaign's regional centres and partners, and the measures it serves."""
+    centres = definition.centres()
+    roles = {code: "centre" for code in centres} | {code: "partner" for code in definition.partners}
+    for code, role in roles.items():
+        session.add(
+            CampaignParticipant(campaign_id=campaign_id, institution_id=ids[code], role=role)
+        )
+    for measure_id in _measure_ids(session, definition.measures):
+        session.add(CampaignMeasure(campaign_id=campaign_id, measure_id=measure_id))
+
+
+def save_campaign(session: Session, definition: CampaignDefinition, now: datetime) -> Campaign:
+    """The campaign as planned, stored once; a launched campaign's plan can no longer change."""
+    launched = _kept_or_forgotten(session, definition)
+    if launched is not None:
+        return launched
+    ids = _institution_ids(session, [definition.lead], "lead")
+    ids |= _institution_ids(session, definition.centres(), "counties (regional centres)")
+    ids |= _institution_ids(session, definition.partners, "partners")
+    campaign = _new_campaign(definition, ids[definition.lead], now)
     campaign, created = insert_once(session, campaign, lambda: _stored(session, definition.code))
     if not created:  # another run stored this plan a moment ago
         return campaign
     assert campaign.id is not None
-    roles = {code: "centre" for code in centres} | {code: "partner" for code in definition.partners}
-    for code, role in roles.items():
-        session.add(
-            CampaignParticipant(campaign_id=campaign.id, institution_id=ids[code], role=role)
-        )
-    for measure_id in _measure_ids(session, definition.measures):
-        session.add(CampaignMeasure(campaign_id=campaign.id, measure_id=measure_id))
+    _add_participants_and_measures(session, campaign.id, definition, ids)
     return campaign

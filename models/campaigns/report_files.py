@@ -71,13 +71,8 @@ def _summary_sheet(book: Workbook, report: CampaignReport, language: str) -> Non
     add_summary(book, _summary_rows(report, language), language)
 
 
-def write_campaign_workbook(
-    report: CampaignReport, path: Path, zone: ZoneInfo, language: str
-) -> None:
-    """The summary, the figures by county, group, channel, form and month, the missing reports."""
-    book = Workbook()
-    book.remove(book.active)  # type: ignore[arg-type]
-    _summary_sheet(book, report, language)
+def _county_sheet(book: Workbook, report: CampaignReport, language: str) -> None:
+    """The figures by county, with the county's name and code."""
     names = load_counties()
     counties = [[names[code].name, code, *_figures(f)] for code, f in report.by_county.items()]
     add_table(
@@ -87,6 +82,10 @@ def write_campaign_workbook(
         counties,
         language,
     )
+
+
+def _grouped_sheets(book: Workbook, report: CampaignReport, language: str) -> None:
+    """The figures by target group, by channel and by form of exploitation."""
     for title, header, groups in (
         (N_("By target group"), N_("Target group"), report.by_target_group),
         (N_("By channel"), N_("Channel"), report.by_channel),
@@ -94,6 +93,10 @@ def write_campaign_workbook(
     ):
         rows = [[capitalised(word(code, language)), *_figures(f)] for code, f in groups.items()]
         add_table(book, title, [(header, None), *FIGURE_COLUMNS], rows, language)
+
+
+def _month_sheet(book: Workbook, report: CampaignReport, language: str) -> None:
+    """The figures by month, beside the HelpLine's calls that month."""
     months = [
         [month, *_figures(f), sum(report.helpline.get(month, {}).values())]
         for month, f in report.by_month.items()
@@ -105,6 +108,10 @@ def write_campaign_workbook(
         months,
         language,
     )
+
+
+def _missing_sheet(book: Workbook, report: CampaignReport, zone: ZoneInfo, language: str) -> None:
+    """The monthly reports not received, with their due day and status."""
     missing = [
         [m.name, m.institution, m.month, m.due_at.astimezone(zone).date(), word(m.status, language)]
         for m in report.missing
@@ -117,6 +124,19 @@ def write_campaign_workbook(
         (N_("Status"), None),
     ]
     add_table(book, N_("Reports not received"), columns, missing, language)
+
+
+def write_campaign_workbook(
+    report: CampaignReport, path: Path, zone: ZoneInfo, language: str
+) -> None:
+    """The summary, the figures by county, group, channel, form and month, the missing reports."""
+    book = Workbook()
+    book.remove(book.active)  # type: ignore[arg-type]
+    _summary_sheet(book, report, language)
+    _county_sheet(book, report, language)
+    _grouped_sheets(book, report, language)
+    _month_sheet(book, report, language)
+    _missing_sheet(book, report, zone, language)
     book.save(path)
 
 

@@ -6,7 +6,7 @@ from itertools import count
 
 from prefect import flow, get_run_logger, pause_flow_run, suspend_flow_run
 from prefect.artifacts import create_markdown_artifact
-from prefect.input.run_input import run_input_subclass_from_type
+from prefect.input.run_input import RunInput
 from prefect.runtime import deployment, flow_run
 
 from models.core.settings import get_settings
@@ -40,7 +40,7 @@ def ask_for_minutes(
 ) -> MinutesInput:
     """Wait in the Prefect UI for the minutes form (the run is suspended when it is deployed)."""
     form, description = minutes_request(meeting_id, problems)
-    wanted = run_input_subclass_from_type(form).with_initial_data(description=description)
+    wanted = RunInput.subclass_from_base_model_type(form).with_initial_data(description=description)
     key = f"minutes-{attempt}"
     if deployment.id:
         answer = suspend_flow_run(wait_for_input=wanted, key=key, timeout=None)

@@ -92,7 +92,9 @@ def show_route(intake: Intake) -> Callable[..., Any]:
 
 def add_intake(router: APIRouter, intake: Intake) -> None:
     """The routes that take and show one kind of partner case."""
-    login = {401: {"description": "no or wrong partner credentials"}}
+    login: dict[int | str, dict[str, Any]] = {
+        401: {"description": "no or wrong partner credentials"}
+    }
     router.add_api_route(
         f"/{intake.path}",
         send_route(intake),

@@ -14,7 +14,8 @@ def main() -> None:
         if not message.id:
             continue
         if isinstance(message.id, tuple | list):
-            if not all(message.string):
+            forms = message.string if isinstance(message.string, tuple | list) else [message.string]
+            if not all(forms):
                 message.string = (message.id[0], message.id[1])
         elif not message.string:
             message.string = message.id

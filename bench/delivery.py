@@ -7,12 +7,16 @@ composing the wire bytes, the SMTP dialogue and recording each result.
 """
 
 import argparse
+import logging
 import os
 import tempfile
 import time
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from aiosmtpd.controller import Controller
 
 NOW = datetime(2027, 1, 4, 6, tzinfo=UTC)
 TEXT = ("Stimați colegi, termenul raportului semestrial se împlinește în curând. " * 6 + "\n") * 8
@@ -58,37 +62,42 @@ def queue(engine: Any, count: int) -> None:
         session.commit()
 
 
-def main() -> None:
+def _arguments() -> argparse.Namespace:
+    """The command line: how many messages, and which database."""
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--messages", type=int, default=2000)
     parser.add_argument("--database-url")
-    args = parser.parse_args()
+    return parser.parse_args()
+
+
+def _start_server(handler: CountingHandler) -> tuple["Controller", int]:
+    """A loopback SMTP server passing every message to `handler`; it and its port."""
     from aiosmtpd.controller import Controller
 
     from bench.places import free_port
 
     port = free_port()
-    handler = CountingHandler()
     controller = Controller(handler, hostname="127.0.0.1", port=port)
     controller.start()
+    return controller, port
+
+
+def _configure(database_url: str | None, port: int) -> None:
+    """Point Concord at a throwaway folder, its database (SQLite there by default), the server."""
     workdir = Path(tempfile.mkdtemp(prefix="concord-bench-"))
     os.environ.update(
         CONCORD_VAR_DIR=str(workdir),
-        CONCORD_DATABASE_URL=args.database_url or f"sqlite:///{workdir / 'bench.db'}",
+        CONCORD_DATABASE_URL=database_url or f"sqlite:///{workdir / 'bench.db'}",
         CONCORD_SMTP_HOST="127.0.0.1",
         CONCORD_SMTP_PORT=str(port),
     )
-    import logging
 
-    from models.core.db import get_engine
-    from models.core.migrate import upgrade
+
+def _compose_ms() -> float:
+    """Milliseconds to compose one message's wire bytes, averaged over 200."""
     from models.messaging.mime import wire_bytes
     from models.messaging.outbox import OutboxMessage
-    from tasks.messaging.outbox import deliver_due_messages
 
-    engine = get_engine()
-    upgrade(engine)
-    queue(engine, args.messages)
     sample = OutboxMessage(
         key="x",
         channel="email",
@@ -102,18 +111,54 @@ def main() -> None:
     started = time.perf_counter()
     for _ in range(200):
         wire_bytes(sample, sender="concord@coordination.example", message_id="<x@y>", now=NOW)
-    compose_ms = (time.perf_counter() - started) / 200 * 1000
+    return (time.perf_counter() - started) / 200 * 1000
+
+
+def _deliver() -> tuple[dict[str, int], float]:
+    """Deliver every queued message; the counts by outcome and the seconds it took."""
+    from tasks.messaging.outbox import deliver_due_messages
+
     started = time.perf_counter()
     counts = deliver_due_messages(
         now=NOW, batch_size=200, max_batches=10_000, logger=logging.getLogger("bench")
     )
-    elapsed = time.perf_counter() - started
-    controller.stop()
-    size, per_email = len(TEXT) + len(HTML), elapsed / args.messages * 1000
-    print(f"database      {engine.dialect.name}; {args.messages} emails of {size} characters")
-    print(f"delivered     {counts.get('sent', 0)} sent, {handler.received} received by the server")
+    return counts, time.perf_counter() - started
+
+
+def _print_figures(
+    database: str,
+    messages: int,
+    counts: dict[str, int],
+    received: int,
+    elapsed: float,
+    compose_ms: float,
+) -> None:
+    """The figures: what was sent and received, the cost per email and the throughput."""
+    size, per_email = len(TEXT) + len(HTML), elapsed / messages * 1000
+    print(f"database      {database}; {messages} emails of {size} characters")
+    print(f"delivered     {counts.get('sent', 0)} sent, {received} received by the server")
     print(f"per email     {per_email:.2f} ms in all, of which composing {compose_ms:.2f} ms")
-    print(f"throughput    {args.messages / elapsed:.0f} emails per second")
+    print(f"throughput    {messages / elapsed:.0f} emails per second")
+
+
+def main() -> None:
+    """Queue the messages, deliver them to a counting server and print the figures."""
+    args = _arguments()
+    handler = CountingHandler()
+    controller, port = _start_server(handler)
+    _configure(args.database_url, port)
+    from models.core.db import get_engine
+    from models.core.migrate import upgrade
+
+    engine = get_engine()
+    upgrade(engine)
+    queue(engine, args.messages)
+    compose_ms = _compose_ms()
+    counts, elapsed = _deliver()
+    controller.stop()
+    _print_figures(
+        engine.dialect.name, args.messages, counts, handler.received, elapsed, compose_ms
+    )
 
 
 if __name__ == "__main__":

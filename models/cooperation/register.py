@@ -88,6 +88,24 @@ def _check(session: Session, data: RequestInput, now: datetime) -> Institution:
     return institution
 
 
+def _registered(session: Session, sender_reference: str) -> CooperationRequest | None:
+    """The request already registered under the sender's reference, if any."""
+    query = select(CooperationRequest).where(
+        CooperationRequest.sender_reference == sender_reference
+    )
+    return session.exec(query).first()
+
+
+def _add_clocks(session: Session, request: CooperationRequest, data: RequestInput) -> None:
+    """The request's clocks in order; a deadline the partner set replaces the first."""
+    codes = clock_codes(data.instrument, data.urgent)
+    if data.answer_by is not None:
+        codes = (PARTNER_DEADLINE, *codes[1:]) if codes else (PARTNER_DEADLINE,)
+    for position, code in enumerate(codes):
+        session.add(RequestClock(request_id=request.id or 0, clock_code=code, position=position))
+    session.flush()
+
+
 def register_request(
     session: Session,
     data: RequestInput,
@@ -101,14 +119,7 @@ def register_request(
 
     A second call with the same sender's reference returns the first request.
     """
-
-    def registered() -> CooperationRequest | None:
-        query = select(CooperationRequest).where(
-            CooperationRequest.sender_reference == data.sender_reference
-        )
-        return session.exec(query).first()
-
-    existing = registered()
+    existing = _registered(session, data.sender_reference)
     if existing is not None:
         return Registered(existing, None, created=False)
     institution = _check(session, data, now)
@@ -120,15 +131,12 @@ def register_request(
         created_at=now,
         updated_at=now,
     )
-    request, created = insert_once(session, new, registered)
+    request, created = insert_once(
+        session, new, lambda: _registered(session, data.sender_reference)
+    )
     if not created:
         return Registered(request, None, created=False)
-    codes = clock_codes(data.instrument, data.urgent)
-    if data.answer_by is not None:
-        codes = (PARTNER_DEADLINE, *codes[1:]) if codes else (PARTNER_DEADLINE,)
-    for position, code in enumerate(codes):
-        session.add(RequestClock(request_id=request.id or 0, clock_code=code, position=position))
-    session.flush()
+    _add_clocks(session, request, data)
     desk = Desk(session, settings, calendar, now)
     start_clocks(desk, request, answer_by=data.answer_by)
     return Registered(request, open_next_step(desk, request), created=True)

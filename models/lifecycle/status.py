@@ -53,6 +53,23 @@ def check_transition(entity_type: str, from_status: str, to_status: str) -> None
         raise TransitionError(f"{entity_type}: cannot go from {from_status!r} to {to_status!r}")
 
 
+def _guarded_update(
+    session: Session, entity: HasStatus, entity_type: str, seen: str, changes: dict[str, Any]
+) -> None:
+    """Write `changes` to the row only while its status is still `seen`, and to `entity`."""
+    table = type(entity)
+    result = session.execute(
+        update(table)
+        .where(table.id == entity.id, table.status == seen)  # type: ignore[arg-type]
+        .values(**changes)
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:  # type: ignore[attr-defined]
+        raise StaleStatusError(f"{entity_type} {entity.id} is no longer {seen!r}")
+    for name, value in changes.items():
+        set_committed_value(entity, name, value)
+
+
 def change_status(
     *,
     session: Session,
@@ -72,18 +89,7 @@ def change_status(
     entity_type = entity_type_of(entity)
     seen = str(entity.status)
     check_transition(entity_type, seen, to)
-    changes = {"status": to, **(values or {})}
-    table = type(entity)
-    result = session.execute(
-        update(table)
-        .where(table.id == entity.id, table.status == seen)  # type: ignore[arg-type]
-        .values(**changes)
-        .execution_options(synchronize_session=False)
-    )
-    if result.rowcount != 1:  # type: ignore[attr-defined]
-        raise StaleStatusError(f"{entity_type} {entity.id} is no longer {seen!r}")
-    for name, value in changes.items():
-        set_committed_value(entity, name, value)
+    _guarded_update(session, entity, entity_type, seen, {"status": to, **(values or {})})
     assert entity.id is not None
     return record_event(
         session=session,

@@ -14,7 +14,7 @@ from models.core.tokens import sign_token
 from models.lifecycle.tables import Assignment
 from models.messaging.message_views import AssignmentView, InstitutionView
 from models.messaging.outbox import Channel, OutboxAttachment, OutboxMessage, queue_messages
-from models.messaging.render import render_message
+from models.messaging.render import RenderedMessage, render_message
 from models.reference.institutions import Contact, Institution
 
 
@@ -184,6 +184,31 @@ def _webhook(key: str, kind: str, to: Addressee, context: dict[str, Any], now: d
     return json.dumps(event, ensure_ascii=False)
 
 
+def _rendered(
+    kind: str, to: Addressee, context: dict[str, Any], settings: Settings
+) -> RenderedMessage:
+    """The kind in the institution's language, with what every message may show."""
+    values = {
+        **context,
+        "institution": to.institution,
+        "coordinator_email": str(settings.coordinator_email),
+        "portal_url": settings.portal_base_url,
+    }
+    return render_message(kind, to.institution.language, values, zone=settings.zone)
+
+
+def _shared_fields(kind: str, to: Addressee, subject: str, now: datetime) -> dict[str, Any]:
+    """The fields an event's email and webhook share, both due to go out `now`."""
+    return {
+        "kind": kind,
+        "institution_id": to.institution_id,
+        "language": to.institution.language,
+        "next_attempt_at": now,
+        "created_at": now,
+        "subject": subject,
+    }
+
+
 def compose(
     *,
     key: str,
@@ -195,22 +220,8 @@ def compose(
     calendar: CalendarAttachment | None = None,
 ) -> list[OutboxMessage]:
     """The email (and webhook, when the institution registered one) for one event."""
-    language = to.institution.language
-    values = {
-        **context,
-        "institution": to.institution,
-        "coordinator_email": str(settings.coordinator_email),
-        "portal_url": settings.portal_base_url,
-    }
-    rendered = render_message(kind, language, values, zone=settings.zone)
-    common: dict[str, Any] = {
-        "kind": kind,
-        "institution_id": to.institution_id,
-        "language": language,
-        "next_attempt_at": now,
-        "created_at": now,
-        "subject": rendered.subject,
-    }
+    rendered = _rendered(kind, to, context, settings)
+    common = _shared_fields(kind, to, rendered.subject, now)
     email = OutboxMessage(
         key=key,
         channel=Channel.EMAIL,

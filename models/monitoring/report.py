@@ -116,6 +116,34 @@ def _submission_rows(session: Session, round_id: int) -> list[Any]:
     ).all()  # type: ignore[return-value]
 
 
+def _measure_lines(
+    session: Session,
+    period_text: str,
+    by_measure: dict[int, list[tuple[Reported, Measure, Objective]]],
+) -> list[MeasureLine]:
+    """One line per measure, beside what other duties already know of its indicators."""
+    period = parse_period(period_text)
+    known: dict[int, list[KnownIndicator]] = defaultdict(list)
+    for item in known_indicators(session, period.start, period.end):
+        known[item.measure_id].append(item)  # e.g. a campaign's reach: nobody types it twice
+    return [
+        _measure_line(items, period.end, tuple(known.get(measure_id, ())))
+        for measure_id, items in by_measure.items()
+    ]
+
+
+def _progress_counts(
+    measures: list[MeasureLine],
+) -> tuple[dict[str, Counter[str]], dict[str, Counter[str]]]:
+    """How many measures stand at each progress, by pillar and by objective."""
+    by_pillar: dict[str, Counter[str]] = defaultdict(Counter)
+    by_objective: dict[str, Counter[str]] = defaultdict(Counter)
+    for line in measures:
+        by_pillar[line.pillar][line.progress] += 1
+        by_objective[line.objective][line.progress] += 1
+    return dict(by_pillar), dict(by_objective)
+
+
 def build_round_report(*, session: Session, round_: MonitoringRound) -> RoundReport:
     """Every figure of the consolidated report, from the round's submissions."""
     strategy = session.get(Strategy, round_.strategy_id)
@@ -131,19 +159,8 @@ def build_round_report(*, session: Session, round_: MonitoringRound) -> RoundRep
         _rate(institutions, institution.label, submission, measure.code, institution.name)
         _rate(pillars, objective.pillar, submission, f"{measure.code} ({institution.code})")
         by_measure[measure.id or 0].append((submission, measure, objective))
-    period = parse_period(round_.period)
-    known: dict[int, list[KnownIndicator]] = defaultdict(list)
-    for item in known_indicators(session, period.start, period.end):
-        known[item.measure_id].append(item)  # e.g. a campaign's reach: nobody types it twice
-    measures = [
-        _measure_line(items, period.end, tuple(known.get(measure_id, ())))
-        for measure_id, items in by_measure.items()
-    ]
-    progress_by_pillar: dict[str, Counter[str]] = defaultdict(Counter)
-    progress_by_objective: dict[str, Counter[str]] = defaultdict(Counter)
-    for line in measures:
-        progress_by_pillar[line.pillar][line.progress] += 1
-        progress_by_objective[line.objective][line.progress] += 1
+    measures = _measure_lines(session, round_.period, by_measure)
+    progress_by_pillar, progress_by_objective = _progress_counts(measures)
     report = RoundReport(
         strategy_code=strategy.code,
         strategy_name=strategy.name,
@@ -155,8 +172,8 @@ def build_round_report(*, session: Session, round_: MonitoringRound) -> RoundRep
         by_institution=by_rate_then_name(institutions.values()),
         by_pillar=sorted(pillars.values(), key=lambda r: pillar_rank(r.label)),
         measures=measures,
-        progress_by_pillar=dict(progress_by_pillar),
-        progress_by_objective=dict(progress_by_objective),
+        progress_by_pillar=progress_by_pillar,
+        progress_by_objective=progress_by_objective,
     )
     _compare_with_previous(session, strategy, round_, report)
     return report

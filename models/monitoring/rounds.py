@@ -11,7 +11,7 @@ from sqlmodel import Session, col, select
 
 from models.core.calendar import WorkingCalendar
 from models.core.db import write_session
-from models.core.periods import parse_period
+from models.core.periods import Period, parse_period
 from models.core.settings import Settings
 from models.core.sql import insert_ignoring_duplicates
 from models.lifecycle.assignments import new_assignment
@@ -38,6 +38,33 @@ QUEUE_CHUNK = 500  # announcements rendered and inserted together
 ANNOUNCED_TO = ("focal-point", "deputy")
 
 
+def _checked_period(label: str, working_days_after_end: int, lock_after_days: int) -> Period:
+    """The period a label names, once neither count of days is negative."""
+    try:
+        period = parse_period(label)
+    except ValueError as exc:
+        raise RoundError(str(exc)) from None
+    if lock_after_days < 0 or working_days_after_end < 0:
+        raise RoundError("lock_after_days and working_days_after_period_end: must not be negative")
+    return period
+
+
+def _insert_round(session: Session, row: dict[str, Any]) -> int:
+    """Insert the round unless it exists, commit, and return its id."""
+    # Two runs may open the same round at once: the second insert is skipped, not an error.
+    unique = ["strategy_id", "period"]
+    session.execute(insert_ignoring_duplicates(session, MonitoringRound, unique), [row])
+    session.commit()
+    found_round = session.exec(
+        select(MonitoringRound.id).where(
+            MonitoringRound.strategy_id == row["strategy_id"],
+            MonitoringRound.period == row["period"],
+        )
+    ).one()
+    assert found_round is not None
+    return found_round
+
+
 def open_round(
     *,
     engine: Engine,
@@ -50,12 +77,7 @@ def open_round(
     now: datetime,
 ) -> int:
     """The round's id, creating it the first time; the same parameters again change nothing."""
-    try:
-        period = parse_period(period_label)
-    except ValueError as exc:
-        raise RoundError(str(exc)) from None
-    if lock_after_days < 0 or working_days_after_end < 0:
-        raise RoundError("lock_after_days and working_days_after_period_end: must not be negative")
+    period = _checked_period(period_label, working_days_after_end, lock_after_days)
     with write_session(engine) as session:
         found = session.exec(select(Strategy).where(Strategy.code == strategy_code)).first()
         strategy = check_round_request(found, strategy_code, period)
@@ -74,17 +96,7 @@ def open_round(
             "lock_at": lock_at,
             "created_at": now,
         }
-        # Two runs may open the same round at once: the second insert is skipped, not an error.
-        unique = ["strategy_id", "period"]
-        session.execute(insert_ignoring_duplicates(session, MonitoringRound, unique), [row])
-        session.commit()
-        found_round = session.exec(
-            select(MonitoringRound.id).where(
-                MonitoringRound.strategy_id == strategy.id, MonitoringRound.period == period.label
-            )
-        ).one()
-        assert found_round is not None
-        return found_round
+        return _insert_round(session, row)
 
 
 def _assignment_rows(

@@ -16,17 +16,21 @@ from models.recommendations.tables import Evidence, Recommendation
 FUTURE = N_("%(date)s has not come yet; give the date the work was done.")
 
 
-def record_evidence(
-    session: Session, assignment: Assignment, form: AnswerForm, answer: Answer
-) -> None:
-    """Keep the answer as the evidence (a later answer replaces it) and move the status."""
-    assert isinstance(form, RecommendationProgressAnswer) and assignment.id is not None
+def _check_done_on(form: RecommendationProgressAnswer, answer: Answer) -> None:
+    """Refuse a day the work was done that is still to come where the coordinator works."""
     today = answer.submitted_at.astimezone(get_settings().zone).date()
     if form.done_on is not None and form.done_on > today:
         raise AnswerInvalid({"done_on": (FUTURE, {"date": form.done_on.strftime("%d.%m.%Y")})})
-    recommendation = session.exec(
-        select(Recommendation).where(Recommendation.code == assignment.subject_ref)
-    ).one()
+
+
+def _keep_evidence(
+    session: Session,
+    assignment: Assignment,
+    recommendation: Recommendation,
+    form: RecommendationProgressAnswer,
+    answer: Answer,
+) -> None:
+    """Store the answer as the assignment's evidence, replacing what it gave before."""
     evidence = session.exec(select(Evidence).where(Evidence.assignment_id == assignment.id)).first()
     given: dict[str, Any] = {
         "answer_id": answer.id,
@@ -40,24 +44,50 @@ def record_evidence(
         evidence = Evidence(
             recommendation_id=recommendation.id or 0,
             institution_id=assignment.institution_id,
-            assignment_id=assignment.id,
+            assignment_id=assignment.id or 0,
             **given,
         )
     else:
         for name, value in given.items():
             setattr(evidence, name, value)
     session.add(evidence)
-    if recommendation.status != form.recommendation_status:
-        record_event(
-            session=session,
-            entity_type="recommendation",
-            entity_id=recommendation.id or 0,
-            from_status=recommendation.status,
-            to_status=form.recommendation_status,
-            actor=f"institution:{assignment.institution_id}",
-            note=f"answer {answer.id}",
-            now=answer.submitted_at,
-        )
-        recommendation.status = form.recommendation_status
-        recommendation.updated_at = answer.submitted_at
-        session.add(recommendation)
+
+
+def _move_status(
+    session: Session,
+    recommendation: Recommendation,
+    status: str,
+    institution_id: int,
+    answer: Answer,
+) -> None:
+    """Give the recommendation the status the answer reports, with its event, if it changed."""
+    if recommendation.status == status:
+        return
+    record_event(
+        session=session,
+        entity_type="recommendation",
+        entity_id=recommendation.id or 0,
+        from_status=recommendation.status,
+        to_status=status,
+        actor=f"institution:{institution_id}",
+        note=f"answer {answer.id}",
+        now=answer.submitted_at,
+    )
+    recommendation.status = status
+    recommendation.updated_at = answer.submitted_at
+    session.add(recommendation)
+
+
+def record_evidence(
+    session: Session, assignment: Assignment, form: AnswerForm, answer: Answer
+) -> None:
+    """Keep the answer as the evidence (a later answer replaces it) and move the status."""
+    assert isinstance(form, RecommendationProgressAnswer) and assignment.id is not None
+    _check_done_on(form, answer)
+    recommendation = session.exec(
+        select(Recommendation).where(Recommendation.code == assignment.subject_ref)
+    ).one()
+    _keep_evidence(session, assignment, recommendation, form, answer)
+    _move_status(
+        session, recommendation, form.recommendation_status, assignment.institution_id, answer
+    )

@@ -134,20 +134,8 @@ def render_reply_page(reply: Reply, drafted: datetime, language: str) -> str:
     return env.get_template("recommendation-reply.html").render(context)
 
 
-def write_reply_workbook(reply: Reply, path: Path, language: str) -> None:
-    """One row per recommendation and one per piece of evidence, for sorting and filtering."""
-    book = Workbook()
-    book.remove(book.active)  # type: ignore[arg-type]
-    t = _translator(language)
-    add_summary(
-        book,
-        [
-            [t(N_("Source")), reply.document],
-            [t(N_("Recommendations")), len(reply.items)],
-            [t(N_("Without evidence")), len(reply.gaps)],
-        ],
-        language,
-    )
+def _recommendations_sheet(book: Workbook, reply: Reply, language: str) -> None:
+    """One row per recommendation: its status, lead, measures and how much evidence it has."""
     columns: list[Column] = [
         (N_("Recommendation"), None),
         (N_("Status"), None),
@@ -161,6 +149,10 @@ def write_reply_workbook(reply: Reply, path: Path, language: str) -> None:
         for i in reply.items
     ]
     add_table(book, N_("Recommendations"), columns, rows, language)
+
+
+def _evidence_sheet(book: Workbook, reply: Reply, language: str) -> None:
+    """One row per piece of evidence an institution gave."""
     given: list[list[Any]] = [
         [i.code, e.institution, e.done_on, word(e.status, language), e.text, e.document]
         for i in reply.items
@@ -175,6 +167,24 @@ def write_reply_workbook(reply: Reply, path: Path, language: str) -> None:
         (N_("Document"), None),
     ]
     add_table(book, N_("Evidence"), evidence_columns, given, language)
+
+
+def write_reply_workbook(reply: Reply, path: Path, language: str) -> None:
+    """One row per recommendation and one per piece of evidence, for sorting and filtering."""
+    book = Workbook()
+    book.remove(book.active)  # type: ignore[arg-type]
+    t = _translator(language)
+    add_summary(
+        book,
+        [
+            [t(N_("Source")), reply.document],
+            [t(N_("Recommendations")), len(reply.items)],
+            [t(N_("Without evidence")), len(reply.gaps)],
+        ],
+        language,
+    )
+    _recommendations_sheet(book, reply, language)
+    _evidence_sheet(book, reply, language)
     book.save(path)
 
 

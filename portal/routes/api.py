@@ -8,14 +8,16 @@ from fastapi import APIRouter, BackgroundTasks, Body, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
+from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
+from models.core.settings import Settings
 from models.lifecycle.answers import AnswerInvalid, AnswerRefused, answer_history, refusal_reason
 from models.lifecycle.duty import answer_form_union
 from models.lifecycle.forms import AnswerForm
 from models.lifecycle.tables import Answer
 from portal.answering import record
-from portal.dependencies import EngineDep, LinkDep, Now, SettingsDep
+from portal.dependencies import EngineDep, Link, LinkDep, Now, SettingsDep
 
 
 class AnswerOut(BaseModel):
@@ -89,6 +91,34 @@ def api_show(link: LinkDep, engine: EngineDep, now: Now) -> Any:
     )
 
 
+ANSWER_RESPONSES: dict[int | str, dict[str, Any]] = {
+    **LINK_RESPONSES,
+    409: {"description": "takes no answer"},
+    422: {"description": "invalid answer; each problem names its field"},
+}
+
+
+def record_api_answer(
+    link: Link,
+    form: AnswerForm,
+    background: BackgroundTasks,
+    settings: Settings,
+    engine: Engine,
+    now: datetime,
+) -> Any:
+    """The stored answer, or the JSON refusal naming why it was not recorded."""
+    if form.kind != link.assignment.kind:
+        return wrong_kind(link.assignment.kind)
+    try:
+        _, stored = record(engine, link, form, settings, now, channel="api", background=background)
+    except AnswerRefused as refused:
+        return JSONResponse({"detail": str(refused)}, status_code=409)
+    except AnswerInvalid as invalid:  # the duty's own checks, e.g. a campaign's counties
+        problems = [{"field": f, "message": m} for f, m in invalid.english.items()]
+        return JSONResponse({"detail": problems}, status_code=422)
+    return answer_out(stored)
+
+
 def api_router() -> APIRouter:
     """The API's routes; the answer body is any installed duty's answer form."""
     router = APIRouter(prefix="/api/v1")  # built when the app is: the duties are installed
@@ -106,11 +136,7 @@ def api_router() -> APIRouter:
         "/assignments/{token}",
         response_model=AnswerOut,
         status_code=201,
-        responses={
-            **LINK_RESPONSES,
-            409: {"description": "takes no answer"},
-            422: {"description": "invalid answer; each problem names its field"},
-        },
+        responses=ANSWER_RESPONSES,
     )
     def api_answer(
         link: LinkDep,
@@ -121,18 +147,6 @@ def api_router() -> APIRouter:
         now: Now,
     ) -> Any:
         """Answer the assignment; a later answer replaces an earlier one until the deadline."""
-        form: AnswerForm = answer
-        if form.kind != link.assignment.kind:
-            return wrong_kind(link.assignment.kind)
-        try:
-            _, stored = record(
-                engine, link, form, settings, now, channel="api", background=background
-            )
-        except AnswerRefused as refused:
-            return JSONResponse({"detail": str(refused)}, status_code=409)
-        except AnswerInvalid as invalid:  # the duty's own checks, e.g. a campaign's counties
-            problems = [{"field": f, "message": m} for f, m in invalid.english.items()]
-            return JSONResponse({"detail": problems}, status_code=422)
-        return answer_out(stored)
+        return record_api_answer(link, answer, background, settings, engine, now)
 
     return router

@@ -6,7 +6,7 @@ from fastapi import APIRouter, BackgroundTasks, Request
 from fastapi.responses import HTMLResponse, Response
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
-from starlette.datastructures import UploadFile
+from starlette.datastructures import FormData, UploadFile
 
 from models.core.i18n import N_, translate
 from models.core.settings import Settings
@@ -107,6 +107,19 @@ async def answer_form(
         return render(
             "error.html", status=403, lang=lang, heading=translate(lang, FORM_EXPIRED), help=""
         )
+    return await _record_form(link, form, background, settings, engine, now, lang)
+
+
+async def _record_form(
+    link: Link,
+    form: FormData,
+    background: BackgroundTasks,
+    settings: Settings,
+    engine: Engine,
+    now: datetime,
+    lang: str,
+) -> Response:
+    """Record the form's answer and confirm it, or show the page again with what is wrong."""
     posted = {k: str(v) for k, v in form.items() if not isinstance(v, UploadFile)}
     kind = assignment_kind(link.assignment.kind)
     values = posted_values(kind, posted)

@@ -93,13 +93,11 @@ def committee_meeting_cycle(
 ) -> dict[str, object]:
     """Run one meeting of a standing body through its cycle.
 
-    Convene it (members are asked for agenda proposals); the daily sweep freezes the agenda,
-    invites and chases attendance. The run then waits for the secretariat's minutes form;
-    action items become assignments and the minutes reach every member with a PDF.
-    Re-running for the same body and date continues where the meeting stands. The place and
-    online link are no parameters (a run's parameters are kept as typed): the secretariat
-    sets them with `concord meetings move BODY DATE --place ... --online-url ...`; set
-    before the invitations they are in them, set after, members get an updated calendar.
+    Convene it (members propose agenda items); the daily sweep freezes the agenda, invites and
+    chases attendance. The run waits for the secretariat's minutes form; action items become
+    assignments, members get the minutes as a PDF. A re-run continues where the meeting stands.
+    The place and online link are no parameters (Prefect keeps those as typed): `concord meetings
+    move BODY DATE --place ... --online-url ...` sets them; after the invitations, as an update.
 
     Args:
         body: Code of the body, e.g. CM-SNITP.
@@ -113,15 +111,8 @@ def committee_meeting_cycle(
         now: The moment to act as if it were (empty means now); for demos and tests.
     """
     moment = now or utcnow()
-    state = open_meeting_task(
-        body,
-        start,
-        duration_minutes,
-        agenda_deadline_working_days,
-        minutes_within_working_days,
-        wait_for_minutes,
-        moment,
-    )
+    timing = (duration_minutes, agenda_deadline_working_days, minutes_within_working_days)
+    state = open_meeting_task(body, start, *timing, wait_for_minutes, moment)
     deliver_outbox(moment)
     if wait_for_minutes and state.status in WAITING:
         state = collect_minutes(state, now, MinutesWait(pause_seconds, poll_seconds))

@@ -56,10 +56,9 @@ def monitoring_round(
 ) -> RoundOutcome:
     """Open a monitoring round: one report per responsible institution and active measure.
 
-    Open (or find) the round; create its report assignments in bulk; announce it with one
-    email per institution; deliver. The daily sweep then reminds and escalates, and on the
-    lock date locks the round and sends the consolidated report. Re-running creates and
-    sends nothing; any size of round takes five task runs.
+    Open (or find) the round, create its reports in bulk and announce it with one email per
+    institution, then deliver: five task runs, whatever its size; re-running sends nothing
+    twice. The daily sweep then reminds, escalates, locks the round and sends its report.
 
     Args:
         strategy: Code of the strategy or programme, e.g. SNITP-2024-2028.
@@ -67,9 +66,7 @@ def monitoring_round(
         due_date: Date reports are due; empty means working days after the period's end.
         working_days_after_period_end: Working days after the period's end for the due date.
         lock_after_days: Calendar days after the due date when the round locks.
-        reminder_policy: This round's changes to the monitoring-report reminder policy, e.g.
-            {"remind_before": [10, 3], "escalate_head_after": 5}; a field left empty keeps
-            data/policies.yaml.
+        reminder_policy: This round's changes to data/policies.yaml, e.g. {"remind_before": [7, 2]}.
         now: The moment to act as if it were (empty means now); for demos and tests.
     """
     moment = now or utcnow()
@@ -79,17 +76,12 @@ def monitoring_round(
     round_id = open_round_task(
         strategy, label, due_date, working_days_after_period_end, lock_after_days, moment
     )
-    created = create_round_assignments_task(round_id, moment, override)
-    announced = announce_round_task(round_id, moment)
-    locked = lock_due_rounds_task(moment)
-    delivery = deliver_outbox(moment)
-    get_run_logger().info(
-        "round %s %s: %s, announcements %s, locked %s", strategy, label, created, announced, locked
+    outcome = RoundOutcome(
+        round_id=round_id,
+        assignments=create_round_assignments_task(round_id, moment, override),
+        announcements=announce_round_task(round_id, moment),
+        locked=lock_due_rounds_task(moment),
+        delivery=deliver_outbox(moment),
     )
-    return {
-        "round_id": round_id,
-        "assignments": created,
-        "announcements": announced,
-        "locked": locked,
-        "delivery": delivery,
-    }
+    get_run_logger().info("round %s %s: %s", strategy, label, outcome)
+    return outcome

@@ -6,7 +6,6 @@ import os
 import shutil
 import subprocess
 import sys
-import time
 from collections import Counter
 from collections.abc import Iterator
 from datetime import datetime, timedelta
@@ -15,6 +14,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import insert
+from sqlalchemy.engine import Engine
 from sqlmodel import Session, func, select
 
 from models.core.db import get_engine, make_engine
@@ -23,11 +23,13 @@ from models.core.settings import get_settings
 from models.lifecycle.tables import Assignment, Notice
 from models.messaging.outbox import OutboxMessage, message_id_for
 from tests.support.factories import make_institution
+from tests.support.progress import await_progress
 from tests.support.servers import SmtpServer, free_port
 
 ZONE = ZoneInfo("Europe/Bucharest")
 NOW = datetime(2026, 4, 14, 8, tzinfo=ZONE)
 DUE = 6000
+CHUNK = 500  # advance_due_assignments commits this many at a time
 SWEEP = f"""
 import logging
 from datetime import datetime
@@ -91,6 +93,12 @@ def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cluster]:
         shutil.rmtree(folder, ignore_errors=True)
 
 
+def reminders_committed(engine: Engine) -> int:
+    """How many assignments a sweep has reminded and committed so far."""
+    with Session(engine) as session:
+        return session.exec(select(func.count()).where(Assignment.reminders_sent == 1)).one()
+
+
 def due_assignments(session: Session, count: int) -> None:
     owners = [make_institution(session, f"B{n}").id for n in range(60)]
     rows = [
@@ -125,7 +133,10 @@ def test_a_sweep_cut_by_a_postgres_restart_is_completed_by_the_next_run(
         [sys.executable, "-c", SWEEP], stdout=subprocess.PIPE, stderr=subprocess.PIPE
     )
     assert cut.stdout is not None and cut.stdout.readline().strip() == b"ready"
-    time.sleep(0.2)
+    await_progress(
+        cut, lambda: reminders_committed(engine) >= CHUNK, "the sweep's first chunk", poll=0.01
+    )
+    engine.dispose()  # the watcher's connection goes before the server does
     cluster.pg_ctl("restart", "-m", "fast")
     cut.wait(300)
     assert cut.returncode != 0, "the restart came after the sweep: nothing was cut"

@@ -1,4 +1,4 @@
-"""Delivery killed with SIGKILL at random moments, twenty times: nothing lost, little twice."""
+"""Delivery killed twenty times, each after k emails arrived: nothing lost, little twice."""
 
 import logging
 import os
@@ -6,7 +6,6 @@ import random
 import signal
 import subprocess
 import sys
-import time
 from collections import Counter
 from datetime import timedelta
 
@@ -15,10 +14,12 @@ from sqlmodel import Session, select
 
 from models.core.settings import get_settings
 from models.messaging.outbox import OutboxMessage, message_id_for
+from tests.support.progress import await_progress
 from tests.support.servers import SmtpServer
 from tests.tasks.messaging.test_outbox_delivery import NOW, deliver, queue_reminders
 
 KILLS = 20
+SENDS = 12  # at most this many emails arrive before a kill: 20 x 12 < 400 queued
 WORKER = """
 import logging, sys
 from datetime import datetime
@@ -29,15 +30,22 @@ deliver_due_messages(now=now, batch_size=25, max_batches=100, logger=logging.get
 """
 
 
-def run_and_kill(now_iso: str, after: float) -> None:
-    """Start a delivery worker, let it work for `after` seconds, then SIGKILL it."""
+def run_and_kill(now_iso: str, smtp_server: SmtpServer, sends: int) -> int:
+    """Start a delivery worker, SIGKILL it once the server received `sends` more emails.
+
+    Returns how many it had received by the kill (a send may finish while the kill lands).
+    """
     worker = subprocess.Popen(
         [sys.executable, "-c", WORKER, now_iso], stdout=subprocess.PIPE, stdin=subprocess.DEVNULL
     )
     assert worker.stdout is not None and worker.stdout.readline().strip() == b"ready"
-    time.sleep(after)
+    before = len(smtp_server.messages)
+    await_progress(
+        worker, lambda: len(smtp_server.messages) >= before + sends, f"{sends} email(s) received"
+    )
     os.kill(worker.pid, signal.SIGKILL)
     worker.wait(10)
+    return len(smtp_server.messages) - before
 
 
 @pytest.mark.slow
@@ -47,8 +55,11 @@ def test_delivery_killed_twenty_times_loses_nothing_and_repeats_at_most_one_per_
     keys = queue_reminders(session, [f"user{n}@inst{n}.example" for n in range(400)])
     lease = timedelta(seconds=get_settings().outbox_lease_seconds + 1)
     chance = random.Random(20261206)
-    for kill in range(KILLS):  # each worker starts after the last one's leases ran out
-        run_and_kill((NOW + lease * kill).isoformat(), chance.uniform(0.0, 0.6))
+    sent = [  # each worker starts after the last one's leases ran out; 0: before any send
+        run_and_kill((NOW + lease * kill).isoformat(), smtp_server, chance.randint(0, SENDS))
+        for kill in range(KILLS)
+    ]
+    assert sum(sent) < len(keys), "every kill came while work was left"
     deliver(NOW + lease * (KILLS + 1))
     deliver(NOW + lease * (KILLS + 2))  # nothing left: a second pass sends nothing
 
@@ -61,4 +72,6 @@ def test_delivery_killed_twenty_times_loses_nothing_and_repeats_at_most_one_per_
     extra = sum(count - 1 for count in received.values())  # same Message-ID: one email
     connections = get_settings().smtp_connections  # each may be mid-send when killed
     assert extra <= KILLS * connections, f"{extra} extra deliveries for {KILLS} kills"
-    logging.getLogger("test").info("%d kills: %d extra deliveries", KILLS, extra)
+    logging.getLogger("test").info(
+        "%d kills, after %s emails: %d extra deliveries", KILLS, sent, extra
+    )

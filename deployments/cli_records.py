@@ -60,22 +60,28 @@ def deadline(
     elif instrument is not None:
         print_clock_deadline(calendar, instrument, received, extend, settings.language)
     elif start is not None and (working_days is None) != (calendar_days is None):
-        day = start.date()
-        if not -3650 <= (working_days or calendar_days or 0) <= 3650:
-            fail("--working-days or --calendar-days: expected -3650 to 3650", code=2)
-        try:
-            if working_days is not None:
-                console.print(calendar.add_working_days(day, working_days).isoformat())
-            else:
-                console.print(date.fromordinal(day.toordinal() + (calendar_days or 0)).isoformat())
-        except (OverflowError, ValueError):
-            fail("--from: the result falls outside the calendar (years 1 to 9999)", code=2)
+        print_day_after(calendar, start.date(), working_days, calendar_days)
     else:
         fail(
             "give --from with one of --working-days or --calendar-days, or --instrument with "
             "--received, or --list",
             code=2,
         )
+
+
+def print_day_after(
+    calendar: WorkingCalendar, day: date, working_days: int | None, calendar_days: int | None
+) -> None:
+    """Print the day that many working days (or calendar days) after `day`."""
+    if not -3650 <= (working_days or calendar_days or 0) <= 3650:
+        fail("--working-days or --calendar-days: expected -3650 to 3650", code=2)
+    try:
+        if working_days is not None:
+            console.print(calendar.add_working_days(day, working_days).isoformat())
+        else:
+            console.print(date.fromordinal(day.toordinal() + (calendar_days or 0)).isoformat())
+    except (OverflowError, ValueError):
+        fail("--from: the result falls outside the calendar (years 1 to 9999)", code=2)
 
 
 def print_clocks(language: str) -> None:
@@ -217,15 +223,20 @@ def assignments(
             now=utcnow(),
         )
     if csv_file is not None:
-        if not csv_file.parent.is_dir():
-            fail(f"--csv: the folder {csv_file.parent} does not exist", code=2)
-        try:
-            csv_file.write_text(rows_as_csv(rows, calendar), encoding="utf-8")
-        except OSError as exc:
-            fail(f"--csv: cannot write {csv_file}: {exc.strerror or exc}", code=2)
-        console.print(f"{len(rows)} assignment(s) written to {csv_file}")
-        return
-    print_assignments(rows, calendar)
+        write_assignments(rows, calendar, csv_file)
+    else:
+        print_assignments(rows, calendar)
+
+
+def write_assignments(rows: list[AssignmentRow], calendar: WorkingCalendar, path: Path) -> None:
+    """Write the open assignments to a CSV file, in local time, and say how many."""
+    if not path.parent.is_dir():
+        fail(f"--csv: the folder {path.parent} does not exist", code=2)
+    try:
+        path.write_text(rows_as_csv(rows, calendar), encoding="utf-8")
+    except OSError as exc:
+        fail(f"--csv: cannot write {path}: {exc.strerror or exc}", code=2)
+    console.print(f"{len(rows)} assignment(s) written to {path}")
 
 
 def print_assignments(rows: list[AssignmentRow], calendar: WorkingCalendar) -> None:

@@ -148,12 +148,10 @@ def run_demo(ports: Ports, say: Callable[[str], None]) -> dict[str, Any]:
     settings = get_settings()
     from deployments.demo_campaign import run_campaign  # imports Prefect: after connect()
     from deployments.demo_recommendations import run_recommendations
-    from flows.daily_sweep import daily_sweep
     from flows.monitoring_round import monitoring_round
 
     calendar = WorkingCalendar(zone=settings.zone)
     plan = timeline(datetime.now(settings.zone).date(), calendar)
-    engine = get_engine(settings.resolved_database_url())
     browser = PortalBrowser(settings)
     say(
         f"opening monitoring round {plan.period} on {plan.opens} "
@@ -166,19 +164,7 @@ def run_demo(ports: Ports, say: Callable[[str], None]) -> dict[str, Any]:
         now=datetime.combine(plan.opens, time(7), tzinfo=settings.zone),
     )
     say(f"  {opened['assignments']}")
-    answers: Counter[str] = Counter()
-    day = plan.opens + timedelta(days=1)
-    last = calendar.next_working_day(plan.due + timedelta(days=plan.lock_after_days + 1))
-    while day <= last:
-        if calendar.is_working_day(day):
-            result = daily_sweep(now=datetime.combine(day, time(8), tzinfo=settings.zone))
-            say(f"{day}: sweep {result['steps'] or '-'} messages {result['messages'] or '-'}")
-        if day in (plan.on_time_day, plan.late_day):
-            wanted = "on-time" if day == plan.on_time_day else "late"
-            noon = datetime.combine(day, time(12), tzinfo=settings.zone)
-            answers += answer_reports(engine, browser, plan.period, wanted, noon)
-            say(f"{day}: institutions answered through the portal ({wanted}): {answers[wanted]}")
-        day += timedelta(days=1)
+    answers = sweep_day_by_day(plan, calendar, browser, say)
     convene_next_meeting(say)
     open_cases(say)
     run_campaign(browser.post, say)
@@ -189,6 +175,30 @@ def run_demo(ports: Ports, say: Callable[[str], None]) -> dict[str, Any]:
         "mail": mail_went_to(stack, settings),
         "ui": stack.ui_url,
     }
+
+
+def sweep_day_by_day(
+    plan: Timeline, calendar: WorkingCalendar, browser: PortalBrowser, say: Callable[[str], None]
+) -> Counter[str]:
+    """Sweep each working day until the round has locked; institutions answer on their days."""
+    from flows.daily_sweep import daily_sweep
+
+    zone = browser.settings.zone
+    engine = get_engine(browser.settings.resolved_database_url())
+    answers: Counter[str] = Counter()
+    day = plan.opens + timedelta(days=1)
+    last = calendar.next_working_day(plan.due + timedelta(days=plan.lock_after_days + 1))
+    while day <= last:
+        if calendar.is_working_day(day):
+            result = daily_sweep(now=datetime.combine(day, time(8), tzinfo=zone))
+            say(f"{day}: sweep {result['steps'] or '-'} messages {result['messages'] or '-'}")
+        if day in (plan.on_time_day, plan.late_day):
+            wanted = "on-time" if day == plan.on_time_day else "late"
+            noon = datetime.combine(day, time(12), tzinfo=zone)
+            answers += answer_reports(engine, browser, plan.period, wanted, noon)
+            say(f"{day}: institutions answered through the portal ({wanted}): {answers[wanted]}")
+        day += timedelta(days=1)
+    return answers
 
 
 def convene_next_meeting(say: Callable[[str], None]) -> None:

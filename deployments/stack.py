@@ -118,6 +118,17 @@ class Stack:
         self.say("starting the portal...")
         self.spawn("portal", [str(BIN / "concord"), "portal", "--port", str(self.ports.portal)])
         self.say("starting the Prefect server...")
+        self.start_prefect_server()
+        self.say("registering the work pool and the deployments from prefect.yaml...")
+        self.create_work_pool()
+        self.say("starting a worker...")  # it polls the pool while the deployments register
+        self.spawn("worker", [str(BIN / "prefect"), "worker", "start", "--pool", WORK_POOL])
+        self.run("deploy", [str(BIN / "prefect"), "--no-prompt", "deploy", "--all"])
+        self.run("automations", [str(BIN / "concord"), "automations"])
+        self.wait_for(f"{self.portal_url}/healthz", "portal", timeout=60)
+
+    def start_prefect_server(self) -> None:
+        """Start the Prefect server on its port and wait until it answers."""
         self.spawn(
             "prefect-server",
             [
@@ -131,7 +142,9 @@ class Stack:
             ],
         )
         self.wait_for(f"{self.api_url}/health", "prefect-server", timeout=90)
-        self.say("registering the work pool and the deployments from prefect.yaml...")
+
+    def create_work_pool(self) -> None:
+        """Create the process work pool the worker polls, replacing one left from before."""
         self.run(
             "work-pool",
             [
@@ -144,11 +157,6 @@ class Stack:
                 "--overwrite",
             ],
         )
-        self.say("starting a worker...")  # it polls the pool while the deployments register
-        self.spawn("worker", [str(BIN / "prefect"), "worker", "start", "--pool", WORK_POOL])
-        self.run("deploy", [str(BIN / "prefect"), "--no-prompt", "deploy", "--all"])
-        self.run("automations", [str(BIN / "concord"), "automations"])
-        self.wait_for(f"{self.portal_url}/healthz", "portal", timeout=60)
 
     def spawn(self, name: str, command: list[str]) -> None:
         """Start a long-running child with its own session and a log under var/logs/.

@@ -1,4 +1,4 @@
-"""The code stays small: no function over 50 lines, no module over 400."""
+"""The code stays small: no function over 40 lines, no module over 400."""
 
 import ast
 from pathlib import Path
@@ -21,6 +21,6 @@ def test_modules_and_functions_stay_small(path: Path) -> None:
     long = [
         f"{f.name} ({(f.end_lineno or f.lineno) - f.lineno + 1} lines)"
         for f in functions(ast.parse(text))
-        if (f.end_lineno or f.lineno) - f.lineno + 1 > 50
+        if (f.end_lineno or f.lineno) - f.lineno + 1 > 40
     ]
-    assert not long, f"{path.name}: functions over 50 lines: {', '.join(long)}"
+    assert not long, f"{path.name}: functions over 40 lines: {', '.join(long)}"

@@ -13,6 +13,7 @@ from typing import Any, TypeVar
 import typer
 from pydantic import BaseModel, ValidationError
 from rich.table import Table
+from sqlmodel import Session
 
 from deployments.cli_support import console, fail, migrate_quietly, say, settings_or_exit
 from models.core.calendar import WorkingCalendar
@@ -73,6 +74,15 @@ def tell(reference: str, created: bool) -> None:
     """Say which reference the case has and whether this call registered it."""
     message = N_("Registered as %(ref)s.") if created else N_("Already registered as %(ref)s.")
     console.print(say(message, ref=reference))
+
+
+def list_open_cases(rows_of: Callable[[Session, str], list[ClockRow]]) -> None:
+    """Print the open cases `rows_of` finds in the configured database."""
+    settings = settings_or_exit()
+    migrate_quietly()
+    with Session(get_engine(settings.resolved_database_url())) as session:
+        rows = rows_of(session, settings.language)
+    print_clock_rows(rows)
 
 
 def print_clock_rows(rows: list[ClockRow]) -> None:

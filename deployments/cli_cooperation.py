@@ -5,13 +5,12 @@ from functools import partial
 from typing import Annotated
 
 import typer
-from sqlmodel import Session
 
 from deployments.case_doors import (
     MOMENT,
     checked,
+    list_open_cases,
     local,
-    print_clock_rows,
     registered_in_one_transaction,
     tell,
 )
@@ -39,11 +38,7 @@ def requests(ctx: typer.Context) -> None:
     """List open requests, the soonest clock first, with the time left."""
     if ctx.invoked_subcommand is not None:
         return
-    settings = settings_or_exit()
-    migrate_quietly()
-    with Session(get_engine(settings.resolved_database_url())) as session:
-        rows = request_rows(session, settings.language)
-    print_clock_rows(rows)
+    list_open_cases(request_rows)
 
 
 def store_request(desk: Desk, data: RequestInput) -> tuple[str, bool]:

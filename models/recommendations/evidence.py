@@ -4,13 +4,13 @@ from typing import Any
 
 from sqlmodel import Session, select
 
-from models.core.history import record_event
 from models.core.i18n import N_
 from models.core.settings import get_settings
 from models.lifecycle.answers import AnswerInvalid
 from models.lifecycle.forms import AnswerForm
 from models.lifecycle.tables import Answer, Assignment
 from models.recommendations.forms import RecommendationProgressAnswer
+from models.recommendations.saving import move_recommendation
 from models.recommendations.tables import Evidence, Recommendation
 
 FUTURE = N_("%(date)s has not come yet; give the date the work was done.")
@@ -61,21 +61,8 @@ def _move_status(
     answer: Answer,
 ) -> None:
     """Give the recommendation the status the answer reports, with its event, if it changed."""
-    if recommendation.status == status:
-        return
-    record_event(
-        session=session,
-        entity_type="recommendation",
-        entity_id=recommendation.id or 0,
-        from_status=recommendation.status,
-        to_status=status,
-        actor=f"institution:{institution_id}",
-        note=f"answer {answer.id}",
-        now=answer.submitted_at,
-    )
-    recommendation.status = status
-    recommendation.updated_at = answer.submitted_at
-    session.add(recommendation)
+    actor, note = f"institution:{institution_id}", f"answer {answer.id}"
+    move_recommendation(session, recommendation, status, actor, note, answer.submitted_at)
 
 
 def record_evidence(

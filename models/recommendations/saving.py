@@ -204,20 +204,32 @@ def set_statuses(
         raise UnknownRecommendation(f"code: no recommendation {', '.join(unknown)}")
     moved = []
     for code in dict.fromkeys(wanted):
-        recommendation = found[code]
-        if recommendation.status == status:
-            continue
-        record_event(
-            session=session,
-            entity_type="recommendation",
-            entity_id=recommendation.id or 0,
-            from_status=recommendation.status,
-            to_status=status,
-            actor="coordinator",
-            note=note,
-            now=now,
-        )
-        recommendation.status, recommendation.updated_at = status, now
-        session.add(recommendation)
-        moved.append(code)
+        if move_recommendation(session, found[code], status, "coordinator", note, now):
+            moved.append(code)
     return moved
+
+
+def move_recommendation(
+    session: Session,
+    recommendation: Recommendation,
+    status: str,
+    actor: str,
+    note: str,
+    now: datetime,
+) -> bool:
+    """Give the recommendation `status` with its event; False when it already has it."""
+    if recommendation.status == status:
+        return False
+    record_event(
+        session=session,
+        entity_type="recommendation",
+        entity_id=recommendation.id or 0,
+        from_status=recommendation.status,
+        to_status=status,
+        actor=actor,
+        note=note,
+        now=now,
+    )
+    recommendation.status, recommendation.updated_at = status, now
+    session.add(recommendation)
+    return True

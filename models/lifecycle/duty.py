@@ -146,7 +146,7 @@ class Duty:
     or the one a reference names); `panels` adds the duty's own tables to that view.
     `tables` are its own tables; `words` names its codes (statuses, fields, choices) as
     English message ids; `templates` is the folder of its portal partials; `commands` is
-    its command-line group as "module:attribute" of a Typer app, named `name`.
+    its command-line group as "module:attribute" of a Typer app, whose own `name` is the group.
     """
 
     name: str

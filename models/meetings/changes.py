@@ -28,24 +28,23 @@ class Venue:
     online_url: str | None = None
 
 
+def _one_line_note(field: str, text: str, max_length: int) -> str:
+    """One line a person typed, at most `max_length` characters, with no personal data."""
+    note = checked_note(field, text, error=MeetingError, max_length=max_length)
+    try:
+        return one_line(note)
+    except ValueError as exc:
+        raise MeetingError(f"{field}: {exc}") from None
+
+
 def checked_place(text: str) -> str:
     """A place as typed: one line of at most 300 characters with no personal data."""
-    place = checked_note("place", text, error=MeetingError, max_length=PLACE_LENGTH)
-    try:
-        return one_line(place)
-    except ValueError as exc:
-        raise MeetingError(f"place: {exc}") from None
+    return _one_line_note("place", text, PLACE_LENGTH)
 
 
 def checked_link(text: str) -> str:
-    """An online link as typed: http(s)://, no spaces, at most 500 characters; or empty."""
-    link = text.strip()
-    if len(link) > LINK_LENGTH:
-        raise MeetingError(f"online-url: at most {LINK_LENGTH} characters, got {len(link)}")
-    try:
-        one_line(link)
-    except ValueError as exc:
-        raise MeetingError(f"online-url: {exc}") from None
+    """An online link as typed: http(s)://, no spaces or personal data, at most 500; or empty."""
+    link = _one_line_note("online-url", text, LINK_LENGTH)
     if link and not LINK.fullmatch(link):
         raise MeetingError("online-url: expected an http:// or https:// link without spaces")
     return link

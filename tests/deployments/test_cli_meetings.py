@@ -162,6 +162,7 @@ def test_a_new_start_and_place_together_move_the_meeting_once(engine: Engine) ->
         ("--online-url", "javascript:alert(1)", "online-url: expected an http:// or https://"),
         ("--online-url", "https://x.example/\x1b[31m", "online-url: contains the control"),
         ("--online-url", "https://x.example/" + "a" * 483, "online-url: at most 500 characters"),
+        ("--online-url", "https://meet.example/?u=ion.popescu@gmail.com", "online-url: the text"),
     ],
 )
 def test_a_bad_place_or_link_is_refused_by_name_and_changes_nothing(

@@ -9,6 +9,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
+from models.core.cells import TEXT, neutralised_row
 from models.core.i18n import N_, translate
 
 HEADER_FONT = Font(bold=True, color="FFFFFF")
@@ -25,9 +26,9 @@ def add_table(
 ) -> Worksheet:
     """One sheet: bold frozen header, filters, widths fitted to the content, A4 landscape."""
     sheet: Worksheet = book.create_sheet(translate(language, title)[:31])
-    sheet.append([translate(language, header) for header, _ in columns])
+    sheet.append(neutralised_row(translate(language, header) for header, _ in columns))
     for row in rows:
-        sheet.append(row)
+        sheet.append(neutralised_row(row))
     for cell in sheet[1]:
         cell.font, cell.fill = HEADER_FONT, HEADER_FILL
         cell.alignment = Alignment(wrap_text=True, vertical="top")
@@ -69,7 +70,10 @@ def _fit_column(sheet: Worksheet, letter: str, number_format: str | None) -> Non
     lengths = [_printed_length(cell.value) for cell in cells]
     sheet.column_dimensions[letter].width = min(max(max(lengths) + 2, 8), MAX_WIDTH)
     for cell, length in zip(cells[1:], lengths[1:], strict=True):
-        if number_format:
+        if isinstance(cell.value, str):
+            # text, never a formula or an error code ("#N/A"), however it reads
+            cell.data_type, cell.number_format = "s", TEXT
+        elif number_format:
             cell.number_format = number_format
         cell.alignment = Alignment(wrap_text=length > MAX_WIDTH, vertical="top")
         if length > MAX_WIDTH:

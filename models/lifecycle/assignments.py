@@ -10,6 +10,7 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from models.core.calendar import WorkingCalendar
+from models.core.cells import neutralised_row
 from models.lifecycle.ladder import next_step
 from models.lifecycle.policy import effective_policy
 from models.lifecycle.tables import OPEN_ASSIGNMENT_STATUSES, Assignment
@@ -124,18 +125,9 @@ def rows_as_csv(rows: list[AssignmentRow], calendar: WorkingCalendar) -> str:
     )
     for r in rows:
         snoozed = r.snoozed_until.astimezone(calendar.zone).isoformat() if r.snoozed_until else ""
-        writer.writerow(
-            [
-                r.key,
-                r.institution,
-                r.kind,
-                r.title,
-                r.due_at.astimezone(calendar.zone).isoformat(),
-                r.status,
-                r.escalation_level,
-                snoozed,
-            ]
-        )
+        due = r.due_at.astimezone(calendar.zone).isoformat()
+        row = [r.key, r.institution, r.kind, r.title, due, r.status, r.escalation_level, snoozed]
+        writer.writerow(neutralised_row(row))
     return buffer.getvalue()
 
 

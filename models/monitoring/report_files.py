@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from models.core.cells import neutralised_row
 from models.core.i18n import percent
 from models.lifecycle.rates import Rate
 from models.monitoring.report import PROGRESS, PlanEvaluation, RoundReport
@@ -99,7 +100,7 @@ def write_tables(report: RoundReport, folder: Path) -> dict[str, Path]:
         with path.open("w", newline="", encoding="utf-8") as handle:
             writer = csv.writer(handle)
             writer.writerow(columns)
-            writer.writerows(rows)
+            writer.writerows(neutralised_row(row) for row in rows)
         files[name] = path
     return files
 

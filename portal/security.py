@@ -91,7 +91,9 @@ def csrf_valid(value: str, link_token: str, key: SecretStr, now: float | None = 
     moment = now if now is not None else time.time()
     if not 0 <= moment - int(issued_text) <= CSRF_VALID_SECONDS:
         return False
-    return hmac.compare_digest(value, csrf_token(link_token, key, int(issued_text)))
+    expected = csrf_token(link_token, key, int(issued_text))
+    # bytes: compare_digest refuses a str with non-ASCII characters (a TypeError, not a no)
+    return hmac.compare_digest(value.encode(), expected.encode())
 
 
 @dataclass

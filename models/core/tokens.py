@@ -58,7 +58,8 @@ def verify_token(token: str, *, key: SecretStr, now: datetime) -> TokenClaims:
         assignment, institution, expiry, version = (int(part) for part in payload.split("."))
     except (ValueError, UnicodeDecodeError):
         raise TokenError("malformed token") from None
-    if not hmac.compare_digest(mac, _mac(payload, key)):
+    # bytes: compare_digest refuses a str with non-ASCII characters (a TypeError, not a no)
+    if not hmac.compare_digest(mac.encode(), _mac(payload, key).encode()):
         raise TokenError("bad signature")
     expires_at = datetime.fromtimestamp(expiry, UTC)
     if expires_at <= now:

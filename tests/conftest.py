@@ -17,11 +17,15 @@ from models.core.settings import get_settings
 from models.schema import METADATA
 from tests.support.servers import SmtpServer, WebhookReceiver
 
-# CI's verdict must not depend on the draw: there every property test draws the same examples
-# (a local run still explores); what a draw ever found is kept as an explicit @example.
-hypothesis_settings.register_profile("ci", derandomize=True, database=None, print_blob=True)
-if os.environ.get("CI"):
-    hypothesis_settings.load_profile("ci")
+# No verdict may depend on the draw, in CI or in a fresh clone's ./run-tests: every property
+# test draws the same examples on every run, and what a draw ever found is kept as an
+# explicit @example. CONCORD_TEST_EXPLORE=1 draws afresh (and replays what the local example
+# database remembers) to look for new failures; keep each one found as an @example.
+hypothesis_settings.register_profile("fixed", derandomize=True, database=None, print_blob=True)
+hypothesis_settings.register_profile("explore", derandomize=False, print_blob=True)
+hypothesis_settings.load_profile(
+    "explore" if os.environ.get("CONCORD_TEST_EXPLORE") == "1" else "fixed"
+)
 
 PG_URL = os.environ.get("CONCORD_TEST_DATABASE_URL")
 ENGINES = ["sqlite", "postgres"] if PG_URL else ["sqlite"]

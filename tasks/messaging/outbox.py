@@ -2,18 +2,21 @@
 
 import logging
 import threading
+import time
 import zlib
 from collections import Counter
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import AbstractContextManager, nullcontext
+from contextlib import AbstractContextManager, nullcontext, suppress
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 import httpx
 from prefect import get_run_logger, task
 from sqlalchemy import bindparam, or_, update
 from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlmodel import Session, col, select
 
 from models.core.db import get_engine
@@ -32,6 +35,9 @@ from tasks.messaging.transports import DeliveryError, SmtpTransport, post_webhoo
 
 RETRY_BASE_SECONDS = 60
 RETRY_CAP_SECONDS = 3600
+PATIENCE_CAP_SECONDS = 60.0  # a database restart takes seconds; a lease, minutes
+LOG = logging.getLogger(__name__)
+Outcome = TypeVar("Outcome")
 
 
 @dataclass
@@ -48,6 +54,36 @@ def retry_delay(attempts: int) -> timedelta:
     return timedelta(seconds=min(RETRY_BASE_SECONDS * 2 ** max(attempts - 1, 0), RETRY_CAP_SECONDS))
 
 
+def patience_for(settings: Settings) -> float:
+    """How long delivery waits for an unreachable database: well within a message's lease."""
+    return min(PATIENCE_CAP_SECONDS, settings.outbox_lease_seconds / 2)
+
+
+def _unreachable(error: DBAPIError) -> bool:
+    """Whether the database went away or was busy, so the same statement may succeed later."""
+    return error.connection_invalidated or isinstance(error, OperationalError | InterfaceError)
+
+
+def patiently(
+    attempt: Callable[[], Outcome], *, seconds: float, recover: Callable[[], None] = lambda: None
+) -> Outcome:
+    """Run `attempt` again while the database is unreachable, for up to `seconds`.
+
+    Each attempt must be safe to repeat: its transaction either committed or did not.
+    """
+    deadline, pause = time.monotonic() + seconds, 0.05
+    while True:
+        try:
+            return attempt()
+        except DBAPIError as error:
+            if not _unreachable(error) or time.monotonic() + pause > deadline:
+                raise
+            LOG.warning("database unreachable (%s), trying again", type(error.orig).__name__)
+        recover()
+        time.sleep(pause)
+        pause = min(pause * 2, 2.0)
+
+
 def claim_batch(
     *,
     engine: Engine,
@@ -55,11 +91,13 @@ def claim_batch(
     limit: int,
     lease_seconds: int,
     keys: list[str] | None = None,
+    patience: float = 0.0,
 ) -> list[int]:
     """Mark up to `limit` due messages `sending` and return their ids; racing workers skip them.
 
     A message left `sending` longer than the lease (its worker crashed) is due again.
     `keys` limits the claim to those messages (an answer's confirmation, sent at once).
+    An unreachable database is tried again for up to `patience` seconds.
     """
     due = (
         select(OutboxMessage.id)
@@ -84,10 +122,14 @@ def claim_batch(
         .values(state=DeliveryState.SENDING, claimed_at=now)
         .returning(col(OutboxMessage.id))
     )
-    with Session(engine) as session:
-        ids = sorted(session.execute(claim).scalars())
-        session.commit()
-    return ids
+
+    def attempt() -> list[int]:
+        with Session(engine) as session:
+            ids = sorted(session.execute(claim).scalars())
+            session.commit()
+        return ids
+
+    return patiently(attempt, seconds=patience)
 
 
 def _recorded(*columns: str) -> Any:
@@ -117,17 +159,29 @@ class _Results:
 
     conn: Connection
     turn: AbstractContextManager[Any]
+    patience: float
 
     def write(self, statement: Any, message: OutboxMessage, **values: object) -> None:
         """Write one result at once, unless another worker has since reclaimed the message.
 
-        One commit per message: a worker killed mid-batch resends at most the message it
-        was sending on each connection, never the ones already recorded.
+        One commit per message, before this connection sends another: a worker killed
+        mid-batch resends at most the message each connection was sending. While the
+        database is unreachable (a restart) the sender waits here, sending nothing more, and
+        writes the result once it is back; the guard on the claim makes a repeat harmless.
         """
         params = {"message_id": message.id, "claimed": message.claimed_at, **values}
-        with self.turn:
-            self.conn.execute(statement, params)
-            self.conn.commit()
+
+        def attempt() -> None:
+            with self.turn:
+                self.conn.execute(statement, params)
+                self.conn.commit()
+
+        patiently(attempt, seconds=self.patience, recover=self._forget_transaction)
+
+    def _forget_transaction(self) -> None:
+        """Roll back what failed, so the next attempt starts over on a fresh connection."""
+        with suppress(DBAPIError):
+            self.conn.rollback()
 
 
 def _record_failure(
@@ -186,6 +240,7 @@ class _Batch:
     codes: dict[int | None, str]
     files: dict[str, list[OutboxAttachment]]
     turn: AbstractContextManager[Any]
+    patience: float
 
 
 def _deliver_one(
@@ -212,7 +267,7 @@ def _send_share(batch: _Batch, messages: list[OutboxMessage]) -> BatchResult:
     webhooks = any(message.channel == Channel.WEBHOOK for message in messages)
     client = httpx.Client() if webhooks else nullcontext(None)  # its TLS setup costs 25 ms
     with batch.engine.connect() as conn, SmtpTransport(settings) as smtp, client as http:
-        results = _Results(conn, batch.turn)
+        results = _Results(conn, batch.turn, batch.patience)
         for message in messages:
             try:
                 if server_down is not None and message.channel == Channel.EMAIL:
@@ -231,13 +286,10 @@ def _send_share(batch: _Batch, messages: list[OutboxMessage]) -> BatchResult:
     return result
 
 
-def deliver_batch(
-    *, engine: Engine, ids: list[int], now: datetime, settings: Settings
-) -> BatchResult:
-    """Send the claimed messages over up to `smtp_connections` connections at once.
-
-    One failure is recorded on its row and never stops the batch.
-    """
+def _load(
+    engine: Engine, ids: list[int]
+) -> tuple[list[OutboxMessage], dict[int | None, str], dict[str, list[OutboxAttachment]]]:
+    """The claimed messages, the institutions' codes and the messages' attachments."""
     with Session(engine, expire_on_commit=False) as session:
         query = select(OutboxMessage).where(col(OutboxMessage.id).in_(ids))
         messages = list(session.exec(query.order_by(col(OutboxMessage.id))).all())
@@ -245,8 +297,20 @@ def deliver_batch(
             session.exec(select(Institution.id, Institution.code)).all()
         )
         files = attachments_of(session=session, keys=[m.key for m in messages])
+    return messages, codes, files
+
+
+def deliver_batch(
+    *, engine: Engine, ids: list[int], now: datetime, settings: Settings
+) -> BatchResult:
+    """Send the claimed messages over up to `smtp_connections` connections at once.
+
+    One failure is recorded on its row and never stops the batch.
+    """
+    patience = patience_for(settings)
+    messages, codes, files = patiently(lambda: _load(engine, ids), seconds=patience)
     turn = threading.Lock() if engine.dialect.name == "sqlite" else nullcontext()
-    batch = _Batch(engine, settings, now, codes, files, turn)
+    batch = _Batch(engine, settings, now, codes, files, turn, patience)
     senders = max(1, min(settings.smtp_connections, len(messages)))
     shares: list[list[OutboxMessage]] = [[] for _ in range(senders)]
     for message in messages:  # one recipient, one connection: an update never passes its invite
@@ -273,7 +337,11 @@ def deliver_due_messages(
     totals: Counter[str] = Counter()
     for number in range(1, max_batches + 1):
         ids = claim_batch(
-            engine=engine, now=now, limit=batch_size, lease_seconds=settings.outbox_lease_seconds
+            engine=engine,
+            now=now,
+            limit=batch_size,
+            lease_seconds=settings.outbox_lease_seconds,
+            patience=patience_for(settings),
         )
         if not ids:
             break
@@ -302,6 +370,7 @@ def deliver_now(*, keys: list[str], now: datetime) -> dict[str, int]:
         limit=len(keys),
         lease_seconds=settings.outbox_lease_seconds,
         keys=keys,
+        patience=patience_for(settings),
     )
     return dict(deliver_batch(engine=engine, ids=ids, now=now, settings=settings).counts)
 

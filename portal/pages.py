@@ -12,7 +12,7 @@ from sqlmodel import Session
 
 from models.core.i18n import N_, moment_text, percent, translate, translations
 from models.core.settings import Settings
-from models.lifecycle.answers import answer_history, refusal_reason
+from models.lifecycle.answers import answer_history, changes_until, refusal_reason
 from models.lifecycle.duty import assignment_kind, installed_duties, kind_label
 from models.lifecycle.forms import form_choices
 from models.lifecycle.tables import Answer, Assignment
@@ -134,6 +134,29 @@ def language_of(session: Session, assignment: Assignment) -> str:
     return institution.language if institution else "ro"
 
 
+CHANGES_UNTIL = N_("You can send or correct your answer until")
+NO_CHANGES = N_("Once sent, your answer can no longer be corrected.")
+
+
+def page_details(
+    session: Session,
+    assignment: Assignment,
+    refusal: str | None,
+    now: datetime,
+    language: str,
+    settings: Settings,
+) -> list[tuple[str, str]]:
+    """The kind's rows above the form, then until when an answer can be sent or corrected."""
+    kind = assignment_kind(assignment.kind)
+    rows = kind.details(session, assignment, language) if kind.details else []
+    if refusal is not None:
+        return rows
+    until = changes_until(assignment)
+    if until <= now:
+        return [*rows, (translate(language, N_("Corrections")), translate(language, NO_CHANGES))]
+    return [*rows, (translate(language, CHANGES_UNTIL), local_text(until, language, settings))]
+
+
 def assignment_page(
     session: Session,
     assignment: Assignment,
@@ -149,8 +172,8 @@ def assignment_page(
     institution = session.get(Institution, assignment.institution_id)
     assert institution is not None and assignment.id is not None
     language = institution.language
-    limit_mib = settings.portal_max_upload_bytes / (1024 * 1024)
     kind = assignment_kind(assignment.kind)
+    refusal = refusal_reason(assignment, now, session)
     return render(
         "assignment.html",
         status=status,
@@ -160,16 +183,16 @@ def assignment_page(
         kind_label=kind_label(assignment.kind, language),
         subject=assignment.subject_ref,
         due=local_text(assignment.due_at, language, settings),
-        refusal=refusal_reason(assignment, now),
+        refusal=refusal,
         csrf=csrf_token(token, settings.resolved_signing_key()),
         form=form or {},
         errors=errors or {},
-        upload_limit=f"{limit_mib:g} MiB",
+        upload_limit=f"{settings.portal_max_upload_bytes / (1024 * 1024):g} MiB",
         table_rows=TABLE_ROWS,
         wide=kind.table is not None,  # room for a table of rows
         kind_partial=partials()[assignment.kind],
         choices=form_choices(kind.form),
-        details=kind.details(session, assignment, language) if kind.details else [],
+        details=page_details(session, assignment, refusal, now, language, settings),
         history=history_rows(
             answer_history(session=session, assignment_id=assignment.id), language, settings
         ),

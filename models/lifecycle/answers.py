@@ -97,13 +97,40 @@ def answer_history(*, session: Session, assignment_id: int) -> list[Answer]:
     return list(session.exec(query).all())
 
 
-def refusal_reason(assignment: Assignment, now: datetime) -> str | None:
-    """Why the assignment takes no answer now, or None when it does."""
+def changes_until(assignment: Assignment) -> datetime:
+    """The moment after which an answer can no longer be given or corrected.
+
+    An answer stays correctable until its period locks; with no lock, until the deadline.
+    """
+    return assignment.locked_at if assignment.locked_at is not None else assignment.due_at
+
+
+def _locked_in_state(session: Session | None, assignment: Assignment) -> bool:
+    """True when what the assignment belongs to (a round, a meeting) is locked already."""
+    if session is None:
+        return False
+    try:
+        hook = assignment_kind(assignment.kind).locked
+    except UnknownKindError:
+        return False
+    return hook is not None and hook(session, assignment)
+
+
+def refusal_reason(
+    assignment: Assignment, now: datetime, session: Session | None = None
+) -> str | None:
+    """Why the assignment takes no answer now, or None when it does.
+
+    With a session, a lock is also read from the state of what the assignment belongs to,
+    so a round locked on another clock refuses answers at once.
+    """
     if assignment.status in (AssignmentStatus.CANCELLED, AssignmentStatus.WAIVED):
         return "withdrawn"
     if assignment.locked_at is not None and assignment.locked_at <= now:
         return "locked"
-    if assignment.status == AssignmentStatus.DONE and now > assignment.due_at:
+    if _locked_in_state(session, assignment):
+        return "locked"
+    if assignment.status == AssignmentStatus.DONE and now > changes_until(assignment):
         return "closed"
     return None
 
@@ -150,7 +177,7 @@ def submit_answer(
     The kind's own answer hook (e.g. filling a monitoring round's Submission) runs in the
     same transaction.
     """
-    reason = refusal_reason(assignment, now)
+    reason = refusal_reason(assignment, now, session)
     if reason is not None:
         raise AnswerRefused(reason)
     assert assignment.id is not None

@@ -27,6 +27,7 @@ DUTIES_MODULE = "models.duties"
 
 AnswerHook = Callable[[Session, Assignment, AnswerForm, Answer], None]
 DetailsHook = Callable[[Session, Assignment, str], list[tuple[str, str]]]
+LockHook = Callable[[Session, Assignment], bool]
 FileReader = Callable[[str, bytes], FileRows]
 Lifecycle = Mapping[str, frozenset[str]]
 ScopeFinder = Callable[[Session, str | None], Scope | None]
@@ -124,6 +125,8 @@ class AssignmentKind:
     `table` names a list field the portal's form sends as rows (`table-N-field`), and
     `read_file` reads those rows from an uploaded CSV or workbook instead. `details` gives
     the (label, text) rows the portal shows above the form, in the reader's language.
+    `locked` says whether what the assignment belongs to (a round, a meeting) is locked,
+    whatever the clock says.
     """
 
     name: str
@@ -135,6 +138,7 @@ class AssignmentKind:
     table: str | None = None
     read_file: FileReader | None = None
     details: DetailsHook | None = None
+    locked: LockHook | None = None
 
 
 @dataclass(frozen=True)

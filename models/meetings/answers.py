@@ -9,7 +9,14 @@ from models.lifecycle.forms import AnswerForm, Progress
 from models.lifecycle.tables import Answer, Assignment
 from models.meetings.agenda import add_proposals
 from models.meetings.forms import ActionItemAnswer, AgendaItemsAnswer, AttendanceAnswer
-from models.meetings.tables import ActionItem, ActionStatus, Attendance, AttendanceStatus, Meeting
+from models.meetings.tables import (
+    ActionItem,
+    ActionStatus,
+    Attendance,
+    AttendanceStatus,
+    Meeting,
+    MeetingStatus,
+)
 from models.reference.institutions import Body
 
 ATTENDING = {
@@ -30,6 +37,23 @@ def meeting_of(session: Session, assignment: Assignment) -> Meeting | None:
         .join(Body, Body.id == Meeting.body_id)  # type: ignore[arg-type]
         .where(Body.code == body_code, Meeting.planned_date == planned)
     ).first()
+
+
+GATHERING = frozenset({MeetingStatus.DRAFT, MeetingStatus.CONVENED})
+
+
+def agenda_closed(session: Session, assignment: Assignment) -> bool:
+    """True once the meeting's agenda is frozen, whatever the clock says."""
+    meeting = meeting_of(session, assignment)
+    return meeting is not None and (
+        meeting.agenda_frozen_at is not None or meeting.status not in GATHERING
+    )
+
+
+def meeting_over(session: Session, assignment: Assignment) -> bool:
+    """True once the meeting is held (or cancelled), whatever the clock says."""
+    meeting = meeting_of(session, assignment)
+    return meeting is not None and meeting.status not in GATHERING
 
 
 def take_proposals(

@@ -1,7 +1,13 @@
 """The committee meeting cycle as a duty: its assignment kinds, messages, lifecycle and sweep."""
 
 from models.lifecycle.duty import AssignmentKind, Duty
-from models.meetings.answers import take_attendance, take_progress, take_proposals
+from models.meetings.answers import (
+    agenda_closed,
+    meeting_over,
+    take_attendance,
+    take_progress,
+    take_proposals,
+)
 from models.meetings.forms import (
     PARTIALS,
     WORDS,
@@ -37,6 +43,7 @@ DUTY = Duty(
             {"ro": "confirmare de participare", "en": "attendance confirmation"},
             template="attendance-form.html",
             on_answer=take_attendance,
+            locked=meeting_over,
         ),
         AssignmentKind(
             "agenda-items",
@@ -44,6 +51,7 @@ DUTY = Duty(
             {"ro": "propuneri pentru ordinea de zi", "en": "agenda proposals"},
             template="agenda-items-form.html",
             on_answer=take_proposals,
+            locked=agenda_closed,
         ),
     ),
     words=WORDS,

@@ -3,7 +3,7 @@
 from models.lifecycle.duty import AssignmentKind, Duty
 from models.monitoring.forms import PARTIALS, WORDS, MonitoringReportAnswer, fill_submission
 from models.monitoring.messages import MonitoringMessage
-from models.monitoring.rules import REPORT_KIND, round_scope
+from models.monitoring.rules import REPORT_KIND, round_locked, round_scope
 from models.monitoring.sweep import close_due_rounds
 from models.monitoring.tables import ROUND_LIFECYCLE, MonitoringRound, Submission
 
@@ -17,6 +17,7 @@ DUTY = Duty(
             {"ro": "raport de monitorizare", "en": "monitoring report"},
             template="report-form.html",
             on_answer=fill_submission,
+            locked=round_locked,
         ),
     ),
     words=WORDS,

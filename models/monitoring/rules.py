@@ -11,6 +11,7 @@ from models.core.calendar import WorkingCalendar
 from models.core.periods import Period
 from models.core.text import shown
 from models.lifecycle.rates import Scope
+from models.lifecycle.tables import Assignment
 from models.monitoring.tables import MonitoringRound, RoundStatus, Submission
 from models.reference.enums import MeasureRole
 from models.reference.strategy import Measure, MeasureInstitution, Strategy
@@ -112,6 +113,17 @@ def rounds_to_lock(*, session: Session, now: datetime) -> list[int]:
         MonitoringRound.status == RoundStatus.OPEN, col(MonitoringRound.lock_at) <= now
     )
     return [int(round_id) for round_id in session.exec(query).all() if round_id is not None]
+
+
+def round_locked(session: Session, assignment: Assignment) -> bool:
+    """True once the assignment's round is no longer open, whatever the clock says."""
+    query = (
+        select(MonitoringRound.status)
+        .join(Submission, col(Submission.round_id) == col(MonitoringRound.id))
+        .where(Submission.assignment_id == assignment.id)
+    )
+    status = session.exec(query).first()
+    return status is not None and status != RoundStatus.OPEN
 
 
 def round_assignment_ids(round_id: int) -> Select[Any]:

@@ -21,7 +21,10 @@ from models.monitoring.tables import MonitoringRound, RoundStatus
 
 
 def lock_round(*, engine: Engine, round_id: int, now: datetime, run_id: str | None) -> bool:
-    """Lock the round and its assignments (no more answers, no more reminders); False if it was."""
+    """Lock the round and its assignments (no more answers, no more reminders); False if it was.
+
+    A round locked before its lock date takes no answers from this moment on.
+    """
     with write_session(engine) as session:
         round_ = session.get(MonitoringRound, round_id)
         assert round_ is not None
@@ -39,7 +42,7 @@ def lock_round(*, engine: Engine, round_id: int, now: datetime, run_id: str | No
         session.execute(
             update(Assignment)
             .where(col(Assignment.id).in_(round_assignment_ids(round_id)))
-            .values(locked_at=round_.lock_at, next_action_at=None, updated_at=now)
+            .values(locked_at=min(round_.lock_at, now), next_action_at=None, updated_at=now)
             .execution_options(synchronize_session=False)
         )
         session.commit()

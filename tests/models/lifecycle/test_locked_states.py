@@ -1,0 +1,90 @@
+"""A lock is a state: a locked round refuses answers whatever the answering clock says."""
+
+import html
+import re
+from datetime import UTC, date, datetime, timedelta
+
+from sqlalchemy import func
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, select
+
+from models.core.calendar import WorkingCalendar
+from models.core.i18n import translate
+from models.lifecycle.tables import Answer, Assignment
+from models.monitoring.rounds import create_round_assignments, open_round
+from models.monitoring.sweep import lock_round
+from models.monitoring.tables import MonitoringRound
+from models.reference.document import parse_reference_document
+from models.reference.loader import load_reference
+from portal.words import FORM_WORDS
+from tests.portal.conftest import path_of
+from tests.support.portal import Portal
+from tests.support.reference import dump, small_document
+
+OPENED = datetime(2027, 1, 4, 7, tzinfo=UTC)
+FORM = {"progress": "done", "indicator_value": "", "narrative": "Activități desfășurate."}
+
+
+def opened_round(engine: Engine, session: Session) -> MonitoringRound:
+    """A round of PLAN 2026-S2 with its report assignments, open until its lock date."""
+    doc = parse_reference_document(dump(small_document()))
+    load_reference(session=session, doc=doc, source="t", now=OPENED)
+    session.commit()
+    calendar = WorkingCalendar()
+    round_id = open_round(
+        engine=engine,
+        strategy_code="PLAN",
+        period_label="2026-S2",
+        due_date=date(2027, 1, 15),
+        working_days_after_end=0,
+        lock_after_days=10,
+        calendar=calendar,
+        now=OPENED,
+    )
+    create_round_assignments(engine=engine, round_id=round_id, calendar=calendar, now=OPENED)
+    found = session.get(MonitoringRound, round_id)
+    assert found is not None
+    return found
+
+
+def answers(session: Session) -> int:
+    session.rollback()
+    return int(session.exec(select(func.count()).select_from(Answer)).one())
+
+
+def test_a_round_locked_on_a_later_clock_refuses_answers_before_its_lock_date(
+    engine: Engine, session: Session
+) -> None:
+    round_ = opened_round(engine, session)
+    key = session.exec(select(Assignment.key).order_by(Assignment.key)).first()
+    assert key is not None
+    portal = Portal(session)
+    before_lock = round_.due_at - timedelta(days=1)
+    assert portal.answer(key, before_lock, **FORM) == 200  # open: the answer is taken
+    assert answers(session) == 1
+    assignment = session.exec(select(Assignment).where(Assignment.key == key)).one()
+    path = path_of(assignment, now=before_lock)
+    form_page = portal.client.get(path).text  # the institution has the form open
+    csrf = re.search(r'name="csrf" value="([^"]+)"', form_page)
+    assert csrf is not None
+
+    # the demo (or any run on a clock ahead of the portal's) locks the round
+    later = round_.lock_at + timedelta(days=1)
+    assert lock_round(engine=engine, round_id=round_.id or 0, now=later, run_id=None)
+
+    refused = portal.client.post(path, data={**FORM, "progress": "blocked", "csrf": csrf[1]})
+    assert refused.status_code == 409
+    assert translate("ro", FORM_WORDS["locked"]) in html.unescape(refused.text)
+    assert 'name="csrf"' not in refused.text, "the page offers no form"
+    assert answers(session) == 1, "nothing stored"
+
+
+def test_a_round_locked_early_stops_answers_from_that_moment(
+    engine: Engine, session: Session
+) -> None:
+    round_ = opened_round(engine, session)
+    early = round_.lock_at - timedelta(days=5)
+    assert lock_round(engine=engine, round_id=round_.id or 0, now=early, run_id=None)
+    session.rollback()
+    locked = session.exec(select(Assignment.locked_at)).all()
+    assert locked and set(locked) == {early}

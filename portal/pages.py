@@ -151,7 +151,7 @@ def page_details(
     rows = kind.details(session, assignment, language) if kind.details else []
     if refusal is not None:
         return rows
-    until = changes_until(assignment)
+    until = changes_until(assignment.due_at, assignment.locked_at)
     if until <= now:
         return [*rows, (translate(language, N_("Corrections")), translate(language, NO_CHANGES))]
     return [*rows, (translate(language, CHANGES_UNTIL), local_text(until, language, settings))]

@@ -6,7 +6,14 @@ from sqlalchemy import delete
 from sqlmodel import Session, col, select
 
 from models.campaigns.forms import ActivityRow, CampaignReportAnswer
-from models.campaigns.rules import IN_PERSON, MAX_MATERIALS, MAX_REACH, WORDS
+from models.campaigns.rules import (
+    IN_PERSON,
+    MAX_MATERIALS,
+    MAX_REACH,
+    WORDS,
+    month_label,
+    report_month,
+)
 from models.campaigns.tables import Campaign, CampaignActivity, CampaignParticipant
 from models.core.i18n import N_
 from models.core.settings import get_settings
@@ -17,6 +24,9 @@ from models.reference.counties import load_counties
 from models.reference.institutions import Institution
 
 OUTSIDE = N_("%(date)s is outside the campaign, which runs from %(start)s to %(end)s.")
+OTHER_MONTH = N_(
+    "%(date)s is not in %(month)s, the month this report covers; report it in that month's report."
+)
 FUTURE = N_("%(date)s has not come yet; report activities once they are held.")
 NOT_REGION = N_("%(county)s is not one of your counties in this campaign (%(allowed)s).")
 NOT_PLANNED = N_("The campaign does not plan %(value)s; it plans: %(planned)s.")
@@ -77,9 +87,13 @@ def _figures(row: ActivityRow) -> dict[str, Problem]:
 
 
 def row_problems(
-    row: ActivityRow, campaign: Campaign, counties: list[str], today: date
+    row: ActivityRow,
+    campaign: Campaign,
+    counties: list[str],
+    today: date,
+    month: str | None = None,
 ) -> dict[str, Problem]:
-    """What is wrong with one activity in its campaign, by field."""
+    """What is wrong with one activity in its campaign and in the report's month, by field."""
     problems = _planned(row, campaign) | _figures(row)
     span = {"date": day_text(row.held_on)}
     if not campaign.starts_on <= row.held_on <= campaign.ends_on:
@@ -87,6 +101,8 @@ def row_problems(
             OUTSIDE,
             span | {"start": day_text(campaign.starts_on), "end": day_text(campaign.ends_on)},
         )
+    elif month is not None and month_label(row.held_on) != month:
+        problems["held_on"] = (OTHER_MONTH, span | {"month": month})
     elif row.held_on > today:
         problems["held_on"] = (FUTURE, span)
     if row.county not in counties:
@@ -107,10 +123,11 @@ def record_activities(
     campaign = session.exec(select(Campaign).where(Campaign.code == assignment.subject_ref)).one()
     counties = region_counties(session, campaign, assignment.institution_id)
     today = answer.submitted_at.astimezone(get_settings().zone).date()
+    month = report_month(assignment.key)
     problems = {
         f"activities.{index}.{field}": problem
         for index, row in enumerate(form.activities)
-        for field, problem in row_problems(row, campaign, counties, today).items()
+        for field, problem in row_problems(row, campaign, counties, today, month).items()
     }
     if problems:
         raise AnswerInvalid(problems)

@@ -2,6 +2,7 @@
 
 from models.campaigns.activities import record_activities
 from models.campaigns.forms import PARTIALS, WORDS, CampaignReportAnswer
+from models.campaigns.launch import campaign_locked
 from models.campaigns.panels import campaigns_panel
 from models.campaigns.rules import REPORT_KIND
 from models.campaigns.sweep import campaign_indicators, sweep_campaigns
@@ -27,6 +28,7 @@ DUTY = Duty(
             on_answer=record_activities,
             table="activities",
             read_file=activities_from_file,
+            locked=campaign_locked,
         ),
     ),
     words=WORDS,

@@ -2,10 +2,18 @@
 
 from dataclasses import dataclass, field
 
+from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from models.campaigns.definitions import CampaignError
-from models.campaigns.rules import REPORT_KIND, report_due, report_key, reporting_months
+from models.campaigns.rules import (
+    REPORT_KIND,
+    report_due,
+    report_key,
+    report_locks,
+    report_month,
+    reporting_months,
+)
 from models.campaigns.tables import Campaign, CampaignParticipant, CampaignStatus
 from models.core.i18n import N_, translate
 from models.lifecycle.assignments import new_assignment
@@ -24,6 +32,7 @@ class Opened:
     status: str
     opened: list[str] = field(default_factory=list)
     queued: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)  # months begun before a late launch
 
 
 def find_campaign(session: Session, code: str) -> Campaign:
@@ -50,6 +59,27 @@ def open_months(desk: Desk, campaign: Campaign) -> list[str]:
     ]
 
 
+def first_requested(session: Session, campaign: Campaign) -> str | None:
+    """The earliest month whose reports were requested, or None before the launch."""
+    prefix = report_key(campaign.code, "", "").removesuffix(":")
+    query = select(func.min(Assignment.key)).where(col(Assignment.key).startswith(prefix))
+    key = session.exec(query).one()
+    return report_month(key) if key else None
+
+
+def skipped_months(desk: Desk, campaign: Campaign) -> list[str]:
+    """The months begun before the campaign was launched, never asked of anyone.
+
+    A late launch asks only for the current month's reports: asking at once for months
+    already past due would only make every institution late.
+    """
+    begun = open_months(desk, campaign)
+    first = first_requested(desk.session, campaign)
+    if first is None:
+        first = begun[-1] if begun else None
+    return [m for m in begun if first is not None and m < first]
+
+
 def _open_report(
     desk: Desk, campaign: Campaign, month: str, institution: Institution
 ) -> Assignment | None:
@@ -68,6 +98,7 @@ def _open_report(
         calendar=desk.calendar,
         now=desk.now,
     )
+    assignment.locked_at = report_locks(month, desk.calendar)
     desk.session.add(assignment)
     desk.session.flush()
     return assignment
@@ -104,13 +135,20 @@ def open_reports(desk: Desk, campaign: Campaign) -> Opened:
     done = Opened(campaign.code, campaign.status)
     if campaign.status != CampaignStatus.RUNNING:
         return done
-    for month in open_months(desk, campaign):
+    done.skipped = skipped_months(desk, campaign)
+    for month in open_months(desk, campaign)[len(done.skipped) :]:
         for institution in participants(desk, campaign):
             assignment = _open_report(desk, campaign, month, institution)
             if assignment is not None:
                 done.opened.append(assignment.key)
                 done.queued += _announce(desk, assignment)
     return done
+
+
+def campaign_locked(session: Session, assignment: Assignment) -> bool:
+    """True once the report's campaign is closed, whatever the clock says."""
+    query = select(Campaign.status).where(Campaign.code == assignment.subject_ref)
+    return session.exec(query).first() == CampaignStatus.CLOSED
 
 
 def launch(desk: Desk, campaign: Campaign) -> Opened:

@@ -8,6 +8,7 @@ from models.core.i18n import N_
 
 REPORT_KIND = "campaign-report"
 DAYS_TO_REPORT = 5  # working days after a reporting month ends
+DAYS_TO_CORRECT = 5  # working days after the deadline until the month locks
 
 
 class Form(StrEnum):
@@ -110,6 +111,17 @@ def report_due(month: str, calendar: WorkingCalendar) -> datetime:
     """The month's report is due at the end of the fifth working day after the month."""
     _, last = month_span(month)
     return calendar.end_of_day(calendar.add_working_days(last, DAYS_TO_REPORT))
+
+
+def report_locks(month: str, calendar: WorkingCalendar) -> datetime:
+    """The month locks (no answer, no correction) five working days after its report is due."""
+    _, last = month_span(month)
+    return calendar.end_of_day(calendar.add_working_days(last, DAYS_TO_REPORT + DAYS_TO_CORRECT))
+
+
+def report_month(key: str) -> str:
+    """The month of a report from its key 'campaign:CODE:2027-03:INSTITUTION'."""
+    return key.split(":")[2]
 
 
 def report_key(campaign: str, month: str, institution: str) -> str:

@@ -2,25 +2,42 @@
 
 from datetime import date
 
+from sqlalchemy import update
 from sqlmodel import Session, col, select
 
 from models.campaigns.launch import open_reports
-from models.campaigns.rules import report_due, reporting_months
+from models.campaigns.rules import report_key, report_locks, reporting_months
 from models.campaigns.tables import Campaign, CampaignActivity, CampaignMeasure, CampaignStatus
 from models.core.calendar import WorkingCalendar
 from models.core.db import write_session
 from models.lifecycle.desk import Desk, move_case
 from models.lifecycle.duty import KnownIndicator, SweepContext, SweepOutcome
+from models.lifecycle.tables import Assignment
 
 
 def _finished(desk: Desk, campaign: Campaign) -> bool:
-    """True once the report on the campaign's last month is due."""
+    """True once the campaign's last month is locked: its report can no longer be corrected."""
     last = reporting_months(campaign.starts_on, campaign.ends_on)[-1]
-    return desk.now > report_due(last, desk.calendar)
+    return desk.now > report_locks(last, desk.calendar)
+
+
+def stop_chasing_locked(desk: Desk, campaign: Campaign) -> None:
+    """No more reminders for reports whose month is locked: their form takes no answer."""
+    prefix = report_key(campaign.code, "", "").removesuffix(":")
+    desk.session.execute(
+        update(Assignment)
+        .where(
+            col(Assignment.key).startswith(prefix),
+            col(Assignment.locked_at) <= desk.now,
+            col(Assignment.next_action_at).is_not(None),
+        )
+        .values(next_action_at=None, updated_at=desk.now)
+        .execution_options(synchronize_session=False)
+    )
 
 
 def sweep_campaigns(context: SweepContext) -> list[SweepOutcome]:
-    """Open the reports of the months that began; close campaigns whose last report is due."""
+    """Open the reports of the months that began; close campaigns whose last month locked."""
     calendar = WorkingCalendar(zone=context.settings.zone)
     outcomes = []
     with write_session(context.engine) as session:
@@ -32,6 +49,7 @@ def sweep_campaigns(context: SweepContext) -> list[SweepOutcome]:
         ).all()
         for campaign in running:
             opened = open_reports(desk, campaign)
+            stop_chasing_locked(desk, campaign)
             closing = _finished(desk, campaign)
             if closing:
                 move_case(
@@ -40,7 +58,7 @@ def sweep_campaigns(context: SweepContext) -> list[SweepOutcome]:
                     CampaignStatus.CLOSED,
                     closes=False,
                     actor="sweep",
-                    note="last report due",
+                    note="last month locked",
                 )
             if opened.opened or closing:
                 summary = f"campaign {campaign.code}: {len(opened.opened)} reports opened" + (

@@ -97,12 +97,12 @@ def answer_history(*, session: Session, assignment_id: int) -> list[Answer]:
     return list(session.exec(query).all())
 
 
-def changes_until(assignment: Assignment) -> datetime:
+def changes_until(due_at: datetime, locked_at: datetime | None) -> datetime:
     """The moment after which an answer can no longer be given or corrected.
 
     An answer stays correctable until its period locks; with no lock, until the deadline.
     """
-    return assignment.locked_at if assignment.locked_at is not None else assignment.due_at
+    return locked_at if locked_at is not None else due_at
 
 
 def _locked_in_state(session: Session | None, assignment: Assignment) -> bool:
@@ -130,7 +130,9 @@ def refusal_reason(
         return "locked"
     if _locked_in_state(session, assignment):
         return "locked"
-    if assignment.status == AssignmentStatus.DONE and now > changes_until(assignment):
+    if assignment.status == AssignmentStatus.DONE and now > changes_until(
+        assignment.due_at, assignment.locked_at
+    ):
         return "closed"
     return None
 

@@ -8,6 +8,7 @@ from typing import ClassVar
 from sqlmodel import Session
 
 from models.core.settings import Settings
+from models.lifecycle.answers import changes_until
 from models.messaging.compose import (
     Addressee,
     CalendarAttachment,
@@ -129,6 +130,7 @@ class AnswerConfirmation(MessageContext):
     kind = MessageKind.ANSWER_CONFIRMATION
     assignment: AssignmentView
     answered_at: datetime
+    changes_until: datetime | None = None  # None: the answer can no longer be corrected
 
 
 class OperationsAlert(MessageContext):
@@ -171,8 +173,12 @@ def daily_digest(
 def answer_confirmation(
     post: Post, key: str, to: Addressee, item: AssignmentView, answered_at: datetime
 ) -> list[str]:
-    """The institution told that its answer arrived."""
-    return post.queue(key, to, AnswerConfirmation(assignment=item, answered_at=answered_at))
+    """The institution told that its answer arrived, and until when it can still correct it."""
+    until: datetime | None = changes_until(item.due_at, item.locked_at)
+    if until is not None and until <= answered_at:
+        until = None
+    context = AnswerConfirmation(assignment=item, answered_at=answered_at, changes_until=until)
+    return post.queue(key, to, context)
 
 
 def operations_alert(

@@ -75,6 +75,7 @@ class AssignmentView(View):
     status: str = "open"
     link: str = ""
     overdue_days: int = 0
+    locked_at: datetime | None = None
 
 
 class DigestGroup(View):

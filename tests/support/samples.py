@@ -131,7 +131,11 @@ def sample_context(kind: str) -> dict[str, Any]:
             "authority": "National Agency against Trafficking in Persons",
             "reason": "Martorii sunt audiați mai întâi în străinătate.",
         },
-        MessageKind.ANSWER_CONFIRMATION: {"assignment": item, "answered_at": NOW},
+        MessageKind.ANSWER_CONFIRMATION: {
+            "assignment": item,
+            "answered_at": NOW,
+            "changes_until": NOW + timedelta(days=3),
+        },
         MonitoringMessage.ROUND_OPENED: {
             "period": "2026-S2",
             "strategy": "Strategia națională 2024-2028",

@@ -24,6 +24,7 @@ class Launched:
     status: str
     opened: int
     queued: int
+    skipped: list[str]  # months begun before a late launch: listed, never asked for
 
 
 @task(name="launch-campaign", task_run_name="launch {code}")
@@ -42,10 +43,21 @@ def launch_campaign_task(code: str, now: datetime) -> Launched:
         )
         opened = launch(desk, campaign)
         session.commit()
-    get_run_logger().info(
-        "campaign %s %s: %d reports opened", code, opened.status, len(opened.opened)
+    logger = get_run_logger()
+    logger.info("campaign %s %s: %d reports opened", code, opened.status, len(opened.opened))
+    if opened.skipped:
+        logger.warning(
+            "campaign %s launched late: months not asked of anyone: %s",
+            code,
+            ", ".join(opened.skipped),
+        )
+    return Launched(
+        opened.campaign,
+        campaign.status,
+        len(opened.opened),
+        len(opened.queued),
+        opened.skipped,
     )
-    return Launched(opened.campaign, campaign.status, len(opened.opened), len(opened.queued))
 
 
 @task(name="write-campaign-report", task_run_name="report {code}")

@@ -13,13 +13,32 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+from sqlalchemy import text
+from sqlalchemy.engine import make_url
 
 from deployments.mailcatcher import start_mail_catcher
+from models.core.db import make_engine
 from models.core.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
 WORK_POOL = "concord"
+# Runs one worker starts at once: eleven flow processes starting together on two cores
+# starved the server until a run's event stream timed out and the worker marked it CRASHED.
+WORKER_LIMIT = max(4, 2 * (os.cpu_count() or 1))
+# A busy machine makes Prefect slow, not wrong. Its defaults (a 10 s statement timeout, 5 s
+# to connect, five retries of a 503 within a minute, a 20 s websocket ping) turn a slow
+# moment, such as SQLite's "database is locked", into a CRASHED run; these wait it out.
+PATIENT_PREFECT = {
+    "PREFECT_SERVER_DATABASE_TIMEOUT": "60",
+    "PREFECT_SERVER_DATABASE_CONNECTION_TIMEOUT": "60",
+    "PREFECT_SERVER_DATABASE_SQLALCHEMY_POOL_TIMEOUT": "60",
+    "PREFECT_SERVER_API_WEBSOCKET_PING_TIMEOUT": "120",
+    "PREFECT_API_REQUEST_TIMEOUT": "120",
+    "PREFECT_CLIENT_MAX_RETRIES": "7",  # 2, 4, ... 128 s apart: over four minutes of 503s
+}
+PREFECT_SCHEMA = "prefect"
+PREFECT_SEARCH_PATH = f"{PREFECT_SCHEMA}, public"
 
 
 class StackError(RuntimeError):
@@ -67,7 +86,9 @@ class Stack:
     def environment(self) -> dict[str, str]:
         """What every child process needs to find the same server, database and mail."""
         env = {
+            **PATIENT_PREFECT,  # what the operator's environment sets wins
             **os.environ,
+            **self.prefect_database(),
             "PREFECT_HOME": str(self.var_dir / "prefect"),
             "PREFECT_API_URL": self.api_url,
             "PREFECT_UI_API_URL": self.api_url,
@@ -90,6 +111,35 @@ class Stack:
                 "CONCORD_SMTP_SECURITY": "none",
             }
         return env
+
+    def prefect_database(self) -> dict[str, str]:
+        """Prefect's server database: a schema of Concord's own when that is PostgreSQL.
+
+        Left to Prefect (SQLite under PREFECT_HOME) when Concord is on SQLite or the
+        environment already names Prefect's database.
+        """
+        url = make_url(self.settings.resolved_database_url())
+        if url.get_backend_name() != "postgresql":
+            return {}
+        if os.environ.get("PREFECT_SERVER_DATABASE_CONNECTION_URL"):
+            return {}
+        prefect_url = url.set(drivername="postgresql+asyncpg").render_as_string(hide_password=False)
+        return {
+            "PREFECT_SERVER_DATABASE_CONNECTION_URL": prefect_url,
+            # public too: Prefect's migrations need pg_trgm wherever it is installed
+            "PREFECT_SERVER_DATABASE_SQLALCHEMY_CONNECT_ARGS_SEARCH_PATH": PREFECT_SEARCH_PATH,
+        }
+
+    def create_prefect_schema(self) -> None:
+        """Create the schema Prefect's server keeps its tables in, if it runs on PostgreSQL."""
+        if not self.prefect_database():
+            return
+        engine = make_engine(self.settings.resolved_database_url())
+        try:
+            with engine.begin() as connection:
+                connection.execute(text(f"CREATE SCHEMA IF NOT EXISTS {PREFECT_SCHEMA}"))
+        finally:
+            engine.dispose()
 
     def check_ports(self) -> None:
         """StackError naming the first port another program already listens on."""
@@ -122,13 +172,14 @@ class Stack:
         self.say("registering the work pool and the deployments from prefect.yaml...")
         self.create_work_pool()
         self.say("starting a worker...")  # it polls the pool while the deployments register
-        self.spawn("worker", [str(BIN / "prefect"), "worker", "start", "--pool", WORK_POOL])
+        self.spawn("worker", self.worker_command())
         self.run("deploy", [str(BIN / "prefect"), "--no-prompt", "deploy", "--all"])
         self.run("automations", [str(BIN / "concord"), "automations"])
-        self.wait_for(f"{self.portal_url}/healthz", "portal", timeout=60)
+        self.wait_for(f"{self.portal_url}/healthz", "portal", timeout=180)
 
     def start_prefect_server(self) -> None:
         """Start the Prefect server on its port and wait until it answers."""
+        self.create_prefect_schema()
         self.spawn(
             "prefect-server",
             [
@@ -141,7 +192,13 @@ class Stack:
                 str(self.ports.prefect),
             ],
         )
-        self.wait_for(f"{self.api_url}/health", "prefect-server", timeout=90)
+        # its first start migrates its database: minutes on a busy machine
+        self.wait_for(f"{self.api_url}/health", "prefect-server", timeout=300)
+
+    def worker_command(self, *options: str) -> list[str]:
+        """The command that starts a worker on the pool, running WORKER_LIMIT runs at most."""
+        pool = ["--pool", WORK_POOL, "--limit", str(WORKER_LIMIT)]
+        return [str(BIN / "prefect"), "worker", "start", *pool, *options]
 
     def create_work_pool(self) -> None:
         """Create the process work pool the worker polls, replacing one left from before."""
@@ -184,7 +241,7 @@ class Stack:
             env=self.environment(),
             capture_output=True,
             text=True,
-            timeout=300,
+            timeout=600,
             stdin=subprocess.DEVNULL,
         )
         (self.var_dir / "logs" / f"{name}.log").write_text(result.stdout + result.stderr)
@@ -197,7 +254,7 @@ class Stack:
         while time.monotonic() < deadline:
             self.check_alive()
             try:
-                if httpx.get(url, timeout=2).status_code == 200:
+                if httpx.get(url, timeout=10).status_code == 200:
                     return
             except httpx.HTTPError:
                 pass

@@ -15,7 +15,7 @@ FINAL = ("COMPLETED", "FAILED", "CRASHED", "CANCELLED")
 class PrefectApi:
     """Calls the Prefect REST API, retrying 503s and stalled connections for a while."""
 
-    def __init__(self, url: str, patience: float = 180) -> None:
+    def __init__(self, url: str, patience: float = 300) -> None:
         self.url = url
         self.patience = patience
 
@@ -59,7 +59,7 @@ class PrefectApi:
         return list(self.call("POST", "/flow_runs/filter", body))
 
     def wait(
-        self, runs: list[str], timeout: float = 240, until: tuple[str, ...] = (*FINAL, "PAUSED")
+        self, runs: list[str], timeout: float = 900, until: tuple[str, ...] = (*FINAL, "PAUSED")
     ) -> dict[str, str]:
         """Each run's state type once all have reached one of `until` (or the timeout)."""
         deadline = time.monotonic() + timeout

@@ -3,7 +3,7 @@
 import csv
 import io
 from collections.abc import Callable
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
 from sqlmodel import Session, select
@@ -63,13 +63,17 @@ def run_campaign(
 
     settings = get_settings()
     import_sample_helpline(say)
-    launched = prevention_campaign(campaign=SAMPLE_CAMPAIGN)["launched"]
-    assert isinstance(launched, Launched)
-    say(f"campaign {SAMPLE_CAMPAIGN}: {launched.status}, {launched.opened} reports opened")
     now = datetime.now(settings.zone)
     first_month = month_label(date(2026, 10, 1))
-    if now.date() <= month_span(first_month)[1]:
+    first_day, last_day = month_span(first_month)
+    # launched on its first day, as it was planned: a later launch would ask only for this month
+    started = min(now, datetime.combine(first_day, time(9), tzinfo=settings.zone))
+    launched = prevention_campaign(campaign=SAMPLE_CAMPAIGN, now=started)["launched"]
+    assert isinstance(launched, Launched)
+    say(f"campaign {SAMPLE_CAMPAIGN}: {launched.status}, {launched.opened} reports opened")
+    if now.date() <= last_day:
         return  # the first month has not ended: nothing to report yet
+    sent_at = datetime.combine(last_day + timedelta(days=3), time(10), tzinfo=settings.zone)
     with Session(get_engine(settings.resolved_database_url())) as session:
         for centre in ACTIVITIES:
             key = report_key(SAMPLE_CAMPAIGN, first_month, centre)
@@ -79,7 +83,7 @@ def run_campaign(
             if assignment.status == AssignmentStatus.DONE:
                 say(f"  {centre} has already sent its {first_month} activities")
                 continue
-            status = post(assignment, now, {"note": ""}, upload)
+            status = post(assignment, sent_at, {"note": ""}, upload)  # before the month locks
             say(f"  {centre} sent its {first_month} activities as a spreadsheet: HTTP {status}")
     report = prevention_campaign(campaign=SAMPLE_CAMPAIGN)["report"]
     say(f"  campaign report: {report}/report.html (and report.pdf, report.xlsx)")

@@ -22,9 +22,9 @@ BAD = "luna;tema;judet;apeluri\n2026-10;meteo;CJ;12\n2026-11;other;;-1\n"
 
 
 def launched_sample(engine: Engine) -> None:
-    """The sample campaign CAMP-2026-CERERE, launched at the start of December 2026."""
+    """The sample campaign CAMP-2026-CERERE, launched on its first day, 1 October 2026."""
     settings = get_settings()
-    now = datetime(2026, 12, 1, 9, tzinfo=UTC)
+    now = datetime(2026, 10, 1, 9, tzinfo=UTC)
     with Session(engine) as session:
         campaign = save_campaign(session, read_definitions()["CAMP-2026-CERERE"], now)
         launch(Desk(session, settings, WorkingCalendar(zone=settings.zone), now), campaign)

@@ -142,6 +142,10 @@ def test_personal_data_in_a_text_parameter_is_refused_by_name_and_never_echoed(
 @pytest.mark.slow
 @PATIENT
 @given(HOSTILE)
+@example("\x00")
+@example("GRETA-3\x00")
+@example("GRETA\x9b-3")  # a C1 control
+@example("GRETA\u200b-3")  # zero width
 def test_a_hostile_reply_for_is_refused_by_name(
     prefect_api: None, session: Session, value: str
 ) -> None:
@@ -159,6 +163,10 @@ def test_a_hostile_reply_for_is_refused_by_name(
 @given(HOSTILE)
 @example("\x00")  # PostgreSQL refused it inside the lookup instead of Concord by name
 @example("CAMP-2026-CERERE\x1b[2J")
+@example("CAMP-2026-CERERE\x00")  # NUL after a planned campaign's code
+@example("\x00CAMP-2026-CERERE")
+@example("CAMP-2026\x85-CERERE")  # a C1 control (one at either end is stripped as a space)
+@example("CAMP-2026-\u2028CERERE")  # a line separator
 def test_a_hostile_campaign_code_is_refused_by_name(
     prefect_api: None, session: Session, value: Any
 ) -> None:

@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from openpyxl import Workbook
 from sqlalchemy.engine import Engine
@@ -90,6 +90,11 @@ def named_cleanly(error: SpreadsheetError, columns: dict[str, tuple[str, ...]]) 
 
 @settings(max_examples=200, deadline=None)
 @given(st.integers(0, 3), HOSTILE, st.booleans())
+@example(1, "work\x00abroad", False)  # NUL, which PostgreSQL cannot store
+@example(2, "C\x1bJ", False)  # a C0 control
+@example(3, "1\x85", False)  # a C1 control
+@example(0, "2026-09\u202e", True)  # a direction mark
+@example(1, "\ud800", False)  # a lone surrogate: bytes that are not UTF-8
 def test_a_hostile_helpline_cell_is_named_or_read(column: int, value: Any, workbook: bool) -> None:
     row: list[Any] = list(HELPLINE_ROW)
     row[column] = value
@@ -105,6 +110,12 @@ def test_a_hostile_helpline_cell_is_named_or_read(column: int, value: Any, workb
 
 @settings(max_examples=200, deadline=None)
 @given(st.sampled_from(list(RECOMMENDATION_ROW)), HOSTILE)
+@example("text", "Do\x00it.")
+@example("ref", "1\x00")
+@example("summary_ro", "F\x1b[2Jă-o.")
+@example("lead", "ANITP\x9b")
+@example("source", "GRETA-\u202e9")
+@example("text", "\udc80")
 def test_a_hostile_recommendation_cell_is_named_or_read(column: str, value: Any) -> None:
     record = {**RECOMMENDATION_ROW, column: value}
     content = as_csv([list(record), list(record.values())])
@@ -137,6 +148,10 @@ def test_any_bytes_as_a_spreadsheet_are_refused_cleanly_or_read(content: bytes) 
     max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 @given(st.sampled_from(["lead", "contributors", "measures"]), HOSTILE)
+@example("lead", "AN\x00ITP")
+@example("contributors", "IGPR\x00")
+@example("measures", "M\x85 1")
+@example("lead", "\ud800")
 def test_a_hostile_owner_or_measure_writes_nothing(engine: Engine, column: str, value: Any) -> None:
     record = {**RECOMMENDATION_ROW, column: value}
     try:

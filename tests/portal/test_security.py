@@ -4,7 +4,7 @@ from urllib.parse import quote
 
 import pytest
 from fastapi.testclient import TestClient
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from pydantic import SecretStr
 from sqlmodel import Session, select
@@ -172,6 +172,9 @@ BODIES = st.one_of(
 
 @settings(**SETTINGS_OF_TEST)
 @given(token=TOKENS, body=BODIES)
+@example(token="\x00", body={"narrative": "\x00"})
+@example(token="a\x00.b", body="\x1b[2J")
+@example(token="\x85\u202e", body={"\x00": "\u2028"})
 def test_random_tokens_and_bodies_never_cause_a_server_error_or_leak(
     client: TestClient, session: Session, institutions: tuple, token: str, body: object
 ) -> None:
@@ -191,6 +194,10 @@ def test_random_tokens_and_bodies_never_cause_a_server_error_or_leak(
 
 @settings(**SETTINGS_OF_TEST)
 @given(body=BODIES)
+@example(body={"kind": "monitoring-report", "narrative": "a\x00b"})
+@example(body={"kind": "monitoring-report\x00"})
+@example(body={"\x00": None})
+@example(body="\x00")
 def test_malformed_bodies_on_a_valid_link_are_refused_cleanly(
     client: TestClient, session: Session, institutions: tuple, body: object
 ) -> None:

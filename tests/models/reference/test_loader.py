@@ -4,7 +4,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func
 from sqlalchemy.engine import Engine
@@ -265,6 +265,12 @@ def test_malformed_documents_never_escape_as_a_traceback_or_write_partially(
 
 
 @given(st.text(max_size=200))
+@example("\x00")  # NUL, which PostgreSQL cannot store
+@example("institutions:\n- code: A\x00B\n")
+@example("\x1b[2J\x07")  # C0 controls
+@example("a: \x85\x9b")  # C1 controls
+@example("a: \u202eb\u2028\u200b\ufeff")  # direction, separators, zero width, BOM
+@example("a: \ud800")  # a lone surrogate, as undecodable bytes arrive
 def test_arbitrary_text_is_refused_cleanly_or_parsed(text: str) -> None:
     try:
         parse_reference_document(text)

@@ -98,5 +98,5 @@ def activities_from_file(name: str, content: bytes) -> FileRows:
     try:
         table = read_table(content, MAX_ACTIVITIES)
     except UnreadableFile as exc:
-        raise AnswerInvalid({"attachment": (UNREADABLE, {"reason": str(exc)})}) from None
+        raise AnswerInvalid({"attachment": (exc.message, exc.params)}) from None
     return _rows(table)

@@ -29,6 +29,9 @@ Code = Annotated[str, StringConstraints(pattern=r"^[A-Z0-9][A-Z0-9-]{0,39}$")]
 ShortCode = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9.-]{0,19}$")]
 MAX_BYTES = 5_000_000
 MAX_DEPTH = 12
+# romania.yaml is 80 KB and 4,848 nodes, so a document at MAX_BYTES holds about 300,000:
+# aliases may expand it to three times that, no further
+MAX_NODES = 1_000_000
 # one line, and no personal data: reference data is emailed and printed everywhere
 Clean = ONE_LINE
 Private = NO_PERSONAL_DATA
@@ -62,15 +65,40 @@ class StrictLoader(yaml.SafeLoader):
 
 def depth_of(node: yaml.Node) -> int:
     """How deeply a YAML node nests (measured before building anything from it)."""
-    stack, deepest = [(node, 1)], 0
-    while stack:
-        current, depth = stack.pop()
-        deepest = max(deepest, depth)
-        if isinstance(current, yaml.SequenceNode):
-            stack += [(child, depth + 1) for child in current.value]
-        elif isinstance(current, yaml.MappingNode):
-            stack += [(value, depth + 1) for _, value in current.value]
-    return deepest
+    return _measure(node, 1, {})[1]
+
+
+def _measure(node: yaml.Node, depth: int, known: dict[int, tuple[int, int]]) -> tuple[int, int]:
+    """(values, levels) of a node as building it would expand its aliases, within the bounds.
+
+    A node an alias repeats is measured once and counted each time it is used, so a few lines
+    of nested aliases are refused at once instead of walked for minutes; an alias inside
+    itself nests without end and is refused at MAX_DEPTH.
+    """
+    if id(node) in known:
+        depth += known[id(node)][1] - 1
+    if depth > MAX_DEPTH:
+        raise ReferenceDataError([f"(document): nested more than {MAX_DEPTH} levels deep"])
+    if id(node) in known:
+        return known[id(node)]
+    children: list[yaml.Node] = []
+    if isinstance(node, yaml.SequenceNode):
+        children = node.value
+    elif isinstance(node, yaml.MappingNode):
+        children = [item for pair in node.value for item in pair]
+    values, levels = 1, 1
+    for child in children:
+        size, height = _measure(child, depth + 1, known)
+        values, levels = values + size, max(levels, height + 1)
+        if values > MAX_NODES:
+            raise ReferenceDataError(
+                [
+                    f"(document): its aliases expand to more than {MAX_NODES:,} values; "
+                    "Concord refuses such a document"
+                ]
+            )
+    known[id(node)] = (values, levels)
+    return values, levels
 
 
 class Strict(BaseModel):

@@ -15,6 +15,7 @@ from typing import Any
 import httpx
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError
 
 from deployments.mailcatcher import start_mail_catcher
 from models.core.db import make_engine
@@ -37,8 +38,6 @@ PATIENT_PREFECT = {
     "PREFECT_API_REQUEST_TIMEOUT": "120",
     "PREFECT_CLIENT_MAX_RETRIES": "7",  # 2, 4, ... 128 s apart: over four minutes of 503s
 }
-PREFECT_SCHEMA = "prefect"
-PREFECT_SEARCH_PATH = f"{PREFECT_SCHEMA}, public"
 
 
 class StackError(RuntimeError):
@@ -113,7 +112,7 @@ class Stack:
         return env
 
     def prefect_database(self) -> dict[str, str]:
-        """Prefect's server database: a schema of Concord's own when that is PostgreSQL.
+        """Prefect's server database: one beside Concord's when that is PostgreSQL.
 
         Left to Prefect (SQLite under PREFECT_HOME) when Concord is on SQLite or the
         environment already names Prefect's database.
@@ -123,21 +122,29 @@ class Stack:
             return {}
         if os.environ.get("PREFECT_SERVER_DATABASE_CONNECTION_URL"):
             return {}
-        prefect_url = url.set(drivername="postgresql+asyncpg").render_as_string(hide_password=False)
-        return {
-            "PREFECT_SERVER_DATABASE_CONNECTION_URL": prefect_url,
-            # public too: Prefect's migrations need pg_trgm wherever it is installed
-            "PREFECT_SERVER_DATABASE_SQLALCHEMY_CONNECT_ARGS_SEARCH_PATH": PREFECT_SEARCH_PATH,
-        }
+        prefect = url.set(drivername="postgresql+asyncpg", database=f"{url.database}_prefect")
+        prefect_url = prefect.render_as_string(hide_password=False)
+        return {"PREFECT_SERVER_DATABASE_CONNECTION_URL": prefect_url}
 
-    def create_prefect_schema(self) -> None:
-        """Create the schema Prefect's server keeps its tables in, if it runs on PostgreSQL."""
-        if not self.prefect_database():
+    def create_prefect_database(self) -> None:
+        """Create Prefect's database beside Concord's unless it exists; StackError if refused."""
+        wanted = self.prefect_database().get("PREFECT_SERVER_DATABASE_CONNECTION_URL")
+        if wanted is None:
             return
+        name = str(make_url(wanted).database)
         engine = make_engine(self.settings.resolved_database_url())
         try:
-            with engine.begin() as connection:
-                connection.execute(text(f"CREATE SCHEMA IF NOT EXISTS {PREFECT_SCHEMA}"))
+            with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+                found = text("SELECT 1 FROM pg_database WHERE datname = :name")
+                if connection.execute(found, {"name": name}).first() is None:
+                    quoted = connection.dialect.identifier_preparer.quote(name)
+                    connection.execute(text(f"CREATE DATABASE {quoted}"))
+        except DBAPIError as refused:
+            raise StackError(
+                f"Prefect's database {name} could not be created beside Concord's "
+                f"({type(refused.orig).__name__}); create it, or name Prefect's database in "
+                "PREFECT_SERVER_DATABASE_CONNECTION_URL"
+            ) from None
         finally:
             engine.dispose()
 
@@ -179,7 +186,7 @@ class Stack:
 
     def start_prefect_server(self) -> None:
         """Start the Prefect server on its port and wait until it answers."""
-        self.create_prefect_schema()
+        self.create_prefect_database()
         self.spawn(
             "prefect-server",
             [

@@ -104,6 +104,7 @@ def stack_on_postgres(isolated_settings: Path, monkeypatch: pytest.MonkeyPatch) 
     from deployments.cli import DEFAULT_REFERENCE, load_file, migrate_quietly
     from models.core.db import get_engine
     from tests.conftest import PG_URL
+    from tests.support.postgres import drop_database
 
     if not PG_URL:
         pytest.fail("needs CONCORD_TEST_DATABASE_URL (./run-tests sets it)")
@@ -130,6 +131,8 @@ def stack_on_postgres(isolated_settings: Path, monkeypatch: pytest.MonkeyPatch) 
         yield running
     finally:
         running.stop()
+        if prefect_url := running.prefect_database().get("PREFECT_SERVER_DATABASE_CONNECTION_URL"):
+            drop_database(prefect_url)  # the one the stack created, never one the environment names
         with engine.begin() as conn:
             conn.execute(
                 text(
@@ -144,9 +147,10 @@ def stack_on_postgres(isolated_settings: Path, monkeypatch: pytest.MonkeyPatch) 
 @pytest.mark.postgres
 def test_two_workers_share_the_work_without_doing_anything_twice(stack_on_postgres: Stack) -> None:
     from sqlalchemy import text
+    from sqlalchemy.engine import make_url
     from sqlmodel import Session, func, select
 
-    from models.core.db import get_engine
+    from models.core.db import get_engine, make_engine
     from models.lifecycle.tables import Assignment
     from models.messaging.outbox import OutboxMessage
     from portal.mailbox import read_mail
@@ -176,9 +180,12 @@ def test_two_workers_share_the_work_without_doing_anything_twice(stack_on_postgr
         ).one()
     assert assignments > 100
     assert len(keys) == len(set(keys)) and sent == len(keys)
-    with get_engine(stack.settings.resolved_database_url()).connect() as connection:
-        kept = connection.execute(text("SELECT CAST(id AS text) FROM prefect.flow_run")).scalars()
-    assert set(rounds + sweeps) <= set(kept), "Prefect keeps its runs in Concord's PostgreSQL"
+    prefect = make_url(stack.prefect_database()["PREFECT_SERVER_DATABASE_CONNECTION_URL"])
+    prefect_engine = make_engine(str(prefect.set(drivername="postgresql+psycopg")))
+    with prefect_engine.connect() as connection:
+        kept = set(connection.execute(text("SELECT CAST(id AS text) FROM flow_run")).scalars())
+    prefect_engine.dispose()
+    assert set(rounds + sweeps) <= kept, "Prefect keeps its runs beside Concord's database"
     mail = [read_mail(path) for path in (stack.var_dir / "mail").glob("*.eml")]
     message_ids = [m["Message-ID"] for m in mail]
     assert len(message_ids) == len(set(message_ids)) == sent

@@ -8,6 +8,7 @@ from pydantic import (
     AfterValidator,
     BeforeValidator,
     EmailStr,
+    Field,
     StringConstraints,
     WithJsonSchema,
 )
@@ -71,6 +72,11 @@ Paragraphs = Annotated[
     str, StringConstraints(strip_whitespace=True, max_length=5000), PRINTABLE, NO_PERSONAL_DATA
 ]
 WebLink = Annotated[str, StringConstraints(pattern=r"^(https?://\S{1,490})?$"), ONE_LINE]
+# the largest id an INTEGER column holds on PostgreSQL: a larger one is refused by the server
+MAX_ROW_ID = 2**31 - 1
+RowId = Annotated[int, Field(ge=1, le=MAX_ROW_ID)]
+# a reference, key or code a person gives to look a row up: one line, no longer than a key
+LookupText = Annotated[str, StringConstraints(max_length=200), ONE_LINE]
 RunId = Annotated[
     str, StringConstraints(pattern=r"^(flow-run/)?[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}$")
 ]
@@ -109,3 +115,24 @@ def checked_note(
     if (kind := personal_data_in(cleaned)) is not None:
         raise error(f"{field}: the text seems to contain {KINDS[kind]}")
     return cleaned
+
+
+def row_id(text: str) -> int | None:
+    """The id `text` spells in ASCII digits, if it is one a table can hold (1 to MAX_ROW_ID)."""
+    if not (text.isascii() and text.isdigit() and len(text) <= len(str(MAX_ROW_ID))):
+        return None  # '²' and Arabic-Indic digits are digits to str.isdigit(), yet no id
+    number = int(text)
+    return number if 1 <= number <= MAX_ROW_ID else None
+
+
+def checked_lookup(field: str, text: str, *, error: type[ValueError] = ValueError) -> str:
+    """A reference or key to look a row up by; `error` names the field when it cannot be one.
+
+    PostgreSQL refuses a NUL in any text it is sent, so a lookup must be refused first.
+    """
+    if len(text) > 200:
+        raise error(f"{field}: at most 200 characters, got {len(text)}")
+    try:
+        return one_line(text)
+    except ValueError as exc:
+        raise error(f"{field}: {exc}") from None

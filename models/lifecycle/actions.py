@@ -5,9 +5,14 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, col, select
 
-from models.core.text import checked_note, shown
+from models.core.moments import EARLIEST
+from models.core.text import checked_lookup, checked_note, row_id, shown
 from models.lifecycle.status import change_status, note_event
 from models.lifecycle.tables import OPEN_ASSIGNMENT_STATUSES, Assignment, AssignmentStatus
+
+# A snooze waits for something expected (a law, a budget, a reorganisation): a day after 2100
+# is a slip (9999-12-31), and one that far in a zone west of UTC has no UTC equivalent.
+LATEST_SNOOZE = date(2100, 12, 31)
 
 
 class AssignmentError(ValueError):
@@ -16,9 +21,10 @@ class AssignmentError(ValueError):
 
 def find_assignment(*, session: Session, ref: str) -> Assignment:
     """An assignment by id or by key."""
-    by_id = ref.isdigit() and len(ref) <= 18  # a longer number is no id: look it up as a key
+    checked_lookup("assignment", ref, error=AssignmentError)
+    number = row_id(ref)  # a number no id can be is looked up as a key
     query = select(Assignment).where(
-        (col(Assignment.id) == int(ref)) if by_id else (col(Assignment.key) == ref)
+        (col(Assignment.id) == number) if number is not None else (col(Assignment.key) == ref)
     )
     found = session.exec(query).first()
     if found is None:
@@ -72,9 +78,12 @@ def waive(
 def parse_until(value: str, zone: ZoneInfo, field: str = "until") -> datetime:
     """Midnight of a YYYY-MM-DD date in `zone`; AssignmentError names the field."""
     try:
-        return datetime.combine(date.fromisoformat(value), time(0), tzinfo=zone)
+        day = date.fromisoformat(value)
     except ValueError:
         raise AssignmentError(f"{field}: expected a date as YYYY-MM-DD, got {value!r}") from None
+    if not EARLIEST <= day <= LATEST_SNOOZE:
+        raise AssignmentError(f"{field}: {day} is not between {EARLIEST} and {LATEST_SNOOZE}")
+    return datetime.combine(day, time(0), tzinfo=zone)
 
 
 def snooze_assignment(

@@ -11,6 +11,7 @@ from sqlmodel import Session
 from models.core.db import write_session
 from models.core.i18n import N_, translate
 from models.core.settings import Settings
+from models.core.text import LookupText
 from models.lifecycle.actions import (
     AssignmentError,
     parse_until,
@@ -77,7 +78,7 @@ def coordinator(
     engine: EngineDep,
     now: Now,
     lang: Language | None = None,
-    round: str = "",
+    round: LookupText = "",
 ) -> Response:
     """Who has not answered in the current round (or `round=STRATEGY:PERIOD`), and more."""
     lang = lang or settings.language

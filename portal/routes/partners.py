@@ -10,6 +10,7 @@ from fastapi.security import HTTPBasic, HTTPBasicCredentials
 from sqlmodel import select
 
 from models.core.db import write_session
+from models.core.text import LookupText
 from models.lifecycle.duty import Intake, IntakeConflict, IntakeError, Partner, partner_intakes
 from models.messaging.outbox import DeliveryState, OutboxMessage
 from portal.dependencies import EngineDep, Now, SettingsDep
@@ -79,7 +80,7 @@ def send_route(intake: Intake) -> Callable[..., Any]:
 def show_route(intake: Intake) -> Callable[..., Any]:
     """The handler that shows a partner one of its own cases."""
 
-    def show(reference: str, partner: PartnerDep, engine: EngineDep) -> Any:
+    def show(reference: LookupText, partner: PartnerDep, engine: EngineDep) -> Any:
         """One of the partner's own cases, with its status and clocks."""
         with write_session(engine) as session:
             view = intake.show(session, reference, partner)

@@ -2,21 +2,19 @@
 
 import logging
 import threading
-import time
 import zlib
 from collections import Counter
-from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import AbstractContextManager, nullcontext, suppress
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any, TypeVar
+from typing import Any
 
 import httpx
 from prefect import get_run_logger, task
 from sqlalchemy import bindparam, or_, update
 from sqlalchemy.engine import Connection, Engine
-from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session, col, select
 
 from models.core.db import get_engine
@@ -31,13 +29,16 @@ from models.messaging.outbox import (
     message_id_for,
 )
 from models.reference.institutions import Institution
-from tasks.messaging.transports import DeliveryError, SmtpTransport, post_webhook
+from tasks.messaging.transports import (
+    DeliveryError,
+    SmtpTransport,
+    patience_for,
+    patiently,
+    post_webhook,
+)
 
 RETRY_BASE_SECONDS = 60
 RETRY_CAP_SECONDS = 3600
-PATIENCE_CAP_SECONDS = 60.0  # a database restart takes seconds; a lease, minutes
-LOG = logging.getLogger(__name__)
-Outcome = TypeVar("Outcome")
 
 
 @dataclass
@@ -54,51 +55,10 @@ def retry_delay(attempts: int) -> timedelta:
     return timedelta(seconds=min(RETRY_BASE_SECONDS * 2 ** max(attempts - 1, 0), RETRY_CAP_SECONDS))
 
 
-def patience_for(settings: Settings) -> float:
-    """How long delivery waits for an unreachable database: well within a message's lease."""
-    return min(PATIENCE_CAP_SECONDS, settings.outbox_lease_seconds / 2)
-
-
-def _unreachable(error: DBAPIError) -> bool:
-    """Whether the database went away or was busy, so the same statement may succeed later."""
-    return error.connection_invalidated or isinstance(error, OperationalError | InterfaceError)
-
-
-def patiently(
-    attempt: Callable[[], Outcome], *, seconds: float, recover: Callable[[], None] = lambda: None
-) -> Outcome:
-    """Run `attempt` again while the database is unreachable, for up to `seconds`.
-
-    Each attempt must be safe to repeat: its transaction either committed or did not.
-    """
-    deadline, pause = time.monotonic() + seconds, 0.05
-    while True:
-        try:
-            return attempt()
-        except DBAPIError as error:
-            if not _unreachable(error) or time.monotonic() + pause > deadline:
-                raise
-            LOG.warning("database unreachable (%s), trying again", type(error.orig).__name__)
-        recover()
-        time.sleep(pause)
-        pause = min(pause * 2, 2.0)
-
-
-def claim_batch(
-    *,
-    engine: Engine,
-    now: datetime,
-    limit: int,
-    lease_seconds: int,
-    keys: list[str] | None = None,
-    patience: float = 0.0,
-) -> list[int]:
-    """Mark up to `limit` due messages `sending` and return their ids; racing workers skip them.
-
-    A message left `sending` longer than the lease (its worker crashed) is due again.
-    `keys` limits the claim to those messages (an answer's confirmation, sent at once).
-    An unreachable database is tried again for up to `patience` seconds.
-    """
+def _claim_statement(
+    engine: Engine, now: datetime, limit: int, lease_seconds: int, keys: list[str] | None
+) -> Any:
+    """The UPDATE that marks up to `limit` due messages `sending` and returns their ids."""
     due = (
         select(OutboxMessage.id)
         .where(
@@ -116,12 +76,30 @@ def claim_batch(
         due = due.where(col(OutboxMessage.key).in_(keys))
     if engine.dialect.name == "postgresql":
         due = due.with_for_update(skip_locked=True)
-    claim = (
+    return (
         update(OutboxMessage)
         .where(col(OutboxMessage.id).in_(due.scalar_subquery()))
         .values(state=DeliveryState.SENDING, claimed_at=now)
         .returning(col(OutboxMessage.id))
     )
+
+
+def claim_batch(
+    *,
+    engine: Engine,
+    now: datetime,
+    limit: int,
+    lease_seconds: int,
+    keys: list[str] | None = None,
+    patience: float = 0.0,
+) -> list[int]:
+    """Mark up to `limit` due messages `sending` and return their ids; racing workers skip them.
+
+    A message left `sending` longer than the lease (its worker crashed) is due again.
+    `keys` limits the claim to those messages (an answer's confirmation, sent at once).
+    An unreachable database is tried again for up to `patience` seconds.
+    """
+    claim = _claim_statement(engine, now, limit, lease_seconds, keys)
 
     def attempt() -> list[int]:
         with Session(engine) as session:
@@ -147,6 +125,11 @@ def _recorded(*columns: str) -> Any:
 
 RECORD_SENT = _recorded("state", "sent_at", "attempts", "last_error")
 RECORD_FAILURE = _recorded("state", "attempts", "last_error", "next_attempt_at")
+STILL_CLAIMED = select(OutboxMessage.id).where(
+    col(OutboxMessage.id) == bindparam("message_id"),
+    col(OutboxMessage.state) == DeliveryState.SENDING,
+    col(OutboxMessage.claimed_at) == bindparam("claimed"),
+)
 
 
 @dataclass
@@ -177,6 +160,21 @@ class _Results:
                 self.conn.commit()
 
         patiently(attempt, seconds=self.patience, recover=self._forget_transaction)
+
+    def still_claimed(self, message: OutboxMessage) -> bool:
+        """Whether the message is still this worker's to send.
+
+        Another run whose clock says the lease ran out may claim it meanwhile: this worker
+        then leaves it, so at most the email each connection was sending goes out twice.
+        """
+        params = {"message_id": message.id, "claimed": message.claimed_at}
+
+        def attempt() -> bool:
+            found = self.conn.execute(STILL_CLAIMED, params).first()
+            self.conn.rollback()
+            return found is not None
+
+        return patiently(attempt, seconds=self.patience, recover=self._forget_transaction)
 
     def _forget_transaction(self) -> None:
         """Roll back what failed, so the next attempt starts over on a fresh connection."""
@@ -269,6 +267,9 @@ def _send_share(batch: _Batch, messages: list[OutboxMessage]) -> BatchResult:
     with batch.engine.connect() as conn, SmtpTransport(settings) as smtp, client as http:
         results = _Results(conn, batch.turn, batch.patience)
         for message in messages:
+            if not results.still_claimed(message):
+                result.counts["reclaimed"] += 1
+                continue
             try:
                 if server_down is not None and message.channel == Channel.EMAIL:
                     raise server_down

@@ -1,13 +1,22 @@
-"""SMTP and webhook delivery, with errors sorted into transient and permanent."""
+"""SMTP and webhooks, errors sorted into transient and permanent; waiting out a lost database."""
 
+import logging
 import smtplib
 import ssl
+import time
+from collections.abc import Callable
 from types import TracebackType
+from typing import TypeVar
 
 import httpx
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 
 from models.core.settings import Settings
 from models.core.tokens import webhook_secret, webhook_signature
+
+PATIENCE_CAP_SECONDS = 60.0  # a database restart takes seconds; a lease, minutes
+LOG = logging.getLogger(__name__)
+Outcome = TypeVar("Outcome")
 
 
 class DeliveryError(Exception):
@@ -142,3 +151,33 @@ def post_webhook(
         raise DeliveryError(f"HTTP {code}", permanent=code < 500 and code != 429) from None
     except httpx.HTTPError as exc:
         raise DeliveryError(f"{type(exc).__name__}: {exc}", permanent=False) from None
+
+
+def patience_for(settings: Settings) -> float:
+    """How long delivery waits for an unreachable database: well within a message's lease."""
+    return min(PATIENCE_CAP_SECONDS, settings.outbox_lease_seconds / 2)
+
+
+def _unreachable(error: DBAPIError) -> bool:
+    """Whether the database went away or was busy, so the same statement may succeed later."""
+    return error.connection_invalidated or isinstance(error, OperationalError | InterfaceError)
+
+
+def patiently(
+    attempt: Callable[[], Outcome], *, seconds: float, recover: Callable[[], None] = lambda: None
+) -> Outcome:
+    """Run `attempt` again while the database is unreachable, for up to `seconds`.
+
+    Each attempt must be safe to repeat: its transaction either committed or did not.
+    """
+    deadline, pause = time.monotonic() + seconds, 0.05
+    while True:
+        try:
+            return attempt()
+        except DBAPIError as error:
+            if not _unreachable(error) or time.monotonic() + pause > deadline:
+                raise
+            LOG.warning("database unreachable (%s), trying again", type(error.orig).__name__)
+        recover()
+        time.sleep(pause)
+        pause = min(pause * 2, 2.0)

@@ -11,12 +11,15 @@ from sqlmodel import Session, select
 from models.core.calendar import WorkingCalendar
 from models.core.i18n import translate
 from models.lifecycle.tables import Answer, Assignment
+from models.meetings.cycle import advance
+from models.meetings.tables import Meeting
 from models.monitoring.rounds import create_round_assignments, open_round
 from models.monitoring.sweep import lock_round
 from models.monitoring.tables import MonitoringRound
 from models.reference.document import parse_reference_document
 from models.reference.loader import load_reference
 from portal.words import FORM_WORDS
+from tests.models.meetings.test_cycle import at, cycle, meeting  # noqa: F401 (a fixture)
 from tests.portal.conftest import path_of
 from tests.support.portal import Portal
 from tests.support.reference import dump, small_document
@@ -88,3 +91,39 @@ def test_a_round_locked_early_stops_answers_from_that_moment(
     session.rollback()
     locked = session.exec(select(Assignment.locked_at)).all()
     assert locked and set(locked) == {early}
+
+
+def first_key(session: Session, kind: str) -> str:
+    key = session.exec(select(Assignment.key).where(Assignment.kind == kind)).first()
+    assert key is not None
+    return key
+
+
+def form_opened(portal: Portal, key: str, when: datetime) -> tuple[str, str]:
+    """Open the assignment's form at `when`: its path and the form's csrf token."""
+    assignment = portal.session.exec(select(Assignment).where(Assignment.key == key)).one()
+    portal.now = when
+    path = path_of(assignment, now=when)
+    csrf = re.search(r'name="csrf" value="([^"]+)"', portal.client.get(path).text)
+    assert csrf is not None, "the form is open before the lock"
+    return path, csrf[1]
+
+
+def test_a_frozen_agenda_and_a_held_meeting_refuse_answers_on_an_earlier_clock(
+    session: Session,
+    meeting: Meeting,  # noqa: F811 (the fixture imported above)
+) -> None:
+    portal = Portal(session)
+    proposals = first_key(session, "agenda-items")
+    path, csrf = form_opened(portal, proposals, at("2026-11-25"))
+    assert advance(cycle(session, at("2026-12-08")), meeting) == ["agenda frozen"]
+    session.commit()
+    sent = portal.client.post(path, data={"proposals": "Un punct nou", "csrf": csrf})
+    assert sent.status_code == 409 and answers(session) == 0
+
+    attendance = first_key(session, "attendance")
+    path, csrf = form_opened(portal, attendance, at("2026-12-09"))
+    assert advance(cycle(session, at("2026-12-10", 13)), meeting) == ["held"]
+    session.commit()
+    sent = portal.client.post(path, data={"attending": "yes", "csrf": csrf})
+    assert sent.status_code == 409 and answers(session) == 0

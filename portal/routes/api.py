@@ -82,7 +82,7 @@ def api_show(link: LinkDep, engine: EngineDep, now: Now) -> Any:
     assert assignment.id is not None
     with Session(engine) as session:
         answers = answer_history(session=session, assignment_id=assignment.id)
-    refusal = refusal_reason(assignment, now)
+        refusal = refusal_reason(assignment, now, session)
     return AssignmentOut(
         **assignment.model_dump(include=set(AssignmentOut.model_fields)),
         accepts_answers=refusal is None,
@@ -146,7 +146,7 @@ def api_router() -> APIRouter:
         engine: EngineDep,
         now: Now,
     ) -> Any:
-        """Answer the assignment; a later answer replaces an earlier one until the deadline."""
+        """Answer the assignment; a later answer replaces an earlier one until the period locks."""
         return record_api_answer(link, answer, background, settings, engine, now)
 
     return router

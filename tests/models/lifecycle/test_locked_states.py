@@ -127,3 +127,21 @@ def test_a_frozen_agenda_and_a_held_meeting_refuse_answers_on_an_earlier_clock(
     session.commit()
     sent = portal.client.post(path, data={"attending": "yes", "csrf": csrf})
     assert sent.status_code == 409 and answers(session) == 0
+
+
+def test_the_api_says_a_locked_round_takes_no_answers_on_an_earlier_clock(
+    engine: Engine, session: Session
+) -> None:
+    round_ = opened_round(engine, session)
+    portal = Portal(session)
+    portal.now = round_.due_at - timedelta(days=1)
+    assignment = session.exec(select(Assignment).order_by(Assignment.key)).first()
+    assert assignment is not None
+    api = "/api/v1/assignments/" + path_of(assignment, now=portal.now).removeprefix("/a/")
+    assert portal.client.get(api).json()["accepts_answers"] is True
+    later = round_.lock_at + timedelta(days=1)
+    assert lock_round(engine=engine, round_id=round_.id or 0, now=later, run_id=None)
+    shown = portal.client.get(api).json()
+    assert (shown["accepts_answers"], shown["refusal"]) == (False, "locked")
+    sent = portal.client.post(api, json={"kind": "monitoring-report", **FORM})
+    assert sent.status_code == 409 and answers(session) == 0

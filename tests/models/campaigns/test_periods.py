@@ -23,6 +23,7 @@ from models.lifecycle.desk import Desk
 from models.lifecycle.tables import Answer, Assignment, AssignmentStatus
 from models.reference.document import parse_reference_document
 from models.reference.loader import load_reference
+from tests.support.factories import make_assignment, make_institution
 from tests.support.portal import Portal
 from tests.support.reference import dump
 from tests.support.servers import SmtpServer
@@ -163,3 +164,19 @@ def test_the_confirmation_says_until_when_the_answer_can_be_corrected_and_it_can
     assert held == date(2026, 10, 16)
     status = session.exec(select(Assignment.status).where(Assignment.key == OCTOBER)).one()
     assert status == AssignmentStatus.DONE
+
+
+def test_a_late_answer_with_no_lock_is_confirmed_as_no_longer_correctable(
+    session: Session, smtp_server: SmtpServer
+) -> None:
+    owner = make_institution(session, "ANITP")
+    due = at("2026-11-20")
+    make_assignment(session, owner, key="report:late", due_at=due)
+    form = {"progress": "done", "indicator_value": "", "narrative": "Activități desfășurate."}
+    portal = Portal(session)
+    assert portal.send("report:late", due + timedelta(days=2), form).status_code == 200
+    text = " ".join(plain_text(confirmation(smtp_server)).split())
+    assert "nu mai poate fi corectat" in text.lower() or "no longer" in text, text
+    assert "/a/" not in text, "no link is offered for a correction that would be refused"
+    again = portal.send("report:late", due + timedelta(days=2, hours=1), form)
+    assert again.status_code in (403, 409)  # and indeed it is refused

@@ -2,6 +2,7 @@
 
 from collections.abc import Iterator
 
+import prefect.settings
 import pytest
 from prefect.settings import (
     PREFECT_FLOWS_HEARTBEAT_FREQUENCY,
@@ -10,11 +11,18 @@ from prefect.settings import (
 )
 from prefect.testing.utilities import prefect_test_harness
 
+from deployments.stack import PATIENT_PREFECT
+
 
 @pytest.fixture(scope="session")
 def prefect_api() -> Iterator[None]:
     """A temporary Prefect server and database; flows run in this process against it."""
     # Heartbeats make every sync flow wait up to a second on exit; the tests need none.
     quiet = {PREFECT_SERVER_ANALYTICS_ENABLED: False, PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}
-    with temporary_settings(quiet), prefect_test_harness(server_startup_timeout=120):
+    # as patient as the local stack: a busy machine makes the server slow, not wrong
+    patient = {getattr(prefect.settings, name): value for name, value in PATIENT_PREFECT.items()}
+    with (
+        temporary_settings({**quiet, **patient}),
+        prefect_test_harness(server_startup_timeout=300),
+    ):
         yield

@@ -4,7 +4,7 @@ import subprocess
 import time
 from collections.abc import Callable
 
-DEADLINE_SECONDS = 120.0  # generous: a busy machine is slow, not wrong
+DEADLINE_SECONDS = 300.0  # generous: a worker starting on a busy machine is slow, not wrong
 
 
 def await_progress(

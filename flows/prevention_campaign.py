@@ -21,7 +21,9 @@ def prevention_campaign(
 
     The first run stores the campaign's plan and starts it: every regional centre of its
     counties and every partner gets a monthly report to give through its link, announced by
-    email; the daily sweep opens each later month's reports, reminds and escalates. Any
+    email; the daily sweep opens each later month's reports, reminds and escalates. A
+    campaign launched late asks only for the current month's reports: the months begun
+    before are listed in the result (`skipped`), never sent to institutions. Any
     later run only opens what is due and writes the report again (HTML, PDF, workbook).
 
     Args:

@@ -23,6 +23,7 @@ from models.messaging.compose import addressee_for, linked_view
 from models.messaging.emails import Post, answer_confirmation
 from models.reference.institutions import Institution
 from portal.dependencies import Link
+from portal.parsing import read_rows
 from portal.security import linked_assignment
 from tasks.messaging.outbox import deliver_now
 
@@ -66,15 +67,18 @@ def _row_fields(kind: AssignmentKind) -> list[str]:
     return list(getattr(row_model, "model_fields", {}))
 
 
-def with_file_rows(
+async def with_file_rows(
     kind: AssignmentKind, values: dict[str, Any], attachment: Attachment | None
 ) -> FileRows | None:
-    """Put the rows of an uploaded spreadsheet into the kind's table, when it reads files."""
+    """Put the rows of an uploaded spreadsheet into the kind's table, when it reads files.
+
+    The file is read in a child process bounded in time and memory, off the event loop.
+    """
     if kind.table is None or kind.read_file is None or attachment is None:
         return None
     if values.get(kind.table):
         raise AnswerInvalid({"attachment": (EITHER, {})})
-    found = kind.read_file(attachment.name, attachment.content)
+    found = await read_rows(kind.read_file, attachment.name, attachment.content)
     values[kind.table] = found.rows
     return found
 

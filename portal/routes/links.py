@@ -127,7 +127,7 @@ async def _record_form(
     file_rows = None
     try:
         attachment = await read_attachment(form.get("attachment"), settings)
-        file_rows = with_file_rows(kind, values, attachment)
+        file_rows = await with_file_rows(kind, values, attachment)
         answer_body = validate_answer(link.assignment.kind, values)
         assignment, answer = record(
             engine,

@@ -15,11 +15,13 @@ from deployments.cli_db import db_app
 from deployments.cli_privacy import privacy_app
 from deployments.cli_records import assignments_app, deadline, outbox_app, retention
 from deployments.cli_support import (
+    CommandLine,
     checked_language,
     console,
     errors,
     fail,
     migrate_quietly,
+    print_bold,
     read_bounded,
     say,
     say_count,
@@ -50,6 +52,7 @@ app = typer.Typer(
     help="Concord: the coordination engine of the anti-trafficking mechanism.",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
+    cls=CommandLine,
 )
 app.add_typer(db_app, name="db")
 app.add_typer(outbox_app, name="outbox")
@@ -138,7 +141,7 @@ def print_summary(summary: Summary) -> None:
     """Show institutions, bodies, measures and open assignments."""
     kinds = ", ".join(f"{kind} {count}" for kind, count in summary.institutions_by_kind.items())
     institutions = say(N_("Institutions"))
-    console.print(f"[bold]{institutions}:[/] {summary.institutions} ({kinds})", highlight=False)
+    print_bold(f"{institutions}:", f" {summary.institutions} ({kinds})")
     bodies = Table(title=say(N_("Standing bodies")), show_edge=False, title_justify="left")
     for column in (N_("code"), N_("name"), N_("members")):
         bodies.add_column(say(column))
@@ -156,10 +159,8 @@ def print_summary(summary: Summary) -> None:
     console.print(plans)
     states = ", ".join(f"{k} {v}" for k, v in sorted(summary.open_assignments_by_status.items()))
     open_label = say(N_("Open assignments"))
-    console.print(
-        f"[bold]{open_label}:[/] {summary.open_assignments}" + (f" ({states})" if states else ""),
-        highlight=False,
-    )
+    by_state = f" ({states})" if states else ""
+    print_bold(f"{open_label}:", f" {summary.open_assignments}{by_state}")
 
 
 @app.command("summary")
@@ -188,7 +189,7 @@ def up(
     from deployments.stack import Ports
 
     settings = settings_or_exit()
-    console.print(f"[bold]Concord[/] database: {settings.resolved_database_url()}", highlight=False)
+    print_bold("Concord", f" database: {settings.resolved_database_url()}")
     with console.status("applying migrations..."):
         migrate_quietly()
     with console.status(f"loading {DEFAULT_REFERENCE.name}..."):
@@ -216,8 +217,9 @@ def run_stack(settings: Settings, ports: "Ports") -> None:
     signal.signal(signal.SIGTERM, request_stop)
     try:
         stack.start()
+        console.print()
+        print_bold("Concord is running.", " Press Ctrl-C to stop.")
         console.print(
-            f"\n[bold green]Concord is running.[/] Press Ctrl-C to stop.\n"
             f"  Prefect UI:  {stack.ui_url}\n"
             f"  Portal:      {stack.portal_url}   (coordinator: {stack.portal_url}/coordinator)\n"
             + (f"  Local mail:  {stack.portal_url}/mail\n" if stack.catches_mail else "")
@@ -270,7 +272,7 @@ def report(
         rate=percent(total.reporting_rate, language),
         on_time=percent(total.on_time_rate, language),
     )
-    console.print(f"[bold]{strategy} {period}[/]: {received}; {rates}", highlight=False)
+    print_bold(f"{strategy} {period}", f": {received}; {rates}")
     if files.pdf is None:
         errors.print("warning: no PDF: WeasyPrint needs Pango (Debian: libpango-1.0-0)")
     for path in (files.html, files.pdf, files.xlsx, *files.csv.values()):
@@ -303,8 +305,9 @@ def demo(
         )
     except DemoError as exc:
         fail(str(exc))
+    console.print()
+    print_bold("Demo done.", f" Answers: {outcome['answers']}")
     console.print(
-        f"\n[bold]Demo done.[/] Answers: {outcome['answers']}\n"
         f"  Consolidated report: {outcome['report']}/report.html (and report.pdf, .xlsx)\n"
         f"  Emails:              {outcome['mail']}\n"
         f"  Flow runs:           {outcome['ui']}/runs",

@@ -12,6 +12,7 @@ from deployments.cli_support import (
     console,
     fail,
     migrate_quietly,
+    print_bold,
     print_file_problems,
     read_bounded,
     say,
@@ -87,9 +88,7 @@ def report(
         "count": len(built.missing)
     }
     share = f" ({percent(achieved, language)})" if achieved is not None else ""
-    console.print(
-        f"[bold]{built.code}[/] {built.title}: {reached}{share}; {missing}", highlight=False
-    )
+    print_bold(built.code, f" {built.title}: {reached}{share}; {missing}")
     for path in (files.html, files.pdf, files.xlsx):
         if path is not None:
             console.print(f"  {path}", highlight=False)

@@ -9,7 +9,14 @@ from rich.markdown import Markdown
 from rich.table import Table
 from sqlmodel import Session
 
-from deployments.cli_support import console, fail, migrate_quietly, say, settings_or_exit
+from deployments.cli_support import (
+    checked_day,
+    console,
+    fail,
+    migrate_quietly,
+    say,
+    settings_or_exit,
+)
 from models.core.calendar import WorkingCalendar
 from models.core.db import get_engine, session_scope
 from models.core.i18n import N_, long_date
@@ -74,6 +81,7 @@ def meetings(
 
 
 def _meeting(session: Session, body: str, day: datetime, calendar: WorkingCalendar) -> Meeting:
+    checked_day("DAY", day.date())  # 0001-01-01's day-long window starts before the calendar
     try:
         found = find_meeting(session, find_body(session, body), day.date(), calendar)
     except MeetingError as exc:
@@ -125,6 +133,8 @@ def move(
         fail("nothing to change: give --to (a new start), --place or --online-url", code=2)
     if duration is not None and to is None:
         fail("--duration: give it with --to, the new start", code=2)
+    if to is not None:
+        checked_day("--to", to.date())
     try:
         venue = checked_venue(Venue(location=place, online_url=online_url))
     except MeetingError as exc:

@@ -8,7 +8,14 @@ from zoneinfo import ZoneInfo
 import typer
 from rich.table import Table
 
-from deployments.cli_support import console, fail, migrate_quietly, say, settings_or_exit
+from deployments.cli_support import (
+    console,
+    fail,
+    migrate_quietly,
+    print_bold,
+    say,
+    settings_or_exit,
+)
 from models.core.calendar import WorkingCalendar
 from models.core.clocks import (
     UNITS,
@@ -132,7 +139,7 @@ def print_clock_deadline(
         fail(f"--extend: {exc}", code=2)
     due = result.due.astimezone(calendar.zone)
     shown = due.strftime("%Y-%m-%d %H:%M %Z") if clock.is_urgent else due.date().isoformat()
-    console.print(f"[bold]{shown}[/]", highlight=False)
+    print_bold(shown)
     for rule in rules:
         console.print(f"- {rule}", highlight=False, markup=False)
     if clock.extension and not extend:

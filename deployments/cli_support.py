@@ -1,15 +1,20 @@
 """What every `concord` command shares: the consoles, failing clearly, settings, migrating."""
 
 from collections.abc import Mapping
+from datetime import date
 from pathlib import Path
-from typing import NoReturn
+from typing import Any, NoReturn
 
 import typer
 from rich.console import Console
+from rich.markup import escape
+from rich.text import Text
+from typer.core import TyperGroup
 
 from models.core.db import get_engine
 from models.core.i18n import LANGUAGES, N_, N_plural, number, translate, translate_count
 from models.core.migrate import upgrade
+from models.core.moments import EARLIEST
 from models.core.settings import Settings, SettingsError, get_settings
 from models.core.spreadsheets import SpreadsheetError
 
@@ -17,14 +22,84 @@ MAX_FILE_BYTES = 5_000_000  # an imported spreadsheet: thousands of rows fit wel
 NOTHING_WRITTEN = N_plural(
     "%(num)d problem; nothing was written", "%(num)d problems; nothing was written"
 )
-console = Console()
-errors = Console(stderr=True)
+# Rich reads [brackets] as markup: names, keys and errors from files or the database may hold
+# them ('[/]' stops the command, '[link=...]' hides a link), so only print_bold asks for style.
+console = Console(markup=False)
+errors = Console(stderr=True, markup=False)
+# Concord's records begin in 2000 (EARLIEST); a day after 2100 is a slip (9999-12-31) whose
+# day-long window, or time zone, falls outside the calendar.
+LAST_DAY = date(2100, 12, 31)
 
 
 def fail(message: str, code: int = 1) -> NoReturn:
     """Print an error in red and stop with `code`."""
-    errors.print(f"[bold red]error:[/] {message}", highlight=False)
+    errors.print(f"[bold red]error:[/] {escape(message)}", highlight=False, markup=True)
     raise typer.Exit(code)
+
+
+def print_bold(head: str, rest: str = "") -> None:
+    """Print `head` in bold, then `rest`, each exactly as written."""
+    console.print(Text.assemble((head, "bold"), rest), highlight=False)
+
+
+def checked_day(name: str, day: date) -> date:
+    """`day`, or a refusal naming the option or argument when it is before 2000 or after 2100."""
+    if not EARLIEST <= day <= LAST_DAY:
+        fail(f"{name}: {day.isoformat()} is not between {EARLIEST} and {LAST_DAY}", code=2)
+    return day
+
+
+class CommandLine(TyperGroup):
+    """`concord` itself: an argument holding a NUL is refused by name before any command runs.
+
+    No terminal can pass a NUL, yet a caller in Python can, and PostgreSQL refuses one in any
+    text it is sent, so each command would otherwise stop on a database error.
+    """
+
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:  # typer's own click Context
+        if any("\x00" in arg for arg in args):
+            fail(f"{holder_of_nul(self, args)}: contains the control character U+0000", code=2)
+        return super().parse_args(ctx, args)
+
+
+def holder_of_nul(command: Any, args: list[str]) -> str:
+    """The option or argument to which `args` give a NUL: --body, BODY or COMMAND."""
+    takes_value: str | None = None
+    position = 0
+    for token in args:
+        if "\x00" in token:
+            return takes_value or _named_by_place(command, token, position)
+        if takes_value is not None:
+            takes_value = None
+        elif token.startswith("-"):
+            option = _option(command, token)
+            if option is not None and not option.is_flag and "=" not in token:
+                takes_value = token
+        elif token in getattr(command, "commands", {}):
+            command, position = command.commands[token], 0
+        else:
+            position += 1
+    return "an argument"
+
+
+def _option(command: Any, token: str) -> Any:
+    """The command's option that `token` (--name or --name=value) names, if any."""
+    name = token.partition("=")[0]
+    for param in command.params:
+        if param.param_type_name == "option" and name in (*param.opts, *param.secondary_opts):
+            return param
+    return None
+
+
+def _named_by_place(command: Any, token: str, position: int) -> str:
+    """The name of the option (--name=value) or of the argument at `position`."""
+    if token.startswith("-"):
+        name = token.partition("=")[0]
+        return name if "\x00" not in name else "an option"
+    if hasattr(command, "commands"):
+        return "COMMAND"
+    arguments = [param for param in command.params if param.param_type_name == "argument"]
+    return str(arguments[position].name).upper() if position < len(arguments) else "an argument"
 
 
 def settings_or_exit() -> Settings:

@@ -129,22 +129,27 @@ def move(
     note: Annotated[str, typer.Option(help="what members are told")] = "",
 ) -> None:
     """Move a meeting or set its place and link; members who have its calendar get an update."""
-    if to is None and place is None and online_url is None:
-        fail("nothing to change: give --to (a new start), --place or --online-url", code=2)
-    if duration is not None and to is None:
-        fail("--duration: give it with --to, the new start", code=2)
-    if to is not None:
-        checked_day("--to", to.date())
-    try:
-        venue = checked_venue(Venue(location=place, online_url=online_url))
-    except MeetingError as exc:
-        fail(str(exc), code=2)
+    venue = _checked_move(to, duration, Venue(location=place, online_url=online_url))
 
     def change(cycle: Cycle, meeting: Meeting) -> bool:
         times = None if to is None else moved_times(cycle, meeting, to, duration or 120)
         return move_meeting(cycle, meeting, times, note, venue)
 
     _change(body, day, change)
+
+
+def _checked_move(to: datetime | None, duration: int | None, venue: Venue) -> Venue:
+    """The venue as checked, once the options of a move make sense together."""
+    if to is None and venue.location is None and venue.online_url is None:
+        fail("nothing to change: give --to (a new start), --place or --online-url", code=2)
+    if duration is not None and to is None:
+        fail("--duration: give it with --to, the new start", code=2)
+    if to is not None:
+        checked_day("--to", to.date())
+    try:
+        return checked_venue(venue)
+    except MeetingError as exc:
+        fail(str(exc), code=2)
 
 
 @meetings_app.command("cancel")

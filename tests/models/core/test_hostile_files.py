@@ -109,12 +109,9 @@ def test_a_yaml_alias_bomb_is_refused_at_once() -> None:
         "(document): its aliases expand to more than 1,000,000 values; "
         "Concord refuses such a document"
     ]
+    assert len(read_yaml(hostile.yaml_bomb(4))["a3"]) == 10  # a few aliases are still read
 
 
 def test_an_alias_inside_itself_is_refused() -> None:
     with pytest.raises(ReferenceDataError, match="nested more than 12 levels"):
         read_yaml("a: &a [x, *a]\n")
-
-
-def test_aliases_that_expand_a_little_are_still_read() -> None:
-    assert len(read_yaml(hostile.yaml_bomb(4))["a3"]) == 10

@@ -1,0 +1,94 @@
+"""A hostile spreadsheet sent with an answer is refused on its field, quickly and cheaply."""
+
+import html
+import resource
+import threading
+import time
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlmodel import Session, select
+
+from models.campaigns.rules import REPORT_KIND
+from models.core.settings import get_settings
+from models.lifecycle.tables import Answer, Assignment
+from models.reference.institutions import Institution
+from portal import parsing
+from tests.portal.conftest import assignment_of, path_of
+from tests.portal.test_forms import submit
+from tests.support import hostile_files as hostile
+
+
+def send(client: TestClient, path: str, content: bytes) -> tuple[int, str]:
+    """Send the campaign report form with `content` as its file: the status and the page."""
+    files = {"attachment": ("activitati.xlsx", content, "application/octet-stream")}
+    response = submit(client, path, {"note": ""}, files)
+    return response.status_code, html.unescape(response.text)
+
+
+def assert_nothing_stored(session: Session, assignment: Assignment) -> None:
+    session.expire_all()
+    assert session.exec(select(Answer)).all() == []
+    stored = session.get(Assignment, assignment.id)
+    assert stored is not None and stored.status == "open"
+    attachments = Path(get_settings().var_dir) / "attachments"
+    assert not attachments.exists() or not any(attachments.rglob("*.xlsx"))
+
+
+@pytest.fixture
+def report_path(session: Session, institutions: tuple[Institution, Institution]) -> str:
+    """The link to a campaign report of an English-speaking institution."""
+    return path_of(assignment_of(session, institutions[1], REPORT_KIND))
+
+
+@pytest.mark.parametrize(
+    ("build", "said"),
+    [
+        (lambda: hostile.zip_bomb(500), "The workbook unpacks to more than 64 MB"),
+        (hostile.entity_bomb, "The workbook declares XML entities (a DOCTYPE)"),
+        (lambda: hostile.external_entity("/etc/hostname"), "declares XML entities"),
+    ],
+    ids=["zip bomb", "entity expansion", "external entity"],
+)
+def test_a_hostile_workbook_is_a_field_error_and_the_portal_keeps_its_memory(
+    build: object, said: str, client: TestClient, session: Session, report_path: str
+) -> None:
+    content = build()  # type: ignore[operator]
+    before, started = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, time.monotonic()
+    status, page = send(client, report_path, content)
+    assert time.monotonic() - started < 10
+    assert resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before < 100_000  # KB
+    assert status == 422 and said in page
+    assert "Traceback" not in page
+    assert_nothing_stored(session, session.exec(select(Assignment)).one())
+
+
+def test_a_file_read_too_slowly_is_stopped_while_other_requests_are_served(
+    client: TestClient, session: Session, report_path: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(parsing, "PARSE_SECONDS", 0.5)
+    send(client, report_path, hostile.workbook([["a"]]))  # the child server is started
+    slow = hostile.lying_zip_bomb(500)  # about two seconds of XML to count
+    answered: list[tuple[int, str]] = []
+    upload = threading.Thread(target=lambda: answered.append(send(client, report_path, slow)))
+    upload.start()
+    time.sleep(0.2)
+    assert client.get(report_path).status_code == 200
+    assert not answered, "the page was served while the upload was still being read"
+    upload.join(10)
+    [(status, page)] = answered
+    assert status == 422 and "The file took longer than 0.5 seconds to read" in page
+    assert_nothing_stored(session, session.exec(select(Assignment)).one())
+
+
+def test_a_file_that_needs_too_much_memory_is_stopped(
+    client: TestClient, session: Session, report_path: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(parsing, "PARSE_MEMORY_MB", 1)
+    rows: list[list[object]] = [["data", "judet", "canal", "grup_tinta", "forma"]]
+    rows += [["2027-03-10", "IS", "online", "pupils", "labour"]] * 400
+    status, page = send(client, report_path, hostile.workbook(rows))
+    assert status == 422
+    assert "Reading the file needed more than 1 MB of memory" in page
+    assert_nothing_stored(session, session.exec(select(Assignment)).one())

@@ -15,6 +15,7 @@ from typing import Any
 import anyio
 
 from models.core.i18n import N_
+from models.core.spreadsheets import TOO_MUCH_MEMORY
 from models.lifecycle.answers import AnswerInvalid
 from models.lifecycle.duty import FileReader, assignment_kinds
 from models.lifecycle.forms import FileRows
@@ -28,8 +29,9 @@ PARSE_MEMORY_MB = 512
 # files read at once: two children at their bound stay within a small server's memory;
 # the next upload waits in its worker thread, never on the event loop
 PARSES_AT_ONCE = 2
-TOO_SLOW = N_("The file took longer than %(seconds)s seconds to read; send it in parts.")
-TOO_MUCH_MEMORY = N_("Reading the file needed more than %(most)s MB of memory; send it in parts.")
+TOO_SLOW = N_(
+    "Reading the file took longer than the %(seconds)s s Concord allows; send it in parts."
+)
 NOT_READ = N_("The file could not be read; send it as CSV or XLSX saved by a spreadsheet program.")
 
 _turns = threading.BoundedSemaphore(PARSES_AT_ONCE)
@@ -120,6 +122,6 @@ async def read_rows(reader: FileReader, name: str, content: bytes) -> FileRows:
     problems = {
         "invalid": found,
         "slow": {"attachment": (TOO_SLOW, {"seconds": f"{seconds:g}"})},
-        "memory": {"attachment": (TOO_MUCH_MEMORY, {"most": memory})},
+        "memory": {"attachment": (TOO_MUCH_MEMORY, {})},
     }.get(outcome, {"attachment": (NOT_READ, {})})
     raise AnswerInvalid(problems)

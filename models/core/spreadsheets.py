@@ -60,6 +60,7 @@ ENTITIES = N_("The workbook declares XML entities (a DOCTYPE), which Concord ref
 TOO_MANY_ELEMENTS = N_("The workbook holds more than %(most)s XML elements; send it in parts.")
 TOO_WIDE = N_("A row of the file has more than %(most)s cells; no table Concord reads is as wide.")
 TOO_MANY_LINES = N_("The file has more than %(most)s lines.")
+TOO_MUCH_MEMORY = N_("Reading the file needed more memory than Concord allows; send it in parts.")
 
 
 class UnreadableFile(ValueError):
@@ -224,8 +225,8 @@ def read_table(content: bytes, most_rows: int) -> list[list[Any]]:
         return _bounded(_csv_rows(content), most_rows)
     except UnreadableFile:
         raise
-    except MemoryError:
-        raise UnreadableFile(TOO_LARGE_UNPACKED, most=MOST_UNPACKED_MB) from None
+    except MemoryError:  # the portal reads files in a child with little memory
+        raise UnreadableFile(TOO_MUCH_MEMORY) from None
     except Exception as exc:
         if _caused_by_entities(exc):  # openpyxl reads through defusedxml, which refuses them
             raise UnreadableFile(ENTITIES) from None

@@ -20,8 +20,10 @@ ROW = b'<row><c t="inlineStr"><is><t>x</t></is></c></row>'
 def workbook(rows: list[list[object]]) -> bytes:
     """A real workbook as openpyxl saves it, holding `rows`."""
     book = Workbook()
+    sheet = book.active
+    assert sheet is not None
     for values in rows:
-        book.active.append(values)
+        sheet.append(values)
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
@@ -66,12 +68,12 @@ def _with_packed_sheet(data: bytes, crc: int, size: int) -> bytes:
     end = body.rindex(b"PK\x05\x06")
     directory_at = struct.unpack("<I", body[end + 16 : end + 20])[0]
     entries, body = body[directory_at:end], body[:directory_at]
-    name, offset = SHEET.encode(), len(body)
+    sheet, offset = SHEET.encode(), len(body)
     sizes = struct.pack("<III", crc, len(data), size)
     local = struct.pack("<IHHHHH", 0x04034B50, 20, 0, 8, 0, 0) + sizes
-    body += local + struct.pack("<HH", len(name), 0) + name + data
+    body += local + struct.pack("<HH", len(sheet), 0) + sheet + data
     central = struct.pack("<IHHHHHH", 0x02014B50, 20, 20, 0, 8, 0, 0) + sizes
-    central += struct.pack("<HHHHHII", len(name), 0, 0, 0, 0, 0, offset) + name
+    central += struct.pack("<HHHHHII", len(sheet), 0, 0, 0, 0, 0, offset) + sheet
     directory, count = entries + central, len(parts) + 1
     tail = (0x06054B50, 0, 0, count, count, len(directory), len(body), 0)
     return body + directory + struct.pack("<IHHHHIIH", *tail)
@@ -102,7 +104,7 @@ def entity_bomb() -> bytes:
 
 def external_entity(path: str) -> bytes:
     """A workbook whose sheet takes a cell's text from a local file (XXE)."""
-    doctype = b'<!DOCTYPE worksheet [<!ENTITY secret SYSTEM "file://%s">]>' % path.encode()
+    doctype = b'<!DOCTYPE worksheet [<!ENTITY secret SYSTEM "file://' + path.encode() + b'">]>'
     sheet = HEAD.replace(b"<worksheet", doctype + b"<worksheet", 1)
     sheet = sheet.replace(
         b"<sheetData>", b'<sheetData><row><c t="inlineStr"><is><t>&secret;</t></is></c></row>'
@@ -123,3 +125,9 @@ def yaml_bomb(levels: int = 9) -> str:
         refs = ", ".join([f"*a{level - 1}"] * 10)
         lines.append(f"a{level}: &a{level} [{refs}]")
     return "\n".join(lines) + "\n"
+
+
+def blank_rows(count: int) -> bytes:
+    """A workbook within every bound whose sheet has `count` empty rows: slow to read whole."""
+    rows = b"".join(b'<row r="%d"/>' % line for line in range(1, count + 1))
+    return with_sheet(HEAD + rows + TAIL)

@@ -67,7 +67,7 @@ def test_a_row_wider_than_any_table_is_refused_before_openpyxl_builds_it() -> No
 
 
 def test_a_value_just_beyond_the_columns_read_is_refused_not_dropped() -> None:
-    row: list[object] = ["name", "calls"] + [None] * 62 + ["hidden"]
+    row: list[object] = ["name", "calls", *([None] * 62), "hidden"]
     assert "more than 64 cells" in refusal(hostile.workbook([row, ["a", 1]]))
 
 
@@ -83,7 +83,7 @@ def test_a_malformed_sheet_is_unreadable_not_a_crash(sheet: bytes) -> None:
 
 
 def test_rows_after_many_blank_lines_are_still_read() -> None:
-    rows: list[list[object]] = [["name", "calls"]] + [[]] * 600 + [["after the gap", 3]]
+    rows: list[list[object]] = [["name", "calls"], *([[]] * 600), ["after the gap", 3]]
     records = read_records(hostile.workbook(rows), COLUMNS, ("name",), 500)
     assert records == [(602, {"name": "after the gap", "calls": "3"})]
 

@@ -162,17 +162,17 @@ def check_workbook(content: bytes) -> None:
         parts = archive.infolist()
         _check_declared(parts)
         for part in parts:
-            parser = None
             with archive.open(part) as stream:
-                # the bytes really unpacked are counted, whatever the directory declared
-                while chunk := stream.read(CHUNK):
+                chunk = stream.read(CHUNK)
+                # a picture is only counted: the XML parts are known by how they begin
+                parser = count.parser() if _looks_like_xml(chunk) else None
+                while chunk:  # the bytes really unpacked, whatever the directory declared
                     unpacked += len(chunk)
                     if unpacked > MOST_UNPACKED_MB * 1_000_000:
                         raise UnreadableFile(TOO_LARGE_UNPACKED, most=MOST_UNPACKED_MB)
-                    if parser is None and _looks_like_xml(chunk):
-                        parser = count.parser()
                     if parser is not None:
                         parser.Parse(chunk, False)
+                    chunk = stream.read(CHUNK)
             if parser is not None:
                 parser.Parse(b"", True)
 

@@ -17,8 +17,8 @@ TAIL = b"</sheetData></worksheet>"
 ROW = b'<row><c t="inlineStr"><is><t>x</t></is></c></row>'
 
 
-def workbook(rows: list[list[object]]) -> bytes:
-    """A real workbook as openpyxl saves it, holding `rows`."""
+def workbook(rows: list[list[object]], extra: dict[str, bytes] | None = None) -> bytes:
+    """A real workbook as openpyxl saves it, holding `rows` (and `extra` parts)."""
     book = Workbook()
     sheet = book.active
     assert sheet is not None
@@ -26,6 +26,10 @@ def workbook(rows: list[list[object]]) -> bytes:
         sheet.append(values)
     buffer = io.BytesIO()
     book.save(buffer)
+    if extra:
+        with zipfile.ZipFile(buffer, "a", zipfile.ZIP_DEFLATED) as archive:
+            for name, data in extra.items():
+                archive.writestr(name, data)
     return buffer.getvalue()
 
 

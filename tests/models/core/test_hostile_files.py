@@ -115,3 +115,12 @@ def test_a_yaml_alias_bomb_is_refused_at_once() -> None:
 def test_an_alias_inside_itself_is_refused() -> None:
     with pytest.raises(ReferenceDataError, match="nested more than 12 levels"):
         read_yaml("a: &a [x, *a]\n")
+
+
+def test_a_picture_in_a_workbook_is_counted_not_parsed_as_xml() -> None:
+    first_chunk = b"\x89PNG" + bytes(range(256)) * 255 + bytes(252)
+    assert len(first_chunk) == spreadsheets.CHUNK  # the next one begins as XML would
+    picture = first_chunk + b"<not xml" + bytes(1000)
+    parts = {"xl/media/image1.png": picture}
+    records = read_records(hostile.workbook([["name"], ["x"]], parts), COLUMNS, ("name",), 10)
+    assert records == [(2, {"name": "x"})]

@@ -80,8 +80,10 @@ def _county(value: str) -> str | Problem:
 
 
 def _calls(value: str) -> int | Problem:
-    digits = re.sub(r"[. ]", "", value) if re.match(r"^\d{1,3}([. ]\d{3})+$", value) else value
-    if digits.isdigit() and int(digits) <= MAX_CALLS:
+    grouped = re.match(r"^[0-9]{1,3}([. ][0-9]{3})+$", value)
+    digits = re.sub(r"[. ]", "", value) if grouped else value
+    # '²' is a digit to isdigit() yet no number to int(); a long run of digits is none either
+    if digits.isascii() and digits.isdigit() and len(digits) <= 9 and int(digits) <= MAX_CALLS:
         return int(digits)
     return (BAD_CALLS, {"value": value, "most": MAX_CALLS})
 

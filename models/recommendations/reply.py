@@ -167,7 +167,7 @@ def build_reply(session: Session, source_code: str, language: str | None = None)
 
 def _ref_order(ref: str) -> tuple[int, str]:
     """'2' before '10': numbers in the body's order, then the rest."""
-    digits = "".join(ch for ch in ref if ch.isdigit())
+    digits = "".join(ch for ch in ref if ch in "0123456789")[:6]
     return (int(digits) if digits else 10**6, ref)
 
 

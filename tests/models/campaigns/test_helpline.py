@@ -106,3 +106,10 @@ def test_saving_adds_corrects_and_never_duplicates_figures(engine: Engine) -> No
     assert first.months == [f"2026-{m:02d}" for m in range(1, 11)]
     national = next(f for f in stored if (f.month, f.topic, f.county) == ("2026-01", "other", ""))
     assert national.calls == 999
+
+
+@pytest.mark.parametrize("calls", ["²", "١٢", "9" * 5000, "1.٣٤٠"])
+def test_a_count_of_calls_that_is_no_ascii_number_is_named_not_crashed_on(calls: str) -> None:
+    content = f"month,topic,calls\n2026-09,work-abroad,{calls}\n".encode()
+    [(line, column, message)] = problems_of(content)
+    assert (line, column) == (2, "calls") and "is not a count of calls" in message

@@ -86,13 +86,15 @@ def portal(installed: dict[str, str]) -> Iterator[str]:
         stdout=subprocess.DEVNULL,
     )
     url = f"http://127.0.0.1:{port}"
-    deadline = clock.monotonic() + 60
+    deadline = clock.monotonic() + 300  # a busy machine starts it slowly, never not at all
     while clock.monotonic() < deadline and served.poll() is None:
         try:
-            httpx.get(f"{url}/healthz", timeout=2)
+            httpx.get(f"{url}/healthz", timeout=10)
             break
         except httpx.TransportError:
             clock.sleep(0.2)
+    else:
+        raise AssertionError(f"the portal did not answer (exit code {served.poll()})")
     yield url
     served.terminate()
     served.wait(30)

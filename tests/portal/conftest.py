@@ -81,9 +81,11 @@ def live_portal(session: Session) -> Iterator[str]:
     )
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
-    deadline = time.monotonic() + 10
+    deadline = time.monotonic() + 120  # a busy machine starts it slowly, never not at all
     while not server.started and time.monotonic() < deadline:
+        assert thread.is_alive(), "the portal stopped before it started serving"
         time.sleep(0.05)
+    assert server.started, "the portal did not start serving within 120 s"
     yield f"http://127.0.0.1:{port}"
     server.should_exit = True
     thread.join(10)

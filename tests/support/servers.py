@@ -86,7 +86,7 @@ class SmtpServer:
 
     def start(self) -> None:
         self.controller = Controller(
-            self.handler, hostname="127.0.0.1", port=self.port, ready_timeout=10, **self.options
+            self.handler, hostname="127.0.0.1", port=self.port, ready_timeout=120, **self.options
         )
         self.controller.start()
 

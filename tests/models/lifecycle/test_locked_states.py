@@ -8,21 +8,17 @@ from sqlalchemy import func
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from models.core.calendar import WorkingCalendar
 from models.core.i18n import translate
 from models.lifecycle.tables import Answer, Assignment
 from models.meetings.cycle import advance
 from models.meetings.tables import Meeting
-from models.monitoring.rounds import create_round_assignments, open_round
 from models.monitoring.sweep import lock_round
 from models.monitoring.tables import MonitoringRound
-from models.reference.document import parse_reference_document
-from models.reference.loader import load_reference
 from portal.words import FORM_WORDS
 from tests.models.meetings.test_cycle import at, cycle, meeting  # noqa: F401 (a fixture)
 from tests.portal.conftest import path_of
 from tests.support.portal import Portal
-from tests.support.reference import dump, small_document
+from tests.support.rounds import opened_round as round_of
 
 OPENED = datetime(2027, 1, 4, 7, tzinfo=UTC)
 FORM = {"progress": "done", "indicator_value": "", "narrative": "Activități desfășurate."}
@@ -30,24 +26,7 @@ FORM = {"progress": "done", "indicator_value": "", "narrative": "Activități de
 
 def opened_round(engine: Engine, session: Session) -> MonitoringRound:
     """A round of PLAN 2026-S2 with its report assignments, open until its lock date."""
-    doc = parse_reference_document(dump(small_document()))
-    load_reference(session=session, doc=doc, source="t", now=OPENED)
-    session.commit()
-    calendar = WorkingCalendar()
-    round_id = open_round(
-        engine=engine,
-        strategy_code="PLAN",
-        period_label="2026-S2",
-        due_date=date(2027, 1, 15),
-        working_days_after_end=0,
-        lock_after_days=10,
-        calendar=calendar,
-        now=OPENED,
-    )
-    create_round_assignments(engine=engine, round_id=round_id, calendar=calendar, now=OPENED)
-    found = session.get(MonitoringRound, round_id)
-    assert found is not None
-    return found
+    return round_of(engine, session, OPENED, due_date=date(2027, 1, 15), working_days_after_end=0)
 
 
 def answers(session: Session) -> int:

@@ -1,6 +1,6 @@
 """The consolidated report's figures, from a hand-made set of submissions."""
 
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -9,16 +9,12 @@ from pypdf import PdfReader
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from models.core.calendar import WorkingCalendar
 from models.monitoring.report import build_round_report, measure_progress
 from models.monitoring.report_files import write_report
-from models.monitoring.rounds import create_round_assignments, open_round
 from models.monitoring.tables import MonitoringRound, Submission
-from models.reference.document import parse_reference_document
 from models.reference.institutions import Institution
-from models.reference.loader import load_reference
 from models.reference.strategy import Measure
-from tests.support.reference import dump, small_document
+from tests.support.rounds import opened_round
 
 NOW = datetime(2026, 12, 1, 9, tzinfo=UTC)
 ZONE = ZoneInfo("Europe/Bucharest")
@@ -27,24 +23,7 @@ ON_TIME, LATE = datetime(2027, 1, 10, tzinfo=UTC), datetime(2027, 2, 20, tzinfo=
 
 def a_round(engine: Engine, session: Session) -> MonitoringRound:
     """Round 2026-S2 of PLAN: 1.1.1 by ANITP; 1.1.2 by ANITP and COORD."""
-    doc = parse_reference_document(dump(small_document()))
-    load_reference(session=session, doc=doc, source="test", now=NOW)
-    session.commit()
-    calendar = WorkingCalendar()
-    round_id = open_round(
-        engine=engine,
-        strategy_code="PLAN",
-        period_label="2026-S2",
-        due_date=date(2027, 1, 29),
-        working_days_after_end=20,
-        lock_after_days=10,
-        calendar=calendar,
-        now=NOW,
-    )
-    create_round_assignments(engine=engine, round_id=round_id, calendar=calendar, now=NOW)
-    round_ = session.get(MonitoringRound, round_id)
-    assert round_ is not None
-    return round_
+    return opened_round(engine, session, NOW)
 
 
 def fill(session: Session, measure: str, institution: str, **values: object) -> None:

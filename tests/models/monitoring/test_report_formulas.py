@@ -1,22 +1,19 @@
 """The round's report files hold no live formula, whatever institutions typed or imported."""
 
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from models.core.calendar import WorkingCalendar
 from models.monitoring.report import build_round_report
 from models.monitoring.report_files import write_report
-from models.monitoring.rounds import create_round_assignments, open_round
 from models.monitoring.tables import MonitoringRound, Submission
-from models.reference.document import parse_reference_document
-from models.reference.loader import load_reference
 from models.reference.strategy import Measure
 from tests.support.formulas import HOSTILE, QUOTED, column, safe_csv, safe_workbook
-from tests.support.reference import dump, small_document
+from tests.support.reference import small_document
+from tests.support.rounds import opened_round
 
 NOW = datetime(2026, 12, 1, 9, tzinfo=UTC)
 HYPERLINK, CMD, MINUS, SUM = HOSTILE[:4]
@@ -28,25 +25,7 @@ def hostile_round(engine: Engine, session: Session) -> MonitoringRound:
     document["institutions"][1]["name"] = SUM
     measures = document["strategies"][0]["objectives"][0]["specific"][0]["measures"]
     measures[0]["title"], measures[1]["title"] = HYPERLINK, MINUS
-    load_reference(
-        session=session, doc=parse_reference_document(dump(document)), source="t", now=NOW
-    )
-    session.commit()
-    calendar = WorkingCalendar()
-    round_id = open_round(
-        engine=engine,
-        strategy_code="PLAN",
-        period_label="2026-S2",
-        due_date=date(2027, 1, 29),
-        working_days_after_end=20,
-        lock_after_days=10,
-        calendar=calendar,
-        now=NOW,
-    )
-    create_round_assignments(engine=engine, round_id=round_id, calendar=calendar, now=NOW)
-    round_ = session.get(MonitoringRound, round_id)
-    assert round_ is not None
-    return round_
+    return opened_round(engine, session, NOW, document=document)
 
 
 def answer(session: Session, measure: str, indicator_value: str) -> None:

@@ -149,7 +149,7 @@ def test_the_confirmation_says_until_when_the_answer_can_be_corrected_and_it_can
     portal = Portal(session)
     assert portal.send(OCTOBER, at("2026-11-02"), {**typed("2026-10-14"), "note": ""}).is_success
     text = " ".join(plain_text(confirmation(smtp_server)).split())
-    until = f"{long_date(locks.astimezone(ZONE).date(), 'ro')}, {locks.astimezone(ZONE):%H:%M}"
+    until = f"{long_date(locks.astimezone(ZONE).date(), 'ro')}, ora {locks.astimezone(ZONE):%H:%M}"
     assert until in text, text
 
     past_deadline = due.astimezone(ZONE) + (locks - due) / 2

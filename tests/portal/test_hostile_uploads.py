@@ -58,7 +58,7 @@ def test_a_hostile_workbook_is_a_field_error_and_the_portal_keeps_its_memory(
     content = build()  # type: ignore[operator]
     before, started = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, time.monotonic()
     status, page = send(client, report_path, content)
-    assert time.monotonic() - started < 10
+    assert time.monotonic() - started < 60  # 140 s when the portal read the bomb itself
     assert resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before < 100_000  # KB
     assert status == 422 and said in page
     assert "Traceback" not in page
@@ -68,18 +68,24 @@ def test_a_hostile_workbook_is_a_field_error_and_the_portal_keeps_its_memory(
 def test_a_file_read_too_slowly_is_stopped_while_other_requests_are_served(
     client: TestClient, session: Session, report_path: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(parsing, "PARSE_SECONDS", 1.0)
+    monkeypatch.setattr(parsing, "PARSE_SECONDS", 5.0)
     send(client, report_path, hostile.workbook([["a"]]))  # the child server is started
     slow = hostile.blank_rows(900_000)  # within every bound, and ten seconds to read whole
-    answered: list[tuple[int, str]] = []
-    upload = threading.Thread(target=lambda: answered.append(send(client, report_path, slow)))
-    upload.start()
-    time.sleep(0.2)
-    assert client.get(report_path).status_code == 200
-    assert not answered, "the page was served while the upload was still being read"
-    upload.join(10)
-    [(status, page)] = answered
-    assert status == 422 and "Reading the file took longer than the 1 s Concord allows" in page
+    answered: list[tuple[int, str, float]] = []
+
+    def upload() -> None:
+        answered.append((*send(client, report_path, slow), time.monotonic()))
+
+    uploading = threading.Thread(target=upload)
+    uploading.start()
+    time.sleep(0.5)  # the upload is being read; a busy machine leaves the page 4.5 s to come
+    served = client.get(report_path)
+    served_at = time.monotonic()
+    uploading.join(120)
+    [(status, page, answered_at)] = answered
+    assert served.status_code == 200
+    assert served_at < answered_at, "the page waited for the upload to be read"
+    assert status == 422 and "Reading the file took longer than the 5 s Concord allows" in page
     assert_nothing_stored(session, session.exec(select(Assignment)).one())
 
 

@@ -28,9 +28,10 @@ class MeasureLine:
     responsible: int
     reported: int
     progress: str
-    indicators: tuple[str, ...]
+    indicators: tuple[tuple[str, str], ...]  # (the institution's short name, what it typed)
     past_deadline: bool
     known: tuple[KnownIndicator, ...] = ()
+    objective_title: str = ""
 
 
 @dataclass
@@ -119,7 +120,7 @@ def _submission_rows(session: Session, round_id: int) -> list[Any]:
 def _measure_lines(
     session: Session,
     period_text: str,
-    by_measure: dict[int, list[tuple[Reported, Measure, Objective]]],
+    by_measure: dict[int, list[tuple[Reported, Measure, Objective, str]]],
 ) -> list[MeasureLine]:
     """One line per measure, beside what other duties already know of its indicators."""
     period = parse_period(period_text)
@@ -152,13 +153,13 @@ def build_round_report(*, session: Session, round_: MonitoringRound) -> RoundRep
     total = Rate("all")
     institutions: dict[str, Rate] = {}
     pillars: dict[str, Rate] = {}
-    by_measure: dict[int, list[tuple[Reported, Measure, Objective]]] = defaultdict(list)
+    by_measure: dict[int, list[tuple[Reported, Measure, Objective, str]]] = defaultdict(list)
     for *answer, measure, objective, institution in rows:
         submission = Reported(*answer)
         _rate({"all": total}, "all", submission, f"{measure.code} ({institution.code})")
         _rate(institutions, institution.label, submission, measure.code, institution.name)
         _rate(pillars, objective.pillar, submission, f"{measure.code} ({institution.code})")
-        by_measure[measure.id or 0].append((submission, measure, objective))
+        by_measure[measure.id or 0].append((submission, measure, objective, institution.label))
     measures = _measure_lines(session, round_.period, by_measure)
     progress_by_pillar, progress_by_objective = _progress_counts(measures)
     report = RoundReport(
@@ -180,12 +181,12 @@ def build_round_report(*, session: Session, round_: MonitoringRound) -> RoundRep
 
 
 def _measure_line(
-    items: list[tuple[Reported, Measure, Objective]],
+    items: list[tuple[Reported, Measure, Objective, str]],
     period_end: date,
     known: tuple[KnownIndicator, ...],
 ) -> MeasureLine:
-    submissions = [s for s, _, _ in items]
-    _, measure, objective = items[0]
+    submissions = [s for s, _, _, _ in items]
+    _, measure, objective, _ = items[0]
     progress = measure_progress([s.progress for s in submissions])
     deadline = measure.deadline.isoformat() if measure.deadline else (measure.recurrence or "")
     past = bool(measure.deadline and measure.deadline <= period_end and progress != "done")
@@ -198,9 +199,10 @@ def _measure_line(
         responsible=len(submissions),
         reported=sum(1 for s in submissions if s.submitted_at is not None),
         progress=progress,
-        indicators=tuple(s.indicator_value for s in submissions if s.indicator_value),
+        indicators=tuple((who, s.indicator_value) for s, _, _, who in items if s.indicator_value),
         past_deadline=past,
         known=known,
+        objective_title=objective.title,
     )
 
 

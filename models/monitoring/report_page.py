@@ -60,8 +60,14 @@ def known_text(known: KnownIndicator, language: str) -> str:
 
 
 def indicator_values(line: MeasureLine, language: str) -> str:
-    """What institutions reported for the measure, then what Concord already knows of it."""
-    return "; ".join([*line.indicators, *(known_text(k, language) for k in line.known)])
+    """'ANITP: 4 campanii; MAI: 12', then what Concord already knows of the measure."""
+    typed = [f"{institution}: {value}" for institution, value in line.indicators]
+    return "; ".join([*typed, *(known_text(k, language) for k in line.known)])
+
+
+def objective_titles(report: RoundReport) -> dict[str, str]:
+    """Each objective's title by its code, from the measures that serve it."""
+    return {line.objective: line.objective_title for line in report.measures}
 
 
 def rate_colour(rate: float) -> str:
@@ -72,8 +78,10 @@ def rate_colour(rate: float) -> str:
 def bar_chart(rates: list[Rate], language: str) -> Markup:
     """Reporting rates as horizontal bars (inline SVG); the full name shows on hover."""
     row, width, label_width = 22, 700, 230
+    height = row * len(rates) + 10
     parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{row * len(rates) + 10}" '
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
+        f'viewBox="0 0 {width} {height}" '
         f'role="img" aria-label="{escape(translate(language, N_("Reporting rate")))}">'
     ]
     for index, rate in enumerate(rates):
@@ -172,6 +180,7 @@ def render_report(
         "institutions": least_reporting_first(report.by_institution),
         "measures": attention_first(report.measures),
         "past_deadline": [f"{m.code} ({m.deadline})" for m in report.past_deadline],
+        "objectives": objective_titles(report),
         "evaluation": evaluation,
         "lang": language,
         "due": when(report.due_at),

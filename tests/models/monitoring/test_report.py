@@ -56,7 +56,7 @@ def test_the_report_counts_what_was_sent_on_time_late_and_never(
     ]
     assert report.by_institution[0].missing == ["1.1.2"]
     lines = {m.code: m for m in report.measures}
-    assert (lines["1.1.1"].progress, lines["1.1.1"].indicators) == ("done", ("4",))
+    assert (lines["1.1.1"].progress, lines["1.1.1"].indicators) == ("done", (("ANITP", "4"),))
     assert (lines["1.1.2"].progress, lines["1.1.2"].reported, lines["1.1.2"].responsible) == (
         "blocked",
         1,

@@ -51,7 +51,7 @@ def test_the_round_report_csv_files_and_workbook_hold_no_live_formula(
     files = write_report(report, None, tmp_path, ZoneInfo("Europe/Bucharest"), NOW, "ro")
     measures = safe_csv(files.csv["measures"].read_text(encoding="utf-8"))
     assert [(m["title"], m["indicator_values"]) for m in measures] == [
-        (QUOTED[0], QUOTED[1]),
+        (QUOTED[0], f"ANITP: {HOSTILE[1]}"),  # named by who typed it, no longer a formula
         (QUOTED[2], ""),
     ]
     by_institution = safe_csv(files.csv["by_institution"].read_text(encoding="utf-8"))
@@ -60,7 +60,7 @@ def test_the_round_report_csv_files_and_workbook_hold_no_live_formula(
         safe_csv(files.csv[name].read_text(encoding="utf-8"))
     book = safe_workbook(files.xlsx)
     assert column(book, "Măsuri", "Titlu") == [QUOTED[0], QUOTED[2]]
-    assert column(book, "Măsuri", "Valorile indicatorului") == [QUOTED[1], None]
+    assert column(book, "Măsuri", "Valorile indicatorului") == [f"ANITP: {HOSTILE[1]}", None]
     assert "'" + SUM in column(book, "Pe instituții", "Denumire completă")
     assert column(book, "Măsuri", "Termen")[1] == datetime(2026, 12, 31)
     assert set(column(book, "Pe instituții", "Rata de raportare")) == {0.0, 0.5}

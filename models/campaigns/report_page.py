@@ -1,22 +1,25 @@
 """The campaign report as a page: a tile map of the counties shaded by reach, and its tables."""
 
-from datetime import datetime
+from datetime import date, datetime
 from functools import cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from babel.dates import format_date
 from jinja2 import Environment
 from markupsafe import Markup, escape
 
 from models.campaigns.report import CampaignReport, Figures
 from models.campaigns.rules import SHADES, WORDS
 from models.core.documents import page_environment
-from models.core.i18n import N_, long_date, moment_text, number, percent, translate
+from models.core.i18n import N_, locale_of, long_date, moment_text, number, percent, translate
 from models.messaging.vocabulary import VOCABULARY, name_in
 from models.reference.counties import load_counties
 
-BLUES = ("#f8fafc", "#dbeafe", "#93c5fd", "#3b82f6", "#1d4ed8", "#1e3a8a")
-OUTSIDE = "#e5e7eb"
+# A campaign county without activity is amber, to stand out; one outside the campaign is grey.
+BLUES = ("#fcd34d", "#dbeafe", "#93c5fd", "#3b82f6", "#1d4ed8", "#1e3a8a")
+OUTSIDE = "#9ca3af"
+OUTSIDE_INK = "#f9fafb"
 TILE, GAP = 64, 4
 
 
@@ -30,16 +33,16 @@ def _tile(code: str, reach: int | None, level: int, language: str) -> str:
     column, row = county.tile
     x, y = column * (TILE + GAP), row * (TILE + GAP)
     fill = OUTSIDE if reach is None else BLUES[level]
-    ink = "#ffffff" if level >= 3 else "#1f2933"
+    ink = OUTSIDE_INK if reach is None else "#ffffff" if level >= 3 else "#111827"
     figure = "\u2013" if reach is None else number(reach, language)  # an en dash: not in it
     data = "" if reach is None else f' data-reach="{reach}" data-shade="{level}"'
     return (
         f'<g id="tile-{code}" data-county="{code}"{data}><title>{escape(county.name)}: {figure}'
         f'</title><rect x="{x}" y="{y}" width="{TILE}" height="{TILE}" rx="6" fill="{fill}"/>'
-        f'<text x="{x + TILE / 2}" y="{y + 26}" font-size="15" font-weight="bold" '
+        f'<text x="{x + TILE / 2}" y="{y + 25}" font-size="16" font-weight="bold" '
         f'text-anchor="middle" fill="{ink}">{code}</text>'
-        f'<text x="{x + TILE / 2}" y="{y + 46}" font-size="11" text-anchor="middle" '
-        f'fill="{ink}">{figure}</text></g>'
+        f'<text x="{x + TILE / 2}" y="{y + 49}" font-size="14" font-weight="bold" '
+        f'text-anchor="middle" fill="{ink}">{figure}</text></g>'
     )
 
 
@@ -76,21 +79,30 @@ def legend(report: CampaignReport, language: str) -> list[tuple[str, str]]:
     return classes
 
 
+def month_name(month: str, language: str, pattern: str = "LLLL y") -> str:
+    """'2026-10' as 'octombrie 2026' (or with pattern 'LLL y', 'oct. 2026') in `language`."""
+    year, number_of_month = month.split("-")
+    first = date(int(year), int(number_of_month), 1)
+    return format_date(first, format=pattern, locale=locale_of(language))
+
+
 def month_bars(by_month: dict[str, Figures], language: str) -> Markup:
     """People reached per month as vertical bars (inline SVG)."""
     most = max((f.reach for f in by_month.values()), default=0) or 1
-    width, height, bar = 60 * len(by_month) + 20, 180, 36
+    width, height, bar = 70 * len(by_month) + 20, 180, 40
     parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" role="img">'
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
+        f'viewBox="0 0 {width} {height}" role="img">'
     ]
     for index, (month, figures) in enumerate(by_month.items()):
         length = int(120 * figures.reach / most)
-        x = 10 + index * 60
+        x = 10 + index * 70
         parts.append(
             f'<rect x="{x}" y="{140 - length}" width="{bar}" height="{length}" fill="#1d4ed8"/>'
             f'<text x="{x + bar / 2}" y="{134 - length}" font-size="11" text-anchor="middle">'
             f"{number(figures.reach, language)}</text>"
-            f'<text x="{x + bar / 2}" y="158" font-size="11" text-anchor="middle">{month}</text>'
+            f'<text x="{x + bar / 2}" y="158" font-size="11" text-anchor="middle">'
+            f"{escape(month_name(month, language, 'LLL y'))}</text>"
         )
     parts.append("</svg>")
     return Markup("".join(parts))
@@ -108,6 +120,7 @@ def campaign_pages(language: str) -> Environment:
         months=lambda by_month: month_bars(by_month, language),
         legend=lambda report: legend(report, language),
         county_name=lambda code: load_counties()[code].name,
+        month_name=lambda month: month_name(month, language),
     )
     return env
 

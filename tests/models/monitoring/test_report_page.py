@@ -64,14 +64,14 @@ def test_a_large_report_shows_what_needs_attention_and_points_to_the_full_lists(
     institutions = parsed.tables["by-institution"][1:]
     assert len(institutions) == 40 and institutions[0][0] == "I0007"
     assert (
-        "Cele 40 instituții care au raportat cel mai puțin, din 1.200"
+        "Instituțiile care au raportat cel mai puțin (40 din 1.200)"
         in parsed.notes["institutions-cut"]
     )
     measures = parsed.tables["measures"][1:]
     assert len(measures) == 100
     assert [row[5] for row in measures[:78]] == ["fără raport"] * 78  # no report comes first
     assert {row[5] for row in measures[78:]} == {"blocat"}
-    assert "Cele 100 măsuri din 1.000" in parsed.notes["measures-cut"]
+    assert "(100 din 1.000)" in parsed.notes["measures-cut"]
     assert "M693, M700 și încă 42" in page  # 142 blocked: the first 100 codes are named
     assert len(tables(report)["measures"][1]) == 1000  # the CSVs and the workbook keep every row
 

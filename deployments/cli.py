@@ -137,9 +137,29 @@ def load(
     print_load_report(report, path.name + (" (dry run, nothing written)" if dry_run else ""))
 
 
+INSTITUTION_KINDS = {
+    "coordinator": N_("coordinator"),
+    "agency": N_("agency"),
+    "regional-centre": N_("regional centre"),
+    "ministry": N_("ministry"),
+    "police": N_("police"),
+    "prosecution": N_("prosecution"),
+    "child-protection": N_("child protection"),
+    "labour": N_("labour"),
+    "border": N_("border police"),
+    "immigration": N_("immigration"),
+    "ngo": N_("NGO"),
+    "international": N_("international organisation"),
+    "embassy": N_("embassy"),
+}
+
+
 def print_summary(summary: Summary) -> None:
     """Show institutions, bodies, measures and open assignments."""
-    kinds = ", ".join(f"{kind} {count}" for kind, count in summary.institutions_by_kind.items())
+    kinds = ", ".join(
+        f"{say(INSTITUTION_KINDS.get(kind, kind))} {count}"
+        for kind, count in summary.institutions_by_kind.items()
+    )
     institutions = say(N_("Institutions"))
     print_bold(f"{institutions}:", f" {summary.institutions} ({kinds})")
     bodies = Table(title=say(N_("Standing bodies")), show_edge=False, title_justify="left")
@@ -157,7 +177,10 @@ def print_summary(summary: Summary) -> None:
         )
         plans.add_row(s.code, str(s.objectives), str(sum(s.measures_by_pillar.values())), by_pillar)
     console.print(plans)
-    states = ", ".join(f"{k} {v}" for k, v in sorted(summary.open_assignments_by_status.items()))
+    states = ", ".join(
+        f"{say(VOCABULARY.get(k, k))} {v}"
+        for k, v in sorted(summary.open_assignments_by_status.items())
+    )
     open_label = say(N_("Open assignments"))
     by_state = f" ({states})" if states else ""
     print_bold(f"{open_label}:", f" {summary.open_assignments}{by_state}")

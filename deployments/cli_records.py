@@ -18,15 +18,15 @@ from deployments.cli_support import (
 )
 from models.core.calendar import WorkingCalendar
 from models.core.clocks import (
-    UNITS,
     ExtensionError,
     LegalClock,
     compute_deadline,
     extend_deadline,
+    extension_note,
     load_clocks,
 )
 from models.core.db import session_scope
-from models.core.i18n import N_, long_date, translate_count
+from models.core.i18n import N_, long_date
 from models.core.types import utcnow
 from models.lifecycle.actions import (
     AssignmentError,
@@ -94,13 +94,12 @@ def print_day_after(
 def print_clocks(language: str) -> None:
     """List the legal clocks with their rules."""
     table = Table(show_edge=False)
-    for column in ("code", "instrument", "rule"):
-        table.add_column(column)
+    for column in (N_("code"), N_("instrument"), N_("rule"), N_("to verify")):
+        table.add_column(say(column))
     for clock in load_clocks().values():
         rule = f"{clock.describe(language)}; {clock.counting(language)}"
-        table.add_row(
-            clock.code, clock.instrument_in(language), rule + (" [verify]" if clock.verify else "")
-        )
+        mark = say(N_("against the primary text")) if clock.verify else ""
+        table.add_row(clock.code, clock.instrument_in(language), rule, mark)
     console.print(table)
 
 
@@ -142,13 +141,11 @@ def print_clock_deadline(
     print_bold(shown)
     for rule in rules:
         console.print(f"- {rule}", highlight=False, markup=False)
-    if clock.extension and not extend:
-        ext = clock.extension
-        condition = ext.condition_ro if language == "ro" else ext.condition
-        span = translate_count(language, *UNITS[ext.unit], ext.amount) % {"num": ext.amount}
-        console.print(f"+ {ext.times} x {span}: {condition}", highlight=False, markup=False)
+    note = extension_note(clock, language)
+    if note and not extend:
+        console.print(f"+ {note}", highlight=False, markup=False)
     if clock.verify:
-        console.print("note: this clock was not checked against its primary text", style="yellow")
+        console.print(say(N_("This clock is still to be checked against its primary text.")))
 
 
 @outbox_app.callback(invoke_without_command=True)

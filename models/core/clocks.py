@@ -234,6 +234,23 @@ def extend_deadline(
     return _ending(clock, end, rule, calendar, language)
 
 
+def extension_note(clock: LegalClock, language: str) -> str | None:
+    """How the clock may be extended, in `language`; None when it cannot be."""
+    extension = clock.extension
+    if extension is None:
+        return None
+    condition = extension.condition_ro if language == "ro" else extension.condition
+    if extension.amount == 0:  # no fixed period: the parties agree on a new date
+        return translate(language, N_("extension: %(condition)s")) % {"condition": condition}
+    counted = N_plural(
+        "at most %(num)d extension by %(span)s: %(condition)s",
+        "at most %(num)d extensions by %(span)s each: %(condition)s",
+    )
+    text = translate_count(language, *counted, extension.times)
+    span = _span(extension.amount, extension.unit, language)
+    return text % {"num": extension.times, "span": span, "condition": condition}
+
+
 @lru_cache(maxsize=4)
 def load_clocks(path: Path = CLOCKS_FILE) -> dict[str, LegalClock]:
     """The legal clocks by code, read and validated from `path`."""

@@ -48,7 +48,7 @@ def _event(meeting: MeetingView, method: str, stamp: datetime, zone: ZoneInfo) -
     event.add("dtstamp", stamp)
     event.add("dtstart", meeting.starts_at.astimezone(zone))
     event.add("dtend", meeting.ends_at.astimezone(zone))
-    event.add("summary", meeting.title)
+    event.add("summary", f"{meeting.title}, {meeting.body_name}")
     event.add("status", "CANCELLED" if method == "CANCEL" else "CONFIRMED")
     _add_details(event, meeting)
     return event

@@ -3,8 +3,9 @@
 from datetime import datetime
 from enum import StrEnum
 
-from pydantic import Field
+from pydantic import Field, field_validator
 
+from models.messaging.compose import sentence
 from models.messaging.emails import MessageContext
 from models.messaging.message_views import AssignmentView, View
 
@@ -29,6 +30,12 @@ class MeetingView(View):
     agenda: list[str] = Field(default_factory=list)
     sequence: int = 0
     change_note: str | None = None
+
+    @field_validator("change_note")
+    @classmethod
+    def _one_full_stop(cls, note: str | None) -> str | None:
+        """The note as a sentence with its own end, which the templates do not repeat."""
+        return sentence(note) if note else note
 
 
 class MinutesView(View):

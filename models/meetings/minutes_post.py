@@ -7,7 +7,7 @@ from sqlmodel import Session, col, select
 from models.core.documents import html_to_pdf, page_environment
 from models.core.i18n import N_, long_date, romanian_sort_key, translate
 from models.meetings.cycle import member_ids
-from models.meetings.messages import MeetingView, Minutes, MinutesView
+from models.meetings.messages import Minutes, MinutesView
 from models.meetings.minutes import ATTENDANCE_CHOICES, action_assignments
 from models.meetings.post import meeting_view, member_addressees
 from models.meetings.rules import Cycle
@@ -53,7 +53,7 @@ def attendance_lines(session: Session, meeting: Meeting, language: str) -> list[
 
 def minutes_page(cycle: Cycle, meeting: Meeting, language: str) -> str:
     """The minutes as a printable page in `language`."""
-    view = meeting_view(cycle.session, meeting)
+    view = meeting_view(cycle.session, meeting, language)
     local = meeting.starts_at.astimezone(cycle.calendar.zone)
     ends = meeting.ends_at.astimezone(cycle.calendar.zone)
     actions = [
@@ -98,7 +98,6 @@ def minutes_file(cycle: Cycle, meeting: Meeting, language: str) -> tuple[FileAtt
 def queue_minutes(cycle: Cycle, meeting: Meeting) -> int:
     """The minutes to every member, with its own action items and the PDF (queued once)."""
     post = Post(cycle.session, cycle.settings, cycle.now)
-    view: MeetingView = meeting_view(cycle.session, meeting)
     decisions = decisions_of(cycle.session, meeting)
     actions = action_assignments(cycle.session, meeting)
     files: dict[str, tuple[FileAttachment, ...]] = {}
@@ -112,6 +111,7 @@ def queue_minutes(cycle: Cycle, meeting: Meeting) -> int:
             for item, assignment in actions
             if item.institution_id == to.institution_id
         ]
+        view = meeting_view(cycle.session, meeting, language)
         context = Minutes(minutes=MinutesView(meeting=view, decisions=decisions, action_items=own))
         key = f"{meeting.uid}:minutes:{to.institution.code}"
         queued += len(post.queue(key, to, context, files=files[language]))

@@ -63,7 +63,7 @@ def meetings_panel(session: Session, now: datetime, language: str, zone: ZoneInf
         rows=[
             [
                 body.code,
-                meeting_title(meeting.number),
+                meeting_title(meeting.number, language),
                 _when(meeting.starts_at.astimezone(zone), language),
                 name_in(VOCABULARY, meeting.status, language),
                 _missing(session, body, meeting, "agenda-items"),

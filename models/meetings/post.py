@@ -12,8 +12,8 @@ from models.meetings.messages import (
     MeetingUpdate,
     MeetingView,
 )
-from models.meetings.rules import Cycle, meeting_title
-from models.meetings.tables import Meeting
+from models.meetings.rules import Cycle, meeting_title, standing_item
+from models.meetings.tables import AgendaSource, Meeting
 from models.messaging.compose import (
     Addressee,
     CalendarAttachment,
@@ -27,19 +27,27 @@ from models.reference.institutions import Body, Contact
 MEMBER_ROLES = ("focal-point", "deputy")
 
 
-def meeting_view(session: Session, meeting: Meeting, change_note: str | None = None) -> MeetingView:
-    """The meeting as its emails and calendar entries show it."""
+def meeting_view(
+    session: Session, meeting: Meeting, language: str, change_note: str | None = None
+) -> MeetingView:
+    """The meeting as its emails and calendar entries show it to a reader of `language`."""
     body = session.get(Body, meeting.body_id)
     assert body is not None
+    agenda = agenda_items(session, meeting)
     return MeetingView(
         uid=meeting.uid,
         body_name=body.name,
-        title=meeting_title(meeting.number),
+        title=meeting_title(meeting.number, language),
         starts_at=meeting.starts_at,
         ends_at=meeting.ends_at,
         location=meeting.location,
         online_url=meeting.online_url,
-        agenda=[item.title for item in agenda_items(session, meeting)],
+        agenda=[
+            standing_item(item.title, language)
+            if item.source == AgendaSource.STANDING
+            else item.title
+            for item in agenda
+        ],
         sequence=meeting.ical_sequence,
         change_note=change_note,
     )
@@ -75,10 +83,10 @@ def member_addressees(cycle: Cycle, institution_ids: list[int]) -> list[Addresse
 def queue_agenda_calls(cycle: Cycle, meeting: Meeting, calls: list[Assignment]) -> int:
     """One call for agenda proposals per member, with its portal link (queued once)."""
     post = Post(cycle.session, cycle.settings, cycle.now)
-    view = meeting_view(cycle.session, meeting)
     by_member = {a.institution_id: a for a in calls}
     queued = 0
     for to in member_addressees(cycle, list(by_member)):
+        view = meeting_view(cycle.session, meeting, to.institution.language)
         assignment = by_member[to.institution_id or 0]
         item = linked_view(assignment, settings=cycle.settings, now=cycle.now)
         queued += len(
@@ -97,20 +105,21 @@ def queue_invitations(
 ) -> int:
     """The invitation (or its update or cancellation) with its calendar part, to every member."""
     post = Post(cycle.session, cycle.settings, cycle.now)
-    view = meeting_view(cycle.session, meeting, change_note)
     by_member = {a.institution_id: a for a in attendance}
     addressees = member_addressees(cycle, list(by_member))
-    ical = meeting_calendar(
-        view,
-        method=method,
-        organizer=organizer_email(cycle, meeting),
-        attendees=[email for to in addressees for email in to.emails[:1]],
-        stamp=cycle.now,
-        zone=cycle.calendar.zone,
-    )
+    attendees = [email for to in addressees for email in to.emails[:1]]
     context_type = _invitation_type(method, meeting.ical_sequence)
     queued = 0
     for to in addressees:
+        view = meeting_view(cycle.session, meeting, to.institution.language, change_note)
+        ical = meeting_calendar(
+            view,
+            method=method,
+            organizer=organizer_email(cycle, meeting),
+            attendees=attendees,
+            stamp=cycle.now,
+            zone=cycle.calendar.zone,
+        )
         link = linked_view(
             by_member[to.institution_id or 0], settings=cycle.settings, now=cycle.now
         )

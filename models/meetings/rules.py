@@ -6,13 +6,17 @@ from datetime import date, datetime, time, timedelta
 from sqlmodel import Session
 
 from models.core.calendar import WorkingCalendar
+from models.core.i18n import N_, translate
 from models.core.settings import Settings
 
-STANDING_ITEMS = (
-    "Aprobarea ordinii de zi",
-    "Stadiul acțiunilor stabilite în ședințele anterioare",
-    "Diverse",
-)
+# stored in the coordinator's words; each email shows them in its reader's language
+STANDING_ITEMS = {
+    "Aprobarea ordinii de zi": N_("Approval of the agenda"),
+    "Stadiul acțiunilor stabilite în ședințele anterioare": N_(
+        "Progress of the actions agreed at earlier meetings"
+    ),
+    "Diverse": N_("Any other business"),
+}
 CADENCE_MONTHS = {"monthly": 1, "quarterly": 3, "semester": 6, "annual": 12}
 CADENCE_WEEKDAY = 1  # a body meets on the first Tuesday of its period
 CADENCE_TIME = time(10, 0)
@@ -83,9 +87,14 @@ def meeting_key(body_code: str, planned_date: date) -> str:
     return f"meeting:{body_code}:{planned_date.isoformat()}"
 
 
-def meeting_title(number: int) -> str:
-    """'Ședința nr. 5': the title members' calendars show."""
-    return f"Ședința nr. {number}"
+def meeting_title(number: int, language: str = "ro") -> str:
+    """'Ședința nr. 5' ('Meeting no. 5'): the meeting's title in `language`."""
+    return translate(language, N_("Meeting no. %(number)d")) % {"number": number}
+
+
+def standing_item(title: str, language: str) -> str:
+    """A standing agenda item in `language`; any other item as its author wrote it."""
+    return translate(language, STANDING_ITEMS[title]) if title in STANDING_ITEMS else title
 
 
 def proposals_of(text: str) -> list[str]:

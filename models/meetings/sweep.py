@@ -36,13 +36,14 @@ def remind_minutes(cycle: Cycle, meeting: Meeting) -> bool:
         cycle.calendar.local_date(meeting.minutes_due_at), cycle.calendar.local_date(cycle.now)
     )
     post = Post(cycle.session, cycle.settings, cycle.now)
+    to = secretariat(cycle, meeting)
     context = MinutesDue(
-        meeting=meeting_view(cycle.session, meeting),
+        meeting=meeting_view(cycle.session, meeting, to.institution.language),
         due_at=meeting.minutes_due_at,
         run_url=run_url(cycle.settings.prefect_ui_url, meeting.minutes_run_id),
     )
     key = f"{meeting.uid}:minutes-due:{late // REMIND_EVERY}"
-    return bool(post.queue(key, secretariat(cycle, meeting), context))
+    return bool(post.queue(key, to, context))
 
 
 def secretariat(cycle: Cycle, meeting: Meeting) -> Addressee:

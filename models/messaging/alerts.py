@@ -14,6 +14,21 @@ STATES = {
     "TimedOut": N_("timed out"),
 }
 LONGEST_NAME = 200
+# what the coordinator calls each flow; its code is for Prefect, not for a reader
+FLOW_NAMES = {
+    "alert-coordinator": N_("alert to the coordinator"),
+    "check-daily-sweep": N_("check of the daily sweep"),
+    "committee-meeting-cycle": N_("meeting cycle of a standing body"),
+    "cross-border-request": N_("cross-border cooperation request"),
+    "daily-sweep": N_("daily sweep"),
+    "dispatch-outbox": N_("delivery of emails and webhooks"),
+    "monitoring-round": N_("monitoring round"),
+    "prevention-campaign": N_("prevention campaign"),
+    "recommendation-follow-up": N_("follow-up of recommendations"),
+    "referral": N_("victim referral"),
+    "retention": N_("retention of closed cases"),
+    "urgent-sweep": N_("urgent sweep"),
+}
 
 
 class EndedRun(NamedTuple):
@@ -28,11 +43,16 @@ def run_failed(run_name: str, flow_name: str, state: str, language: str) -> tupl
     """(problem, details) for a run that ended badly, e.g. 'monitoring 2026-S2 failed'."""
     ended = translate(language, STATES[state]) if state in STATES else state
     problem = translate(language, N_("%(run)s %(ended)s")) % {"run": run_name, "ended": ended}
-    details = translate(language, N_("flow %(flow)s, final state %(state)s")) % {
-        "flow": flow_name,
+    details = translate(language, N_("process: %(flow)s; final state: %(state)s")) % {
+        "flow": flow_title(flow_name, language),
         "state": ended,
     }
     return problem, details
+
+
+def flow_title(flow_name: str, language: str) -> str:
+    """The flow's readable name in `language`; a flow Concord does not know keeps its own."""
+    return translate(language, FLOW_NAMES[flow_name]) if flow_name in FLOW_NAMES else flow_name
 
 
 def run_unknown(run_id: str, language: str) -> tuple[str, str]:

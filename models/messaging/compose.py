@@ -106,6 +106,12 @@ def addressees_for(
     return found
 
 
+def sentence(text: str) -> str:
+    """`text` ending in one mark of its own, so that a template never adds a second."""
+    text = text.strip()
+    return text if text.endswith((".", "!", "?", "…")) else f"{text}."
+
+
 def coordinator_addressee(settings: Settings) -> Addressee:
     """The national coordinator's secretariat, written to in its language (Romanian)."""
     name = translate(settings.language, N_("National Anti-Trafficking Coordinator"))

@@ -38,6 +38,7 @@ from models.meetings.rules import (
     meeting_times,
     meeting_title,
     next_cadence_start,
+    standing_item,
 )
 from models.meetings.tables import Attendance, Meeting
 from models.reference.institutions import Institution
@@ -171,11 +172,24 @@ def minutes_markdown(session: Session, meeting: Meeting, language: str, problems
         refused = translate(language, N_("The minutes were not recorded:"))
         lines += [f"**{refused}**", ""]
         lines += [f"- {problem}" for problem in problems] + [""]
-    lines += [f"### {body_of(session, meeting).name}, {meeting_title(meeting.number)}", ""]
-    lines += [f"{n}. {item.title}" for n, item in enumerate(agenda_items(session, meeting), 1)]
-    answered = len(_answered_attendance(session, meeting))
-    note = N_("Attendance answered through the portal: %(num)d (filled in below).")
-    return "\n".join([*lines, "", translate(language, note) % {"num": answered}])
+    title = meeting_title(meeting.number, language)
+    lines += [f"### {body_of(session, meeting).name}, {title}", ""]
+    lines += [
+        f"{n}. {standing_item(item.title, language)}"
+        for n, item in enumerate(agenda_items(session, meeting), 1)
+    ]
+    sources = [
+        source
+        for source in session.exec(
+            select(Attendance.source).where(Attendance.meeting_id == meeting.id)
+        )
+    ]
+    note = N_(
+        "Attendance answered by members through the portal: %(portal)d; entered with the "
+        "minutes: %(minutes)d (filled in below)."
+    )
+    counts = {"portal": sources.count("answer"), "minutes": sources.count("minutes")}
+    return "\n".join([*lines, "", translate(language, note) % counts])
 
 
 def attendance_markdown(session: Session, meeting: Meeting, language: str) -> str:

@@ -33,8 +33,10 @@ def test_up_setup_migrates_loads_and_summarises_the_embedded_database(
     assert "Instituții: 99" in result.stdout  # the coordinator's language, Romanian by default
     assert "SNITP-2024-2028" in result.stdout and "RO-US-CPC-2024-2029" in result.stdout
     assert "Solicitări deschise: 0" in result.stdout and "prevenire 14" in result.stdout
+    assert "protecția copilului 49" in result.stdout and "child-protection" not in result.stdout
     english = concord("summary", env={"CONCORD_LANGUAGE": "en"})
     assert "Institutions: 99" in english.stdout and "Open assignments: 0" in english.stdout
+    assert "child protection 49" in english.stdout and "border police 1" in english.stdout
     again = concord("up", "--setup-only")
     assert again.returncode == 0, again.stderr
     assert "romania.yaml: no change" in again.stdout
@@ -109,7 +111,7 @@ def test_deadline_for_an_instrument_states_its_rule_in_the_coordinators_language
         "ziua evenimentului nu se socotește" in result.stdout
         and "art. 12 alin. (3)" in result.stdout
     )
-    assert "+ 1 x 30 de zile calendaristice" in result.stdout  # the extension it allows
+    assert "+ cel mult 1 prelungire cu 30 de zile calendaristice" in result.stdout
     english = concord(
         "deadline",
         "--instrument",
@@ -119,6 +121,22 @@ def test_deadline_for_an_instrument_states_its_rule_in_the_coordinators_language
         env={"CONCORD_LANGUAGE": "en"},
     )
     assert "30 calendar days of receipt" in english.stdout
+
+
+def test_an_extension_without_a_fixed_period_states_its_condition_without_a_count() -> None:
+    result = concord("deadline", "--instrument", "eio-execution", "--received", "2026-12-20")
+    assert "x 0" not in result.stdout and " 0 zile" not in result.stdout
+    assert "+ prelungire: dacă nu este posibil" in result.stdout
+    assert "art. 12 alin. (6)" in result.stdout
+
+
+def test_the_list_of_clocks_marks_those_to_verify_in_the_coordinators_language() -> None:
+    result = concord("deadline", "--list", env={"COLUMNS": "400"})
+    assert result.returncode == 0, result.stderr
+    marked = [line for line in result.stdout.splitlines() if "în textul actului normativ" in line]
+    assert len(marked) == 8 and "[verify]" not in result.stdout
+    assert any(line.lstrip().startswith("eio-provisional-measure") for line in marked)
+    assert "de verificat" in result.stdout
 
 
 @pytest.mark.parametrize(

@@ -44,7 +44,7 @@ def test_a_failed_run_is_phrased_from_what_the_api_knows_of_it_once(
     [alert] = alerts(session)
     assert alert.key == f"alert:{run_id}"
     assert alert.subject == "Concord necesită atenție: Rularea „monitoring 2026-S2” a eșuat"
-    assert "fluxul doomed-duty, starea finală: a eșuat" in alert.body_text
+    assert "procesul: doomed-duty; starea finală: a eșuat" in alert.body_text
     assert f"/runs/flow-run/{run_id}" in alert.body_text
     assert len(smtp_server.messages) == 1
 

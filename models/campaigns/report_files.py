@@ -1,11 +1,12 @@
 """Writing a campaign's report: the page, its PDF, the workbook, and a Markdown summary."""
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from babel.dates import format_date
 from openpyxl import Workbook
 from sqlalchemy import Engine
 from sqlmodel import Session
@@ -14,12 +15,11 @@ from models.campaigns.launch import find_campaign
 from models.campaigns.report import CampaignReport, Figures, build_campaign_report
 from models.campaigns.report_page import render_campaign_report, word
 from models.core.documents import html_to_pdf
-from models.core.i18n import N_, translate
+from models.core.i18n import N_, locale_of, translate
 from models.core.settings import Settings
-from models.core.workbooks import DAY, Column, add_summary, add_table
+from models.core.workbooks import COUNT, DAY, Column, add_summary, add_table, new_book
 from models.reference.counties import load_counties
 
-COUNT = "#,##0"  # thousands grouped as the reader's locale groups them
 FIGURE_COLUMNS: list[Column] = [
     (N_("Activities"), COUNT),
     (N_("Participants"), COUNT),
@@ -40,6 +40,12 @@ class CampaignFiles:
 def capitalised(text: str) -> str:
     """'elevi' -> 'Elevi', as a table's first column reads."""
     return text[:1].upper() + text[1:]
+
+
+def month_name(label: str, language: str) -> str:
+    """'2026-10' as 'octombrie 2026' or 'October 2026'."""
+    first = date.fromisoformat(f"{label}-01")
+    return format_date(first, format="LLLL y", locale=locale_of(language))
 
 
 def _figures(f: Figures) -> list[int]:
@@ -84,6 +90,16 @@ def _county_sheet(book: Workbook, report: CampaignReport, language: str) -> None
     )
 
 
+def _institution_sheet(book: Workbook, report: CampaignReport, language: str) -> None:
+    """The figures by institution that reported, with its name and code."""
+    rows = [
+        [report.names.get(code, code), code, *_figures(f)]
+        for code, f in report.by_institution.items()
+    ]
+    columns: list[Column] = [(N_("Institution"), None), (N_("Code"), None), *FIGURE_COLUMNS]
+    add_table(book, N_("By institution"), columns, rows, language)
+
+
 def _grouped_sheets(book: Workbook, report: CampaignReport, language: str) -> None:
     """The figures by target group, by channel and by form of exploitation."""
     for title, header, groups in (
@@ -98,7 +114,7 @@ def _grouped_sheets(book: Workbook, report: CampaignReport, language: str) -> No
 def _month_sheet(book: Workbook, report: CampaignReport, language: str) -> None:
     """The figures by month, beside the HelpLine's calls that month."""
     months = [
-        [month, *_figures(f), sum(report.helpline.get(month, {}).values())]
+        [month_name(month, language), *_figures(f), sum(report.helpline.get(month, {}).values())]
         for month, f in report.by_month.items()
     ]
     add_table(
@@ -113,7 +129,13 @@ def _month_sheet(book: Workbook, report: CampaignReport, language: str) -> None:
 def _missing_sheet(book: Workbook, report: CampaignReport, zone: ZoneInfo, language: str) -> None:
     """The monthly reports not received, with their due day and status."""
     missing = [
-        [m.name, m.institution, m.month, m.due_at.astimezone(zone).date(), word(m.status, language)]
+        [
+            m.name,
+            m.institution,
+            month_name(m.month, language),
+            m.due_at.astimezone(zone).date(),
+            word(m.status, language),
+        ]
         for m in report.missing
     ]
     columns: list[Column] = [
@@ -129,11 +151,11 @@ def _missing_sheet(book: Workbook, report: CampaignReport, zone: ZoneInfo, langu
 def write_campaign_workbook(
     report: CampaignReport, path: Path, zone: ZoneInfo, language: str
 ) -> None:
-    """The summary, the figures by county, group, channel, form and month, the missing reports."""
-    book = Workbook()
-    book.remove(book.active)  # type: ignore[arg-type]
+    """The summary; figures by county, institution, group, channel, form, month; reports missing."""
+    book = new_book(f"{report.title} ({report.code})")
     _summary_sheet(book, report, language)
     _county_sheet(book, report, language)
+    _institution_sheet(book, report, language)
     _grouped_sheets(book, report, language)
     _month_sheet(book, report, language)
     _missing_sheet(book, report, zone, language)

@@ -1,11 +1,15 @@
 """Workbooks a ministry can filter and print: one formatted sheet per table."""
 
+import math
+import textwrap
 from datetime import date, datetime
 from typing import Any
 
 from openpyxl import Workbook
+from openpyxl.cell import Cell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.page import PageMargins
 from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -14,11 +18,30 @@ from models.core.i18n import N_, translate
 
 HEADER_FONT = Font(bold=True, color="FFFFFF")
 HEADER_FILL = PatternFill("solid", fgColor="1F4E79")
-PERCENT, DAY = "0%", "DD.MM.YYYY"
+# thousands grouped with the separator of whoever opens the workbook
+COUNT, PERCENT, DAY = "#,##0", "0%", "DD.MM.YYYY"
 MAX_WIDTH = 60  # wider text wraps, so a sheet with several long columns still prints legibly
-LINE_HEIGHT = 15
+MIN_TEXT_WIDTH = 12  # narrower than this, words break in the middle
+LINE_HEIGHT = 14.5  # points a line of wrapped 11 pt text takes
+# in characters: a cell's margins, and the indent that keeps text off a number beside it
+PADDING, INDENT = 2, 2
+TEXT_PER_DIGIT = 1.15  # text averages narrower than the digit a column's width counts in
+BOLD = 1.25  # a header's bold letters are wider than the digit widths count in
+# A4 landscape inside half-inch margins is 27.2 cm; LibreOffice prints a column of width 1
+# (a '0' of Calibri 11 and its share of the margins) about 0.2 cm wide at 100 %
+PRINTABLE_WIDTH = 134
+LEAST_SCALE = 0.8  # 11 pt printed at 80 % is about 9 pt
+PAGE = N_("Page %(page)s of %(pages)s")
 
 Column = tuple[str, str | None]  # (message id of the header, number format)
+
+
+def new_book(title: str) -> Workbook:
+    """An empty workbook whose title every printed page shows in its header."""
+    book = Workbook()
+    book.remove(book.active)  # type: ignore[arg-type]
+    book.properties.title = title
+    return book
 
 
 def add_table(
@@ -31,60 +54,133 @@ def add_table(
         sheet.append(neutralised_row(row))
     for cell in sheet[1]:
         cell.font, cell.fill = HEADER_FONT, HEADER_FILL
-        cell.alignment = Alignment(wrap_text=True, vertical="top")
-    for index, (_, number_format) in enumerate(columns, start=1):
-        _fit_column(sheet, get_column_letter(index), number_format)
+    letters = [get_column_letter(index) for index in range(1, len(columns) + 1)]
+    cells = [list(sheet[letter]) for letter in letters]
+    numeric = [_format_column(c, fmt) for c, (_, fmt) in zip(cells, columns, strict=True)]
+    widths = fitted_widths(cells, numeric)
+    for letter, width in zip(letters, widths, strict=True):
+        sheet.column_dimensions[letter].width = width
+    _fit_rows(sheet, widths, numeric)
     sheet.freeze_panes = "A2"
     sheet.auto_filter.ref = sheet.dimensions
-    _print_layout(sheet)
+    _print_layout(sheet, book.properties.title, language)
     return sheet
 
 
 def add_summary(book: Workbook, rows: list[list[Any]], language: str) -> Worksheet:
     """The first sheet: what and value, rates as percentages and dates as days."""
-    sheet = add_table(
-        book, N_("Summary"), [(N_("What"), None), (N_("Value"), None)], rows, language
-    )
-    for row in sheet.iter_rows(min_row=2, min_col=2, max_col=2):
-        cell = row[0]
-        if isinstance(cell.value, float):
-            cell.number_format = PERCENT
-        elif isinstance(cell.value, date | datetime):
-            cell.number_format = DAY
-        cell.alignment = Alignment(horizontal="left")
-    return sheet
+    return add_table(book, N_("Summary"), [(N_("What"), None), (N_("Value"), None)], rows, language)
 
 
-def _printed_length(value: Any) -> int:
-    """About how many characters a cell takes once formatted (a rate, a date or text)."""
-    if isinstance(value, float):
-        return len("100 %")
-    if isinstance(value, date):
-        return len("00.00.0000")
-    return len(str(value)) if value is not None else 0
+def _is_number(value: Any) -> bool:
+    return isinstance(value, int | float | date) and not isinstance(value, bool)
 
 
-def _fit_column(sheet: Worksheet, letter: str, number_format: str | None) -> None:
-    """Format a column's cells, fit its width, and wrap text too long for the widest column."""
-    cells = list(sheet[letter])
-    lengths = [_printed_length(cell.value) for cell in cells]
-    sheet.column_dimensions[letter].width = min(max(max(lengths) + 2, 8), MAX_WIDTH)
-    for cell, length in zip(cells[1:], lengths[1:], strict=True):
+def _number_format(value: Any, column_format: str | None) -> str:
+    """The column's format, else a count's, a rate's or a day's as the value is."""
+    if column_format:
+        return column_format
+    if isinstance(value, int):
+        return COUNT
+    return PERCENT if isinstance(value, float) else DAY
+
+
+def _format_column(cells: list[Cell], column_format: str | None) -> bool:
+    """Format a column's cells and align its header like its values; whether it holds numbers."""
+    values = [cell.value for cell in cells[1:] if cell.value is not None]
+    numeric = bool(values) and all(_is_number(value) for value in values)
+    # numbers to the right, text to the left one space in, so neighbours never touch
+    aligned = Alignment(horizontal="right", vertical="top", wrap_text=True)
+    if not numeric:
+        aligned = Alignment(horizontal="left", vertical="top", wrap_text=True, indent=1)
+    for cell in cells:
+        cell.alignment = aligned
+        if cell.row == 1 or cell.value is None:
+            continue
         if isinstance(cell.value, str):
             # text, never a formula or an error code ("#N/A"), however it reads
             cell.data_type, cell.number_format = "s", TEXT
-        elif number_format:
-            cell.number_format = number_format
-        cell.alignment = Alignment(wrap_text=length > MAX_WIDTH, vertical="top")
-        if length > MAX_WIDTH:
-            lines = -(-length // MAX_WIDTH)
-            current = sheet.row_dimensions[cell.row].height or LINE_HEIGHT
-            sheet.row_dimensions[cell.row].height = max(current, LINE_HEIGHT * lines)
+        elif _is_number(cell.value):
+            cell.number_format = _number_format(cell.value, column_format)
+    return numeric
 
 
-def _print_layout(sheet: Worksheet) -> None:
+def printed_text(value: Any) -> str:
+    """About how a cell reads once formatted (a count, a rate, a date or text)."""
+    if isinstance(value, bool) or value is None:
+        return "" if value is None else str(value)
+    if isinstance(value, int):
+        return f"{value:,}"
+    if isinstance(value, float):
+        return "100 %"
+    return "00.00.0000" if isinstance(value, date | datetime) else str(value)
+
+
+def print_scale(widths: list[float]) -> float:
+    """The scale a sheet of these column widths prints at, fitted to one page's width."""
+    return min(1.0, PRINTABLE_WIDTH / sum(widths)) if widths else 1.0
+
+
+def _room(width: float, is_number: bool) -> float:
+    """The characters of '0' that fit in a column once its padding and a text's indent are off."""
+    return width - PADDING - (0 if is_number else INDENT)
+
+
+def fitted_widths(columns: list[list[Cell]], numeric: list[bool]) -> list[float]:
+    """Each column as wide as its content, then the widest text narrowed until it prints large."""
+    widths: list[float] = []
+    for cells, is_number in zip(columns, numeric, strict=True):
+        # a header wraps between its words; a number must show whole
+        words = str(cells[0].value or "").split() or [""]
+        longest = max(len(word) for word in words) * BOLD
+        body = max((len(printed_text(cell.value)) for cell in cells[1:]), default=0)
+        room = max(longest, body if is_number else body / TEXT_PER_DIGIT)
+        widest = max(math.ceil(room) + PADDING + (0 if is_number else INDENT), 8)
+        widths.append(min(widest, MAX_WIDTH))
+    while print_scale(widths) < LEAST_SCALE:
+        narrowable = [i for i, n in enumerate(numeric) if not n and widths[i] > MIN_TEXT_WIDTH]
+        if not narrowable:
+            break
+        widest_text = max(narrowable, key=lambda i: widths[i])
+        widths[widest_text] -= 1
+    return widths
+
+
+def _lines(value: Any, characters: float) -> int:
+    """How many lines a cell's text takes wrapped at this many characters."""
+    text = printed_text(value)
+    if len(text) <= characters:
+        return 1
+    wrap = max(int(characters), 1)
+    return sum(len(textwrap.wrap(part, wrap)) or 1 for part in text.split("\n"))
+
+
+def _fit_rows(sheet: Worksheet, widths: list[float], numeric: list[bool]) -> None:
+    """Make each row tall enough for its wrapped text."""
+    rooms = [_room(width, is_number) for width, is_number in zip(widths, numeric, strict=True)]
+    for number, row in enumerate(sheet.iter_rows(), start=1):
+        per_digit = 1 if number == 1 else TEXT_PER_DIGIT
+        lines = max(_lines(c.value, r * per_digit) for c, r in zip(row, rooms, strict=False))
+        if lines > 1:
+            sheet.row_dimensions[number].height = LINE_HEIGHT * lines + 2
+
+
+def _header_text(text: str) -> str:
+    """Text shown as is in a printed header, where '&' starts a code."""
+    shown = text if len(text) <= 150 else text[:149] + "…"
+    return shown.replace("&", "&&")
+
+
+def _print_layout(sheet: Worksheet, title: str | None, language: str) -> None:
+    """A4 landscape, one page wide, the header row on each page, title and page numbers."""
     sheet.page_setup.orientation = "landscape"
     sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
     sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight = 1, 0
     sheet.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    sheet.page_margins = PageMargins(left=0.5, right=0.5, top=0.75, bottom=0.75)
     sheet.print_title_rows = "1:1"
+    header, footer = sheet.oddHeader, sheet.oddFooter
+    assert header is not None and footer is not None  # openpyxl gives every sheet both
+    header.left.text = _header_text(title) if title else None
+    header.right.text = "&A"  # the sheet's name
+    footer.center.text = translate(language, PAGE) % {"page": "&P", "pages": "&N"}

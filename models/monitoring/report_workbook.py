@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 from openpyxl import Workbook
 
 from models.core.i18n import N_, translate
-from models.core.workbooks import DAY, PERCENT, Column, add_summary, add_table
+from models.core.workbooks import DAY, PERCENT, Column, add_summary, add_table, new_book
 from models.lifecycle.rates import Rate
 from models.monitoring.report import PROGRESS, RoundReport
 from models.monitoring.report_page import WORDS, heading, indicator_values, word
@@ -65,8 +65,7 @@ def _measure_row(line: Any, language: str) -> list[Any]:
 
 def write_workbook(report: RoundReport, path: str, zone: ZoneInfo, language: str) -> None:
     """Write the summary, the rates by institution and pillar, the measures and progress."""
-    book = Workbook()
-    book.remove(book.active)  # type: ignore[arg-type]
+    book = new_book(f"{report.strategy_name} ({report.strategy_code}), {report.period}")
     _summary(book, report, zone, language)
     institutions = [
         [r.label, r.title, *_rate_cells(r), ", ".join(r.missing)] for r in report.by_institution

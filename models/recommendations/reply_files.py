@@ -1,5 +1,6 @@
 """The drafted reply as the ministries edit it (DOCX), read it (HTML) and sort it (workbook)."""
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -7,13 +8,17 @@ from pathlib import Path
 from typing import Any
 
 from docx import Document
-from docx.enum.text import WD_COLOR_INDEX
-from docx.shared import Pt, RGBColor
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_COLOR_INDEX
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Cm, Pt, RGBColor
+from docx.text.paragraph import Paragraph
 from openpyxl import Workbook
 
 from models.core.documents import page_environment
 from models.core.i18n import N_, long_date, translate
-from models.core.workbooks import DAY, Column, add_summary, add_table
+from models.core.settings import get_settings
+from models.core.workbooks import DAY, PAGE, Column, add_summary, add_table, new_book
 from models.messaging.vocabulary import VOCABULARY, name_in
 from models.recommendations.reply import GivenEvidence, Reply, ReplyItem
 from models.recommendations.rules import WORDS
@@ -40,6 +45,8 @@ LABELS = {
     "summary": N_("Summary in Romanian"),
 }
 NO_MEASURE = N_("No measure of the strategy answers it.")
+PROOFING = {"ro": "ro-RO", "en": "en-GB"}  # the language Word checks the spelling in
+PAGE_FIELDS = {"%(page)s": "PAGE", "%(pages)s": "NUMPAGES"}
 
 
 @dataclass(frozen=True)
@@ -100,13 +107,68 @@ def _docx_item(document: Any, item: ReplyItem, language: str) -> None:
         document.add_paragraph(evidence_line(given, language), style="List Bullet")
 
 
+def _a4_in(document: Any, language: str) -> None:
+    """A4 paper with 2.5 cm margins, the text's language set for spelling and hyphenation."""
+    for section in document.sections:
+        section.page_width, section.page_height = Cm(21), Cm(29.7)
+        section.top_margin = section.bottom_margin = Cm(2.5)
+        section.left_margin = section.right_margin = Cm(2.5)
+    defaults = document.styles.element.find(qn("w:docDefaults"))
+    run = defaults.find(qn("w:rPrDefault")).find(qn("w:rPr"))
+    lang = run.find(qn("w:lang"))
+    if lang is None:
+        lang = OxmlElement("w:lang")
+        run.append(lang)
+    lang.set(qn("w:val"), PROOFING[language])
+    theme = document.settings.element.find(qn("w:themeFontLang"))
+    if theme is not None:
+        theme.set(qn("w:val"), PROOFING[language])
+
+
+def _field(paragraph: Paragraph, instruction: str) -> None:
+    """A field the word processor fills in as it lays out the pages (PAGE, NUMPAGES)."""
+    parts: list[tuple[str, str | None]] = [
+        ("w:fldChar", "begin"),
+        ("w:instrText", f" {instruction} "),
+        ("w:fldChar", "separate"),
+        ("w:t", "1"),
+        ("w:fldChar", "end"),
+    ]
+    for tag, value in parts:
+        element = OxmlElement(tag)
+        if tag == "w:fldChar":
+            element.set(qn("w:fldCharType"), str(value))
+        else:
+            element.set(qn("xml:space"), "preserve")
+            element.text = value
+        paragraph.add_run()._r.append(element)
+
+
+def _header_and_footer(document: Any, title: str, language: str) -> None:
+    """The reply's title above each page, 'Page X of Y' below it."""
+    section = document.sections[0]
+    header = section.header.paragraphs[0]
+    header.text = title
+    header.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    footer = section.footer.paragraphs[0]
+    footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    for piece in re.split(r"(%\(pages?\)s)", translate(language, PAGE)):
+        if piece in PAGE_FIELDS:
+            _field(footer, PAGE_FIELDS[piece])
+        elif piece:
+            footer.add_run(piece)
+
+
 def write_reply_docx(reply: Reply, path: Path, drafted: datetime, language: str) -> None:
     """The reply as a Word document the ministries can edit."""
     document = Document()
     document.styles["Normal"].font.name = "Calibri"
     document.styles["Normal"].font.size = Pt(11)
     t = _translator(language)
-    document.add_heading(t(HEADINGS["title"]) % {"document": reply.document}, level=1)
+    title = t(HEADINGS["title"]) % {"document": reply.document}
+    _a4_in(document, language)
+    _header_and_footer(document, f"{word(reply.body, language)} · {title}", language)
+    document.add_heading(title, level=1)
     document.add_paragraph(t(HEADINGS["draft"]) % {"date": long_date(drafted, language)})
     if reply.sample:
         document.add_paragraph(t(HEADINGS["sample"])).runs[0].italic = True
@@ -152,16 +214,28 @@ def _recommendations_sheet(book: Workbook, reply: Reply, language: str) -> None:
 
 
 def _evidence_sheet(book: Workbook, reply: Reply, language: str) -> None:
-    """One row per piece of evidence an institution gave."""
+    """One row per piece of evidence: the day it came, and the day the work was done if given."""
+    zone = get_settings().zone
+    # the day the work was done is optional in the answer; without any, the column is left out
+    dated = any(e.done_on for i in reply.items for e in i.evidence)
     given: list[list[Any]] = [
-        [i.code, e.institution, e.done_on, word(e.status, language), e.text, e.document]
+        [
+            i.code,
+            e.institution,
+            e.given_at.astimezone(zone).date(),
+            *([e.done_on] if dated else []),
+            word(e.status, language),
+            e.text,
+            e.document,
+        ]
         for i in reply.items
         for e in i.evidence
     ]
     evidence_columns: list[Column] = [
         (N_("Recommendation"), None),
         (N_("Institution"), None),
-        (N_("Done on"), DAY),
+        (N_("Received at"), DAY),
+        *([(N_("Done on"), DAY)] if dated else []),
         (N_("Status"), None),
         (N_("What was done"), None),
         (N_("Document"), None),
@@ -171,8 +245,7 @@ def _evidence_sheet(book: Workbook, reply: Reply, language: str) -> None:
 
 def write_reply_workbook(reply: Reply, path: Path, language: str) -> None:
     """One row per recommendation and one per piece of evidence, for sorting and filtering."""
-    book = Workbook()
-    book.remove(book.active)  # type: ignore[arg-type]
+    book = new_book(f"{word(reply.body, language)}: {reply.document}")
     t = _translator(language)
     add_summary(
         book,

@@ -8,7 +8,7 @@ from openpyxl import Workbook
 
 from models.core.calendar import WorkingCalendar
 from models.core.cells import neutralised
-from models.core.workbooks import DAY, PERCENT, add_summary, add_table
+from models.core.workbooks import COUNT, DAY, PERCENT, add_summary, add_table
 from models.lifecycle.assignments import AssignmentRow, rows_as_csv
 from tests.support.formulas import HOSTILE, QUOTED, column, safe_csv, safe_workbook
 
@@ -46,7 +46,7 @@ def test_a_shared_sheet_writes_hostile_text_as_text_and_numbers_as_numbers(
     assert column(saved, measures, "Rate") == [-0.25] * len(HOSTILE)
     assert column(saved, measures, "Termen") == [datetime(2027, 1, 29)] * len(HOSTILE)
     assert [saved[measures][c].number_format for c in ("B2", "C2", "D2")] == [
-        "General",
+        COUNT,
         PERCENT,
         DAY,
     ]

@@ -134,7 +134,9 @@ def load(
 ) -> None:
     """Load institutions, bodies and strategies from a YAML file (validated first, idempotent)."""
     report = load_file(path, dry_run=dry_run)
-    print_load_report(report, path.name + (" (dry run, nothing written)" if dry_run else ""))
+    print_load_report(
+        report, path.name + (say(N_(" (dry run, nothing written)")) if dry_run else "")
+    )
 
 
 INSTITUTION_KINDS = {

@@ -282,7 +282,7 @@ def assignments_snooze(
             )
     except AssignmentError as exc:
         fail(str(exc))
-    console.print(f"{found.key}: snoozed until {until}")
+    console.print(f"{found.key}: " + say(N_("snoozed until %(date)s"), date=until))
 
 
 @assignments_app.command("waive")

@@ -12,6 +12,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from models.core.db import get_engine
+from models.core.i18n import N_, translate
 from models.core.settings import Settings, get_settings
 from models.core.tokens import TokenClaims
 from models.core.types import utcnow
@@ -86,12 +87,13 @@ def require_coordinator(
     password = settings.coordinator_password
     if password is None:
         if not is_loopback(request):
-            raise HTTPException(403, "the coordinator's view is open to this machine only")
+            refused = N_("The coordinator's view is open to this computer only.")
+            raise HTTPException(403, translate(settings.language, refused))
         return
     given = credentials.password if credentials else ""
     if not secrets.compare_digest(given.encode(), password.get_secret_value().encode()):
         raise HTTPException(
             401,
-            "coordinator password required",
+            translate(settings.language, N_("The coordinator's password is required.")),
             headers={"WWW-Authenticate": 'Basic realm="Concord"'},
         )

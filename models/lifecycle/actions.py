@@ -5,7 +5,9 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, col, select
 
+from models.core.i18n import N_, translate
 from models.core.moments import EARLIEST
+from models.core.settings import get_settings
 from models.core.text import checked_lookup, checked_note, row_id, shown
 from models.lifecycle.status import change_status, note_event
 from models.lifecycle.tables import OPEN_ASSIGNMENT_STATUSES, Assignment, AssignmentStatus
@@ -51,7 +53,8 @@ def snooze(
     assignment.next_action_at = until
     assignment.updated_at = now
     session.add(assignment)
-    note = f"snoozed until {until.isoformat()}" + (f": {reason}" if reason else "")
+    said = translate(get_settings().language, N_("snoozed until %(date)s"))
+    note = said % {"date": until.date().isoformat()} + (f": {reason}" if reason else "")
     note_event(session=session, entity=assignment, actor=actor, now=now, note=note)
 
 

@@ -121,7 +121,10 @@ def coordinator_change(
             session.commit()
     except AssignmentError as exc:
         return str(exc), 422
-    done = "waived" if action == "waive" else f"snoozed until {values['until']}"
+    said = N_("waived") if action == "waive" else N_("snoozed until %(date)s")
+    done = translate(settings.language, said) % (
+        {} if action == "waive" else {"date": values["until"]}
+    )
     return f"{found.key}: {done}", 200
 
 

@@ -79,8 +79,11 @@ def test_snooze_and_waive_are_recorded(engine: Engine) -> None:
         assert snoozed_row.snoozed_until is not None
         assert snoozed_row.snoozed_until.date().isoformat() == "2099-01-14"  # midnight EET in UTC
         notes = sorted(e.note or "" for e in session.exec(select(StatusEvent)).all())
-    assert notes[0] == "measure transferred to DIICOT"
-    assert notes[1].startswith("snoozed until 2099-01-15") and "January" in notes[1]
+    assert notes == [
+        "amânată până la 2099-01-15: data expected in January",
+        "measure transferred to DIICOT",
+    ]
+    assert "amânată până la 2099-01-15" in snoozed.stdout  # the coordinator's language
 
 
 def test_bad_requests_are_refused_with_the_field_named(engine: Engine) -> None:

@@ -230,7 +230,7 @@ def test_the_coordinator_snoozes_and_waives_from_the_portal(
             "reason": "waiting for the ministry",
         },
     )
-    assert snoozed.status_code == 200 and "snoozed until 2099-03-01" in snoozed.text
+    assert snoozed.status_code == 200 and "amânată până la 2099-03-01" in snoozed.text
     no_reason = client.post(
         "/coordinator/assignments",
         auth=auth,

@@ -139,7 +139,7 @@ def test_a_snoozed_assignment_stays_quiet_until_its_date(
     assert message["X-Concord-Kind"] == "escalation"  # 3 working days overdue by then
     session.expire_all()
     events = session.exec(select(StatusEvent).order_by(col(StatusEvent.id))).all()
-    assert events[0].note == "snoozed until 2026-04-21T00:00:00+03:00: waiting for data"
+    assert events[0].note == "amânată până la 2026-04-21: waiting for data"  # in ro, by default
     assert [e.to_status for e in events[1:]] == ["overdue", "escalated"]
 
 

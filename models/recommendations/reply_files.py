@@ -42,6 +42,8 @@ LABELS = {
     "theme": N_("Theme"),
     "lead": N_("Lead institution"),
     "measures": N_("Strategy measures"),
+    # the strategy is Romania's, its measures' titles in Romanian whoever reads the reply
+    "measures_ro": N_("Strategy measures (titles in Romanian)"),
     "summary": N_("Summary in Romanian"),
 }
 NO_MEASURE = N_("No measure of the strategy answers it.")
@@ -76,6 +78,11 @@ def evidence_line(given: GivenEvidence, language: str) -> str:
     return f"{when}{given.institution}: {given.text}{document}"
 
 
+def measures_label(language: str) -> str:
+    """The measures' label, saying their titles are Romanian to a reader of another language."""
+    return LABELS["measures"] if language == "ro" else LABELS["measures_ro"]
+
+
 def facts(item: ReplyItem, language: str) -> list[tuple[str, str]]:
     """The recommendation's facts as (label, value) rows, in `language`."""
     t = _translator(language)
@@ -84,7 +91,7 @@ def facts(item: ReplyItem, language: str) -> list[tuple[str, str]]:
         (t(LABELS["strength"]), word(item.strength, language)),
         (t(LABELS["theme"]), word(item.theme, language)),
         (t(LABELS["lead"]), item.lead),
-        (t(LABELS["measures"]), "; ".join(item.measures) or t(NO_MEASURE)),
+        (t(measures_label(language)), "; ".join(item.measures) or t(NO_MEASURE)),
     ]
 
 
@@ -202,7 +209,7 @@ def _recommendations_sheet(book: Workbook, reply: Reply, language: str) -> None:
         (N_("Recommendation"), None),
         (N_("Status"), None),
         (N_("Lead institution"), None),
-        (N_("Strategy measures"), None),
+        (measures_label(language), None),
         (N_("Evidence given"), None),
         (N_("Text"), None),
     ]

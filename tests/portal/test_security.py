@@ -131,10 +131,13 @@ def test_request_bodies_over_the_limit_are_refused(
 def test_the_coordinators_view_needs_its_password(
     client: TestClient, session: Session, institutions: tuple, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    assert client.get("/coordinator").status_code == 403, "no password: loopback only"
+    local_only = client.get("/coordinator")
+    assert local_only.status_code == 403, "no password: loopback only"
+    assert "numai de pe acest calculator" in local_only.text  # the coordinator's language
     monkeypatch.setenv("CONCORD_COORDINATOR_PASSWORD", "s3cret")
     get_settings.cache_clear()
-    assert client.get("/coordinator", auth=("coordinator", "wrong")).status_code == 401
+    wrong = client.get("/coordinator", auth=("coordinator", "wrong"))
+    assert wrong.status_code == 401 and "Este necesară parola coordonatorului" in wrong.text
     data = RequestInput(
         sender_reference="BKA-W-2026-17",
         direction="incoming",

@@ -15,8 +15,9 @@ from models.core.history import StatusEvent
 from models.core.settings import get_settings
 from models.meetings.cycle import advance
 from models.meetings.rules import Cycle
-from models.meetings.tables import Meeting
+from models.meetings.tables import Attendance, Meeting
 from models.messaging.outbox import OutboxMessage
+from models.reference.institutions import Institution
 from tests.deployments.test_cli import concord
 from tests.support.meetings import convened_meeting
 
@@ -186,3 +187,28 @@ def test_a_move_with_nothing_to_change_says_what_to_give(engine: Engine) -> None
     longer = invoke("move", "WG", day, "--duration", "90", "--place", "Sala 1")
     assert longer.exit_code == 2 and "--duration: give it with --to" in longer.stderr
     assert stored(engine) == before
+
+
+def test_show_counts_attendance_by_where_it_came_from(engine: Engine) -> None:
+    start = convened_meeting(engine)
+    with Session(engine) as session:
+        meeting = session.exec(select(Meeting)).one()
+        anitp, cluj = (
+            session.exec(select(Institution).where(Institution.code == code)).one()
+            for code in ("ANITP", "DGASPC-CJ")
+        )
+        for institution, source in ((anitp, "answer"), (cluj, "minutes")):
+            session.add(
+                Attendance(
+                    meeting_id=meeting.id or 0,
+                    institution_id=institution.id or 0,
+                    status="present",
+                    source=source,
+                    recorded_at=start,
+                )
+            )
+        session.commit()
+    shown = concord("meetings", "show", "WG", start.date().isoformat())
+    assert shown.returncode == 0, shown.stderr
+    said = " ".join(shown.stdout.split())
+    assert "confirmată de membri prin portal: 1; consemnată odată cu minuta: 1" in said

@@ -25,7 +25,7 @@ MIN_TEXT_WIDTH = 12  # narrower than this, words break in the middle
 LINE_HEIGHT = 14.5  # points a line of wrapped 11 pt text takes
 # in characters: a cell's margins, and the indent that keeps text off a number beside it
 PADDING, INDENT = 2, 2
-TEXT_PER_DIGIT = 1.15  # text averages narrower than the digit a column's width counts in
+TEXT_PER_DIGIT = 1.25  # text averages narrower than the digit a column's width counts in
 BOLD = 1.25  # a header's bold letters are wider than the digit widths count in
 # A4 landscape inside half-inch margins is 27.2 cm; LibreOffice prints a column of width 1
 # (a '0' of Calibri 11 and its share of the margins) about 0.2 cm wide at 100 %

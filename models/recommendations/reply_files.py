@@ -155,7 +155,7 @@ def _header_and_footer(document: Any, title: str, language: str) -> None:
     """The reply's title above each page, 'Page X of Y' below it."""
     section = document.sections[0]
     header = section.header.paragraphs[0]
-    header.text = title
+    header.add_run(title).font.size = Pt(9)
     header.alignment = WD_ALIGN_PARAGRAPH.RIGHT
     footer = section.footer.paragraphs[0]
     footer.alignment = WD_ALIGN_PARAGRAPH.CENTER

@@ -7,11 +7,14 @@ from sqlmodel import Session, col, select
 
 from models.cooperation.rules import clock_description
 from models.cooperation.tables import OPEN_REQUEST_STATUSES, CooperationRequest, RequestClock
-from models.core.i18n import N_
+from models.core.i18n import N_, translate
 from models.lifecycle.clock_rows import ClockRow, clock_panel
 from models.lifecycle.duty import Panel
 from models.messaging.vocabulary import VOCABULARY, name_in
 from models.reference.institutions import Institution
+
+# the instruments' usual abbreviations; a Romanian reader knows an EIO as an OEA
+ABBREVIATIONS = {"eio": N_("EIO"), "jit": N_("JIT"), "trm": N_("TRM")}
 
 
 def request_rows(session: Session, language: str) -> list[ClockRow]:
@@ -35,7 +38,8 @@ def request_rows(session: Session, language: str) -> list[ClockRow]:
             request.reference,
             ClockRow(
                 reference=request.reference,
-                case=f"{request.instrument.upper()} {direction} ({request.partner_country})",
+                case=f"{_abbreviation(request.instrument, language)} {direction} "
+                f"({request.partner_country})",
                 institution=institution.label,
                 step=clock_description(clock.clock_code, language),
                 due_at=clock.due_at,
@@ -49,3 +53,9 @@ def requests_panel(session: Session, now: datetime, language: str, zone: ZoneInf
     """The coordinator's table of open requests, the soonest clock first."""
     title = N_("Cross-border requests on their legal clocks")
     return [clock_panel(title, request_rows(session, language), now, language, zone)]
+
+
+def _abbreviation(instrument: str, language: str) -> str:
+    """The instrument's abbreviation in `language` (EIO, OEA in Romanian)."""
+    known = ABBREVIATIONS.get(instrument)
+    return translate(language, known) if known else instrument.upper()

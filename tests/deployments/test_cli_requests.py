@@ -86,6 +86,7 @@ def test_requests_are_listed_soonest_clock_first_and_a_term_is_extended_once(
     assert [line.split()[0] for line in lines] == [siena, eio], "referrals have their own list"
     assert "STA-W-7" not in listed.stdout, "the sender's own number is not shown"
     assert "Timp rămas" in listed.stdout and "primită" in listed.stdout
+    assert "OEA primită (AT)" in lines[1] and "EIO" not in lines[1].replace(eio, "")
     assert "5 ore" in lines[0]  # eight real hours from the receipt, two gone
 
     personal = ("--reason", "other", "--note", "martorul Ion Popescu, tel. 0721 234 567")

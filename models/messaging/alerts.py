@@ -87,8 +87,8 @@ def sweep_missing(day: date, language: str) -> tuple[str, str]:
     details = translate(
         language,
         N_(
-            "No daily-sweep run completed since midnight; reminders and escalations wait "
-            "until it does."
+            "No daily sweep has completed since midnight; reminders and escalations wait "
+            "until one does."
         ),
     )
     return problem, details

@@ -3,6 +3,7 @@
 import html
 import re
 from dataclasses import asdict, is_dataclass
+from datetime import date
 from typing import Any
 
 import pytest
@@ -11,7 +12,7 @@ from pydantic import BaseModel
 from models.core.i18n import LANGUAGES, translate
 from models.meetings.messages import MeetingMessage
 from models.meetings.rules import STANDING_ITEMS, meeting_title, standing_item
-from models.messaging.alerts import FLOW_NAMES, run_failed
+from models.messaging.alerts import FLOW_NAMES, run_failed, sweep_missing
 from models.messaging.emails import MessageKind
 from models.messaging.message_views import InstitutionView
 from models.messaging.render import render_message
@@ -135,3 +136,10 @@ def test_an_alert_names_the_flow_by_its_readable_name_not_its_code(
     text, _ = rendered(MessageKind.OPERATIONS_ALERT, language, problem=problem, details=details)
     assert translate(language, FLOW_NAMES[flow]) in text
     assert "-" not in flow or flow not in text  # a one-word code may be its own English name
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_a_missing_sweep_is_named_in_words_not_by_its_flows_code(language: str) -> None:
+    problem, details = sweep_missing(date(2026, 12, 7), language)
+    text, _ = rendered(MessageKind.OPERATIONS_ALERT, language, problem=problem, details=details)
+    assert "daily-sweep" not in text

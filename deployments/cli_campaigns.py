@@ -24,7 +24,7 @@ from models.campaigns.panels import campaigns_panel
 from models.campaigns.report_files import publish_campaign_report
 from models.campaigns.tables import Campaign
 from models.core.db import get_engine, session_scope
-from models.core.i18n import N_, number, percent, translate
+from models.core.i18n import N_, N_plural, number, percent, translate, translate_count
 from models.core.spreadsheets import SpreadsheetError
 from models.core.types import utcnow
 from models.reference.document import ReferenceDataError
@@ -81,7 +81,8 @@ def report(
     except CampaignError as exc:
         fail(str(exc))
     achieved = built.achieved("reach")
-    reached = translate(language, N_("%(reach)s people reached")) % {
+    counted = N_plural("%(reach)s person reached", "%(reach)s people reached")
+    reached = translate_count(language, *counted, built.total.reach) % {
         "reach": number(built.total.reach, language)
     }
     missing = translate(language, N_("reports not received: %(count)s")) % {

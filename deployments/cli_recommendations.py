@@ -15,10 +15,11 @@ from deployments.cli_support import (
     print_file_problems,
     read_bounded,
     say,
+    say_count,
     settings_or_exit,
 )
 from models.core.db import get_engine, session_scope
-from models.core.i18n import N_
+from models.core.i18n import N_, N_plural
 from models.core.spreadsheets import SpreadsheetError
 from models.core.types import utcnow
 from models.messaging.vocabulary import name_in
@@ -141,10 +142,13 @@ def reply(
     files = write_reply(drafted, folder, utcnow())
     gaps = ", ".join(item.code for item in drafted.gaps) or "-"
     console.print(
-        say(
-            N_("%(source)s: %(count)s recommendations, without evidence: %(gaps)s"),
+        say_count(
+            *N_plural(
+                "%(source)s: %(num)d recommendation, without evidence: %(gaps)s",
+                "%(source)s: %(num)d recommendations, without evidence: %(gaps)s",
+            ),
+            len(drafted.items),
             source=drafted.source,
-            count=len(drafted.items),
             gaps=gaps,
         ),
         highlight=False,

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from pydantic import BaseModel
 
-from models.core.i18n import LANGUAGES, translate
+from models.core.i18n import LANGUAGES, translate, translate_count
 from models.meetings.messages import MeetingMessage
 from models.meetings.rules import STANDING_ITEMS, meeting_title, standing_item
 from models.messaging.alerts import FLOW_NAMES, run_failed, sweep_missing
@@ -143,3 +143,25 @@ def test_a_missing_sweep_is_named_in_words_not_by_its_flows_code(language: str) 
     problem, details = sweep_missing(date(2026, 12, 7), language)
     text, _ = rendered(MessageKind.OPERATIONS_ALERT, language, problem=problem, details=details)
     assert "daily-sweep" not in text
+
+
+@pytest.mark.parametrize(
+    ("count", "reached", "recommendations"),
+    [
+        (1, "1 persoană atinsă", "GRETA-3: 1 recomandare;"),
+        (2, "2 persoane atinse", "GRETA-3: 2 recomandări;"),
+        (20, "20 de persoane atinse", "GRETA-3: 20 de recomandări;"),
+    ],
+)
+def test_the_command_lines_counts_take_the_romanian_plural_of_their_number(
+    count: int, reached: str, recommendations: str
+) -> None:
+    people = translate_count("ro", "%(reach)s person reached", "%(reach)s people reached", count)
+    assert people % {"reach": count} == reached
+    drafted = translate_count(
+        "ro",
+        "%(source)s: %(num)d recommendation, without evidence: %(gaps)s",
+        "%(source)s: %(num)d recommendations, without evidence: %(gaps)s",
+        count,
+    )
+    assert (drafted % {"source": "GRETA-3", "num": count, "gaps": "-"}).startswith(recommendations)

@@ -85,7 +85,7 @@ def test_a_bad_file_is_explained_and_nothing_is_written(engine: Engine, tmp_path
 def test_dry_run_shows_changes_but_writes_nothing(engine: Engine) -> None:
     result = concord("load", "--dry-run", str(ROMANIA))
     assert result.returncode == 0, result.stderr
-    assert "dry run" in result.stdout
+    assert "(probă, nu s-a scris nimic)" in result.stdout  # the coordinator's language
     with Session(engine) as session:
         assert session.exec(select(func.count()).select_from(Institution)).one() == 0
 

@@ -297,7 +297,7 @@ def test_two_rounds_from_announcement_to_consolidated_report(
     assert pillars == {"Prevenire": ["3", "3", "2"], "Parteneriat": ["2", "1", "1"]}
     report_mail = by_to[("round-report", "secretariat@coordination.example")]
     assert report_mail["Subject"].startswith(
-        "Raport consolidat 2026-S2: 80 % raportat, 1 raport netransmis"
+        "Raport consolidat 2026-S2: rata de raportare 80 %; 1 raport netransmis"
     )
     files = {part.get_filename(): part.get_content() for part in report_mail.iter_attachments()}
     assert sorted(files) == ["raport-PLAN-2026-S2.pdf", "raport-PLAN-2026-S2.xlsx"]

@@ -187,7 +187,8 @@ def test_recommendations_from_a_workbook_to_the_drafted_reply(
     future = {"recommendation_status": "partially", "evidence": "Ordin", "done_on": "2027-03-01"}
     wrong = portal.send(key("1"), at("2027-01-20"), future)
     assert (
-        wrong.status_code == 422 and "Când s-a făcut</strong>: 01.03.2027 nu a venit" in wrong.text
+        wrong.status_code == 422
+        and "Când s-a făcut</strong>: 01.03.2027 nu a sosit încă" in wrong.text
     )
     assert "<td>Pay compensation from confiscated assets.</td>" in wrong.text  # the body's words
     assert "PLAN/1.1.2 Despăgubiri plătite din bunuri confiscate" in wrong.text

@@ -1,17 +1,18 @@
 """The consolidated report as a page: translated HTML with inline SVG charts, and its PDF."""
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from functools import cache
 from pathlib import Path
 from typing import Any, Generic, TypeVar
 from zoneinfo import ZoneInfo
 
+from babel.dates import format_date
 from jinja2 import Environment
 from markupsafe import Markup, escape
 
 from models.core.documents import html_to_pdf, page_environment
-from models.core.i18n import N_, moment_text, number, percent, translate
+from models.core.i18n import N_, locale_of, moment_text, number, percent, translate
 from models.lifecycle.duty import KnownIndicator
 from models.lifecycle.rates import Rate
 from models.messaging.vocabulary import VOCABULARY, name_in
@@ -40,6 +41,15 @@ COLOURS = {
 def word(code: str, language: str) -> str:
     """A progress, pillar or status code as a word of `language`."""
     return name_in(WORDS, code, language)
+
+
+def deadline_text(deadline: str, language: str) -> str:
+    """A measure's deadline: a date as its readers write it (31.12.2026), else its word."""
+    try:
+        day = date.fromisoformat(deadline)
+    except ValueError:
+        return word(deadline, language)
+    return format_date(day, "short", locale=locale_of(language))
 
 
 def heading(label: str, language: str) -> str:
@@ -154,6 +164,7 @@ def report_pages(language: str) -> Environment:
         n=lambda value: number(value, language),
         codes=lambda codes: codes_text(codes, language),
         word=lambda code: word(code, language),
+        deadline=lambda text: deadline_text(text, language),
         bars=lambda rates: bar_chart(rates, language),
         indicator_values=lambda line: indicator_values(line, language),
         colour=lambda progress: COLOURS.get(progress, "#1f2933"),

@@ -36,10 +36,17 @@ def cycle(session: Session, now: datetime) -> Cycle:
 
 @pytest.fixture
 def meeting(session: Session) -> Meeting:
+    return convened_meeting(session)
+
+
+def convened_meeting(session: Session, english: tuple[str, ...] = ()) -> Meeting:
+    """The working group's first meeting, convened; the institutions in `english` read English."""
     document = small_document()
     for institution in document["institutions"]:
         code = institution["code"].lower()
         institution["contacts"] = [{"role": "focal-point", "email": f"fp@{code}.example"}]
+        if institution["code"] in english:
+            institution["language"] = "en"
     load_reference(
         session=session,
         doc=parse_reference_document(dump(document)),

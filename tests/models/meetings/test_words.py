@@ -5,39 +5,16 @@ from icalendar import Calendar
 from sqlmodel import Session, col, select
 
 from models.meetings.changes import Venue, move_meeting
-from models.meetings.cycle import MeetingRequest, advance, plan_meeting
-from models.meetings.rules import meeting_times
+from models.meetings.cycle import advance
 from models.meetings.tables import Meeting
 from models.messaging.outbox import OutboxMessage
-from models.reference.document import parse_reference_document
-from models.reference.loader import load_reference
-from tests.models.meetings.test_cycle import CALENDAR, START, at, cycle
-from tests.support.reference import dump, small_document
+from tests.models.meetings.test_cycle import at, convened_meeting, cycle
 
 
 @pytest.fixture
 def meeting(session: Session) -> Meeting:
     """The working group's first meeting, convened; DGASPC-CJ reads English."""
-    document = small_document()
-    for institution in document["institutions"]:
-        code = institution["code"].lower()
-        institution["contacts"] = [{"role": "focal-point", "email": f"fp@{code}.example"}]
-        if institution["code"] == "DGASPC-CJ":
-            institution["language"] = "en"
-    load_reference(
-        session=session,
-        doc=parse_reference_document(dump(document)),
-        source="t",
-        now=at("2026-11-01"),
-    )
-    times = meeting_times(
-        start=START, duration_minutes=120, agenda_days=3, minutes_days=5, calendar=CALENDAR
-    )
-    first = cycle(session, at("2026-11-23"))
-    planned = plan_meeting(first, MeetingRequest("WG", times))
-    assert advance(first, planned) == ["convened"]
-    session.commit()
-    return planned
+    return convened_meeting(session, english=("DGASPC-CJ",))
 
 
 def sent(session: Session, kind: str, language: str) -> OutboxMessage:

@@ -10,9 +10,12 @@ from models.campaigns.rules import report_key, report_locks, reporting_months
 from models.campaigns.tables import Campaign, CampaignActivity, CampaignMeasure, CampaignStatus
 from models.core.calendar import WorkingCalendar
 from models.core.db import write_session
+from models.core.i18n import N_plural
 from models.lifecycle.desk import Desk, move_case
 from models.lifecycle.duty import KnownIndicator, SweepContext, SweepOutcome
 from models.lifecycle.tables import Assignment
+
+REACHED = N_plural("%(num)s person reached", "%(num)s people reached")
 
 
 def _finished(desk: Desk, campaign: Campaign) -> bool:
@@ -85,6 +88,6 @@ def campaign_indicators(session: Session, start: date, end: date) -> list[KnownI
         totals[(measure_id, code)] = totals.get((measure_id, code), 0) + reach
         targets[code] = campaign_targets.get("reach")
     return [
-        KnownIndicator(measure_id, code, value, targets[code], "people reached")
+        KnownIndicator(measure_id, code, value, targets[code], REACHED)
         for (measure_id, code), value in sorted(totals.items())
     ]

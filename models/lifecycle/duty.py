@@ -79,7 +79,7 @@ class KnownIndicator:
     source: str
     value: int
     target: int | None
-    unit: str  # an English message id, e.g. "people reached"
+    unit: tuple[str, str]  # counted English message ids: ("%(num)s person reached", ...)
 
 
 IndicatorHook = Callable[[Session, date, date], list[KnownIndicator]]

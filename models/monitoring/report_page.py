@@ -12,7 +12,15 @@ from jinja2 import Environment
 from markupsafe import Markup, escape
 
 from models.core.documents import html_to_pdf, page_environment
-from models.core.i18n import N_, locale_of, moment_text, number, percent, translate
+from models.core.i18n import (
+    N_,
+    locale_of,
+    moment_text,
+    number,
+    percent,
+    translate,
+    translate_count,
+)
 from models.lifecycle.duty import KnownIndicator
 from models.lifecycle.rates import Rate
 from models.messaging.vocabulary import VOCABULARY, name_in
@@ -59,8 +67,9 @@ def heading(label: str, language: str) -> str:
 
 
 def known_text(known: KnownIndicator, language: str) -> str:
-    """'CAMP-2027-01: 12.400 persoane atinse (ținta 20.000)', in `language`."""
-    text = f"{known.source}: {number(known.value, language)} {translate(language, known.unit)}"
+    """'CAMP-2027-01: 12.400 de persoane atinse (ținta 20.000)', in `language`."""
+    counted = translate_count(language, *known.unit, known.value)
+    text = f"{known.source}: {counted % {'num': number(known.value, language)}}"
     if known.target:
         target = translate(language, N_("target %(target)s")) % {
             "target": number(known.target, language)

@@ -254,7 +254,7 @@ def test_a_campaign_from_launch_to_its_report_and_the_monitoring_round(
     [line] = report.measures
     assert [(k.source, k.value, k.target) for k in line.known] == [("CAMP-T", 3500, 5000)]
     html = render_report(report, None, zone=ZONE, generated=at("2027-07-01"), language="ro")
-    assert "CAMP-T: 3.500 persoane atinse (ținta 5.000)" in html
+    assert "CAMP-T: 3.500 de persoane atinse (ținta 5.000)" in html
 
 
 def test_the_planned_campaigns_come_from_a_setting_not_a_parameter(

@@ -1,8 +1,6 @@
 """PostgreSQL restarted while delivery sends over four connections: nothing lost, none twice."""
 
 import logging
-import os
-import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -18,10 +16,11 @@ from models.core.settings import get_settings
 from models.messaging.outbox import message_id_for
 from tasks.messaging.outbox import deliver_due_messages
 from tests.support.progress import await_progress
-from tests.support.servers import SmtpServer, free_port
-from tests.tasks.lifecycle.test_postgres_restart import Cluster
+from tests.support.servers import SmtpServer
+from tests.tasks.lifecycle.test_postgres_restart import Cluster, cluster  # noqa: F401 (a fixture)
 from tests.tasks.messaging.in_flight import (
     check_at_most_one_per_connection,
+    delivering_to,
     peer_recording_server,
 )
 from tests.tasks.messaging.test_delivery_killed import WORKER
@@ -32,41 +31,23 @@ CONNECTIONS = 4
 
 
 @pytest.fixture
-def own_cluster() -> Iterator[Cluster]:
-    """A throwaway cluster of this test's own: restarting it disturbs no other database."""
-    folder = Path(f"/tmp/concord-pg-{os.getpid()}-{free_port()}")  # short: a socket lives here
-    started = Cluster(folder)
-    started.create()
-    try:
-        yield started
-    finally:
-        started.pg_ctl("stop", "-m", "immediate")
-        shutil.rmtree(folder, ignore_errors=True)
-
-
-@pytest.fixture
 def recording_server(monkeypatch: pytest.MonkeyPatch) -> Iterator[SmtpServer]:
     """A loopback SMTP server noting each email's connection; delivery uses four connections."""
-    server = peer_recording_server()
-    server.start()
-    monkeypatch.setenv("CONCORD_SMTP_HOST", "127.0.0.1")
-    monkeypatch.setenv("CONCORD_SMTP_PORT", str(server.port))
-    monkeypatch.setenv("CONCORD_SMTP_CONNECTIONS", str(CONNECTIONS))
-    yield server
-    server.stop()
+    with delivering_to(peer_recording_server(), monkeypatch, CONNECTIONS) as server:
+        yield server
 
 
 @pytest.mark.slow
 @pytest.mark.postgres
 def test_delivery_waits_out_a_postgres_restart_and_repeats_nothing(
     isolated_settings: Path,
-    own_cluster: Cluster,
+    cluster: Cluster,  # noqa: F811 (the fixture imported above)
     recording_server: SmtpServer,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setenv("CONCORD_DATABASE_URL", own_cluster.url)
+    monkeypatch.setenv("CONCORD_DATABASE_URL", cluster.url)
     get_settings.cache_clear()
-    engine = make_engine(own_cluster.url)
+    engine = make_engine(cluster.url)
     upgrade(engine)
     with Session(engine) as session:
         keys = queue_reminders(session, [f"user{n}@inst{n}.example" for n in range(QUEUED)])
@@ -78,7 +59,7 @@ def test_delivery_waits_out_a_postgres_restart_and_repeats_nothing(
     assert worker.stdout is not None and worker.stdout.readline().strip() == b"ready"
     await_progress(worker, lambda: len(recording_server.messages) >= 40, "40 emails received")
     engine.dispose()  # the watcher's connection goes before the server does
-    own_cluster.pg_ctl("restart", "-m", "fast")
+    cluster.pg_ctl("restart", "-m", "fast")
     at_restart = len(recording_server.messages)
     worker.wait(300)
     assert worker.stderr is not None

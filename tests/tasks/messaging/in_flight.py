@@ -1,10 +1,13 @@
 """Which SMTP connection brought each email, and which of them no 'sent' mark followed."""
 
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from email.utils import parsedate_to_datetime
 from typing import Any
 
+import pytest
 from sqlmodel import Session, select
 
 from models.core.settings import get_settings
@@ -25,6 +28,22 @@ class PeerRecordingHandler(RecordingHandler):
         reply = await super().handle_DATA(server, session, envelope)
         self.peers.append(session.peer)
         return reply
+
+
+@contextmanager
+def delivering_to(
+    server: SmtpServer, monkeypatch: pytest.MonkeyPatch, connections: int
+) -> Iterator[SmtpServer]:
+    """Start `server` and point delivery at it over `connections` SMTP connections."""
+    server.start()
+    monkeypatch.setenv("CONCORD_SMTP_HOST", "127.0.0.1")
+    monkeypatch.setenv("CONCORD_SMTP_PORT", str(server.port))
+    monkeypatch.setenv("CONCORD_SMTP_CONNECTIONS", str(connections))
+    get_settings.cache_clear()
+    try:
+        yield server
+    finally:
+        server.stop()
 
 
 def peer_recording_server() -> SmtpServer:

@@ -12,6 +12,7 @@ from models.messaging.outbox import message_id_for
 from tests.support.servers import SmtpServer
 from tests.tasks.messaging.in_flight import (
     check_at_most_one_per_connection,
+    delivering_to,
     peer_recording_server,
 )
 from tests.tasks.messaging.test_delivery_killed import run_and_kill
@@ -24,14 +25,8 @@ CONNECTIONS = 4
 @pytest.fixture
 def recording_server(monkeypatch: pytest.MonkeyPatch) -> Iterator[SmtpServer]:
     """A loopback SMTP server noting each email's connection; delivery uses four connections."""
-    server = peer_recording_server()
-    server.start()
-    monkeypatch.setenv("CONCORD_SMTP_HOST", "127.0.0.1")
-    monkeypatch.setenv("CONCORD_SMTP_PORT", str(server.port))
-    monkeypatch.setenv("CONCORD_SMTP_CONNECTIONS", str(CONNECTIONS))
-    get_settings.cache_clear()
-    yield server
-    server.stop()
+    with delivering_to(peer_recording_server(), monkeypatch, CONNECTIONS) as server:
+        yield server
 
 
 @pytest.mark.slow

@@ -15,7 +15,11 @@ from models.core.settings import get_settings
 from models.messaging.outbox import message_id_for
 from tasks.messaging.outbox import claim_batch, deliver_batch
 from tests.support.servers import SmtpServer
-from tests.tasks.messaging.in_flight import PeerRecordingHandler, check_at_most_one_per_connection
+from tests.tasks.messaging.in_flight import (
+    PeerRecordingHandler,
+    check_at_most_one_per_connection,
+    delivering_to,
+)
 from tests.tasks.messaging.test_outbox_delivery import NOW, queue_reminders
 
 CONNECTIONS = 4
@@ -33,14 +37,8 @@ class SlowHandler(PeerRecordingHandler):
 @pytest.fixture
 def slow_server(monkeypatch: pytest.MonkeyPatch) -> Iterator[SmtpServer]:
     """A slow loopback SMTP server noting each email's connection; four connections."""
-    server = SmtpServer(handler=SlowHandler())
-    server.start()
-    monkeypatch.setenv("CONCORD_SMTP_HOST", "127.0.0.1")
-    monkeypatch.setenv("CONCORD_SMTP_PORT", str(server.port))
-    monkeypatch.setenv("CONCORD_SMTP_CONNECTIONS", str(CONNECTIONS))
-    get_settings.cache_clear()
-    yield server
-    server.stop()
+    with delivering_to(SmtpServer(handler=SlowHandler()), monkeypatch, CONNECTIONS) as server:
+        yield server
 
 
 def await_emails(server: SmtpServer, count: int, seconds: float = 60.0) -> None:

@@ -2,10 +2,9 @@
 
 import email
 import html
-from datetime import date, datetime, time, timedelta
+from datetime import date, timedelta
 from email.message import Message
 from pathlib import Path
-from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -23,6 +22,7 @@ from models.lifecycle.desk import Desk
 from models.lifecycle.tables import Answer, Assignment, AssignmentStatus
 from models.reference.document import parse_reference_document
 from models.reference.loader import load_reference
+from tests.flows.test_prevention_campaign import at, institution
 from tests.support.factories import make_assignment, make_institution
 from tests.support.portal import Portal
 from tests.support.reference import dump
@@ -30,20 +30,6 @@ from tests.support.servers import SmtpServer
 
 ZONE = ZoneInfo("Europe/Bucharest")
 OCTOBER = "campaign:CAMP-P:2026-10:ANITP-IS"
-
-
-def at(day: str, hour: int = 9) -> datetime:
-    return datetime.combine(date.fromisoformat(day), time(hour), tzinfo=ZONE)
-
-
-def institution(code: str, kind: str) -> dict[str, Any]:
-    roles = ("focal-point", "deputy", "head")
-    return {
-        "code": code,
-        "name": f"Centrul {code}",
-        "kind": kind,
-        "contacts": [{"role": r, "email": f"{r}@{code.lower()}.example"} for r in roles],
-    }
 
 
 REFERENCE = {

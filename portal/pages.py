@@ -138,23 +138,16 @@ CHANGES_UNTIL = N_("You can send or correct your answer until")
 NO_CHANGES = N_("Once sent, your answer can no longer be corrected.")
 
 
-def page_details(
-    session: Session,
-    assignment: Assignment,
-    refusal: str | None,
-    now: datetime,
-    language: str,
-    settings: Settings,
-) -> list[tuple[str, str]]:
-    """The kind's rows above the form, then until when an answer can be sent or corrected."""
-    kind = assignment_kind(assignment.kind)
-    rows = kind.details(session, assignment, language) if kind.details else []
+def changes_row(
+    assignment: Assignment, refusal: str | None, now: datetime, language: str, settings: Settings
+) -> tuple[str, str, bool] | None:
+    """Until when an answer can be sent or corrected: (label, text, whether it is a time)."""
     if refusal is not None:
-        return rows
+        return None
     until = changes_until(assignment.due_at, assignment.locked_at)
     if until <= now:
-        return [*rows, (translate(language, N_("Corrections")), translate(language, NO_CHANGES))]
-    return [*rows, (translate(language, CHANGES_UNTIL), local_text(until, language, settings))]
+        return translate(language, N_("Corrections")), translate(language, NO_CHANGES), False
+    return translate(language, CHANGES_UNTIL), local_text(until, language, settings), True
 
 
 def assignment_page(
@@ -181,7 +174,6 @@ def assignment_page(
         assignment=assignment,
         institution=institution,
         kind_label=kind_label(assignment.kind, language),
-        subject=assignment.subject_ref,
         due=local_text(assignment.due_at, language, settings),
         refusal=refusal,
         csrf=csrf_token(token, settings.resolved_signing_key()),
@@ -192,7 +184,8 @@ def assignment_page(
         wide=kind.table is not None,  # room for a table of rows
         kind_partial=partials()[assignment.kind],
         choices=form_choices(kind.form),
-        details=page_details(session, assignment, refusal, now, language, settings),
+        details=kind.details(session, assignment, language) if kind.details else [],
+        changes=changes_row(assignment, refusal, now, language, settings),
         history=history_rows(
             answer_history(session=session, assignment_id=assignment.id), language, settings
         ),

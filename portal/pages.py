@@ -136,6 +136,8 @@ def language_of(session: Session, assignment: Assignment) -> str:
 
 CHANGES_UNTIL = N_("You can send or correct your answer until")
 NO_CHANGES = N_("Once sent, your answer can no longer be corrected.")
+LATE = N_("The deadline passed on %(due)s (Bucharest time).")
+LATE_TAKEN = N_("Your answer is still accepted and will be recorded as late.")
 
 
 def changes_row(
@@ -148,6 +150,27 @@ def changes_row(
     if until <= now:
         return translate(language, N_("Corrections")), translate(language, NO_CHANGES), False
     return translate(language, CHANGES_UNTIL), local_text(until, language, settings), True
+
+
+def late_warning(
+    assignment: Assignment, refusal: str | None, now: datetime, language: str, settings: Settings
+) -> tuple[str, str] | None:
+    """When the deadline passed but the form still takes an answer: that it will be late."""
+    if refusal is not None or now <= assignment.due_at:
+        return None
+    due = local_text(assignment.due_at, language, settings)
+    return translate(language, LATE) % {"due": due}, translate(language, LATE_TAKEN)
+
+
+def timing(
+    assignment: Assignment, refusal: str | None, now: datetime, language: str, settings: Settings
+) -> dict[str, Any]:
+    """What the page says of time: the deadline, until when to correct, and whether it is late."""
+    return {
+        "due": local_text(assignment.due_at, language, settings),
+        "changes": changes_row(assignment, refusal, now, language, settings),
+        "late": late_warning(assignment, refusal, now, language, settings),
+    }
 
 
 def assignment_page(
@@ -174,7 +197,6 @@ def assignment_page(
         assignment=assignment,
         institution=institution,
         kind_label=kind_label(assignment.kind, language),
-        due=local_text(assignment.due_at, language, settings),
         refusal=refusal,
         csrf=csrf_token(token, settings.resolved_signing_key()),
         form=form or {},
@@ -185,8 +207,8 @@ def assignment_page(
         kind_partial=partials()[assignment.kind],
         choices=form_choices(kind.form),
         details=kind.details(session, assignment, language) if kind.details else [],
-        changes=changes_row(assignment, refusal, now, language, settings),
         history=history_rows(
             answer_history(session=session, assignment_id=assignment.id), language, settings
         ),
+        **timing(assignment, refusal, now, language, settings),
     )

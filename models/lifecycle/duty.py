@@ -31,6 +31,7 @@ LockHook = Callable[[Session, Assignment], bool]
 FileReader = Callable[[str, bytes], FileRows]
 Lifecycle = Mapping[str, frozenset[str]]
 ScopeFinder = Callable[[Session, str | None], Scope | None]
+ScopeLister = Callable[[Session], list[Scope]]
 
 
 @dataclass(frozen=True)
@@ -147,7 +148,8 @@ class Duty:
 
     `sweep` runs in every daily sweep (e.g. locking the rounds whose lock date has come);
     `scope` finds the assignments the coordinator's view shows rates for (the current round,
-    or the one a reference names); `panels` adds the duty's own tables to that view.
+    or the one a reference names), `scopes` lists every one it could show, newest first;
+    `panels` adds the duty's own tables to that view.
     `tables` are its own tables; `words` names its codes (statuses, fields, choices) as
     English message ids; `templates` is the folder of its portal partials; `commands` is
     its command-line group as "module:attribute" of a Typer app, whose own `name` is the group.
@@ -165,6 +167,7 @@ class Duty:
     lifecycles: Mapping[str, Lifecycle] = field(default_factory=dict)
     sweep: SweepHook | None = None
     scope: ScopeFinder | None = None
+    scopes: ScopeLister | None = None
     panels: PanelHook | None = None
     intakes: tuple[Intake, ...] = ()
     retention: RetentionHook | None = None
@@ -231,6 +234,11 @@ def coordinator_scope(session: Session, ref: str | None = None) -> Scope | None:
         if found is not None:
             return found
     return None
+
+
+def coordinator_scopes(session: Session) -> list[Scope]:
+    """Every scope the installed duties offer the coordinator's view, each duty's newest first."""
+    return [found for duty in installed_duties() if duty.scopes for found in duty.scopes(session)]
 
 
 def coordinator_panels(

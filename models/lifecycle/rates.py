@@ -84,6 +84,9 @@ class Scope:
 
     label: str
     assignment_ids: Select[Any]
+    ref: str = ""  # what the view's `round=` takes to show it again: "SNITP-2024-2028:2026-S2"
+    group: str = ""  # what the period belongs to, e.g. the strategy's code
+    period: str = ""  # its reporting period, "2026-S2", for the reader's words
 
 
 def scope_rows(*, session: Session, scope: Scope) -> list[ScopeRow]:

@@ -3,7 +3,7 @@
 from models.lifecycle.duty import AssignmentKind, Duty
 from models.monitoring.forms import PARTIALS, WORDS, MonitoringReportAnswer, fill_submission
 from models.monitoring.messages import MonitoringMessage
-from models.monitoring.rules import REPORT_KIND, round_locked, round_scope
+from models.monitoring.rules import REPORT_KIND, round_locked, round_scope, round_scopes
 from models.monitoring.sweep import close_due_rounds
 from models.monitoring.tables import ROUND_LIFECYCLE, MonitoringRound, Submission
 
@@ -27,4 +27,5 @@ DUTY = Duty(
     lifecycles={"monitoring_round": ROUND_LIFECYCLE},
     sweep=close_due_rounds,
     scope=round_scope,
+    scopes=round_scopes,
 )

@@ -131,16 +131,45 @@ def round_assignment_ids(round_id: int) -> Select[Any]:
     return select(Submission.assignment_id).where(Submission.round_id == round_id)
 
 
+def _scope(session: Session, round_: MonitoringRound) -> Scope:
+    """The coordinator's view of one round."""
+    strategy = session.get(Strategy, round_.strategy_id)
+    assert strategy is not None and round_.id is not None  # a round's strategy is a foreign key
+    return Scope(
+        label=f"{strategy.code} {round_.period}",
+        assignment_ids=round_assignment_ids(round_.id),
+        ref=f"{strategy.code}:{round_.period}",
+        group=strategy.code,
+        period=round_.period,
+    )
+
+
+def round_of_period(session: Session, period: str) -> MonitoringRound | None:
+    """The one round of a bare period (`2026-S1`): the only one, or the current strategy's."""
+    rounds = session.exec(select(MonitoringRound).where(MonitoringRound.period == period)).all()
+    newest = newest_round(session=session)
+    if len(rounds) > 1 and newest is not None:
+        rounds = [r for r in rounds if r.strategy_id == newest.strategy_id]
+    return rounds[0] if len(rounds) == 1 else None
+
+
 def round_scope(session: Session, ref: str | None) -> Scope | None:
-    """The round the coordinator looks at: `STRATEGY:PERIOD`, or the newest round."""
-    if ref:
+    """The round the coordinator looks at: `STRATEGY:PERIOD`, a bare period, or the newest."""
+    if ref and ":" in ref:
         strategy_code, _, period = ref.partition(":")
         round_ = find_round(session=session, strategy_code=strategy_code, period=period)
+    elif ref:
+        round_ = round_of_period(session, ref)
     else:
         round_ = newest_round(session=session)
-    if round_ is None or round_.id is None:
-        return None
-    strategy = session.get(Strategy, round_.strategy_id)
-    assert strategy is not None  # a round's strategy is a foreign key
-    label = f"{strategy.code} {round_.period}"
-    return Scope(label=label, assignment_ids=round_assignment_ids(round_.id))
+    return _scope(session, round_) if round_ is not None else None
+
+
+def round_scopes(session: Session) -> list[Scope]:
+    """Every round, the one opened last first."""
+    rounds = session.exec(
+        select(MonitoringRound).order_by(
+            col(MonitoringRound.created_at).desc(), col(MonitoringRound.id).desc()
+        )
+    ).all()
+    return [_scope(session, round_) for round_ in rounds]

@@ -18,9 +18,10 @@ from models.lifecycle.actions import (
     snooze_assignment,
     waive_assignment,
 )
-from models.lifecycle.duty import coordinator_panels, coordinator_scope
+from models.lifecycle.duty import coordinator_panels, coordinator_scope, coordinator_scopes
 from models.lifecycle.rates import (
     Rate,
+    Scope,
     measure_pillars,
     rates_by_institution,
     rates_by_pillar,
@@ -29,8 +30,9 @@ from models.lifecycle.rates import (
 )
 from portal.dependencies import EngineDep, Now, SettingsDep, require_coordinator
 from portal.pages import local_text, render
+from portal.period_words import period_words
 from portal.routes.links import FORM_EXPIRED
-from portal.run_names import flow_run_names
+from portal.run_names import flow_run_names, unnamed_run
 from portal.security import BAD_TOKENS, csrf_token, csrf_valid
 
 Language = Literal["ro", "en"]
@@ -38,13 +40,13 @@ router = APIRouter(include_in_schema=False, dependencies=[Depends(require_coordi
 
 
 def _runs(session: Session, settings: Settings, language: str) -> list[dict[str, Any]]:
-    """The flow runs that changed statuses last, by name, linked to the Prefect UI."""
+    """The flow runs that changed statuses last, named in words, linked to the Prefect UI."""
     recent = recent_flow_runs(session=session)
-    names = flow_run_names([run for run, _, _ in recent])
+    names = flow_run_names([run for run, _, _ in recent], language)
     ui = settings.prefect_ui_url.rstrip("/")
     return [
         {
-            "name": names.get(run, run[:8]),
+            "name": names.get(run) or unnamed_run(run, language),
             "changes": count,
             "when": local_text(at, language, settings),
             "url": f"{ui}/runs/flow-run/{run}",
@@ -53,17 +55,38 @@ def _runs(session: Session, settings: Settings, language: str) -> list[dict[str,
     ]
 
 
+def _choice(scope: Scope, language: str) -> dict[str, str]:
+    """A round as the picker offers it: its reference and its name in words."""
+    period = period_words(scope.period, language) if scope.period else ""
+    return {"ref": scope.ref, "name": f"{scope.group}, {period}" if period else scope.label}
+
+
+def _chosen(session: Session, ref: str | None) -> tuple[Scope | None, Scope | None]:
+    """(the scope shown, the newer one passed over for having nothing expected yet)."""
+    if ref:
+        return coordinator_scope(session, ref), None
+    listed = coordinator_scopes(session)
+    if not listed:
+        return coordinator_scope(session), None
+    # an empty newest round (just opened, or asking no one) would show nothing to chase
+    found = next((s for s in listed if scope_rows(session=session, scope=s)), listed[0])
+    return found, (listed[0] if found is not listed[0] else None)
+
+
 def _overview(
     session: Session, settings: Settings, now: datetime, ref: str | None, language: str
 ) -> dict[str, Any]:
     """Everything the coordinator's page shows, read in one session."""
-    scope = coordinator_scope(session, ref)
+    scope, passed = _chosen(session, ref)
     rows = scope_rows(session=session, scope=scope) if scope else []
     total = Rate("all")
     for row in rows:
         total.add(row, now)
     return {
-        "scope_label": scope.label if scope else None,
+        "scope": _choice(scope, language) if scope else None,
+        "passed": _choice(passed, language) if passed else None,
+        "rounds": [_choice(listed, language) for listed in coordinator_scopes(session)],
+        "asked": ref,
         "total": total,
         "by_institution": rates_by_institution(rows, now),
         "by_pillar": rates_by_pillar(rows, measure_pillars(session=session), now),
@@ -80,10 +103,10 @@ def coordinator(
     lang: Language | None = None,
     round: LookupText = "",
 ) -> Response:
-    """Who has not answered in the current round (or `round=STRATEGY:PERIOD`), and more."""
+    """Who has not answered in a round (`round=STRATEGY:PERIOD` or a bare period), and more."""
     lang = lang or settings.language
     with Session(engine) as session:
-        overview = _overview(session, settings, now, round or None, lang)
+        overview = _overview(session, settings, now, round.strip() or None, lang)
     return render(
         "coordinator.html",
         lang=lang,

@@ -9,6 +9,7 @@ from models.messaging.compose import Addressee, FileAttachment
 from models.messaging.emails import MessageContext, Post
 from models.messaging.message_views import DigestGroup
 from models.monitoring.report import RoundReport
+from models.monitoring.report_mail import ListedFile
 
 
 class MonitoringMessage(StrEnum):
@@ -31,7 +32,7 @@ class RoundReportReady(MessageContext):
 
     kind = MonitoringMessage.ROUND_REPORT
     report: RoundReport
-    attached: list[str]
+    files: list[ListedFile]
 
 
 def rounds_opened(post: Post, letters: list[tuple[str, Addressee, RoundOpened]]) -> list[str]:
@@ -40,8 +41,13 @@ def rounds_opened(post: Post, letters: list[tuple[str, Addressee, RoundOpened]])
 
 
 def round_report_ready(
-    post: Post, key: str, to: Addressee, report: RoundReport, files: tuple[FileAttachment, ...]
+    post: Post,
+    key: str,
+    to: Addressee,
+    report: RoundReport,
+    files: tuple[tuple[FileAttachment, ...], list[ListedFile]],
 ) -> list[str]:
-    """The coordinator gets a locked round's consolidated report, attached (PDF, workbook)."""
-    context = RoundReportReady(report=report, attached=[f.name for f in files])
-    return post.queue(key, to, context, files=files)
+    """The coordinator gets a locked round's report: PDF, workbook and CSV tables, each listed."""
+    attached, listed = files
+    context = RoundReportReady(report=report, files=listed)
+    return post.queue(key, to, context, files=attached)

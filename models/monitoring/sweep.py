@@ -11,11 +11,12 @@ from models.core.settings import Settings
 from models.lifecycle.duty import SweepContext, SweepOutcome, round_sections
 from models.lifecycle.status import change_status
 from models.lifecycle.tables import Assignment
-from models.messaging.compose import FileAttachment, coordinator_addressee
+from models.messaging.compose import coordinator_addressee
 from models.messaging.emails import Post
 from models.monitoring.messages import round_report_ready
 from models.monitoring.report import RoundReport, build_round_report, evaluate_plan
 from models.monitoring.report_files import ReportFiles, markdown_summary, pct, write_report
+from models.monitoring.report_mail import report_mail_files
 from models.monitoring.rules import round_assignment_ids, rounds_to_lock
 from models.monitoring.tables import MonitoringRound, RoundStatus
 
@@ -75,28 +76,17 @@ def close_round(
     if not lock_round(engine=engine, round_id=round_id, now=now, run_id=run_id):
         return None
     report, files = publish_report(engine=engine, round_id=round_id, settings=settings, now=now)
+    to = coordinator_addressee(settings)
     with write_session(engine) as session:
         round_report_ready(
             Post(session, settings, now),
             f"round-report:{report.strategy_code}:{report.period}",
-            coordinator_addressee(settings),
+            to,
             report,
-            report_attachments(report, files),
+            report_mail_files(report, files, to.institution.language),
         )
         session.commit()
     return report, files
-
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def report_attachments(report: RoundReport, files: ReportFiles) -> tuple[FileAttachment, ...]:
-    """The report's PDF (when printed) and workbook, named for the round."""
-    stem = f"raport-{report.strategy_code}-{report.period}"
-    attached = [FileAttachment(f"{stem}.xlsx", XLSX, files.xlsx.read_bytes())]
-    if files.pdf is not None:
-        attached.insert(0, FileAttachment(f"{stem}.pdf", "application/pdf", files.pdf.read_bytes()))
-    return tuple(attached)
 
 
 def _outcome(report: RoundReport, files: ReportFiles) -> SweepOutcome:

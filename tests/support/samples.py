@@ -19,6 +19,7 @@ from models.messaging.message_views import (
 )
 from models.monitoring.messages import MonitoringMessage
 from models.monitoring.report import RoundReport
+from models.monitoring.report_mail import CSV_TABLES, PDF_HOLDS, ListedFile
 from models.recommendations.messages import FlagLine, RecommendationMessage
 
 NOW = datetime(2026, 11, 23, 7, 0, tzinfo=UTC)
@@ -150,7 +151,15 @@ def sample_context(kind: str) -> dict[str, Any]:
         },
         MonitoringMessage.ROUND_REPORT: {
             "report": sample_report(),
-            "attached": ["raport-PLAN-2026-S2.pdf", "raport-PLAN-2026-S2.xlsx"],
+            "files": [
+                ListedFile("raport-PLAN-2026-S2.pdf", PDF_HOLDS, "182 kB", True),
+                ListedFile(
+                    "raport-PLAN-2026-S2-pe-institutii.csv",
+                    CSV_TABLES["by_institution"][1],
+                    "1,2 kB",
+                    False,
+                ),
+            ],
         },
         RecommendationMessage.FOLLOW_UP: {
             "period": "2027-Q1",

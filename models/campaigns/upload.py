@@ -6,12 +6,15 @@ from functools import cache
 from typing import Any
 
 from models.campaigns.forms import MAX_ACTIVITIES
+from models.campaigns.forms import WORDS as FORM_WORDS
 from models.campaigns.rules import WORDS
-from models.core.i18n import N_, translate
+from models.core.i18n import LANGUAGES, N_, translate
 from models.core.spreadsheets import UnreadableFile, plain, read_table
 from models.lifecycle.answers import AnswerInvalid
 from models.lifecycle.forms import FileRows
 
+# the short spellings a centre's own sheet may use; the table's headings, in either
+# language, are taken too (see header_names)
 COLUMNS = {
     "held_on": ("held_on", "date", "data", "data_activitatii"),
     "county": ("county", "judet", "judetul", "cod_judet"),
@@ -25,14 +28,51 @@ COLUMNS = {
 }
 REQUIRED = ("held_on", "county", "channel", "target_group", "form")
 UNREADABLE = N_("The file could not be read as CSV or XLSX: %(reason)s.")
-UNKNOWN_COLUMN = N_("The file has a column %(column)s; the columns are: %(columns)s.")
-MISSING_COLUMN = N_("The file has no column %(column)s.")
+# columns are named as the form's table names them, in the reader's language: each is a
+# message id the page translates (a file's own header is quoted, so it stays as written)
+UNKNOWN_COLUMNS = N_(
+    "Columns the report does not know: %(found)s. "
+    "Name the file's columns as this form names them: %(columns)s."
+)
+MISSING_COLUMNS = N_(
+    "Columns missing from the file: %(missing)s. The file has: %(found)s. "
+    "Name the file's columns as this form names them: %(columns)s."
+)
 TOO_LONG = N_("The file holds more than %(most)s activities; send it in parts.")
+MOST_HEADER = 60  # characters of a file's own header an error quotes
 THOUSANDS = re.compile(r"^\d{1,3}([. ]\d{3})+$")
 
 
-def _header_names() -> dict[str, str]:
-    return {alias: field for field, aliases in COLUMNS.items() for alias in aliases}
+@cache
+def header_names() -> dict[str, str]:
+    """Every header the reader takes, plain, to its field: short spellings and headings."""
+    names = {plain(alias): field for field, aliases in COLUMNS.items() for alias in aliases}
+    for field in COLUMNS:
+        for language in LANGUAGES:
+            names[plain(translate(language, FORM_WORDS[field]))] = field
+    return names
+
+
+def _quoted(header: Any) -> str:
+    """A file's own header as written, quoted: no page takes it for a message id."""
+    return f'"{"" if header is None else str(header).strip()[:MOST_HEADER]}"'
+
+
+def _fields(header: list[Any]) -> list[str]:
+    """The field each header cell names; AnswerInvalid names unknown and missing columns."""
+    known = header_names()
+    fields = [known.get(plain(str(cell or "")), "") for cell in header]
+    headings = [FORM_WORDS[field] for field in COLUMNS]
+    unknown = [_quoted(cell) for cell, field in zip(header, fields, strict=True) if not field]
+    if unknown:
+        params = {"found": unknown, "columns": headings}
+        raise AnswerInvalid({"attachment": (UNKNOWN_COLUMNS, params)})
+    missing = [FORM_WORDS[field] for field in REQUIRED if field not in fields]
+    if missing:
+        found = [FORM_WORDS[field] for field in dict.fromkeys(fields)] or ["-"]
+        params = {"missing": missing, "found": found, "columns": headings}
+        raise AnswerInvalid({"attachment": (MISSING_COLUMNS, params)})
+    return fields
 
 
 @cache
@@ -66,19 +106,7 @@ def _rows(table: list[list[Any]]) -> FileRows:
     """The activities of a table whose first row names the columns."""
     if not table:
         raise AnswerInvalid({"attachment": (UNREADABLE, {"reason": "empty"})})
-    known = _header_names()
-    fields = []
-    for header in table[0]:
-        field = known.get(plain(str(header or "")))
-        if field is None:
-            columns = ", ".join(COLUMNS)
-            raise AnswerInvalid(
-                {"attachment": (UNKNOWN_COLUMN, {"column": str(header), "columns": columns})}
-            )
-        fields.append(field)
-    for field in REQUIRED:
-        if field not in fields:
-            raise AnswerInvalid({"attachment": (MISSING_COLUMN, {"column": field})})
+    fields = _fields(table[0])
     rows, lines = [], []
     for line, values in enumerate(table[1:], start=2):
         if all(v is None or str(v).strip() == "" for v in values):

@@ -129,7 +129,7 @@ def test_a_romanian_csv_with_names_and_thousands_is_read_line_by_line() -> None:
     ("content", "field_text"),
     [
         (b"date,county,channel,target_group,form,colour\n", "colour"),
-        (b"date,county,channel\n", "target_group"),
+        (b"date,county,channel\n", "Target group"),
         (b"PK\x03\x04not really a workbook", "could not be read"),
     ],
 )

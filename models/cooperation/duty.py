@@ -5,6 +5,7 @@ from models.cooperation.intake import REQUEST_INTAKE
 from models.cooperation.messages import CooperationMessage
 from models.cooperation.panels import requests_panel
 from models.cooperation.retention import forget_closed_requests
+from models.cooperation.step_page import step_details
 from models.cooperation.steps import KIND, take_answer
 from models.cooperation.tables import REQUEST_LIFECYCLE, CooperationRequest, RequestClock
 from models.lifecycle.duty import AssignmentKind, Duty
@@ -18,6 +19,7 @@ DUTY = Duty(
             {"ro": "cerere de cooperare", "en": "cooperation request"},
             template="request-form.html",
             on_answer=take_answer,
+            details=step_details,
         ),
     ),
     words=WORDS,

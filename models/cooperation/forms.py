@@ -2,7 +2,7 @@
 its words and partial."""
 
 from pathlib import Path
-from typing import Literal
+from typing import Literal, get_args
 
 from pydantic import model_validator
 
@@ -32,6 +32,7 @@ WORDS: dict[str, str] = {
 }
 
 Action = Literal["acknowledge", "decide", "answer", "refuse"]
+ACTIONS: tuple[str, ...] = get_args(Action)
 
 
 class CooperationAnswer(AnswerForm):

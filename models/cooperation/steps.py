@@ -4,8 +4,15 @@ from datetime import datetime
 
 from sqlmodel import Session, col, select
 
+from models.cooperation.forms import ACTIONS, WORDS
 from models.cooperation.notices import queue_step_opened
-from models.cooperation.rules import clock_description, clock_start, legal_clock, policy_for
+from models.cooperation.rules import (
+    clock_description,
+    clock_start,
+    legal_clock,
+    policy_for,
+    starts_with_decision,
+)
 from models.cooperation.tables import (
     REQUEST_LIFECYCLE,
     CooperationRequest,
@@ -17,6 +24,7 @@ from models.core.calendar import WorkingCalendar
 from models.core.clocks import compute_deadline
 from models.core.i18n import N_, translate
 from models.core.settings import get_settings
+from models.lifecycle.answers import AnswerInvalid
 from models.lifecycle.assignments import new_assignment
 from models.lifecycle.desk import Desk, move_case
 from models.lifecycle.forms import AnswerForm
@@ -25,6 +33,9 @@ from models.reference.institutions import Institution
 
 KIND = "cooperation-request"
 FINAL = (RequestStatus.EXECUTED, RequestStatus.REFUSED, RequestStatus.WITHDRAWN)
+NOT_OFFERED = N_(
+    "“%(value)s” cannot be chosen at this step (%(instrument)s). Choose one of: %(offered)s."
+)
 
 
 def clocks_of(session: Session, request: CooperationRequest) -> list[RequestClock]:
@@ -97,6 +108,55 @@ def _open_step(desk: Desk, request: CooperationRequest, clock: RequestClock) -> 
     return assignment
 
 
+def offered_actions(
+    request: CooperationRequest, clocks: list[RequestClock], step: RequestClock
+) -> tuple[str, ...]:
+    """The actions that make sense at this step, read from the instrument's clocks.
+
+    An answer always completes the request. A refusal answers a request someone sent, so
+    only where the first clock runs from its receipt (or from a deadline the sender set).
+    A decision is offered while a later clock waits for it (and stays offered at the step
+    that took it, to correct that answer); acknowledging closes this step alone, so only
+    where the next clock runs without waiting for the decision.
+    """
+    later = [clock for clock in clocks if clock.position > step.position]
+    offered = {"answer"}
+    first = legal_clock(clocks[0].clock_code) if clocks else None
+    if first is None or first.starts_at == "receipt":
+        offered.add("refuse")
+    waits = [starts_with_decision(clock.clock_code, clock.position) for clock in later]
+    undecided = request.decided_at is None or request.decided_at == step.met_at
+    if undecided and any(waits):
+        offered.add("decide")
+    if waits and not waits[0]:
+        offered.add("acknowledge")
+    return tuple(action for action in ACTIONS if action in offered)
+
+
+def step_clock(clocks: list[RequestClock], assignment: Assignment) -> RequestClock | None:
+    """The clock the assignment answers, when it is one of the request's steps."""
+    return next((clock for clock in clocks if clock.assignment_id == assignment.id), None)
+
+
+def check_action(
+    session: Session, request: CooperationRequest, assignment: Assignment, action: str
+) -> None:
+    """Refuse an action the step does not offer; AnswerInvalid names the field and value."""
+    clocks = clocks_of(session, request)
+    step = step_clock(clocks, assignment)
+    if step is None:
+        return
+    offered = offered_actions(request, clocks, step)
+    if action in offered:
+        return
+    institution = session.get(Institution, assignment.institution_id)
+    legal = legal_clock(step.clock_code)
+    language = institution.language if institution else "ro"
+    instrument = legal.instrument_in(language) if legal else request.instrument.upper()
+    names = {"value": WORDS[action], "offered": [WORDS[a] for a in offered]}
+    raise AnswerInvalid({"action": (NOT_OFFERED, {**names, "instrument": instrument})})
+
+
 def move_request(desk: Desk, request: CooperationRequest, to: RequestStatus, note: str) -> None:
     """Move the request forward; an answer that would move it back leaves its status."""
     if to in REQUEST_LIFECYCLE[request.status]:
@@ -110,9 +170,10 @@ def take_answer(session: Session, assignment: Assignment, form: AnswerForm, answ
     ).first()
     if request is None or request.status in FINAL:
         return
+    action = getattr(form, "action", "answer")
+    check_action(session, request, assignment, action)
     settings = get_settings()
     desk = Desk(session, settings, WorkingCalendar(zone=settings.zone), answer.submitted_at)
-    action = getattr(form, "action", "answer")
     clocks = clocks_of(session, request)
     if action == "acknowledge":
         _meet(desk, [c for c in clocks if c.assignment_id == assignment.id])

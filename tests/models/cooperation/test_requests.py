@@ -232,10 +232,14 @@ def test_bad_requests_are_refused_naming_the_field_and_write_nothing(
 def test_answers_out_of_order_move_the_request_forward_only(reference: Session) -> None:
     session = reference
     request = register(session, eio(), at("2026-12-18", 16))
-    answer(session, open_step(session), at("2026-12-19", 10), action="decide")
+    first = open_step(session)
+    answer(session, first, at("2026-12-19", 10), action="decide")
     step = open_step(session)
     assert step.key.endswith(":eio-execution")
-    answer(session, step, at("2026-12-20", 10), action="acknowledge")
+    answer(session, first, at("2026-12-20", 10), action="acknowledge")  # corrected later
+    session.refresh(request)
+    assert request.status == "decided" and open_step(session).id == step.id
+    answer(session, step, at("2026-12-21", 10), action="answer", message="Probe transmise.")
     session.refresh(request)
     assert request.status == "executed", "every step answered: nothing is left to chase"
     assert (

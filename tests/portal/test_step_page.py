@@ -100,7 +100,7 @@ def local(day: str, hour: int) -> datetime:
 
 
 def test_a_siena_step_offers_no_recognition_and_refuses_it_storing_nothing(
-    browser: Browser, session: Session, institutions: tuple
+    browser: Browser, session: Session, institutions: tuple[Institution, Institution]
 ) -> None:
     anitp, _ = institutions
     step = step_of(session, anitp, "siena", local("2027-01-13", 9))
@@ -125,7 +125,7 @@ def test_a_siena_step_offers_no_recognition_and_refuses_it_storing_nothing(
 
 
 def test_the_api_refuses_an_action_the_step_does_not_offer_naming_the_field(
-    browser: Browser, session: Session, institutions: tuple
+    browser: Browser, session: Session, institutions: tuple[Institution, Institution]
 ) -> None:
     _, europol = institutions
     step = step_of(session, europol, "siena", local("2027-01-13", 9))
@@ -140,7 +140,7 @@ def test_the_api_refuses_an_action_the_step_does_not_offer_naming_the_field(
 
 
 def test_an_eio_step_offers_the_decision_and_takes_it(
-    browser: Browser, session: Session, institutions: tuple
+    browser: Browser, session: Session, institutions: tuple[Institution, Institution]
 ) -> None:
     anitp, _ = institutions
     step = step_of(session, anitp, "eio", local("2027-01-13", 9))
@@ -193,7 +193,7 @@ def test_an_eio_step_offers_the_decision_and_takes_it(
 def test_the_step_page_says_the_time_left_on_its_legal_clock_and_its_basis(
     browser: Browser,
     session: Session,
-    institutions: tuple,
+    institutions: tuple[Institution, Institution],
     instrument: str,
     received: datetime,
     urgent: bool,
@@ -208,7 +208,7 @@ def test_the_step_page_says_the_time_left_on_its_legal_clock_and_its_basis(
 
 
 def test_a_romanian_reader_gets_the_basis_in_romanian(
-    browser: Browser, session: Session, institutions: tuple
+    browser: Browser, session: Session, institutions: tuple[Institution, Institution]
 ) -> None:
     anitp, _ = institutions
     shown = rows(browser.open(step_of(session, anitp, "eio", local("2027-01-13", 9))))

@@ -50,13 +50,25 @@ def posted_values(kind: AssignmentKind, posted: dict[str, str]) -> dict[str, Any
 
 def table_rows(kind: AssignmentKind, posted: dict[str, str]) -> list[dict[str, str]]:
     """The rows of the kind's table the form filled in (`activities-3-county`), in order."""
+    rows = _filled_rows(kind, posted)
+    return [rows[index] for index in sorted(rows)]
+
+
+def form_rows(kind: AssignmentKind, posted: dict[str, str]) -> list[int]:
+    """The form's row (0 for `activities-0-…`) each row of the table came from, in order:
+    an empty row in between is left out of the table, not out of the form."""
+    return sorted(_filled_rows(kind, posted)) if kind.table else []
+
+
+def _filled_rows(kind: AssignmentKind, posted: dict[str, str]) -> dict[int, dict[str, str]]:
+    """The filled cells of the kind's table, by the form's row."""
     rows: dict[int, dict[str, str]] = {}
     fields = set(_row_fields(kind))
     for name, value in posted.items():
         cell = TABLE_CELL.match(name)
         if cell and cell["table"] == kind.table and cell["field"] in fields and value.strip():
             rows.setdefault(int(cell["row"]), {})[cell["field"]] = value
-    return [rows[index] for index in sorted(rows)]
+    return rows
 
 
 def _row_fields(kind: AssignmentKind) -> list[str]:

@@ -18,6 +18,7 @@ from models.lifecycle.forms import form_choices
 from models.lifecycle.tables import Answer, Assignment
 from models.messaging.render import TEMPLATES_DIR
 from models.reference.institutions import Institution
+from portal.field_errors import FieldError, FormValues, mark_fields
 from portal.security import LinkError, count_bad_token, csrf_token
 from portal.words import name_of
 
@@ -69,6 +70,7 @@ def pages(language: str) -> Environment:
     env.install_gettext_translations(translations(language), newstyle=True)  # type: ignore[attr-defined]
     env.globals["code"] = lambda value: name_of(str(value), language)
     env.globals["pct"] = lambda value: percent(value, language)
+    env.globals["mark_fields"] = mark_fields
     return env
 
 
@@ -181,7 +183,7 @@ def assignment_page(
     now: datetime,
     *,
     form: dict[str, str] | None = None,
-    errors: dict[str, str] | None = None,
+    errors: list[FieldError] | None = None,
     status: int = 200,
 ) -> HTMLResponse:
     """The assignment with its form (or why it takes no answer) and its history."""
@@ -199,8 +201,8 @@ def assignment_page(
         kind_label=kind_label(assignment.kind, language),
         refusal=refusal,
         csrf=csrf_token(token, settings.resolved_signing_key()),
-        form=form or {},
-        errors=errors or {},
+        form=FormValues(form, errors),
+        errors=errors or [],
         upload_limit=f"{settings.portal_max_upload_bytes / (1024 * 1024):g} MiB",
         table_rows=TABLE_ROWS,
         wide=kind.table is not None,  # room for a table of rows

@@ -14,8 +14,9 @@ from models.lifecycle.answers import AnswerInvalid, AnswerRefused, refusal_reaso
 from models.lifecycle.duty import assignment_kind
 from models.lifecycle.forms import FileRows
 from models.lifecycle.tables import Assignment
-from portal.answering import posted_values, read_attachment, record, with_file_rows
+from portal.answering import form_rows, posted_values, read_attachment, record, with_file_rows
 from portal.dependencies import EngineDep, Link, LinkDep, Now, SettingsDep
+from portal.field_errors import FieldError
 from portal.pages import assignment_page, language_of, local_text, render
 from portal.security import LinkError, csrf_valid
 from portal.words import name_of
@@ -31,7 +32,7 @@ def _page_again(
     now: datetime,
     *,
     form: dict[str, str] | None = None,
-    errors: dict[str, str] | None = None,
+    errors: list[FieldError] | None = None,
     status: int = 200,
 ) -> HTMLResponse:
     """The assignment's page as it is now, e.g. with the form's errors."""
@@ -44,28 +45,51 @@ def _page_again(
 
 
 def translated(
-    invalid: AnswerInvalid, language: str, file_rows: FileRows | None = None
-) -> dict[str, str]:
-    """The form's problems in the reader's language, a table's by row (or file line) and field."""
-    return {
-        _place(field, language, file_rows): translate(language, message)
-        % {k: _word(v, language) for k, v in params.items()}
-        for field, (message, params) in invalid.problems.items()
-    }
+    invalid: AnswerInvalid, language: str, rows: FileRows | list[int] | None = None
+) -> list[FieldError]:
+    """The form's problems in the reader's language, a table's by row (or file line) and field.
+
+    `rows` says where a table's rows came from: a file's lines, or the form's rows."""
+    problems = []
+    for field, (message, params) in invalid.problems.items():
+        text = translate(language, message) % {k: _word(v, language) for k, v in params.items()}
+        place = _place(field, language, rows)
+        name = input_name(field, rows)
+        beside = f"{place}: {text}" if isinstance(rows, FileRows) and name != field else text
+        problems.append(FieldError(name, place, text, beside))
+    return problems
 
 
-def _place(field: str, language: str, file_rows: FileRows | None) -> str:
+def input_name(field: str, rows: FileRows | list[int] | None) -> str:
+    """The input a problem is about: 'activities.2.county' is the cell of its form row
+    ('activities-4-county' when two rows were left empty above), or the file it came in."""
+    table, _, rest = field.partition(".")
+    index, _, column = rest.partition(".")
+    if not index.isdigit():
+        return field
+    if isinstance(rows, FileRows):
+        return "attachment"
+    return "-".join((table, str(_form_row(int(index), rows)), column)).rstrip("-")
+
+
+def _form_row(index: int, rows: list[int] | None) -> int:
+    """The form's row of the table's row `index`."""
+    return rows[index] if rows is not None and index < len(rows) else index
+
+
+def _place(field: str, language: str, rows: FileRows | list[int] | None) -> str:
     """'activities.2.county' -> 'Row 3, County' (or the file's line 4), in `language`."""
     table, _, rest = field.partition(".")
     index, _, column = rest.partition(".")
     if not index.isdigit():
         return name_of(field, language)
-    if file_rows is not None and int(index) < len(file_rows.lines):
+    if isinstance(rows, FileRows) and int(index) < len(rows.lines):
         where = translate(language, N_("Line %(line)s of the file")) % {
-            "line": file_rows.lines[int(index)]
+            "line": rows.lines[int(index)]
         }
     else:
-        where = translate(language, N_("Row %(row)s")) % {"row": int(index) + 1}
+        form_row = _form_row(int(index), None if isinstance(rows, FileRows) else rows)
+        where = translate(language, N_("Row %(row)s")) % {"row": form_row + 1}
     return f"{where}, {name_of(column or table, language)}"
 
 
@@ -140,7 +164,7 @@ async def _record_form(
             background=background,
         )
     except AnswerInvalid as invalid:
-        errors = translated(invalid, lang, file_rows)
+        errors = translated(invalid, lang, file_rows or form_rows(kind, posted))
         return _page_again(link, settings, engine, now, form=shown, errors=errors, status=422)
     except (AnswerRefused, LinkError):
         return _page_again(link, settings, engine, now, status=409)

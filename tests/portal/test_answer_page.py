@@ -12,11 +12,12 @@ from sqlmodel import Session, select
 from models.campaigns.rules import report_key
 from models.campaigns.tables import Campaign
 from models.core.i18n import translate
+from models.lifecycle.answers import ERROR_MESSAGES, INVALID
 from models.lifecycle.tables import Answer, Assignment
 from models.reference.institutions import Institution
 from portal.app import create_app
 from portal.dependencies import clock
-from portal.pages import LATE, LATE_TAKEN
+from portal.pages import LATE, LATE_TAKEN, pages
 from portal.words import FORM_WORDS
 from tests.portal.conftest import assignment_of, path_of
 from tests.portal.test_forms import csrf_of
@@ -151,3 +152,109 @@ def test_a_late_answer_is_taken_and_recorded_as_late_as_the_warning_says(
     assert not answer.on_time
     page = browser.open(assignment)  # answered, still correctable until the month locks
     assert warnings(page)
+
+
+# the errors each field carries for screen readers
+
+
+def field_problem(page: html.HtmlElement, name: str) -> str:
+    """What a screen reader hears of the wrong field `name`: the text its description holds."""
+    [first, *_] = page.xpath(f"//*[@name='{name}']")
+    field = first.getparent().getparent() if first.get("type") == "radio" else first
+    assert field.get("aria-invalid") == "true", html.tostring(field)
+    ids = field.get("aria-describedby", "").split()
+    assert ids and ids[0] == f"error-{name}", ids
+    [described] = page.xpath(f"//*[@id='{ids[0]}']")
+    return text_of(described)
+
+
+def summary_links(page: html.HtmlElement) -> dict[str, str]:
+    """Each linked item of the summary on top: the id it leads to, and what it says."""
+    return {
+        a.get("href").removeprefix("#"): text_of(a)
+        for a in page.xpath("//div[@class='errors']//a")
+    }
+
+
+def unique_ids(page: html.HtmlElement) -> bool:
+    ids = page.xpath("//@id")
+    return len(ids) == len(set(ids))
+
+
+@pytest.mark.parametrize("language", [0, 1])
+def test_a_wrong_field_of_the_macros_is_marked_and_described_beside_it(
+    language: int, browser: Browser, session: Session, institutions: tuple
+) -> None:
+    institution = institutions[language]
+    assignment = assignment_of(session, institution, "monitoring-report")
+    browser.now = NOW - timedelta(days=1)
+    status, page = browser.send(assignment, {"progress": "nonsense", "narrative": " "})
+    assert status == 422
+    choose = translate(institution.language, ERROR_MESSAGES["enum"])
+    required = translate(institution.language, ERROR_MESSAGES["missing"])
+    assert field_problem(page, "progress") == choose
+    assert field_problem(page, "narrative") == required
+    assert page.xpath("//*[@name='indicator_value']")[0].get("aria-invalid") is None
+    links = summary_links(page)
+    assert set(links) == {"progress", "narrative"} and links["progress"].endswith(choose)
+    assert all(page.xpath(f"//*[@id='{target}']") for target in links) and unique_ids(page)
+
+
+def test_a_wrong_choice_of_radios_marks_their_group(
+    browser: Browser, session: Session, institutions: tuple
+) -> None:
+    anitp, _ = institutions
+    assignment = assignment_of(session, anitp, "attendance")
+    browser.now = NOW - timedelta(days=1)
+    status, page = browser.send(assignment, {"attending": "perhaps"})
+    assert status == 422
+    assert field_problem(page, "attending") == translate("ro", ERROR_MESSAGES["literal_error"])
+    [group] = page.xpath("//fieldset[@id='attending']")
+    assert group.get("role") == "radiogroup" and "attending" in summary_links(page)
+    assert unique_ids(page)
+
+
+def test_a_wrong_cell_of_a_table_is_marked_and_the_summary_leads_to_it(
+    browser: Browser, session: Session, institutions: tuple
+) -> None:
+    anitp, _ = institutions
+    assignment = campaign_report(session, anitp, due_at=NOW + timedelta(days=3))
+    row = {"held_on": "2026-10-08", "county": "ISS", "channel": "theatre", "form": "labour"}
+    status, page = browser.send(assignment, {f"activities-1-{k}": v for k, v in row.items()})
+    assert status == 422
+    assert field_problem(page, "activities-1-county") == translate("ro", INVALID)
+    required = translate("ro", ERROR_MESSAGES["missing"])
+    assert field_problem(page, "activities-1-target_group") == required
+    links = summary_links(page)
+    assert links["activities-1-county"].startswith(translate("ro", "Row %(row)s") % {"row": 2})
+    [cell] = page.xpath("//*[@id='activities-1-county']")
+    assert cell.get("name") == "activities-1-county" and cell.get("value") == "ISS"
+    assert page.xpath("//*[@name='activities-0-county']")[0].get("aria-invalid") is None
+    assert unique_ids(page)
+
+
+def test_the_wrong_lines_of_a_file_are_said_on_the_file_field(
+    browser: Browser, session: Session, institutions: tuple
+) -> None:
+    anitp, _ = institutions
+    assignment = campaign_report(session, anitp, due_at=NOW + timedelta(days=3))
+    rows = "2026-10-08,IS,theatre,pupils,labour,30\n2026-10-09,ISS,theatre,pupils,labour,40\n"
+    content = f"data,judet,canal,grup_tinta,forma,participanti\n{rows}".encode()
+    files = {"attachment": ("raport-octombrie.csv", content, "text/csv")}
+    status, page = browser.send(assignment, {}, files)
+    assert status == 422
+    line = translate("ro", "Line %(line)s of the file") % {"line": 3}
+    said = field_problem(page, "attachment")
+    assert said.startswith(line) and said.endswith(translate("ro", INVALID)), said
+    assert "attachment" in summary_links(page) and unique_ids(page)
+
+
+def test_the_macros_still_take_a_plain_form_and_errors_given_apart() -> None:
+    template = pages("ro").from_string(
+        '{% from "portal/fields.html" import text, textarea %}'
+        '{{ text("document", {"document": "x"}) }}'
+        '{{ textarea("evidence", {}, errors={"evidence": "Lipsește."}) }}'
+    )
+    page = html.fromstring(f"<div>{template.render()}</div>")
+    assert page.xpath("//input[@name='document']")[0].get("aria-invalid") is None
+    assert field_problem(page, "evidence") == "Lipsește."

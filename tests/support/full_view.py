@@ -13,6 +13,7 @@ from models.campaigns.launch import launch
 from models.cooperation.register import RequestInput
 from models.cooperation.tables import Direction, Instrument
 from models.core.calendar import WorkingCalendar
+from models.core.history import StatusEvent
 from models.core.settings import get_settings
 from models.lifecycle.desk import Desk
 from models.meetings.cycle import MeetingRequest, advance, plan_meeting
@@ -32,6 +33,7 @@ from models.referrals.register import ReferralInput
 ROMANIA = Path(__file__).resolve().parents[2] / "data" / "romania.yaml"
 NOW = datetime(2026, 12, 7, 8, tzinfo=UTC)
 HOUR = timedelta(hours=1)
+RUNS = [f"5c1f0e7{n}-1111-4000-8000-000000000000" for n in range(3)]
 CALENDAR = WorkingCalendar(zone=get_settings().zone)
 ACTIONS = [
     ("ANITP", "Actualizarea ghidului de identificare pentru inspectorii muncii", "2026-11-30"),
@@ -50,13 +52,25 @@ def full_view(engine: Engine) -> None:
     for period, opened in (("2026-S1", NOW - 3000 * HOUR), ("2026-S2", NOW)):
         _round(engine, period, opened)
     with Session(engine, expire_on_commit=False) as session:
-        desk = Desk(session, get_settings(), CALENDAR, NOW, run_id="5c1f0e7a-0000-4000-8000-0000")
+        desk = Desk(session, get_settings(), CALENDAR, NOW, run_id=RUNS[0])
         _cases(desk)
         campaign = save_campaign(session, read_definitions()["CAMP-2026-CERERE"], NOW)
         launch(desk, campaign)
         rows = read_recommendation_file(SAMPLE_FILE.name, SAMPLE_FILE.read_bytes())
         save_recommendations(session, rows, NOW)
         open_follow_ups(desk)
+        for n, run in enumerate(RUNS):  # runs Prefect would name; here by the start of their id
+            at = NOW - n * HOUR
+            session.add(
+                StatusEvent(
+                    entity_type="x",
+                    entity_id=n,
+                    to_status="done",
+                    at=at,
+                    actor="t",
+                    flow_run_id=run,
+                )
+            )
         session.commit()
 
 

@@ -96,7 +96,7 @@ def _database(
     result: dict[str, Any] = {"round": _rounds(engine, strategy, size, sink, say, connections)}
     with _timed(say, "sweeps"):
         result["sweeps"] = sweep_sizes(
-            engine, totals=size.sweep_totals, due=size.sweep_due, now=NOW
+            engine, totals=size.sweep_totals, due=size.sweep_due, now=NOW, smtp_port=sink.port
         )
     with _timed(say, "report"):
         round_id, count = answered_round(

@@ -9,6 +9,7 @@ from sqlalchemy import text
 from sqlalchemy.engine import Engine
 
 from bench.state import add_open_assignments
+from bench.sweep_floor import plain_sweep
 from models.core.calendar import WorkingCalendar
 from models.core.settings import get_settings
 from tasks.lifecycle.advance import advance_due_assignments
@@ -56,15 +57,50 @@ def _close(engine: Engine, prefix: str) -> None:
         )
 
 
+def _add_due(engine: Engine, prefix: str, due: int, day: datetime) -> None:
+    add_open_assignments(
+        engine,
+        prefix=prefix,
+        count=due,
+        due_at=day + timedelta(days=1),
+        next_action_at=day - timedelta(hours=1),
+    )
+
+
+def _floor(engine: Engine, prefix: str, due: int, day: datetime, smtp_port: int) -> float:
+    """The plain script's sweep over `due` rows of its own; its seconds."""
+    _add_due(engine, prefix, due, day)
+    calendar = WorkingCalendar(zone=get_settings().zone)
+    started = time.perf_counter()
+    done = plain_sweep(engine=engine, calendar=calendar, smtp_port=smtp_port, now=day)
+    seconds = time.perf_counter() - started
+    _close(engine, prefix)
+    if done["due"] != due or not done["emails"]:
+        raise RuntimeError(f"the sweep's floor did not do the whole job: {done}")
+    return seconds
+
+
+def _figures(total: int, due: int, seconds: dict[str, float], floor: float) -> dict[str, float]:
+    whole = sum(seconds.values())
+    return {"open": total, "due": due, **seconds, "total": whole} | {
+        "ms_per_due": whole / due * 1000,
+        "floor": floor,
+        "floor_ms_per_due": floor / due * 1000,
+        "ratio_to_floor": round(whole / floor, 2),
+    }
+
+
 def sweep_sizes(
-    engine: Engine, *, totals: tuple[int, ...], due: int, now: datetime
+    engine: Engine, *, totals: tuple[int, ...], due: int, now: datetime, smtp_port: int
 ) -> list[dict[str, float]]:
-    """For each total, a sweep over that many open assignments of which `due` are due."""
+    """For each total, a sweep over that many open assignments of which `due` are due.
+
+    The plain script (the floor) first sweeps `due` rows of its own over the same open rows.
+    """
     results, present = [], 0
     for number, total in enumerate(totals):
         day = now + timedelta(days=number)
         later = day + timedelta(days=90)
-        prefix = f"sweep-due-{number}:"
         add_open_assignments(
             engine,
             prefix=f"sweep-{number}:",
@@ -72,15 +108,11 @@ def sweep_sizes(
             due_at=later,
             next_action_at=later,
         )
-        add_open_assignments(
-            engine,
-            prefix=prefix,
-            count=due,
-            due_at=day + timedelta(days=1),
-            next_action_at=day - timedelta(hours=1),
-        )
         present = total
+        floor = _floor(engine, f"sweep-floor-{number}:", due, day, smtp_port)
+        prefix = f"sweep-due-{number}:"
+        _add_due(engine, prefix, due, day)
         seconds = _sweep(engine, day)
         _close(engine, prefix)
-        results.append({"open": total, "due": due, **seconds, "total": sum(seconds.values())})
+        results.append(_figures(total, due, seconds, floor))
     return results

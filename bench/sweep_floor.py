@@ -1,0 +1,268 @@
+"""The sweep's floor: a careful plain script doing the daily sweep's job with bulk SQL.
+
+No Prefect, no ORM session: in one transaction it selects the due assignments (skipping rows
+a concurrent run holds on PostgreSQL), takes each one's step with guarded updates, writes
+their status events and notices, and queues one rendered digest per institution and
+audience, so a crash loses nothing; then it sends them on one SMTP connection and marks
+them sent in one bulk update. Concord's sweep is measured against it.
+"""
+
+import smtplib
+from collections import defaultdict
+from datetime import datetime
+from email.message import EmailMessage
+from typing import Any
+
+from jinja2 import Environment
+from sqlalchemy import Integer, bindparam, case, column, insert, literal, select, update, values
+from sqlalchemy.engine import Connection, Engine, Row
+from sqlmodel import col
+
+from models.core.calendar import WorkingCalendar
+from models.core.history import StatusEvent
+from models.core.types import UTCDateTime
+from models.lifecycle.ladder import COORDINATOR, HEAD, LADDER, audiences_of, next_step
+from models.lifecycle.policy import effective_policy
+from models.lifecycle.status import ASSIGNMENT_LIFECYCLE
+from models.lifecycle.tables import OPEN_ASSIGNMENT_STATUSES, Assignment, Notice
+from models.messaging.outbox import OutboxMessage
+from models.reference.institutions import Contact, Institution
+
+TEXT = """Stimați colegi de la {{ name }},
+
+La data de {{ day }}, instituția dumneavoastră are {{ items|length }} solicitări deschise.
+{% for a in items %}
+  - {{ a.title }} ({{ a.subject_ref }}), termen {{ a.due }}{% if a.step != "reminder" %}
+    - {{ a.step }}{% endif %}
+
+    {{ a.link }}
+{% endfor %}
+
+Fiecare legătură deschide o solicitare și nu cere un cont.
+Secretariatul tehnic al Mecanismului național de coordonare
+"""
+HTML = """<html><body><h1>{{ items|length }} solicitări deschise</h1>
+<p>Stimați colegi de la {{ name }},</p>
+<p>La data de {{ day }}, instituția dumneavoastră are {{ items|length }} solicitări deschise.</p>
+<ul>{% for a in items %}
+<li><a href="{{ a.link }}">{{ a.title }}</a> ({{ a.subject_ref }}), termen {{ a.due }}
+{% if a.step != "reminder" %} <strong>{{ a.step }}</strong>{% endif %}</li>{% endfor %}</ul>
+<p>Fiecare legătură deschide o solicitare și nu cere un cont.</p>
+<p>Secretariatul tehnic al Mecanismului național de coordonare</p></body></html>"""
+SENDER = "concord@coordination.example"
+COORDINATOR_EMAIL = "secretariat@coordination.example"
+ACTOR = "flow:daily-sweep"
+ROLES = {HEAD: ("head", "deputy"), COORDINATOR: ()}
+TEXT_TEMPLATE = Environment(autoescape=False).from_string(TEXT)
+HTML_TEMPLATE = Environment(autoescape=True).from_string(HTML)
+COLUMNS = (
+    Assignment.id,
+    Assignment.kind,
+    Assignment.policy_override,
+    Assignment.institution_id,
+    Assignment.title,
+    Assignment.subject_ref,
+    Assignment.due_at,
+    Assignment.status,
+    Assignment.next_action_at,
+    Assignment.escalation_level,
+)
+
+
+def _due(conn: Connection, now: datetime) -> list[Row[Any]]:
+    query = (
+        select(*(col(c) for c in COLUMNS))
+        .where(
+            col(Assignment.status).in_(OPEN_ASSIGNMENT_STATUSES),
+            col(Assignment.next_action_at) <= now,
+        )
+        .order_by(col(Assignment.next_action_at))
+    )
+    if conn.dialect.name == "postgresql":
+        query = query.with_for_update(skip_locked=True)
+    return list(conn.execute(query))
+
+
+def _path(status: str, targets: tuple[str, ...]) -> list[tuple[str, str]]:
+    """The (from, to) transitions a step makes from `status`."""
+    moves = []
+    for target in targets:
+        if target != status and target in ASSIGNMENT_LIFECYCLE[status]:
+            moves.append((status, target))
+            status = target
+    return moves
+
+
+def _plan(rows: list[Row[Any]], calendar: WorkingCalendar, now: datetime) -> dict[str, list[Any]]:
+    """Each due row's update, status events and notices (as plain rows)."""
+    day = calendar.local_date(now).isoformat()
+    plan: dict[str, list[Any]] = defaultdict(list)
+    for row in rows:
+        upcoming = next_step(
+            row.due_at, effective_policy(row.kind, row.policy_override), calendar, now
+        )
+        step = upcoming.step
+        rung = LADDER[step] if step else None
+        moves = _path(row.status, rung.statuses) if rung else []
+        level = max(row.escalation_level, rung.escalation_level if rung else 0)
+        final = moves[-1][1] if moves else row.status
+        reminded = int(step == "reminder")
+        seen = (row.id, row.next_action_at, row.status)
+        plan["updates"].append((*seen, final, upcoming.next_action_at, reminded, level))
+        note = f"{step} step"
+        plan["events"] += [
+            {"entity_type": "assignment", "entity_id": row.id, "from_status": was}
+            | {"to_status": to, "at": now, "actor": ACTOR, "note": note}
+            for was, to in moves
+        ]
+        for audience in audiences_of(step, row.escalation_level) if step else ():
+            plan["notices"].append((row, step.value if step else "", audience, day))
+    return plan
+
+
+def _claim(conn: Connection, updates: list[tuple[Any, ...]], now: datetime) -> set[int]:
+    """One guarded update of every due row; the ids it moved (all, unless another run did)."""
+    table = values(
+        column("id", Integer),
+        column("seen_next", UTCDateTime()),
+        column("seen_status"),
+        column("status"),
+        column("next", UTCDateTime()),
+        column("reminded", Integer),
+        column("level", Integer),
+        name="v",
+    ).data(updates)
+    v = table.cte("v")
+    # all-NULL VALUES columns are text on PostgreSQL; SQLite's CAST would make them numbers
+    later = v.c.next.cast(UTCDateTime()) if conn.dialect.name == "postgresql" else v.c.next
+    statement = (
+        update(Assignment)
+        .where(
+            col(Assignment.id) == v.c.id,
+            col(Assignment.next_action_at) == v.c.seen_next,
+            col(Assignment.status) == v.c.seen_status,
+        )
+        .values(
+            status=v.c.status,
+            next_action_at=later,
+            reminders_sent=col(Assignment.reminders_sent) + v.c.reminded,
+            last_reminded_at=case(
+                (v.c.reminded == 1, literal(now, UTCDateTime())),
+                else_=col(Assignment.last_reminded_at),
+            ),
+            escalation_level=v.c.level,
+            updated_at=now,
+        )
+        .returning(col(Assignment.id))
+    )
+    return {found for found in conn.execute(statement).scalars() if found is not None}
+
+
+def _recipients(conn: Connection, institution_ids: list[int]) -> dict[int, Any]:
+    """Each institution's code, name and contacts by role, in two queries."""
+    found: dict[int, Any] = {}
+    chosen = col(Institution.id).in_(institution_ids)
+    for i, code, name in conn.execute(
+        select(col(Institution.id), col(Institution.code), col(Institution.name)).where(chosen)
+    ):
+        found[i] = {"code": code, "name": name, "emails": {}}
+    contacts = select(col(Contact.institution_id), col(Contact.role), col(Contact.email))
+    for i, role, email in conn.execute(
+        contacts.where(col(Contact.institution_id).in_(institution_ids))
+    ):
+        found[i]["emails"][role] = email
+    return found
+
+
+def _item(row: Row[Any], step: str) -> dict[str, Any]:
+    link = f"https://portal.example/a/{row.id}"
+    return {"title": row.title, "subject_ref": row.subject_ref, "step": step, "link": link} | {
+        "due": row.due_at.strftime("%d.%m.%Y")
+    }
+
+
+def _letters(
+    conn: Connection, notices: list[tuple[Row[Any], str, str, str]], now: datetime, day: str
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """One digest per institution and audience (the coordinator's in one), and the notices."""
+    groups: dict[tuple[str, int], list[tuple[Row[Any], str]]] = defaultdict(list)
+    for row, step, audience, _ in notices:
+        place = 0 if audience == COORDINATOR else row.institution_id
+        groups[(audience, place)].append((row, step))
+    people = _recipients(conn, sorted({row.institution_id for row, *_ in notices}))
+    letters, notice_rows = [], []
+    for (audience, place), members in sorted(groups.items()):
+        who = people.get(place, {"code": "COORD", "name": "Coordonator", "emails": {}})
+        roles = ROLES.get(audience, (audience,))
+        emails = [who["emails"][r] for r in roles if r in who["emails"]] or [COORDINATOR_EMAIL]
+        key = f"floor-sweep:{who['code']}:{audience}:{day}"
+        context = {"name": who["name"], "day": day, "items": [_item(r, s) for r, s in members]}
+        letters.append(
+            {"key": key, "channel": "email", "kind": "daily-digest", "recipient": ", ".join(emails)}
+            | {"institution_id": place or None, "language": "ro", "state": "queued"}
+            | {"subject": f"{len(members)} solicitări deschise pentru {who['name']} ({day})"}
+            | {
+                "body_text": TEXT_TEMPLATE.render(context),
+                "body_html": HTML_TEMPLATE.render(context),
+            }
+            | {"next_attempt_at": now, "created_at": now}
+        )
+        notice_rows += [
+            {"assignment_id": r.id, "institution_id": r.institution_id, "step": s, "day": day}
+            | {"audience": audience, "urgent": False, "created_at": now, "bundle_key": key}
+            for r, s in members
+        ]
+    return letters, notice_rows
+
+
+def _email(letter: dict[str, Any]) -> EmailMessage:
+    message = EmailMessage()
+    message["From"], message["To"] = SENDER, letter["recipient"]
+    message["Subject"] = letter["subject"]
+    message.set_content(letter["body_text"])
+    message.add_alternative(letter["body_html"], subtype="html")
+    return message
+
+
+Queued = tuple[list[dict[str, Any]], list[int]]
+
+
+def _queue(
+    conn: Connection, rows: list[Row[Any]], calendar: WorkingCalendar, now: datetime
+) -> Queued:
+    """Take every step and queue the digests, in the caller's transaction."""
+    plan = _plan(rows, calendar, now)
+    if not plan["updates"]:
+        return [], []
+    moved = _claim(conn, plan["updates"], now)
+    events = [event for event in plan["events"] if event["entity_id"] in moved]
+    if events:
+        conn.execute(insert(StatusEvent), events)
+    notices = [notice for notice in plan["notices"] if notice[0].id in moved]
+    if not notices:
+        return [], []
+    letters, notice_rows = _letters(conn, notices, now, calendar.local_date(now).isoformat())
+    conn.execute(insert(Notice), notice_rows)
+    queue = insert(OutboxMessage).returning(col(OutboxMessage.id), sort_by_parameter_order=True)
+    return letters, [found for found in conn.execute(queue, letters).scalars() if found]
+
+
+def plain_sweep(
+    *, engine: Engine, calendar: WorkingCalendar, smtp_port: int, now: datetime
+) -> dict[str, int]:
+    """Sweep the plain way; the due rows, the steps taken and the emails sent."""
+    with engine.begin() as conn:
+        rows = _due(conn, now)
+        letters, ids = _queue(conn, rows, calendar, now)
+    sent = []
+    with smtplib.SMTP("127.0.0.1", smtp_port) as smtp:
+        for letter, message_id in zip(letters, ids, strict=True):
+            smtp.send_message(_email(letter))
+            sent.append(message_id)
+    if sent:
+        with engine.begin() as conn:
+            mark = update(OutboxMessage).where(
+                col(OutboxMessage.id).in_(bindparam("ids", expanding=True))
+            )
+            conn.execute(mark.values(state="sent", attempts=1, sent_at=now), {"ids": sent})
+    return {"due": len(rows), "emails": len(sent)}

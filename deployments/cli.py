@@ -27,6 +27,7 @@ from deployments.cli_support import (
     say_count,
     settings_or_exit,
 )
+from deployments.summary_tables import print_services, print_strategies
 from models.core.db import get_engine, session_scope
 from models.core.i18n import N_, N_plural, percent
 from models.core.settings import Settings, SettingsError
@@ -170,15 +171,8 @@ def print_summary(summary: Summary) -> None:
     for code, name, members in summary.bodies:
         bodies.add_row(code, name, str(members))
     console.print(bodies)
-    plans = Table(title=say(N_("Strategies and programmes")), show_edge=False, title_justify="left")
-    for column in (N_("code"), N_("objectives"), N_("measures"), N_("by pillar")):
-        plans.add_column(say(column))
-    for s in summary.strategies:
-        by_pillar = ", ".join(
-            f"{say(VOCABULARY[p])} {n}" for p, n in sorted(s.measures_by_pillar.items())
-        )
-        plans.add_row(s.code, str(s.objectives), str(sum(s.measures_by_pillar.values())), by_pillar)
-    console.print(plans)
+    print_strategies(summary)
+    print_services(summary)
     states = ", ".join(
         f"{say(VOCABULARY.get(k, k))} {v}"
         for k, v in sorted(summary.open_assignments_by_status.items())

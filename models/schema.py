@@ -15,6 +15,7 @@ from models.lifecycle.duty import Duty, installed_duties
 from models.lifecycle.tables import Answer, Assignment, Notice
 from models.messaging.outbox import OutboxAttachment, OutboxMessage
 from models.reference.institutions import Body, Contact, Institution, Membership
+from models.reference.services import PublicService
 from models.reference.strategy import Measure, MeasureInstitution, Objective, Strategy
 
 ENGINE_TABLES: tuple[type[SQLModel], ...] = (
@@ -28,6 +29,7 @@ ENGINE_TABLES: tuple[type[SQLModel], ...] = (
     Objective,
     Measure,
     MeasureInstitution,
+    PublicService,
     Assignment,
     Answer,
     Notice,

@@ -81,6 +81,8 @@ def check_round_request(strategy: Strategy | None, code: str, period: Period) ->
     """The strategy a round is opened for; RoundError when it is unknown or out of range."""
     if strategy is None:
         raise RoundError(f"strategy: unknown strategy {shown(code)}")
+    if strategy.status == "closed":
+        raise RoundError(f"strategy: {strategy.code} is closed; rounds are opened for one in force")
     if strategy.ends < period.start or strategy.starts > period.end:
         raise RoundError(
             f"period: {period.label} is outside {strategy.code} "

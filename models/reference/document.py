@@ -1,4 +1,4 @@
-"""The reference-data document (institutions, bodies, strategies) and its validation."""
+"""The reference-data document (institutions, bodies, strategies, services), validated."""
 
 from datetime import date
 from typing import Annotated, Any
@@ -23,7 +23,9 @@ from models.reference.enums import (
     Language,
     Pillar,
     Recurrence,
+    StrategyStatus,
 )
+from models.reference.services import ServiceSpec, service_problems
 
 Code = Annotated[str, StringConstraints(pattern=r"^[A-Z0-9][A-Z0-9-]{0,39}$")]
 ShortCode = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9.-]{0,19}$")]
@@ -159,7 +161,7 @@ class GeneralObjectiveSpec(Strict):
     code: ShortCode
     pillar: Pillar
     title: LongText
-    specific: list[SpecificObjectiveSpec] = Field(min_length=1)
+    specific: list[SpecificObjectiveSpec] = Field(default_factory=list)
 
 
 class StrategySpec(Strict):
@@ -168,12 +170,18 @@ class StrategySpec(Strict):
     legal_basis: Text | None = None
     starts: date
     ends: date
-    objectives: list[GeneralObjectiveSpec] = Field(min_length=1)
+    status: StrategyStatus = StrategyStatus.IN_FORCE
+    objectives: list[GeneralObjectiveSpec] = Field(default_factory=list)
 
     @model_validator(mode="after")
     def _ends_after_start(self) -> "StrategySpec":
         if self.ends < self.starts:
             raise ValueError(f"ends ({self.ends}) is before starts ({self.starts})")
+        if self.status == StrategyStatus.IN_FORCE and (
+            not self.objectives or not all(general.specific for general in self.objectives)
+        ):
+            # a closed strategy is kept for the record with what is known of it
+            raise ValueError("a strategy in force needs objectives, each with specific ones")
         return self
 
 
@@ -182,6 +190,7 @@ class ReferenceDocument(Strict):
     institutions: list[InstitutionSpec] = Field(min_length=1)
     bodies: list[BodySpec] = Field(default_factory=list)
     strategies: list[StrategySpec] = Field(default_factory=list)
+    services: list[ServiceSpec] = Field(default_factory=list)
 
 
 class ReferenceDataError(ValueError):
@@ -374,7 +383,7 @@ def parse_reference_document(text: str) -> ReferenceDocument:
     codes = {inst.code for inst in doc.institutions}
     problems = (
         _institution_problems(doc) + _body_problems(doc, codes) + _strategy_problems(doc, codes)
-    )
+    ) + service_problems(doc.services, codes)
     if problems:
         raise ReferenceDataError(problems)
     return doc

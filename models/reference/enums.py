@@ -70,3 +70,14 @@ class Recurrence(StrEnum):
 class MeasureRole(StrEnum):
     RESPONSIBLE = "responsible"
     PARTNER = "partner"
+
+
+class StrategyStatus(StrEnum):
+    IN_FORCE = "in-force"
+    CLOSED = "closed"  # its period is over: kept for the record, no new monitoring rounds
+
+
+class ServiceKind(StrEnum):
+    PHONE_LINE = "phone-line"
+    ALERT = "alert"
+    PROGRAMME = "programme"

@@ -16,6 +16,7 @@ from models.reference.document import (
 )
 from models.reference.enums import MeasureRole, MembershipRole
 from models.reference.institutions import Body, Contact, Institution, Membership
+from models.reference.services import PublicService
 from models.reference.strategy import Measure, MeasureInstitution, Objective, Strategy
 
 Row = TypeVar("Row", bound=SQLModel)
@@ -265,6 +266,7 @@ def _load_strategy(
         "legal_basis": spec.legal_basis,
         "starts": spec.starts,
         "ends": spec.ends,
+        "status": spec.status.value,
     }
     strategy = writer.upsert(_by(writer.session, Strategy, "code"), spec.code, Strategy, values)
     assert strategy.id is not None
@@ -281,6 +283,19 @@ def _load_strategy(
     writer.remove_missing(stale, rows.wanted_links)
 
 
+def _load_services(
+    writer: _Writer, doc: ReferenceDocument, institutions: dict[str, Institution]
+) -> None:
+    """Phone lines, alerts and programmes; one no longer in the document is removed."""
+    existing = _by(writer.session, PublicService, "code")
+    for spec in doc.services:
+        values = spec.model_dump(exclude={"kind", "run_by"})
+        values["kind"] = spec.kind.value
+        values["run_by_id"] = institutions[spec.run_by].id if spec.run_by else None
+        writer.upsert(existing, spec.code, PublicService, values)
+    writer.remove_missing(existing, {spec.code for spec in doc.services})
+
+
 def load_reference(
     *, session: Session, doc: ReferenceDocument, source: str, now: datetime
 ) -> LoadReport:
@@ -290,5 +305,6 @@ def load_reference(
     _load_bodies(writer, doc, institutions)
     for strategy in doc.strategies:
         _load_strategy(writer, strategy, institutions)
+    _load_services(writer, doc, institutions)
     session.flush()
     return writer.report

@@ -13,6 +13,7 @@ class Strategy(SQLModel, table=True):
     legal_basis: str | None = Field(default=None, max_length=300)
     starts: date
     ends: date
+    status: str = Field(default="in-force", max_length=16)
 
 
 class Objective(SQLModel, table=True):

@@ -5,8 +5,19 @@ from dataclasses import dataclass, field
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
+from models.core.i18n import N_
+from models.reference.enums import ServiceKind, StrategyStatus
 from models.reference.institutions import Body, Institution, Membership
+from models.reference.services import PublicService
 from models.reference.strategy import Measure, Objective, Strategy
+
+WORDS: dict[str, str] = {
+    StrategyStatus.IN_FORCE: N_("in force"),
+    StrategyStatus.CLOSED: N_("closed"),
+    ServiceKind.PHONE_LINE: N_("phone line"),
+    ServiceKind.ALERT: N_("alert"),
+    ServiceKind.PROGRAMME: N_("programme"),
+}
 
 
 @dataclass(frozen=True)
@@ -15,6 +26,20 @@ class StrategyCounts:
     name: str
     objectives: int
     measures_by_pillar: dict[str, int]
+    status: str = StrategyStatus.IN_FORCE
+    period: str = ""
+
+
+@dataclass(frozen=True)
+class ServiceLine:
+    """A public service as the summary lists it: what it is, its number, who runs it."""
+
+    code: str
+    kind: str
+    name: str
+    number: str
+    run_by: str
+    part_of: str
 
 
 @dataclass(frozen=True)
@@ -22,6 +47,7 @@ class Summary:
     institutions_by_kind: dict[str, int]
     bodies: list[tuple[str, str, int]]
     strategies: list[StrategyCounts]
+    services: list[ServiceLine] = field(default_factory=list)
     open_assignments_by_status: dict[str, int] = field(default_factory=dict)
 
     @property
@@ -45,7 +71,23 @@ def _strategy_counts(session: Session, strategy: Strategy) -> StrategyCounts:
         .where(Measure.strategy_id == strategy.id)
         .group_by(Objective.pillar)
     ).all()
-    return StrategyCounts(strategy.code, strategy.name, objectives, dict(rows))
+    period = f"{strategy.starts.year}-{strategy.ends.year}"
+    return StrategyCounts(
+        strategy.code, strategy.name, objectives, dict(rows), strategy.status, period
+    )
+
+
+def _services(session: Session) -> list[ServiceLine]:
+    """Programmes first, then alerts and phone lines, each by code."""
+    rows = session.exec(
+        select(PublicService, Institution.code)
+        .join(Institution, col(Institution.id) == col(PublicService.run_by_id), isouter=True)
+        .order_by(PublicService.kind.desc(), PublicService.code)  # type: ignore[attr-defined]
+    ).all()
+    return [
+        ServiceLine(s.code, s.kind, s.name, s.number or "", run_by or "", s.part_of or "")
+        for s, run_by in rows
+    ]
 
 
 def build_summary(*, session: Session) -> Summary:
@@ -62,4 +104,5 @@ def build_summary(*, session: Session) -> Summary:
         institutions_by_kind=dict(sorted(kinds)),
         bodies=[(code, name, members) for code, name, members in bodies],
         strategies=[_strategy_counts(session, s) for s in strategies],
+        services=_services(session),
     )

@@ -9,7 +9,7 @@ from sqlmodel import Session, col, select
 from models.campaigns.rules import WORDS, HelplineTopic, month_label
 from models.campaigns.tables import HelplineMonth
 from models.campaigns.upload import choice_names
-from models.core.i18n import N_
+from models.core.i18n import N_, number, translate
 from models.core.spreadsheets import CellProblem, SpreadsheetError, plain, read_records
 from models.lifecycle.answers import Problem
 from models.reference.counties import CountyError, county_of
@@ -52,6 +52,14 @@ class HelplineSaved:
     corrected: int = 0
     unchanged: int = 0
     months: list[str] = field(default_factory=list)
+    calls_by_topic: dict[str, int] = field(default_factory=dict)  # in the file, topics' order
+
+    def topics_in(self, language: str) -> str:
+        """'munca în străinătate 1.340; contractele de muncă 120' in the reader's language."""
+        return "; ".join(
+            f"{translate(language, WORDS[topic])} {number(calls, language)}"
+            for topic, calls in self.calls_by_topic.items()
+        )
 
 
 def _month(value: str, today: date) -> str | Problem:
@@ -123,6 +131,10 @@ def read_helpline_file(content: bytes, today: date) -> list[HelplineRow]:
 def save_helpline(session: Session, rows: list[HelplineRow]) -> HelplineSaved:
     """Add or correct the figures of the file; a figure not in the file is left as it was."""
     saved = HelplineSaved(months=sorted({row.month for row in rows}))
+    for topic in HelplineTopic:
+        calls = sum(row.calls for row in rows if row.topic == topic)
+        if any(row.topic == topic for row in rows):
+            saved.calls_by_topic[topic.value] = calls
     stored = {
         (f.month, f.topic, f.county): f
         for f in session.exec(

@@ -130,7 +130,13 @@ def report_key(campaign: str, month: str, institution: str) -> str:
 
 
 class HelplineTopic(StrEnum):
-    WORK_ABROAD = "work-abroad"
+    """What a call was about: ANITP's list of what the line informs on, then the rest."""
+
+    WORK_ABROAD = "work-abroad"  # the working conditions abroad
+    EMPLOYMENT_CONTRACTS = "employment-contracts"
+    RECRUITMENT_AGENCIES = "recruitment-agencies"
+    TRAVEL_ABROAD = "travel-abroad"
+    LEAVING_TRAFFICKING = "leaving-trafficking"
     CASE_REPORT = "case-report"
     ASSISTANCE = "assistance"
     OTHER = "other"
@@ -138,6 +144,10 @@ class HelplineTopic(StrEnum):
 
 WORDS |= {
     HelplineTopic.WORK_ABROAD: N_("working abroad"),
+    HelplineTopic.EMPLOYMENT_CONTRACTS: N_("employment contracts"),
+    HelplineTopic.RECRUITMENT_AGENCIES: N_("the role of recruitment agencies"),
+    HelplineTopic.TRAVEL_ABROAD: N_("travel to the destination country"),
+    HelplineTopic.LEAVING_TRAFFICKING: N_("avoiding or leaving a trafficking situation"),
     HelplineTopic.CASE_REPORT: N_("reporting a possible case"),
     HelplineTopic.ASSISTANCE: N_("assistance for a victim"),
     HelplineTopic.OTHER: N_("other questions"),

@@ -1,6 +1,5 @@
 """The portal's HTML pages: rendering, dates in the reader's language, the assignment page."""
 
-import json
 from datetime import datetime
 from functools import cache
 from typing import Any
@@ -13,12 +12,13 @@ from sqlmodel import Session
 from models.core.i18n import N_, moment_text, percent, translate, translations
 from models.core.settings import Settings
 from models.lifecycle.answers import answer_history, changes_until, refusal_reason
-from models.lifecycle.duty import assignment_kind, installed_duties, kind_label
+from models.lifecycle.duty import AssignmentKind, assignment_kind, installed_duties, kind_label
 from models.lifecycle.forms import form_choices
 from models.lifecycle.tables import Answer, Assignment
 from models.messaging.render import TEMPLATES_DIR
 from models.reference.institutions import Institution
 from portal.field_errors import FieldError, FormValues, mark_fields
+from portal.history import history_row
 from portal.security import LinkError, count_bad_token, csrf_token
 from portal.words import name_of
 
@@ -109,25 +109,11 @@ def local_text(moment: datetime, language: str, settings: Settings) -> str:
     return moment_text(moment, settings.zone, language)
 
 
-def history_rows(answers: list[Answer], language: str, settings: Settings) -> list[dict[str, Any]]:
+def history_rows(
+    answers: list[Answer], kind: AssignmentKind, language: str, settings: Settings
+) -> list[dict[str, Any]]:
     """Earlier answers, ready for the page."""
-    rows = []
-    for answer in answers:
-        fields = [
-            (k, len(v) if isinstance(v, list) else v)  # a table shows as its number of rows
-            for k, v in json.loads(answer.payload).items()
-            if k != "kind"
-        ]
-        rows.append(
-            {
-                "when": local_text(answer.submitted_at, language, settings),
-                "current": answer.superseded_at is None,
-                "on_time": answer.on_time,
-                "fields": fields,
-                "attachment": answer.attachment_name,
-            }
-        )
-    return rows
+    return [history_row(answer, kind, language, settings) for answer in answers]
 
 
 def language_of(session: Session, assignment: Assignment) -> str:
@@ -210,7 +196,7 @@ def assignment_page(
         choices=form_choices(kind.form),
         details=kind.details(session, assignment, language) if kind.details else [],
         history=history_rows(
-            answer_history(session=session, assignment_id=assignment.id), language, settings
+            answer_history(session=session, assignment_id=assignment.id), kind, language, settings
         ),
         **timing(assignment, refusal, now, language, settings),
     )

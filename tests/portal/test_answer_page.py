@@ -11,16 +11,18 @@ from sqlmodel import Session, select
 
 from models.campaigns.rules import report_key
 from models.campaigns.tables import Campaign
-from models.core.i18n import translate
+from models.core.i18n import translate, translate_count
 from models.lifecycle.answers import ERROR_MESSAGES, INVALID
+from models.lifecycle.duty import assignment_kind
 from models.lifecycle.tables import Answer, Assignment
 from models.reference.institutions import Institution
 from portal.app import create_app
 from portal.dependencies import clock
+from portal.history import value_text
 from portal.pages import LATE, LATE_TAKEN, pages
-from portal.words import FORM_WORDS
+from portal.words import FORM_WORDS, name_of
 from tests.portal.conftest import assignment_of, path_of
-from tests.portal.test_forms import csrf_of
+from tests.portal.test_forms import FORMS, csrf_of
 
 NOW = datetime(2026, 11, 10, 8, 0, tzinfo=UTC)
 DUE = datetime(2026, 11, 9, 21, 59, tzinfo=UTC)  # 9 November 2026, 23:59 in Bucharest
@@ -171,8 +173,7 @@ def field_problem(page: html.HtmlElement, name: str) -> str:
 def summary_links(page: html.HtmlElement) -> dict[str, str]:
     """Each linked item of the summary on top: the id it leads to, and what it says."""
     return {
-        a.get("href").removeprefix("#"): text_of(a)
-        for a in page.xpath("//div[@class='errors']//a")
+        a.get("href").removeprefix("#"): text_of(a) for a in page.xpath("//div[@class='errors']//a")
     }
 
 
@@ -258,3 +259,70 @@ def test_the_macros_still_take_a_plain_form_and_errors_given_apart() -> None:
     page = html.fromstring(f"<div>{template.render()}</div>")
     assert page.xpath("//input[@name='document']")[0].get("aria-invalid") is None
     assert field_problem(page, "evidence") == "Lipsește."
+
+
+# the earlier answers, in words
+
+
+def earlier_answers(page: html.HtmlElement) -> list[list[str]]:
+    """Each earlier answer's lines (its fields, then its file), newest first."""
+    [table] = page.xpath("//h2/following-sibling::table[1]")
+    return [[text_of(line) for line in cells[1].xpath("./div")] for cells in table.xpath(".//tr")]
+
+
+def rows_read(count: int, language: str = "ro") -> str:
+    return translate_count(language, "%(num)d row read", "%(num)d rows read", count) % {
+        "num": count
+    }
+
+
+@pytest.mark.parametrize("count", [1, 29])
+def test_an_answer_sent_as_a_file_shows_the_file_and_how_many_rows_were_read(
+    count: int, browser: Browser, session: Session, institutions: tuple
+) -> None:
+    anitp, _ = institutions
+    assignment = campaign_report(session, anitp, due_at=NOW + timedelta(days=3))
+    lines = "".join(f"2026-10-{day:02d},IS,theatre,pupils,labour,30\n" for day in range(1, 30))
+    header = "data,judet,canal,grup_tinta,forma,participanti\n"
+    content = (header + "".join(lines.splitlines(keepends=True)[:count])).encode()
+    files = {"attachment": ("raport-octombrie.csv", content, "text/csv")}
+    assert browser.send(assignment, {"note": "Raport lunar"}, files)[0] == 200
+    typed = {f"activities-0-{k}": v for k, v in (("held_on", "2026-10-02"), ("county", "CJ"))}
+    more = {"activities-0-channel": "online", "activities-0-target_group": "pupils"}
+    row = {**typed, **more, "activities-0-form": "labour", "activities-0-reach": "400"}
+    assert browser.send(assignment, row)[0] == 200
+    typed_answer, file_answer = earlier_answers(browser.open(assignment))
+    activities = translate("ro", "Activities")
+    assert typed_answer == [f"{activities}: 1"]
+    note = translate("ro", "Note")
+    assert file_answer == [f"{note}: Raport lunar", f"raport-octombrie.csv: {rows_read(count)}"]
+
+
+def test_the_earlier_answers_name_every_field_and_choice_in_words(
+    browser: Browser, session: Session, institutions: tuple
+) -> None:
+    anitp, _ = institutions
+    browser.now = NOW - timedelta(days=1)
+    shown: dict[str, list[str]] = {}
+    for kind, form in FORMS.items():
+        assignment = assignment_of(session, anitp, kind)
+        assert browser.send(assignment, form)[0] == 200, kind
+        [answer] = earlier_answers(browser.open(assignment))
+        shown[kind] = answer
+        labels = [line.partition(": ")[0] for line in answer]
+        assert not set(labels) & set(form), (kind, labels)  # no field by its key
+    assert (
+        f"{translate('ro', 'Progress')}: {translate('ro', 'in progress')}"
+        in shown["monitoring-report"]
+    )
+    values = [line.partition(": ")[2] for line in shown["referral"]]
+    assert "reject" not in values and "out-of-area" not in values, values
+
+
+def test_a_day_answered_reads_as_a_date_and_a_choice_in_words() -> None:
+    kind = assignment_kind("recommendation-progress")
+    assert value_text(kind, "done_on", "2026-10-15", "ro") == "15 octombrie 2026"
+    assert value_text(kind, "done_on", "2026-10-15", "en") == "15 October 2026"
+    assert value_text(kind, "document", "2026-10-15", "ro") == "2026-10-15"  # as typed
+    implemented = value_text(kind, "recommendation_status", "implemented", "ro")
+    assert implemented == name_of("implemented", "ro") != "implemented"

@@ -22,6 +22,7 @@ from models.lifecycle.duty import coordinator_panels, coordinator_scope, coordin
 from models.lifecycle.rates import (
     Rate,
     Scope,
+    ScopeRow,
     measure_pillars,
     rates_by_institution,
     rates_by_pillar,
@@ -61,31 +62,34 @@ def _choice(scope: Scope, language: str) -> dict[str, str]:
     return {"ref": scope.ref, "name": f"{scope.group}, {period}" if period else scope.label}
 
 
-def _chosen(session: Session, ref: str | None) -> tuple[Scope | None, Scope | None]:
-    """(the scope shown, the newer one passed over for having nothing expected yet)."""
-    if ref:
-        return coordinator_scope(session, ref), None
-    listed = coordinator_scopes(session)
-    if not listed:
-        return coordinator_scope(session), None
+def _chosen(
+    session: Session, ref: str | None, listed: list[Scope]
+) -> tuple[Scope | None, list[ScopeRow], Scope | None]:
+    """(the scope shown, its rows, the newer one passed over for expecting nothing yet)."""
+    if ref or not listed:
+        scope = coordinator_scope(session, ref)
+        return scope, scope_rows(session=session, scope=scope) if scope else [], None
     # an empty newest round (just opened, or asking no one) would show nothing to chase
-    found = next((s for s in listed if scope_rows(session=session, scope=s)), listed[0])
-    return found, (listed[0] if found is not listed[0] else None)
+    for scope in listed:
+        rows = scope_rows(session=session, scope=scope)
+        if rows:
+            return scope, rows, (listed[0] if scope is not listed[0] else None)
+    return listed[0], [], None
 
 
 def _overview(
     session: Session, settings: Settings, now: datetime, ref: str | None, language: str
 ) -> dict[str, Any]:
     """Everything the coordinator's page shows, read in one session."""
-    scope, passed = _chosen(session, ref)
-    rows = scope_rows(session=session, scope=scope) if scope else []
+    listed = coordinator_scopes(session)
+    scope, rows, passed = _chosen(session, ref, listed)
     total = Rate("all")
     for row in rows:
         total.add(row, now)
     return {
         "scope": _choice(scope, language) if scope else None,
         "passed": _choice(passed, language) if passed else None,
-        "rounds": [_choice(listed, language) for listed in coordinator_scopes(session)],
+        "rounds": [_choice(each, language) for each in listed],
         "asked": ref,
         "total": total,
         "by_institution": rates_by_institution(rows, now),

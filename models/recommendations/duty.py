@@ -1,11 +1,11 @@
 """The recommendation tracker as a duty: the progress kind, its emails, lifecycle and panel."""
 
 from models.lifecycle.duty import AssignmentKind, Duty
+from models.recommendations.details import follow_up_details
 from models.recommendations.evidence import record_evidence
 from models.recommendations.forms import PARTIALS, WORDS, RecommendationProgressAnswer
 from models.recommendations.messages import RecommendationMessage
 from models.recommendations.panels import coverage_panels, coverage_sections
-from models.recommendations.reply import recommendation_details
 from models.recommendations.rules import FOLLOW_UP_KIND, RECOMMENDATION_LIFECYCLE
 from models.recommendations.tables import (
     Evidence,
@@ -24,7 +24,7 @@ DUTY = Duty(
             {"ro": "stadiul unei recomandări", "en": "progress on a recommendation"},
             template="progress-form.html",
             on_answer=record_evidence,
-            details=recommendation_details,
+            details=follow_up_details,
         ),
     ),
     words=WORDS,

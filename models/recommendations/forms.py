@@ -15,7 +15,7 @@ WORDS: dict[str, str] = {
     # a recommendation's statuses, the choices of the form among them
     **{status: RULE_WORDS[status] for status in RecommendationStatus},
     # the progress form
-    "recommendation_status": N_("Where the recommendation stands"),
+    "recommendation_status": N_("Implementation status of the recommendation"),
     "evidence": N_("What was done, as evidence for the state's reply"),
     "done_on": N_("When it was done"),
     "document": N_("Document that shows it (e.g. an order, a report, a law)"),

@@ -190,7 +190,7 @@ def test_recommendations_from_a_workbook_to_the_drafted_reply(
         wrong.status_code == 422
         and "Când s-a făcut</strong>: 01.03.2027 nu a sosit încă" in wrong.text
     )
-    assert "<td>Pay compensation from confiscated assets.</td>" in wrong.text  # the body's words
+    assert "<td>„Pay compensation from confiscated assets.”</td>" in wrong.text  # quoted
     assert "PLAN/1.1.2 Despăgubiri plătite din bunuri confiscate" in wrong.text
     mj = {
         "recommendation_status": "partially",

@@ -1,5 +1,6 @@
 """An owner's answer becomes the recommendation's evidence and its current status."""
 
+from pathlib import PurePath
 from typing import Any
 
 from sqlmodel import Session, select
@@ -14,6 +15,35 @@ from models.recommendations.saving import move_recommendation
 from models.recommendations.tables import Evidence, Recommendation
 
 FUTURE = N_("%(date)s has not come yet; give the date the work was done.")
+# documents and scans an evidence file may be: office documents, PDF, OpenDocument, images
+EVIDENCE_TYPES = (
+    ".pdf", ".doc", ".docx", ".odt", ".rtf", ".xls", ".xlsx", ".ods", ".csv",
+    ".jpg", ".jpeg", ".png", ".tif", ".tiff",
+)  # fmt: skip
+NOT_EVIDENCE = N_(
+    "%(name)s cannot be kept as evidence: send a PDF, Word, Excel or OpenDocument file or an "
+    "image (%(types)s)."
+)
+DOCUMENT_LENGTH = 300  # Evidence.document
+
+
+def _check_file(answer: Answer) -> None:
+    """Refuse an evidence file of a type no reader of the reply could open."""
+    name = answer.attachment_name
+    if name is not None and PurePath(name).suffix.lower() not in EVIDENCE_TYPES:
+        types = ", ".join(suffix.removeprefix(".").upper() for suffix in EVIDENCE_TYPES)
+        raise AnswerInvalid({"attachment": (NOT_EVIDENCE, {"name": name, "types": types})})
+
+
+def document_with_file(document: str, file_name: str | None) -> str:
+    """The document the owner named, then the file sent with the answer, as the reply shows."""
+    if not file_name:
+        return document
+    room = DOCUMENT_LENGTH - len(document) - 2
+    path = PurePath(file_name)
+    if len(file_name) > room:  # keep the file's type: cut its stem
+        file_name = path.stem[: max(room - len(path.suffix), 1)] + path.suffix
+    return f"{document}; {file_name}" if document else file_name
 
 
 def _check_done_on(form: RecommendationProgressAnswer, answer: Answer) -> None:
@@ -37,7 +67,7 @@ def _keep_evidence(
         "status": form.recommendation_status,
         "text": form.evidence,
         "done_on": form.done_on,
-        "document": form.document,
+        "document": document_with_file(form.document, answer.attachment_name),
         "given_at": answer.submitted_at,
     }
     if evidence is None:
@@ -68,9 +98,11 @@ def _move_status(
 def record_evidence(
     session: Session, assignment: Assignment, form: AnswerForm, answer: Answer
 ) -> None:
-    """Keep the answer as the evidence (a later answer replaces it) and move the status."""
+    """Keep the answer, with the name of its evidence file, as the evidence (a later answer
+    replaces it) and move the status."""
     assert isinstance(form, RecommendationProgressAnswer) and assignment.id is not None
     _check_done_on(form, answer)
+    _check_file(answer)
     recommendation = session.exec(
         select(Recommendation).where(Recommendation.code == assignment.subject_ref)
     ).one()

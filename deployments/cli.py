@@ -196,7 +196,12 @@ def up(
     prefect_port: Annotated[
         int, typer.Option(min=1, max=65535, help="Prefect server and UI port")
     ] = 4200,
-    portal_port: Annotated[int, typer.Option(min=1, max=65535, help="portal port")] = 8600,
+    portal_port: Annotated[
+        int | None,
+        typer.Option(
+            min=1, max=65535, help="portal port [default: 8600 or CONCORD_PORTAL_BASE_URL's]"
+        ),
+    ] = None,
     smtp_port: Annotated[
         int, typer.Option(min=1, max=65535, help="local mail catcher port")
     ] = 8025,
@@ -205,7 +210,7 @@ def up(
     ] = False,
 ) -> None:
     """Start Concord here: database, Prefect server, deployments, worker, portal, mail."""
-    from deployments.stack import Ports
+    from deployments.stack import Ports, portal_port_of
 
     settings = settings_or_exit()
     print_bold("Concord", f" database: {settings.resolved_database_url()}")
@@ -217,7 +222,7 @@ def up(
     summary()
     if setup_only:
         return
-    run_stack(settings, Ports(prefect_port, portal_port, smtp_port))
+    run_stack(settings, Ports(prefect_port, portal_port_of(settings, portal_port), smtp_port))
 
 
 def run_stack(settings: Settings, ports: "Ports") -> None:

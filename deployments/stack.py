@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import httpx
 from sqlalchemy import text
@@ -51,6 +52,18 @@ class Ports:
     smtp: int = 8025
 
 
+def configured_portal_url(settings: Settings) -> str | None:
+    """CONCORD_PORTAL_BASE_URL (or the .env file's) when the operator set it, else None."""
+    return settings.portal_base_url if "portal_base_url" in settings.model_fields_set else None
+
+
+def portal_port_of(settings: Settings, flag: int | None = None) -> int:
+    """--portal-port when given, else the port CONCORD_PORTAL_BASE_URL names, else 8600."""
+    configured = configured_portal_url(settings)
+    named = urlsplit(configured).port if configured else None
+    return flag or named or Ports.portal
+
+
 @dataclass
 class Stack:
     """Child processes started in order and stopped in reverse, each in its own session."""
@@ -78,6 +91,17 @@ class Stack:
         return f"http://127.0.0.1:{self.ports.portal}"
 
     @property
+    def links_url(self) -> str:
+        """The portal's address in emails: CONCORD_PORTAL_BASE_URL unless it names another port.
+
+        A URL without a port is a proxy's in front of the portal, and is kept as it is.
+        """
+        configured = configured_portal_url(self.settings)
+        if configured and urlsplit(configured).port in (None, self.ports.portal):
+            return configured
+        return self.portal_url
+
+    @property
     def catches_mail(self) -> bool:
         """True when no SMTP server is configured and the local catcher takes the mail."""
         return not self.settings.smtp_host
@@ -100,7 +124,7 @@ class Stack:
             "CONCORD_HOME": str(ROOT),
             "CONCORD_VAR_DIR": str(self.var_dir),
             "CONCORD_DATABASE_URL": self.settings.resolved_database_url(),
-            "CONCORD_PORTAL_BASE_URL": self.portal_url,
+            "CONCORD_PORTAL_BASE_URL": self.links_url,
             "CONCORD_PREFECT_UI_URL": self.ui_url,
         }
         if self.catches_mail:

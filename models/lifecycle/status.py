@@ -1,10 +1,13 @@
 """The one place where statuses change: validate the transition, write it and its event."""
 
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Protocol
 
-from sqlalchemy import update
+from sqlalchemy import Integer, String, cast, column, insert, update, values
 from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy.types import TypeEngine
 from sqlmodel import Session
 
 from models.core.history import StatusEvent, entity_type_of, record_event
@@ -119,3 +122,115 @@ def note_event(
         now=now,
         note=note,
     )
+
+
+@dataclass(frozen=True)
+class Move:
+    """One row of many moving at once: status read, statuses passed through, why, own values."""
+
+    entity_id: int
+    seen: str
+    path: tuple[str, ...] = ()
+    note: str | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def target(self) -> str:
+        """The status the row ends in."""
+        return self.path[-1] if self.path else self.seen
+
+
+def walk(entity_type: str, seen: str, targets: Iterable[str]) -> tuple[str, ...]:
+    """The targets reached one after another from `seen`, skipping those it cannot go to."""
+    lifecycle = lifecycle_of(entity_type) or {}
+    path: list[str] = []
+    for target in targets:
+        if target != seen and target in lifecycle.get(seen, frozenset()):
+            path.append(target)
+            seen = target
+    return tuple(path)
+
+
+def _values_table(
+    moves: list[Move], types: dict[str, TypeEngine[Any]], dialect: str
+) -> tuple[Any, dict[str, Any]]:
+    """The moves as a VALUES table `v` (a CTE, which both engines take in UPDATE ... FROM)."""
+    names = list(types)
+    rows = [(m.entity_id, m.seen, m.target, *(m.extra[n] for n in names)) for m in moves]
+    table = values(
+        column("id", Integer),
+        column("seen", String),
+        column("target", String),
+        *(column(name, kind) for name, kind in types.items()),
+        name="v",
+    )
+    v = table.data(rows).cte("v")
+    # PostgreSQL types an all-NULL VALUES column as text; SQLite's CAST would change values
+    cells = {n: cast(v.c[n], types[n]) if dialect == "postgresql" else v.c[n] for n in names}
+    return v, cells
+
+
+def _steps(move: Move) -> list[tuple[str, str]]:
+    """The (from, to) transitions of a move, in order."""
+    return list(zip((move.seen, *move.path), move.path, strict=False))
+
+
+Clauses = Callable[[dict[str, Any]], Any]
+
+
+@dataclass(frozen=True)
+class Guard:
+    """The values a bulk update reads per row (by name and type), its guards and its changes."""
+
+    types: dict[str, TypeEngine[Any]] = field(default_factory=dict)
+    where: Clauses | None = None
+    changes: Clauses | None = None
+
+
+def _update(session: Session, table: Any, moves: list[Move], guard: Guard) -> set[int]:
+    """One UPDATE of every row still in the status it was read in; the ids it moved."""
+    v, cells = _values_table(moves, guard.types, session.get_bind().dialect.name)
+    where = guard.where(cells) if guard.where else []
+    changes = guard.changes(cells) if guard.changes else {}
+    statement = (
+        update(table)
+        .where(table.id == v.c.id, table.status == v.c.seen, *where)
+        .values(status=v.c.target, **changes)
+        .returning(table.id)
+    )
+    return {found for found in session.connection().execute(statement).scalars() if found}
+
+
+def change_statuses(
+    *,
+    session: Session,
+    table: Any,
+    moves: list[Move],
+    actor: str,
+    now: datetime,
+    flow_run_id: str | None = None,
+    guard: Guard | None = None,
+) -> set[int]:
+    """`change_status` for many rows of `table` in one UPDATE and one insert of their events.
+
+    Each row is guarded by the status it was read in (and by `guard.where`, given the moves'
+    `extra` values of `guard.types`); a row another worker changed first is left alone,
+    without an event. `guard.changes` gives the other columns to set. Returns the moved ids.
+    """
+    if not moves:
+        return set()
+    entity_type = str(table.__tablename__)
+    for move in moves:
+        for seen, to in _steps(move):
+            check_transition(entity_type, seen, to)
+    moved = _update(session, table, moves, guard or Guard())
+    common = {"entity_type": entity_type, "at": now, "actor": actor, "flow_run_id": flow_run_id}
+    events = [
+        common | {"entity_id": m.entity_id, "from_status": seen, "to_status": to, "note": m.note}
+        for m in moves
+        if m.entity_id in moved
+        for seen, to in _steps(m)
+    ]
+    if events:
+        session.connection().execute(insert(StatusEvent), events)
+    return moved

@@ -1,22 +1,25 @@
 """The sweep's first unit of work: take every due step of the escalation ladder."""
 
 from collections import Counter
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
 from prefect import get_run_logger, task
 from prefect.runtime import flow_run
-from sqlalchemy import update
+from sqlalchemy import Integer, case, literal
 from sqlalchemy.engine import Engine
+from sqlalchemy.types import TypeEngine
 from sqlmodel import Session, col, select
 
 from models.core.calendar import WorkingCalendar
 from models.core.db import get_engine, write_session
 from models.core.settings import get_settings
 from models.core.sql import insert_ignoring_duplicates
-from models.lifecycle.ladder import LADDER, NextStep, Step, audiences_of, next_step
+from models.core.types import UTCDateTime
+from models.lifecycle.ladder import LADDER, Step, audiences_of, next_step
 from models.lifecycle.policy import effective_policy
-from models.lifecycle.status import ASSIGNMENT_LIFECYCLE, change_status
+from models.lifecycle.status import Guard, Move, change_statuses, walk
 from models.lifecycle.tables import OPEN_ASSIGNMENT_STATUSES, Assignment, Notice
 
 
@@ -38,63 +41,102 @@ def due_query(now: datetime, *, urgent_only: bool, limit: int, dialect: str) -> 
     return query
 
 
-def _claim(session: Session, assignment: Assignment, upcoming: NextStep, now: datetime) -> bool:
-    """Move next_action_at on, guarded by the value we read: False if another sweep did."""
-    values: dict[str, Any] = {"next_action_at": upcoming.next_action_at, "updated_at": now}
-    if upcoming.step is Step.REMINDER:
-        values |= {"reminders_sent": assignment.reminders_sent + 1, "last_reminded_at": now}
-    level = LADDER[upcoming.step].escalation_level if upcoming.step else 0
-    if level:
-        values["escalation_level"] = max(assignment.escalation_level, level)
-    result = session.execute(
-        update(Assignment)
-        .where(
-            col(Assignment.id) == assignment.id,
-            col(Assignment.next_action_at) == assignment.next_action_at,
-        )
-        .values(**values)
-        .execution_options(synchronize_session=False)
-    )
-    return bool(result.rowcount == 1)  # type: ignore[attr-defined]
+ACTOR = "flow:daily-sweep"
+CLAIM_TYPES: dict[str, TypeEngine[Any]] = {
+    "seen_next": UTCDateTime(),
+    "next": UTCDateTime(),
+    "reminded": Integer(),
+    "level": Integer(),
+}
 
 
-def _advance_one(
-    session: Session,
-    assignment: Assignment,
-    upcoming: NextStep,
-    *,
-    now: datetime,
-    day: str,
-    run_id: str | None,
-) -> list[dict[str, Any]]:
-    """Take the assignment's step: statuses through the status function, then its notices."""
-    if not _claim(session, assignment, upcoming, now) or upcoming.step is None:
-        return []
-    for target in LADDER[upcoming.step].statuses:
-        if target != assignment.status and target in ASSIGNMENT_LIFECYCLE[assignment.status]:
-            change_status(
-                session=session,
-                entity=assignment,
-                to=target,
-                actor="flow:daily-sweep",
-                now=now,
-                flow_run_id=run_id,
-                note=f"{upcoming.step} step",
-                values={"updated_at": now},
-            )
+def _move(
+    assignment: Assignment, calendar: WorkingCalendar, now: datetime
+) -> tuple[Move, Step | None]:
+    """The assignment's step: the statuses it passes through and the claim's values."""
+    policy = effective_policy(assignment.kind, assignment.policy_override)
+    upcoming = next_step(assignment.due_at, policy, calendar, now)
+    rung = LADDER[upcoming.step] if upcoming.step else None
     assert assignment.id is not None
+    move = Move(
+        entity_id=assignment.id,
+        seen=assignment.status,
+        path=walk("assignment", assignment.status, rung.statuses) if rung else (),
+        note=f"{upcoming.step} step",
+        extra={
+            "seen_next": assignment.next_action_at,
+            "next": upcoming.next_action_at,
+            "reminded": int(upcoming.step is Step.REMINDER),
+            "level": max(assignment.escalation_level, rung.escalation_level if rung else 0),
+        },
+    )
+    return move, upcoming.step
+
+
+def _claim_values(now: datetime) -> Callable[[dict[str, Any]], dict[str, Any]]:
+    """What a claim writes besides the status: the next action, reminders and level."""
+    moment = literal(now, UTCDateTime())
+
+    def changes(v: dict[str, Any]) -> dict[str, Any]:
+        reminded = v["reminded"] == 1
+        return {
+            "next_action_at": v["next"],
+            "updated_at": moment,
+            "reminders_sent": col(Assignment.reminders_sent) + v["reminded"],
+            "last_reminded_at": case((reminded, moment), else_=col(Assignment.last_reminded_at)),
+            "escalation_level": v["level"],
+        }
+
+    return changes
+
+
+def _notices(assignment: Assignment, step: Step, day: str, now: datetime) -> list[dict[str, Any]]:
+    """One notice of the step per audience told of it."""
     return [
         {
             "assignment_id": assignment.id,
             "institution_id": assignment.institution_id,
-            "step": upcoming.step.value,
+            "step": step.value,
             "audience": audience,
             "day": day,
             "urgent": assignment.urgent,
             "created_at": now,
         }
-        for audience in audiences_of(upcoming.step, assignment.escalation_level)
+        for audience in audiences_of(step, assignment.escalation_level)
     ]
+
+
+def _take_steps(
+    session: Session,
+    assignments: list[Assignment],
+    *,
+    now: datetime,
+    day: str,
+    run_id: str | None,
+    calendar: WorkingCalendar,
+) -> tuple[Counter[str], list[dict[str, Any]]]:
+    """Take every row's step in one update guarded by what was read; the notices to leave."""
+    planned = {a.id: (a, *_move(a, calendar, now)) for a in assignments}
+    moved = change_statuses(
+        session=session,
+        table=Assignment,
+        moves=[move for _, move, _ in planned.values()],
+        actor=ACTOR,
+        now=now,
+        flow_run_id=run_id,
+        guard=Guard(
+            types=CLAIM_TYPES,
+            where=lambda v: [col(Assignment.next_action_at) == v["seen_next"]],
+            changes=_claim_values(now),
+        ),
+    )
+    steps: Counter[str] = Counter()
+    notices = []
+    for assignment, _, step in (planned[i] for i in sorted(moved)):
+        steps[step.value if step else "scheduled"] += 1
+        if step is not None:
+            notices += _notices(assignment, step, day, now)
+    return steps, notices
 
 
 def advance_due_assignments(
@@ -115,14 +157,10 @@ def advance_due_assignments(
                 now, urgent_only=urgent_only, limit=chunk, dialect=engine.dialect.name
             )
             assignments = list(session.exec(query).all())
-            notices: list[dict[str, Any]] = []
-            for assignment in assignments:
-                policy = effective_policy(assignment.kind, assignment.policy_override)
-                upcoming = next_step(assignment.due_at, policy, calendar, now)
-                notices += _advance_one(
-                    session, assignment, upcoming, now=now, day=day, run_id=run_id
-                )
-                steps[upcoming.step.value if upcoming.step else "scheduled"] += 1
+            taken, notices = _take_steps(
+                session, assignments, now=now, day=day, run_id=run_id, calendar=calendar
+            )
+            steps += taken
             if notices:
                 unique = ["assignment_id", "step", "day", "audience"]
                 session.execute(insert_ignoring_duplicates(session, Notice, unique), notices)

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from markupsafe import Markup, escape
 
-TAG = re.compile(r"<(?P<tag>input|select|textarea)\b[^>]*>", re.IGNORECASE)
+TAG = re.compile(r"<(?:input|select|textarea)\b[^>]*>", re.IGNORECASE)
 ATTRIBUTE = r'\s{}="(?P<value>[^"]*)"'
 SAID = '<span class="field-error" id="error-{}">{}</span>'
 
@@ -71,18 +71,10 @@ def _marked(tag: str, name: str) -> str:
     return tag[:end].rstrip() + extra + tag[end:]
 
 
-def _end_of(partial: str, match: re.Match[str]) -> int:
-    """Where the field ends: its tag for an input, its closing tag for a select or textarea."""
-    tag = match["tag"].lower()
-    if tag == "input":
-        return match.end()
-    closing = f"</{tag}>"
-    return partial.index(closing, match.end()) + len(closing)
-
-
 def mark_fields(partial: str, errors: Mapping[str, str]) -> MarkedFields:
     """Mark each wrong field the partial wrote itself: aria-invalid, and aria-describedby
-    naming its problem, said just after it; a field the macros marked already is kept."""
+    naming its problem, said just before it as the macros say it (so that a table's fields
+    stay in line); a field the macros marked already is kept."""
     partial, out, done, position = str(partial), [], MarkedFields(Markup("")), 0
     for match in TAG.finditer(partial):
         tag, name = match[0], _attribute(match[0], "name")
@@ -91,10 +83,8 @@ def mark_fields(partial: str, errors: Mapping[str, str]) -> MarkedFields:
         done.targets[name] = _attribute(tag, "id") or name
         if f'id="error-{name}"' in partial:  # the macro said it beside the field already
             continue
-        end = _end_of(partial, match)
         said = Markup(SAID).format(name, errors[name])
-        out += [partial[position : match.start()], _marked(tag, name), partial[match.end() : end]]
-        out.append(str(said))
-        position = end
+        out += [partial[position : match.start()], str(said), _marked(tag, name)]
+        position = match.end()
     done.html = Markup("".join([*out, partial[position:]]))
     return done

@@ -15,7 +15,7 @@ from models.campaigns.rules import (
     reporting_months,
 )
 from models.campaigns.tables import Campaign, CampaignParticipant, CampaignStatus
-from models.core.i18n import N_, translate
+from models.core.i18n import N_, month_name, translate
 from models.lifecycle.assignments import new_assignment
 from models.lifecycle.desk import Desk, move_case
 from models.lifecycle.tables import Assignment
@@ -44,9 +44,9 @@ def find_campaign(session: Session, code: str) -> Campaign:
 
 
 def report_title(campaign: Campaign, month: str, language: str) -> str:
-    """'Raport lunar 2027-03 — «Muncește în siguranță»', in the institution's language."""
+    """'Raport lunar de campanie martie 2027: Muncește în siguranță', in the reader's language."""
     text = translate(language, N_("Monthly campaign report %(month)s: %(title)s"))
-    return (text % {"month": month, "title": campaign.title(language)})[:500]
+    return (text % {"month": month_name(month, language), "title": campaign.title(language)})[:500]
 
 
 def open_months(desk: Desk, campaign: Campaign) -> list[str]:

@@ -1,12 +1,11 @@
 """Writing a campaign's report: the page, its PDF, the workbook, and a Markdown summary."""
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from babel.dates import format_date
 from openpyxl import Workbook
 from sqlalchemy import Engine
 from sqlmodel import Session
@@ -15,7 +14,7 @@ from models.campaigns.launch import find_campaign
 from models.campaigns.report import CampaignReport, Figures, build_campaign_report
 from models.campaigns.report_page import render_campaign_report, word
 from models.core.documents import html_to_pdf
-from models.core.i18n import N_, locale_of, translate
+from models.core.i18n import N_, month_name, translate
 from models.core.settings import Settings
 from models.core.workbooks import COUNT, DAY, Column, add_summary, add_table, new_book
 from models.reference.counties import load_counties
@@ -40,12 +39,6 @@ class CampaignFiles:
 def capitalised(text: str) -> str:
     """'elevi' -> 'Elevi', as a table's first column reads."""
     return text[:1].upper() + text[1:]
-
-
-def month_name(label: str, language: str) -> str:
-    """'2026-10' as 'octombrie 2026' or 'October 2026'."""
-    first = date.fromisoformat(f"{label}-01")
-    return format_date(first, format="LLLL y", locale=locale_of(language))
 
 
 def _figures(f: Figures) -> list[int]:

@@ -1,18 +1,25 @@
 """The campaign report as a page: a tile map of the counties shaded by reach, and its tables."""
 
-from datetime import date, datetime
+from datetime import datetime
 from functools import cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from babel.dates import format_date
 from jinja2 import Environment
 from markupsafe import Markup, escape
 
 from models.campaigns.report import CampaignReport, Figures
 from models.campaigns.rules import SHADES, WORDS
 from models.core.documents import page_environment
-from models.core.i18n import N_, locale_of, long_date, moment_text, number, percent, translate
+from models.core.i18n import (
+    N_,
+    long_date,
+    moment_text,
+    month_name,
+    number,
+    percent,
+    translate,
+)
 from models.messaging.vocabulary import VOCABULARY, name_in
 from models.reference.counties import load_counties
 
@@ -77,13 +84,6 @@ def legend(report: CampaignReport, language: str) -> list[tuple[str, str]]:
         classes.append((BLUES[level], text))
     classes.append((OUTSIDE, translate(language, N_("outside the campaign"))))
     return classes
-
-
-def month_name(month: str, language: str, pattern: str = "LLLL y") -> str:
-    """'2026-10' as 'octombrie 2026' (or with pattern 'LLL y', 'oct. 2026') in `language`."""
-    year, number_of_month = month.split("-")
-    first = date(int(year), int(number_of_month), 1)
-    return format_date(first, format=pattern, locale=locale_of(language))
 
 
 def month_bars(by_month: dict[str, Figures], language: str) -> Markup:

@@ -77,6 +77,12 @@ def _long_date(day: date, language: str) -> str:
     return format_date(day, format="long", locale=locale_of(language))  # Babel is slow: cached
 
 
+def month_name(label: str, language: str, pattern: str = "LLLL y") -> str:
+    """'2026-10' as 'octombrie 2026' (or with pattern 'LLL y', 'oct. 2026') in `language`."""
+    year, month = label.split("-")
+    return format_date(date(int(year), int(month), 1), format=pattern, locale=locale_of(language))
+
+
 def moment_text(moment: datetime, zone: ZoneInfo, language: str) -> str:
     """'24 aprilie 2026, 23:59' in `zone`."""
     local = moment.astimezone(zone)

@@ -30,7 +30,7 @@ def test_a_late_launch_asks_only_for_the_current_month(
     assert (launched.opened, launched.queued) == (1, 1)
     assert launched.skipped == ["2026-10", "2026-11"]
     [sent] = smtp_server.messages
-    assert "2026-12" in sent["Subject"] and "2026-10" not in sent["Subject"]
+    assert "decembrie 2026" in sent["Subject"] and "octombrie" not in sent["Subject"]
 
     daily_sweep(now=at("2026-12-04", 8))  # the sweep does not ask for the skipped months
     session.rollback()

@@ -126,3 +126,6 @@ def helpline(
         + (say(N_(" (dry run, nothing written)")) if dry_run else ""),
         highlight=False,
     )
+    if saved.calls_by_topic:
+        topics = saved.topics_in(settings.language)
+        console.print(say(N_("Calls by topic: %(topics)s"), topics=topics), highlight=False)

@@ -56,6 +56,7 @@ def test_helpline_figures_are_imported_only_when_every_line_is_right(
     assert "2 adăugate" in concord("campaigns", "helpline", str(good)).stdout
     again = concord("campaigns", "helpline", str(good), env={"CONCORD_LANGUAGE": "en"})
     assert "0 added, 0 corrected, 2 unchanged" in again.stdout
+    assert "Calls by topic: working abroad 1,250; other questions 40" in again.stdout
     with Session(engine) as session:
         calls = {(f.topic, f.county): f.calls for f in session.exec(select(HelplineMonth))}
     assert calls == {("work-abroad", "CJ"): 1250, ("other", ""): 40}

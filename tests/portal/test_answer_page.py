@@ -142,6 +142,20 @@ def test_no_warning_before_the_deadline_and_none_when_the_page_refuses_answers(
     assert translate("ro", FORM_WORDS["locked"]) in text_of(page)
 
 
+def test_no_warning_once_an_answer_given_in_time_closes_the_form(
+    browser: Browser, session: Session, institutions: tuple
+) -> None:
+    anitp, _ = institutions
+    assignment = assignment_of(session, anitp, "monitoring-report", due_at=DUE)
+    browser.now = DUE - timedelta(hours=1)
+    form = {"progress": "done", "narrative": "Campania a fost încheiată."}
+    assert browser.send(assignment, form)[0] == 200
+    browser.now = NOW
+    page = browser.open(assignment)
+    assert not page.xpath("//*[@class='warning']") and not page.xpath("//form")
+    assert translate("ro", FORM_WORDS["closed"]) in text_of(page)
+
+
 def test_a_late_answer_is_taken_and_recorded_as_late_as_the_warning_says(
     browser: Browser, session: Session, institutions: tuple
 ) -> None:

@@ -64,7 +64,8 @@ def clock_rows(
         "time": f"{local:%H:%M}",
     }
     if step.met_at is not None:
-        left = translate(language, MET) % {"date": long_date(step.met_at, language)}
+        met = step.met_at.astimezone(calendar.zone)
+        left = translate(language, MET) % {"date": long_date(met, language)}
     else:
         unit = legal.unit if legal is not None else ClockUnit.CALENDAR_DAYS
         left = time_left(step.due_at, unit, now, calendar, language)

@@ -1,10 +1,11 @@
 """The time left on a step's legal clock, counted as the clock counts."""
 
-from datetime import datetime
+from datetime import UTC, datetime
 
 import pytest
 
-from models.cooperation.step_page import time_left
+from models.cooperation.step_page import clock_rows, time_left
+from models.cooperation.tables import RequestClock
 from models.core.calendar import WorkingCalendar
 from models.core.clocks import ClockUnit
 
@@ -47,3 +48,19 @@ def test_romanian_counts_take_their_three_plural_forms() -> None:
     assert "1 zi calendaristică" in said[0]
     assert "3 zile calendaristice" in said[1]
     assert "20 de zile calendaristice" in said[2]
+
+
+def test_a_step_answered_says_on_which_bucharest_day() -> None:
+    step = RequestClock(
+        request_id=1,
+        clock_code="siena-other",
+        position=0,
+        due_at=at("2027-01-20 23:59:59"),
+        met_at=datetime(2027, 1, 14, 22, 30, tzinfo=UTC),  # 15 January, 00:30 in Bucharest
+    )
+    [deadline, basis] = clock_rows(step, "en", at("2027-01-16 10:00"), CALENDAR)
+    assert deadline == (
+        "Legal deadline",
+        "20 January 2027, 23:59 (Bucharest time) — answered on 15 January 2027",
+    )
+    assert basis == ("Legal basis", "Directive (EU) 2023/977, art. 5(1)(c)")

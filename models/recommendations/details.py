@@ -43,8 +43,7 @@ def follow_up_details(
 def wording_rows(
     recommendation: Recommendation, source: RecommendationSource, language: str
 ) -> list[tuple[str, str]]:
-    """For a Romanian reader the summary first, then the original, quoted; for others the
-    original alone."""
+    """The summary and the quoted original for a Romanian reader; the original for others."""
     opening, closing = QUOTES.get(language, QUOTES["en"])
     quoted = f"{opening}{recommendation.text}{closing}"
     if language != "ro":

@@ -307,24 +307,23 @@ def report(
 @app.command("demo")
 def demo(
     prefect_port: Annotated[
-        int, typer.Option(min=1, max=65535, help="port of the running Prefect server")
-    ] = 4200,
+        int | None, typer.Option(min=1, max=65535, help="Prefect port [default: PREFECT_API_URL]")
+    ] = None,
     portal_port: Annotated[
-        int, typer.Option(min=1, max=65535, help="port of the running portal")
-    ] = 8600,
+        int | None, typer.Option(min=1, max=65535, help="portal port [CONCORD_PORTAL_BASE_URL]")
+    ] = None,
     smtp_port: Annotated[
         int, typer.Option(min=1, max=65535, help="port of the running mail catcher")
     ] = 8025,
 ) -> None:
-    """Play a compressed monitoring round, placed around today, against the running stack."""
-    from deployments.demo import DemoError, run_demo
-    from deployments.stack import Ports
+    """Play a round and two meetings on a clock ending yesterday, against the running stack."""
+    from deployments.demo import DemoError, Flags, run_demo
 
     settings_or_exit()
     migrate_quietly()
     try:
         outcome = run_demo(
-            Ports(prefect_port, portal_port, smtp_port),
+            Flags(prefect_port, portal_port, smtp_port),
             say=lambda line: console.print(line, highlight=False),
         )
     except DemoError as exc:
@@ -334,7 +333,8 @@ def demo(
     console.print(
         f"  Consolidated report: {outcome['report']}/report.html (and report.pdf, .xlsx)\n"
         f"  Emails:              {outcome['mail']}\n"
-        f"  Flow runs:           {outcome['ui']}/runs",
+        f"  Flow runs:           {outcome['ui']}/runs\n"
+        f"  Minutes to enter:    {outcome['waiting']}",
         highlight=False,
     )
 

@@ -1,13 +1,14 @@
-"""`concord demo`: a compressed monitoring round on a moving clock, then the other duties."""
+"""`concord demo`: a round and two meetings on a clock that ends before today, then the rest."""
 
 import hashlib
 import os
 import re
-from collections import Counter
-from collections.abc import Callable
+from collections import Counter, defaultdict
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
+from urllib.parse import urlsplit
 
 import httpx
 from fastapi.testclient import TestClient  # the portal app in-process, on the demo's clock
@@ -15,48 +16,67 @@ from sqlmodel import Session, col, select
 
 from deployments.cli_cooperation import stored_request
 from deployments.cli_referrals import stored_referral
-from deployments.stack import Ports, Stack
+from deployments.demo_timeline import DemoError, Timeline, timeline
+from deployments.stack import Ports, Stack, configured_portal_url, portal_port_of
 from models.cooperation.register import RequestInput
 from models.cooperation.tables import Direction, Instrument
 from models.core.calendar import WorkingCalendar
 from models.core.db import get_engine
-from models.core.periods import period_containing
 from models.core.settings import Settings, get_settings
 from models.lifecycle.tables import Assignment
 from models.messaging.compose import assignment_link
 from models.referrals.register import ReferralInput
 
+__all__ = ["DemoError", "Flags", "run_demo", "timeline"]
 PROGRESS = ("done", "in-progress", "in-progress", "not-started", "blocked")
 INDICATORS = ("3 sesiuni de informare", "120 de participanți", "2 protocoale semnate", "")
+Step = tuple[datetime, Callable[[], str]]
 
 
 @dataclass(frozen=True)
-class Timeline:
-    """The demo's round: opened three weeks ago, locking about today, so its links stay valid."""
+class Flags:
+    """The command line's ports; None leaves the choice to the environment, then the default."""
 
-    period: str
-    opens: date
-    on_time_day: date
-    due: date
-    late_day: date
-    lock_after_days: int = 7
+    prefect_port: int | None = None
+    portal_port: int | None = None
+    smtp_port: int | None = None
 
 
-def timeline(today: date, calendar: WorkingCalendar) -> Timeline:
-    """The round of the semester before `today`, placed around `today`."""
-    opens = calendar.next_working_day(today - timedelta(days=21))
-    due = calendar.add_working_days(opens, 10)
-    return Timeline(
-        period=period_containing(today).previous().label,
-        opens=opens,
-        on_time_day=calendar.add_working_days(opens, 5),
-        due=due,
-        late_day=calendar.add_working_days(due, 2),
+@dataclass(frozen=True)
+class Endpoints:
+    """Where the demo finds Prefect and the portal, and what chose each."""
+
+    api_url: str
+    api_from: str
+    portal_from: str
+    ports: Ports
+
+    @property
+    def ui_url(self) -> str:
+        return self.api_url.removesuffix("/api")
+
+
+def endpoints(flags: Flags, settings: Settings, environ: Mapping[str, str]) -> Endpoints:
+    """A flag wins, then PREFECT_API_URL and CONCORD_PORTAL_BASE_URL, then `concord up`'s ports."""
+    if flags.prefect_port:
+        api, api_from = f"http://127.0.0.1:{flags.prefect_port}/api", "--prefect-port"
+    elif environ.get("PREFECT_API_URL"):
+        api, api_from = environ["PREFECT_API_URL"].rstrip("/"), "PREFECT_API_URL"
+    else:
+        api, api_from = f"http://127.0.0.1:{Ports.prefect}/api", "default"
+    portal_from = (
+        "--portal-port"
+        if flags.portal_port
+        else "CONCORD_PORTAL_BASE_URL"
+        if configured_portal_url(settings)
+        else "default"
     )
-
-
-class DemoError(RuntimeError):
-    """The stack is not running, or a step of the scenario failed."""
+    ports = Ports(
+        prefect=urlsplit(api).port or Ports.prefect,
+        portal=portal_port_of(settings, flags.portal_port),
+        smtp=flags.smtp_port or Ports.smtp,
+    )
+    return Endpoints(api, api_from, portal_from, ports)
 
 
 def behaviour(key: str) -> str:
@@ -112,18 +132,43 @@ class PortalBrowser:
         return self.post(assignment, when, form)
 
 
-def connect(ports: Ports) -> Stack:
-    """The running stack, with this process pointed at it; DemoError when it is not up."""
-    stack = Stack(settings=get_settings(), ports=ports)
+def connect(flags: Flags, say: Callable[[str], None]) -> Stack:
+    """The running stack, with this process pointed at it; DemoError when Prefect is not up."""
+    chosen = endpoints(flags, get_settings(), os.environ)
+    stack = Stack(settings=get_settings(), ports=chosen.ports)
+    say(f"Prefect API:  {chosen.api_url} ({chosen.api_from}; the demo starts no server)")
+    say(f"portal links: {stack.links_url} ({chosen.portal_from})")
+    say(f"emails:       {mail_goes_to(stack)}")
     try:
-        httpx.get(f"{stack.api_url}/health", timeout=5).raise_for_status()
+        httpx.get(f"{chosen.api_url}/health", timeout=5).raise_for_status()
     except httpx.HTTPError:
-        raise DemoError(f"no Prefect server at {stack.api_url}: start `concord up` first") from None
+        raise DemoError(
+            f"no Prefect server answers at {chosen.api_url} ({chosen.api_from}): start "
+            "`concord up` first, or point PREFECT_API_URL or --prefect-port at a running one"
+        ) from None
+    if not answers(f"{stack.links_url}/healthz"):
+        say("  (no portal answers there yet: the emails' links open once `concord up` serves it)")
     # flow runs log in full to the Prefect UI; the terminal shows the scenario's own lines
-    os.environ.update({**stack.environment(), "PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL": "WARNING"})
+    os.environ.update(
+        {
+            **stack.environment(),
+            "PREFECT_API_URL": chosen.api_url,
+            "PREFECT_UI_API_URL": chosen.api_url,
+            "CONCORD_PREFECT_UI_URL": chosen.ui_url,
+            "PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL": "WARNING",
+        }
+    )
     get_settings.cache_clear()
     refresh_prefect_settings()
     return stack
+
+
+def answers(url: str) -> bool:
+    """True when `url` answers 200 within a few seconds."""
+    try:
+        return httpx.get(url, timeout=5).status_code == 200
+    except httpx.HTTPError:
+        return False
 
 
 def refresh_prefect_settings() -> None:
@@ -135,24 +180,51 @@ def refresh_prefect_settings() -> None:
     setup_logging(incremental=False)
 
 
-def mail_went_to(stack: Stack, settings: Settings) -> str:
-    """Where the demo's emails can be read: the local catcher's page, or the real server."""
+def mail_goes_to(stack: Stack) -> str:
+    """Where the demo's emails go: the local catcher, or the SMTP server configured."""
+    settings = stack.settings
     if stack.catches_mail:
-        return f"{stack.portal_url}/mail (local mail catcher)"
-    return f"the SMTP server {settings.smtp_host}:{settings.smtp_port}"
+        return f"the local mail catcher on port {stack.ports.smtp}, read at {stack.links_url}/mail"
+    return f"the SMTP server {settings.smtp_host}:{settings.smtp_port} (CONCORD_SMTP_HOST)"
 
 
-def run_demo(ports: Ports, say: Callable[[str], None]) -> dict[str, Any]:
-    """Open a round, sweep day by day, answer through the portal, lock and report."""
-    stack = connect(ports)
+def run_demo(flags: Flags, say: Callable[[str], None]) -> dict[str, Any]:
+    """Open a round and convene two meetings, play the days until yesterday, then the rest."""
+    stack = connect(flags, say)
     settings = get_settings()
     from deployments.demo_campaign import run_campaign  # imports Prefect: after connect()
+    from deployments.demo_meetings import leave_waiting, meeting_steps, waiting_for_minutes
     from deployments.demo_recommendations import run_recommendations
+
+    plan = timeline(datetime.now(settings.zone).date(), WorkingCalendar(zone=settings.zone))
+    browser = PortalBrowser(settings)
+    say(
+        f"the demo's clock runs from {plan.opens} to {plan.last}, the last working day before today"
+    )
+    open_round(plan, say)
+    answered: Counter[str] = Counter()
+    steps = round_steps(plan, browser, answered) + meeting_steps(plan, browser.post)
+    sweep_day_by_day(plan, steps, say)
+    waiting = leave_waiting(plan)  # its run starts in the worker while the rest plays
+    open_cases(say)
+    run_campaign(browser.post, say)
+    run_recommendations(browser.post, say)
+    line, url = waiting_for_minutes(waiting)
+    say(line)
+    return {
+        "answers": dict(answered),
+        "report": settings.var_dir.resolve() / "reports" / plan.period / "SNITP-2024-2028",
+        "mail": mail_goes_to(stack),
+        "ui": settings.prefect_ui_url,
+        "api": os.environ["PREFECT_API_URL"],
+        "waiting": url,
+    }
+
+
+def open_round(plan: Timeline, say: Callable[[str], None]) -> None:
+    """Open the round of the last semester on its first day, 07:00."""
     from flows.monitoring_round import monitoring_round
 
-    calendar = WorkingCalendar(zone=settings.zone)
-    plan = timeline(datetime.now(settings.zone).date(), calendar)
-    browser = PortalBrowser(settings)
     say(
         f"opening monitoring round {plan.period} on {plan.opens} "
         f"(due {plan.due}, locked {plan.lock_after_days} days later)"
@@ -161,52 +233,43 @@ def run_demo(ports: Ports, say: Callable[[str], None]) -> dict[str, Any]:
         period=plan.period,
         due_date=plan.due,
         lock_after_days=plan.lock_after_days,
-        now=datetime.combine(plan.opens, time(7), tzinfo=settings.zone),
+        now=plan.at(plan.opens, 7),
     )
     say(f"  {opened['assignments']}")
-    answers = sweep_day_by_day(plan, calendar, browser, say)
-    convene_next_meeting(say)
-    open_cases(say)
-    run_campaign(browser.post, say)
-    run_recommendations(browser.post, say)
-    return {
-        "answers": dict(answers),
-        "report": settings.var_dir.resolve() / "reports" / plan.period / "SNITP-2024-2028",
-        "mail": mail_went_to(stack, settings),
-        "ui": stack.ui_url,
-    }
 
 
-def sweep_day_by_day(
-    plan: Timeline, calendar: WorkingCalendar, browser: PortalBrowser, say: Callable[[str], None]
-) -> Counter[str]:
-    """Sweep each working day until the round has locked; institutions answer on their days."""
+def round_steps(plan: Timeline, browser: "PortalBrowser", answered: Counter[str]) -> list[Step]:
+    """Institutions answer at noon: most on time, some late (the rest never)."""
+    engine = get_engine(browser.settings.resolved_database_url())
+
+    def answering(wanted: str, when: datetime) -> Callable[[], str]:
+        def step() -> str:
+            answered.update(answer_reports(engine, browser, plan.period, wanted, when))
+            return f"institutions answered through the portal ({wanted}): {answered[wanted]}"
+
+        return step
+
+    on_time, late = plan.at(plan.on_time_day, 12), plan.at(plan.late_day, 12)
+    return [(on_time, answering("on-time", on_time)), (late, answering("late", late))]
+
+
+def sweep_day_by_day(plan: Timeline, steps: list[Step], say: Callable[[str], None]) -> None:
+    """Each day until the last: the morning sweep on working days, then what people do."""
     from flows.daily_sweep import daily_sweep
 
-    zone = browser.settings.zone
-    engine = get_engine(browser.settings.resolved_database_url())
-    answers: Counter[str] = Counter()
-    day = plan.opens + timedelta(days=1)
-    last = calendar.next_working_day(plan.due + timedelta(days=plan.lock_after_days + 1))
-    while day <= last:
-        if calendar.is_working_day(day):
-            result = daily_sweep(now=datetime.combine(day, time(8), tzinfo=zone))
+    by_day: defaultdict[date, list[Step]] = defaultdict(list)
+    for step in steps:
+        by_day[step[0].date()].append(step)
+    day = plan.opens
+    while day <= plan.last:
+        if day > plan.opens and plan.calendar.is_working_day(day):
+            result = daily_sweep(now=plan.at(day, 8))
             say(f"{day}: sweep {result['steps'] or '-'} messages {result['messages'] or '-'}")
-        if day in (plan.on_time_day, plan.late_day):
-            wanted = "on-time" if day == plan.on_time_day else "late"
-            noon = datetime.combine(day, time(12), tzinfo=zone)
-            answers += answer_reports(engine, browser, plan.period, wanted, noon)
-            say(f"{day}: institutions answered through the portal ({wanted}): {answers[wanted]}")
+            for line in result["duties"]:
+                say(f"{day}:   {line}")
+        for _, act in sorted(by_day[day], key=lambda step: step[0]):
+            say(f"{day}: {act()}")
         day += timedelta(days=1)
-    return answers
-
-
-def convene_next_meeting(say: Callable[[str], None]) -> None:
-    """Convene the monitoring committee's next meeting by its cadence: members get the call."""
-    from flows.committee_meeting_cycle import committee_meeting_cycle
-
-    meeting = committee_meeting_cycle(body="CM-SNITP", wait_for_minutes=False)
-    say(f"meeting of CM-SNITP: {meeting['status']} (members asked for agenda proposals)")
 
 
 def open_cases(say: Callable[[str], None]) -> None:

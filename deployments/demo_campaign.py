@@ -73,7 +73,10 @@ def run_campaign(
     say(f"campaign {SAMPLE_CAMPAIGN}: {launched.status}, {launched.opened} reports opened")
     if now.date() <= last_day:
         return  # the first month has not ended: nothing to report yet
-    sent_at = datetime.combine(last_day + timedelta(days=3), time(10), tzinfo=settings.zone)
+    # three days after the month, or now when that is still ahead: no answer dated in the future
+    sent_at = min(
+        now, datetime.combine(last_day + timedelta(days=3), time(10), tzinfo=settings.zone)
+    )
     with Session(get_engine(settings.resolved_database_url())) as session:
         for centre in ACTIVITIES:
             key = report_key(SAMPLE_CAMPAIGN, first_month, centre)

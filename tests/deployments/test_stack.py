@@ -1,4 +1,3 @@
-import os
 import re
 import time
 from collections.abc import Callable, Iterator
@@ -9,7 +8,7 @@ import pytest
 
 from deployments.stack import Ports, Stack
 from models.core.settings import get_settings
-from portal.mailbox import body_of, list_mail, read_mail
+from portal.mailbox import list_mail
 from tests.deployments.test_cli import concord
 from tests.support.prefect_api import PrefectApi
 from tests.support.servers import free_port
@@ -212,34 +211,3 @@ def test_a_failed_run_alerts_the_coordinator_through_an_automation(stack: Stack)
     [alert] = wait_until(alerts) or []
     assert alert.to == "secretariat@coordination.example"
     assert alert.subject.startswith("Concord necesită atenție: Rularea „monitoring")
-
-
-@pytest.mark.slow
-def test_the_demo_plays_a_round_to_its_report_against_the_stack(stack: Stack) -> None:
-    from deployments.demo import run_demo
-
-    saved = dict(os.environ)
-    try:
-        outcome = run_demo(stack.ports, say=lambda line: None)
-    finally:  # the demo points this process at the stack; later tests must not inherit that
-        os.environ.clear()
-        os.environ.update(saved)
-        get_settings.cache_clear()
-    assert outcome["answers"]["on-time"] > 0 and outcome["answers"]["late"] > 0
-    report = outcome["report"] / "report.html"
-    assert report.exists() and (outcome["report"] / "report.xlsx").exists()
-    kinds = {m.kind for m in list_mail(stack.var_dir / "mail", limit=10_000)}
-    assert {"round-opened", "daily-digest", "escalation", "round-report", "agenda-call"} <= kinds
-    assert {"cooperation-acknowledgement", "assignment-created"} <= kinds
-    campaign = (stack.var_dir / "reports/campaigns/CAMP-2026-CERERE/report.html").read_text()
-    assert 'id="kpi-activities">4<' in campaign  # two centres' spreadsheets, two rows each
-    assert "HelpLine" in campaign and "ANITP-TM" in campaign  # Timișoara has not reported
-    reply = stack.var_dir / "reports/recommendations/GRETA-3/reply.html"
-    assert reply.read_text().count('class="has-gap"') == 4  # two of GRETA's six answered
-    links = set()
-    for caught in list_mail(stack.var_dir / "mail", limit=10_000):
-        text = body_of(read_mail(stack.var_dir / "mail" / caught.name), "plain")
-        links |= set(re.findall(r"http://127\.0\.0\.1:\d+/a/\S+", text))
-    assert links, "the demo's emails carry portal links"
-    refused = [link for link in links if httpx.get(link, timeout=60).status_code in (404, 410)]
-    assert refused == [], f"{len(refused)} of {len(links)} links no longer open"

@@ -180,6 +180,9 @@ def test_a_file_of_another_type_is_refused_on_its_field_and_nothing_is_kept(
     assert status == 422
     errors = " ".join(" ".join(page.xpath("//*[@class='errors']//text()")).split())
     assert "setup.exe" in errors and "PDF" in errors
+    [file_input] = page.xpath("//input[@name='attachment']")
+    assert file_input.get("aria-invalid") == "true"
+    assert file_input.get("aria-describedby") == "error-attachment attachment-hint"
     session.rollback()  # end the read snapshot: the portal wrote since
     assert session.exec(select(Answer)).all() == []
     assert session.exec(select(Evidence)).all() == []

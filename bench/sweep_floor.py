@@ -28,7 +28,9 @@ from models.lifecycle.tables import OPEN_ASSIGNMENT_STATUSES, Assignment, Notice
 from models.messaging.outbox import OutboxMessage
 from models.reference.institutions import Contact, Institution
 
-TEXT = """Stimați colegi de la {{ name }},
+TEXT = """{{ items|length }} solicitări deschise pentru {{ name }} ({{ day }})
+
+Stimați colegi de la {{ name }},
 
 La data de {{ day }}, instituția dumneavoastră are {{ items|length }} solicitări deschise.
 {% for a in items %}
@@ -39,16 +41,32 @@ La data de {{ day }}, instituția dumneavoastră are {{ items|length }} solicit�
 {% endfor %}
 
 Fiecare legătură deschide o solicitare și nu cere un cont.
-Secretariatul tehnic al Mecanismului național de coordonare
+
+Trimis automat în numele Coordonatorului național împotriva traficului de persoane
+către {{ name }}. Nu conține date personale despre victime.
+Întrebări: {{ coordinator }}
 """
-HTML = """<html><body><h1>{{ items|length }} solicitări deschise</h1>
+HTML = """<!DOCTYPE html><html lang="ro"><head><meta charset="utf-8">
+<title>Solicitări deschise</title></head>
+<body style="margin:0;padding:0;background:#f4f5f7;font-family:Arial,sans-serif;color:#1f2933;">
+<div style="max-width:640px;margin:0 auto;padding:24px 16px;">
+<div style="background:#ffffff;border-radius:6px;padding:24px;line-height:1.5;font-size:15px;">
+<p style="margin-top:0;color:#52606d;font-size:13px;">Coordonatorul național · Concord</p>
+<h1 style="font-size:20px;margin-bottom:12px;">{{ items|length }} solicitări deschise</h1>
 <p>Stimați colegi de la {{ name }},</p>
 <p>La data de {{ day }}, instituția dumneavoastră are {{ items|length }} solicitări deschise.</p>
-<ul>{% for a in items %}
-<li><a href="{{ a.link }}">{{ a.title }}</a> ({{ a.subject_ref }}), termen {{ a.due }}
-{% if a.step != "reminder" %} <strong>{{ a.step }}</strong>{% endif %}</li>{% endfor %}</ul>
-<p>Fiecare legătură deschide o solicitare și nu cere un cont.</p>
-<p>Secretariatul tehnic al Mecanismului național de coordonare</p></body></html>"""
+<ul style="margin-top:4px;">{% for a in items %}
+<li style="margin-bottom:6px;"><a href="{{ a.link }}">{{ a.title }}</a>
+<span style="color:#52606d;font-size:13px;">({{ a.subject_ref }}), termen {{ a.due }}</span>
+{% if a.step != "reminder" %} <strong style="color:#b91c1c;">{{ a.step }}</strong>{% endif %}</li>
+{% endfor %}</ul>
+<p style="font-size:13px;color:#52606d;">
+Fiecare legătură deschide o solicitare și nu cere un cont.</p>
+</div><p style="color:#7b8794;font-size:12px;line-height:1.4;">
+Trimis automat în numele Coordonatorului național către {{ name }}.
+Nu conține date personale despre victime.
+Întrebări: <a href="mailto:{{ coordinator }}">{{ coordinator }}</a></p>
+</div></body></html>"""
 SENDER = "concord@coordination.example"
 COORDINATOR_EMAIL = "secretariat@coordination.example"
 ACTOR = "flow:daily-sweep"
@@ -196,7 +214,13 @@ def _letters(
         roles = ROLES.get(audience, (audience,))
         emails = [who["emails"][r] for r in roles if r in who["emails"]] or [COORDINATOR_EMAIL]
         key = f"floor-sweep:{who['code']}:{audience}:{day}"
-        context = {"name": who["name"], "day": day, "items": [_item(r, s) for r, s in members]}
+        items = [_item(r, s) for r, s in members]
+        context = {
+            "name": who["name"],
+            "day": day,
+            "items": items,
+            "coordinator": COORDINATOR_EMAIL,
+        }
         letters.append(
             {"key": key, "channel": "email", "kind": "daily-digest", "recipient": ", ".join(emails)}
             | {"institution_id": place or None, "language": "ro", "state": "queued"}

@@ -5,9 +5,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, TypeVar
 
+from sqlalchemy import insert
 from sqlmodel import Session, SQLModel, select
 
-from models.core.history import entity_type_of, record_event
+from models.core.history import StatusEvent, entity_type_of
 from models.reference.document import (
     InstitutionSpec,
     MeasureSpec,
@@ -46,6 +47,8 @@ class _Writer:
     actor: str
     now: datetime
     report: LoadReport
+    created: list[Any] = field(default_factory=list)  # added, not yet flushed
+    events: list[dict[str, Any]] = field(default_factory=list)
 
     def upsert(
         self, existing: dict[Any, Row], key: Any, model: type[Row], values: dict[str, Any]
@@ -54,9 +57,8 @@ class _Writer:
         if row is None:
             row = model(**values)
             self.session.add(row)
-            self.session.flush()
             existing[key] = row
-            self._event(row, "created", None)
+            self.created.append(row)
             self.report.created[entity_type_of(row)] += 1
             return row
         diffs = [
@@ -87,17 +89,33 @@ class _Writer:
             self.report.removed[kind] += 1
             self.report.changes.append(f"{kind} {key}: removed")
 
+    def settle(self) -> None:
+        """Insert the rows created since the last call in one flush, then every pending event.
+
+        Called where a new row's id is needed: a flush per row made loading an EU-size
+        mechanism take minutes.
+        """
+        if self.created:
+            self.session.flush()
+            for row in self.created:
+                self._event(row, "created", None)
+            self.created.clear()
+        if self.events:
+            self.session.execute(insert(StatusEvent), self.events)
+            self.events.clear()
+
     def _event(self, row: Any, to_status: str, note: str | None) -> None:
         entity_id = int(getattr(row, "id", None) or row.measure_id)
-        record_event(
-            session=self.session,
-            entity_type=entity_type_of(row),
-            entity_id=entity_id,
-            from_status=None,
-            to_status=to_status,
-            actor=self.actor,
-            now=self.now,
-            note=note,
+        self.events.append(
+            {
+                "entity_type": entity_type_of(row),
+                "entity_id": entity_id,
+                "from_status": None,
+                "to_status": to_status,
+                "at": self.now,
+                "actor": self.actor,
+                "note": note,
+            }
         )
 
 
@@ -141,8 +159,11 @@ def _parents_first(specs: list[InstitutionSpec]) -> list[InstitutionSpec]:
 def _load_institutions(writer: _Writer, doc: ReferenceDocument) -> dict[str, Institution]:
     institutions = _by(writer.session, Institution, "code")
     for spec in _parents_first(doc.institutions):
+        if spec.parent and institutions[spec.parent].id is None:
+            writer.settle()  # a parent created in this load
         parent_id = institutions[spec.parent].id if spec.parent else None
         writer.upsert(institutions, spec.code, Institution, _institution_values(spec, parent_id))
+    writer.settle()
     _load_contacts(writer, doc, institutions)
     return institutions
 
@@ -183,6 +204,7 @@ def _load_bodies(
             "cadence": spec.cadence.value,
         }
         body = writer.upsert(bodies, spec.code, Body, values)
+        writer.settle()
         for code in dict.fromkeys([spec.chair, *spec.members]):
             member = institutions[code]
             key = (body.id, member.id)
@@ -231,13 +253,7 @@ def _objective(
     return writer.upsert(rows.objectives, code, Objective, values)
 
 
-def _load_measure(
-    writer: _Writer,
-    rows: _StrategyRows,
-    m: MeasureSpec,
-    objective: Objective,
-    institutions: dict[str, Institution],
-) -> None:
+def _measure(writer: _Writer, rows: _StrategyRows, m: MeasureSpec, objective: Objective) -> Measure:
     values = {
         "strategy_id": rows.strategy_id,
         "objective_id": objective.id,
@@ -247,7 +263,16 @@ def _load_measure(
         "deadline": m.deadline,
         "recurrence": m.recurrence.value if m.recurrence else None,
     }
-    measure = writer.upsert(rows.measures, m.code, Measure, values)
+    return writer.upsert(rows.measures, m.code, Measure, values)
+
+
+def _load_links(
+    writer: _Writer,
+    rows: _StrategyRows,
+    measure: Measure,
+    m: MeasureSpec,
+    institutions: dict[str, Institution],
+) -> None:
     roles = [(c, MeasureRole.RESPONSIBLE) for c in m.responsible]
     roles += [(c, MeasureRole.PARTNER) for c in m.partners]
     for code, role in roles:
@@ -255,6 +280,23 @@ def _load_measure(
         rows.wanted_links.add(key)
         link = {"measure_id": measure.id, "institution_id": key[1], "role": role.value}
         writer.upsert(rows.links, key, MeasureInstitution, link)
+
+
+def _load_measures(
+    writer: _Writer, rows: _StrategyRows, spec: StrategySpec
+) -> list[tuple[Measure, MeasureSpec]]:
+    """The strategy's objectives and measures, each objective settled before its children."""
+    placed = []
+    for general in spec.objectives:
+        pillar = general.pillar.value
+        parent = _objective(writer, rows, general.code, pillar, general.title, None)
+        writer.settle()
+        for specific in general.specific:
+            objective = _objective(writer, rows, specific.code, pillar, specific.title, parent.id)
+            writer.settle()
+            placed += [(_measure(writer, rows, m, objective), m) for m in specific.measures]
+    writer.settle()
+    return placed
 
 
 def _load_strategy(
@@ -269,15 +311,11 @@ def _load_strategy(
         "status": spec.status.value,
     }
     strategy = writer.upsert(_by(writer.session, Strategy, "code"), spec.code, Strategy, values)
+    writer.settle()
     assert strategy.id is not None
     rows = _stored_rows(writer, strategy.id)
-    for general in spec.objectives:
-        pillar = general.pillar.value
-        parent = _objective(writer, rows, general.code, pillar, general.title, None)
-        for specific in general.specific:
-            objective = _objective(writer, rows, specific.code, pillar, specific.title, parent.id)
-            for m in specific.measures:
-                _load_measure(writer, rows, m, objective, institutions)
+    for measure, m in _load_measures(writer, rows, spec):
+        _load_links(writer, rows, measure, m, institutions)
     measure_ids = {m.id for m in rows.measures.values()}
     stale = {k: v for k, v in rows.links.items() if k[0] in measure_ids}
     writer.remove_missing(stale, rows.wanted_links)
@@ -306,5 +344,6 @@ def load_reference(
     for strategy in doc.strategies:
         _load_strategy(writer, strategy, institutions)
     _load_services(writer, doc, institutions)
+    writer.settle()
     session.flush()
     return writer.report

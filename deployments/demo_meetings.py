@@ -81,7 +81,9 @@ def convene(body: str, starts: datetime, now: datetime) -> str:
     from flows.committee_meeting_cycle import committee_meeting_cycle
 
     meeting = committee_meeting_cycle(body=body, start=starts, now=now, wait_for_minutes=False)
-    return f"meeting of {body} on {starts:%Y-%m-%d %H:%M}: {meeting['status']} (call for agenda)"
+    status = meeting["status"]
+    called = " (members asked for agenda proposals)" if status == "convened" else ""
+    return f"meeting of {body} on {starts:%Y-%m-%d %H:%M}: {status}{called}"
 
 
 def member_task(body: str, day: date, kind: str, code: str) -> Assignment:
@@ -160,6 +162,8 @@ def enter_minutes(plan: Timeline) -> str:
     thread.join(600)
     if "error" in outcome or thread.is_alive():
         raise DemoError(f"the minutes of {PLAYED} were not recorded: {outcome.get('error')}")
+    if run_id is None:  # an earlier demo recorded them
+        return f"{PLAYED} minutes: already recorded, meeting {outcome['value']['status']}"
     return (
         f"{PLAYED} minutes entered in the form of the run waiting for them (Resume in the "
         f"Prefect UI): {len(DECISIONS)} decisions, {len(ACTIONS)} action items; meeting "

@@ -194,7 +194,7 @@ def assignment_page(
         wide=kind.table is not None,  # room for a table of rows
         kind_partial=partials()[assignment.kind],
         choices=form_choices(kind.form),
-        details=kind.details(session, assignment, language) if kind.details else [],
+        details=kind.details(session, assignment, language, now) if kind.details else [],
         history=history_rows(
             answer_history(session=session, assignment_id=assignment.id), kind, language, settings
         ),

@@ -13,7 +13,6 @@ from models.core.calendar import WorkingCalendar
 from models.core.clocks import UNITS, ClockUnit
 from models.core.i18n import N_, N_plural, long_date, translate, translate_count
 from models.core.settings import get_settings
-from models.core.types import utcnow
 from models.lifecycle.tables import Assignment
 
 LEGAL_DEADLINE = N_("Legal deadline")
@@ -36,7 +35,9 @@ class StepDetails(list[tuple[str, str]]):
         self.actions = actions
 
 
-def step_details(session: Session, assignment: Assignment, language: str) -> list[tuple[str, str]]:
+def step_details(
+    session: Session, assignment: Assignment, language: str, now: datetime
+) -> list[tuple[str, str]]:
     """The step's clock rows and actions; nothing for an assignment that is no step."""
     request = session.exec(
         select(CooperationRequest).where(CooperationRequest.reference == assignment.subject_ref)
@@ -47,7 +48,7 @@ def step_details(session: Session, assignment: Assignment, language: str) -> lis
     step = step_clock(clocks, assignment)
     if step is None:
         return []
-    rows = clock_rows(step, language, utcnow(), WorkingCalendar(zone=get_settings().zone))
+    rows = clock_rows(step, language, now, WorkingCalendar(zone=get_settings().zone))
     return StepDetails(rows, offered_actions(request, clocks, step))
 
 

@@ -26,7 +26,7 @@ from models.lifecycle.tables import Answer, Assignment
 DUTIES_MODULE = "models.duties"
 
 AnswerHook = Callable[[Session, Assignment, AnswerForm, Answer], None]
-DetailsHook = Callable[[Session, Assignment, str], list[tuple[str, str]]]
+DetailsHook = Callable[[Session, Assignment, str, datetime], list[tuple[str, str]]]
 LockHook = Callable[[Session, Assignment], bool]
 FileReader = Callable[[str, bytes], FileRows]
 Lifecycle = Mapping[str, frozenset[str]]

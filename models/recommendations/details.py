@@ -1,6 +1,8 @@
 """What the owner reads above the follow-up form: the recommendation summarised in Romanian
 beside the body's own words, where it comes from, and how far it is implemented."""
 
+from datetime import datetime
+
 from sqlmodel import Session, col, select
 
 from models.core.i18n import N_, translate
@@ -20,7 +22,7 @@ QUOTES = {"ro": ("„", "”"), "en": ("“", "”")}
 
 
 def follow_up_details(
-    session: Session, assignment: Assignment, language: str
+    session: Session, assignment: Assignment, language: str, now: datetime
 ) -> list[tuple[str, str]]:
     """The summary and the quoted original, the source, the measures, the status reached."""
     found = session.exec(

@@ -142,7 +142,7 @@ def test_without_a_summary_the_original_comes_with_a_note(
 
 
 def test_an_english_reader_reads_the_original_alone(session: Session, follow_ups: Engine) -> None:
-    shown = dict(follow_up_details(session, follow_up(session, "GRETA-3/1"), "en"))
+    shown = dict(follow_up_details(session, follow_up(session, "GRETA-3/1"), "en", datetime.now(UTC)))
     assert shown["Recommendation"].startswith("“Guarantee victims effective access")
     assert "Summary in Romanian" not in shown
     assert shown["Implementation status of the recommendation"] == "accepted"

@@ -10,7 +10,6 @@ from fastapi.testclient import TestClient
 from lxml import html
 from sqlmodel import Session, col, select
 
-from models.cooperation import step_page
 from models.cooperation.register import RequestInput, register_request
 from models.cooperation.tables import CooperationRequest, RequestClock
 from models.core.calendar import WorkingCalendar
@@ -47,8 +46,7 @@ class Browser:
 
 
 @pytest.fixture
-def browser(session: Session, monkeypatch: pytest.MonkeyPatch) -> Iterator[Browser]:
-    monkeypatch.setattr(step_page, "utcnow", lambda: NOW)
+def browser(session: Session) -> Iterator[Browser]:
     opened = Browser()
     with opened.client:
         yield opened

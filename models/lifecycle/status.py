@@ -2,10 +2,10 @@
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any, Protocol
 
-from sqlalchemy import Integer, String, cast, column, insert, update, values
+from sqlalchemy import JSON, Integer, String, bindparam, column, func, insert, update
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.types import TypeEngine
 from sqlmodel import Session
@@ -151,28 +151,25 @@ def walk(entity_type: str, seen: str, targets: Iterable[str]) -> tuple[str, ...]
     return tuple(path)
 
 
-def _values_table(
-    moves: list[Move], types: dict[str, TypeEngine[Any]], dialect: str
-) -> tuple[Any, dict[str, Any]]:
-    """The moves as a VALUES table `v` (a CTE, which both engines take in UPDATE ... FROM)."""
-    names = list(types)
-    rows = [(m.entity_id, m.seen, m.target, *(m.extra[n] for n in names)) for m in moves]
-    table = values(
-        column("id", Integer),
-        column("seen", String),
-        column("target", String),
-        *(column(name, kind) for name, kind in types.items()),
-        name="v",
-    )
-    v = table.data(rows).cte("v")
-    # PostgreSQL types an all-NULL VALUES column as text; SQLite's CAST would change values
-    cells = {n: cast(v.c[n], types[n]) if dialect == "postgresql" else v.c[n] for n in names}
-    return v, cells
+TYPES: dict[str, TypeEngine[Any]] = {"seen": String(), "target": String()}
 
 
-def _steps(move: Move) -> list[tuple[str, str]]:
-    """The (from, to) transitions of a move, in order."""
-    return list(zip((move.seen, *move.path), move.path, strict=False))
+def _rows_table(types: dict[str, TypeEngine[Any]]) -> tuple[Any, dict[str, Any]]:
+    """PostgreSQL: the moves as one JSON parameter read as a table `v` (compiled once)."""
+    columns = [column(n, t) for n, t in {"id": Integer(), **TYPES, **types}.items()]
+    rows = func.json_to_recordset(bindparam("moves", type_=JSON()))
+    v = rows.table_valued(*columns).render_derived(name="v", with_types=True)
+    return v, {name: v.c[name] for name in ("id", *TYPES, *types)}
+
+
+def _json(value: Any) -> Any:
+    return value.astimezone(UTC).isoformat() if isinstance(value, datetime) else value
+
+
+def _row(move: Move) -> dict[str, Any]:
+    """A move's values by name, as its table `v` reads them."""
+    own = {"id": move.entity_id, "seen": move.seen, "target": move.target}
+    return own | {name: _json(value) for name, value in move.extra.items()}
 
 
 Clauses = Callable[[dict[str, Any]], Any]
@@ -187,18 +184,46 @@ class Guard:
     changes: Clauses | None = None
 
 
-def _update(session: Session, table: Any, moves: list[Move], guard: Guard) -> set[int]:
-    """One UPDATE of every row still in the status it was read in; the ids it moved."""
-    v, cells = _values_table(moves, guard.types, session.get_bind().dialect.name)
-    where = guard.where(cells) if guard.where else []
-    changes = guard.changes(cells) if guard.changes else {}
-    statement = (
+def _steps(move: Move) -> list[tuple[str, str]]:
+    """The (from, to) transitions of a move, in order."""
+    return list(zip((move.seen, *move.path), move.path, strict=False))
+
+
+def _statement(table: Any, v: dict[str, Any], guard: Guard) -> Any:
+    """The guarded UPDATE, reading each row's own values from `v`."""
+    where = guard.where(v) if guard.where else []
+    return (
         update(table)
-        .where(table.id == v.c.id, table.status == v.c.seen, *where)
-        .values(status=v.c.target, **changes)
-        .returning(table.id)
+        .where(table.id == v["id"], table.status == v["seen"], *where)
+        .values(status=v["target"], **(guard.changes(v) if guard.changes else {}))
     )
-    return {found for found in session.connection().execute(statement).scalars() if found}
+
+
+def _update_each(session: Session, table: Any, moves: list[Move], guard: Guard) -> set[int]:
+    """SQLite: the UPDATE once per row in one call (its compiled form reused).
+
+    The write lock, held since the rows were read, leaves no other writer a chance to
+    change them: a row not updated is a stale read, and the transaction rolls back.
+    """
+    types = {"id": Integer(), **TYPES, **guard.types}
+    v = {name: bindparam(f"v_{name}", type_=kind) for name, kind in types.items()}
+    rows = [
+        {"v_id": m.entity_id, "v_seen": m.seen, "v_target": m.target}
+        | {f"v_{name}": value for name, value in m.extra.items()}
+        for m in moves
+    ]
+    result = session.connection().execute(_statement(table, v, guard), rows)
+    if result.rowcount != len(moves):
+        raise StaleStatusError(f"{table.__tablename__}: a row changed under the write lock")
+    return {move.entity_id for move in moves}
+
+
+def _update_from_rows(session: Session, table: Any, moves: list[Move], guard: Guard) -> set[int]:
+    """PostgreSQL: one UPDATE joining the moves, passed as one JSON parameter; moved ids."""
+    _, v = _rows_table(guard.types)
+    statement = _statement(table, v, guard).returning(table.id)
+    found = session.connection().execute(statement, {"moves": [_row(m) for m in moves]})
+    return {entity_id for entity_id in found.scalars() if entity_id}
 
 
 def change_statuses(
@@ -223,7 +248,9 @@ def change_statuses(
     for move in moves:
         for seen, to in _steps(move):
             check_transition(entity_type, seen, to)
-    moved = _update(session, table, moves, guard or Guard())
+    sqlite = session.get_bind().dialect.name == "sqlite"
+    update_rows = _update_each if sqlite else _update_from_rows
+    moved = update_rows(session, table, moves, guard or Guard())
     common = {"entity_type": entity_type, "at": now, "actor": actor, "flow_run_id": flow_run_id}
     events = [
         common | {"entity_id": m.entity_id, "from_status": seen, "to_status": to, "note": m.note}

@@ -15,7 +15,12 @@ from models.core.i18n import N_
 from models.core.privacy import KINDS, personal_data_in
 from models.core.settings import Settings
 from models.lifecycle.answers import ERROR_MESSAGES, AnswerInvalid, submit_answer
-from models.lifecycle.attachments import Attachment, safe_file_name, store_attachment
+from models.lifecycle.attachments import (
+    Attachment,
+    described,
+    safe_file_name,
+    store_attachment,
+)
 from models.lifecycle.duty import AssignmentKind, assignment_kinds
 from models.lifecycle.forms import AnswerForm, FileRows
 from models.lifecycle.tables import Answer, Assignment
@@ -141,7 +146,7 @@ def record(
     background: BackgroundTasks | None = None,
 ) -> tuple[Assignment, Answer]:
     """Record the answer in one write transaction, checking the link there once more."""
-    stored = store_attachment(attachment, settings.var_dir / "attachments") if attachment else None
+    stored = described(attachment) if attachment else None
     with write_session(engine) as session:
         assignment = linked_assignment(session, link.claims)
         institution = session.get(Institution, assignment.institution_id)
@@ -155,6 +160,8 @@ def record(
             now=now,
             attachment=stored,
         )
+        if attachment is not None:  # only a file whose answer was taken is kept
+            store_attachment(attachment, settings.var_dir / "attachments")
         confirmation = queue_confirmation(session, assignment, answer, settings, now)
         session.commit()
     if background is not None:  # after the commit: the email is safe in the outbox first

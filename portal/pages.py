@@ -14,7 +14,7 @@ from models.core.settings import Settings
 from models.lifecycle.answers import answer_history, changes_until, refusal_reason
 from models.lifecycle.duty import AssignmentKind, assignment_kind, installed_duties, kind_label
 from models.lifecycle.forms import form_choices
-from models.lifecycle.tables import Answer, Assignment
+from models.lifecycle.tables import Answer, Assignment, AssignmentStatus
 from models.messaging.render import TEMPLATES_DIR
 from models.reference.institutions import Institution
 from portal.field_errors import FieldError, FormValues, mark_fields
@@ -71,7 +71,18 @@ def pages(language: str) -> Environment:
     env.globals["code"] = lambda value: name_of(str(value), language)
     env.globals["pct"] = lambda value: percent(value, language)
     env.globals["mark_fields"] = mark_fields
+    env.globals["request_status"] = lambda status: request_status(status, language)
     return env
+
+
+ANSWER_RECEIVED = N_("answer received")
+
+
+def request_status(status: str, language: str) -> str:
+    """An assignment's status as its institution reads it: a done one has its answer."""
+    if status == AssignmentStatus.DONE:
+        return translate(language, ANSWER_RECEIVED)
+    return name_of(status, language)
 
 
 def render(template: str, status: int = 200, **context: Any) -> HTMLResponse:

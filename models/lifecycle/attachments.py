@@ -18,14 +18,20 @@ class StoredAttachment:
     size: int
 
 
+def described(attachment: Attachment) -> StoredAttachment:
+    """What the answer records of a file: its name, content hash and size."""
+    digest = hashlib.sha256(attachment.content).hexdigest()
+    return StoredAttachment(attachment.name, digest, len(attachment.content))
+
+
 def store_attachment(attachment: Attachment, folder: Path) -> StoredAttachment:
     """Keep the file under `folder` by content hash (stored once however often it comes)."""
-    digest = hashlib.sha256(attachment.content).hexdigest()
-    target = folder / digest[:2] / digest
+    stored = described(attachment)
+    target = folder / stored.sha256[:2] / stored.sha256
     if not target.exists():
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(attachment.content)
-    return StoredAttachment(attachment.name, digest, len(attachment.content))
+    return stored
 
 
 def safe_file_name(name: str) -> str:

@@ -142,7 +142,9 @@ def test_without_a_summary_the_original_comes_with_a_note(
 
 
 def test_an_english_reader_reads_the_original_alone(session: Session, follow_ups: Engine) -> None:
-    shown = dict(follow_up_details(session, follow_up(session, "GRETA-3/1"), "en", datetime.now(UTC)))
+    shown = dict(
+        follow_up_details(session, follow_up(session, "GRETA-3/1"), "en", datetime.now(UTC))
+    )
     assert shown["Recommendation"].startswith("“Guarantee victims effective access")
     assert "Summary in Romanian" not in shown
     assert shown["Implementation status of the recommendation"] == "accepted"
@@ -188,6 +190,8 @@ def test_a_file_of_another_type_is_refused_on_its_field_and_nothing_is_kept(
     assert session.exec(select(Evidence)).all() == []
     stored = session.get(Assignment, assignment.id)
     assert stored is not None and stored.status == "open"
+    kept = get_settings().var_dir / "attachments"
+    assert not kept.exists() or not any(p.is_file() for p in kept.rglob("*")), "no file kept"
 
 
 def test_the_form_accepts_the_evidence_types_the_answer_keeps() -> None:

@@ -7,14 +7,15 @@ audience, so a crash loses nothing; then it sends them on one SMTP connection an
 them sent in one bulk update. Concord's sweep is measured against it.
 """
 
+import json
 import smtplib
 from collections import defaultdict
-from datetime import datetime
+from datetime import UTC, datetime
 from email.message import EmailMessage
 from typing import Any
 
 from jinja2 import Environment
-from sqlalchemy import Integer, bindparam, case, column, insert, literal, select, update, values
+from sqlalchemy import Integer, bindparam, case, insert, select, text, update
 from sqlalchemy.engine import Connection, Engine, Row
 from sqlmodel import col
 
@@ -138,42 +139,56 @@ def _plan(rows: list[Row[Any]], calendar: WorkingCalendar, now: datetime) -> dic
     return plan
 
 
-def _claim(conn: Connection, updates: list[tuple[Any, ...]], now: datetime) -> set[int]:
-    """One guarded update of every due row; the ids it moved (all, unless another run did)."""
-    table = values(
-        column("id", Integer),
-        column("seen_next", UTCDateTime()),
-        column("seen_status"),
-        column("status"),
-        column("next", UTCDateTime()),
-        column("reminded", Integer),
-        column("level", Integer),
-        name="v",
-    ).data(updates)
-    v = table.cte("v")
-    # all-NULL VALUES columns are text on PostgreSQL; SQLite's CAST would make them numbers
-    later = v.c.next.cast(UTCDateTime()) if conn.dialect.name == "postgresql" else v.c.next
-    statement = (
-        update(Assignment)
-        .where(
-            col(Assignment.id) == v.c.id,
-            col(Assignment.next_action_at) == v.c.seen_next,
-            col(Assignment.status) == v.c.seen_status,
-        )
-        .values(
-            status=v.c.status,
-            next_action_at=later,
-            reminders_sent=col(Assignment.reminders_sent) + v.c.reminded,
-            last_reminded_at=case(
-                (v.c.reminded == 1, literal(now, UTCDateTime())),
-                else_=col(Assignment.last_reminded_at),
-            ),
-            escalation_level=v.c.level,
-            updated_at=now,
-        )
-        .returning(col(Assignment.id))
+CLAIM_SQLITE = (
+    update(Assignment)
+    .where(
+        col(Assignment.id) == bindparam("v_id"),
+        col(Assignment.next_action_at) == bindparam("v_seen_next", type_=UTCDateTime()),
+        col(Assignment.status) == bindparam("v_seen_status"),
     )
-    return {found for found in conn.execute(statement).scalars() if found is not None}
+    .values(
+        status=bindparam("v_status"),
+        next_action_at=bindparam("v_next", type_=UTCDateTime()),
+        reminders_sent=col(Assignment.reminders_sent) + bindparam("v_reminded", type_=Integer()),
+        last_reminded_at=case(
+            (bindparam("v_reminded") == 1, bindparam("v_now", type_=UTCDateTime())),
+            else_=col(Assignment.last_reminded_at),
+        ),
+        escalation_level=bindparam("v_level"),
+        updated_at=bindparam("v_now"),
+    )
+)
+CLAIM_POSTGRESQL = text(
+    """UPDATE assignment AS a SET status = v.status, next_action_at = v.next,
+    reminders_sent = a.reminders_sent + v.reminded, escalation_level = v.level,
+    last_reminded_at = CASE WHEN v.reminded = 1 THEN v.now ELSE a.last_reminded_at END,
+    updated_at = v.now
+    FROM json_to_recordset(CAST(:rows AS json)) AS v(id int, seen_next timestamptz,
+    seen_status text, status text, next timestamptz, reminded int, level int, now timestamptz)
+    WHERE a.id = v.id AND a.next_action_at = v.seen_next AND a.status = v.seen_status
+    RETURNING a.id"""
+)
+CLAIMED = ("id", "seen_next", "seen_status", "status", "next", "reminded", "level")
+
+
+def _claim(conn: Connection, updates: list[tuple[Any, ...]], now: datetime) -> set[int]:
+    """One guarded update of every due row; the ids it moved (all, unless another run did).
+
+    SQLite runs it once per row in one call, under the write lock taken before the rows
+    were read; PostgreSQL joins the rows passed as one JSON parameter.
+    """
+    rows = [dict(zip(CLAIMED, update, strict=True)) | {"now": now} for update in updates]
+    if conn.dialect.name == "sqlite":
+        named = [{f"v_{name}": value for name, value in row.items()} for row in rows]
+        if conn.execute(CLAIM_SQLITE, named).rowcount != len(rows):
+            raise RuntimeError("a due row changed under the write lock")
+        return {row["id"] for row in rows}
+    found = conn.execute(CLAIM_POSTGRESQL, {"rows": json.dumps(rows, default=_iso)})
+    return {found for found in found.scalars() if found is not None}
+
+
+def _iso(value: datetime) -> str:
+    return value.astimezone(UTC).isoformat()
 
 
 def _recipients(conn: Connection, institution_ids: list[int]) -> dict[int, Any]:
@@ -275,9 +290,11 @@ def plain_sweep(
     *, engine: Engine, calendar: WorkingCalendar, smtp_port: int, now: datetime
 ) -> dict[str, int]:
     """Sweep the plain way; the due rows, the steps taken and the emails sent."""
-    with engine.begin() as conn:
-        rows = _due(conn, now)
-        letters, ids = _queue(conn, rows, calendar, now)
+    with engine.connect() as conn:
+        conn.execution_options(sqlite_write=True)  # BEGIN IMMEDIATE: the write lock first
+        with conn.begin():
+            rows = _due(conn, now)
+            letters, ids = _queue(conn, rows, calendar, now)
     sent = []
     with smtplib.SMTP("127.0.0.1", smtp_port) as smtp:
         for letter, message_id in zip(letters, ids, strict=True):

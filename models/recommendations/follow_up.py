@@ -26,7 +26,7 @@ from models.recommendations.tables import Recommendation, RecommendationSource
 from models.reference.institutions import Institution
 
 TITLE = N_("Recommendation %(code)s: %(summary)s")
-MAX_TITLE = 240
+MAX_TITLE = 120  # a heading and a line in a digest; the page shows the whole summary
 
 
 @dataclass

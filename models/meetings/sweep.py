@@ -4,6 +4,7 @@ from sqlmodel import Session, col, select
 
 from models.core.calendar import WorkingCalendar
 from models.core.db import write_session
+from models.core.sql import claimed
 from models.lifecycle.duty import SweepContext, SweepOutcome
 from models.meetings.changes import close_if_done
 from models.meetings.cycle import advance, body_of
@@ -84,8 +85,9 @@ def sweep_meetings(context: SweepContext) -> list[SweepOutcome]:
             cycle = Cycle(
                 session, context.settings, calendar, context.now, "flow:daily-sweep", context.run_id
             )
-            meeting = session.get(Meeting, meeting_id)
-            assert meeting is not None
+            meeting = claimed(session, Meeting, meeting_id)
+            if meeting is None:
+                continue  # another sweep is taking its steps now
             steps = step_meeting(cycle, meeting)
             label = f"{body_of(session, meeting).code} {meeting_title(meeting.number)}"
             session.commit()

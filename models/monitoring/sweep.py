@@ -8,6 +8,7 @@ from sqlmodel import Session, col
 
 from models.core.db import write_session
 from models.core.settings import Settings
+from models.core.sql import claimed
 from models.lifecycle.duty import SweepContext, SweepOutcome, round_sections
 from models.lifecycle.status import change_status
 from models.lifecycle.tables import Assignment
@@ -27,10 +28,9 @@ def lock_round(*, engine: Engine, round_id: int, now: datetime, run_id: str | No
     A round locked before its lock date takes no answers from this moment on.
     """
     with write_session(engine) as session:
-        round_ = session.get(MonitoringRound, round_id)
-        assert round_ is not None
-        if round_.status != RoundStatus.OPEN:
-            return False
+        round_ = claimed(session, MonitoringRound, round_id)
+        if round_ is None or round_.status != RoundStatus.OPEN:
+            return False  # locked, or being locked by another sweep
         change_status(
             session=session,
             entity=round_,

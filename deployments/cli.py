@@ -1,8 +1,6 @@
 """The `concord` command line: the engine's commands, then each installed duty's group."""
 
 import importlib
-import signal
-import time
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -30,7 +28,7 @@ from deployments.cli_support import (
 from deployments.summary_tables import print_services, print_strategies
 from models.core.db import get_engine, session_scope
 from models.core.i18n import N_, N_plural, percent
-from models.core.settings import Settings, SettingsError
+from models.core.settings import SettingsError
 from models.core.types import utcnow
 from models.duties import INSTALLED
 from models.lifecycle.assignments import count_open_by_status
@@ -45,7 +43,7 @@ REPORTS_RECEIVED = N_plural(
 )
 
 if TYPE_CHECKING:
-    from deployments.stack import Ports
+    pass
 
 DEFAULT_REFERENCE = Path(__file__).resolve().parents[1] / "data" / "romania.yaml"
 
@@ -191,6 +189,12 @@ def summary() -> None:
         print_summary(replace(counted, open_assignments_by_status=count_open_by_status(session)))
 
 
+SHARED_HELP = (
+    "lay out as on a shared server: Prefect on PostgreSQL with Redis messaging (CONCORD_REDIS_URL, "
+    "or one started here), Concord on PostgreSQL, several workers"
+)
+
+
 @app.command("up")
 def up(
     prefect_port: Annotated[
@@ -208,8 +212,11 @@ def up(
     setup_only: Annotated[
         bool, typer.Option("--setup-only", help="prepare the database and stop there")
     ] = False,
+    shared: Annotated[bool, typer.Option("--shared", help=SHARED_HELP)] = False,
+    workers: Annotated[int, typer.Option(min=1, max=32, help="workers with --shared")] = 3,
 ) -> None:
     """Start Concord here: database, Prefect server, deployments, worker, portal, mail."""
+    from deployments.cli_stack import run_stack
     from deployments.stack import Ports, portal_port_of
 
     settings = settings_or_exit()
@@ -222,44 +229,8 @@ def up(
     summary()
     if setup_only:
         return
-    run_stack(settings, Ports(prefect_port, portal_port_of(settings, portal_port), smtp_port))
-
-
-def run_stack(settings: Settings, ports: "Ports") -> None:
-    """Start the local stack, say where everything is, and stop it on Ctrl-C or SIGTERM."""
-    from deployments.stack import Stack, StackError
-
-    stack = Stack(
-        settings=settings, ports=ports, say=lambda line: console.print(f"  {line}", highlight=False)
-    )
-    stopping = False
-
-    def request_stop(*_: object) -> None:
-        nonlocal stopping
-        stopping = True
-
-    signal.signal(signal.SIGTERM, request_stop)
-    try:
-        stack.start()
-        console.print()
-        print_bold("Concord is running.", " Press Ctrl-C to stop.")
-        console.print(
-            f"  Prefect UI:  {stack.ui_url}\n"
-            f"  Portal:      {stack.portal_url}   (coordinator: {stack.portal_url}/coordinator)\n"
-            + (f"  Local mail:  {stack.portal_url}/mail\n" if stack.catches_mail else "")
-            + f"  Logs:        {settings.var_dir.resolve() / 'logs'}",
-            highlight=False,
-        )
-        while not stopping:
-            stack.check_alive()
-            time.sleep(1)
-    except KeyboardInterrupt:
-        console.print("\nstopping...")
-    except StackError as exc:
-        stack.stop()
-        fail(str(exc))
-    stack.stop()
-    console.print("Concord stopped.")
+    ports = Ports(prefect_port, portal_port_of(settings, portal_port), smtp_port)
+    run_stack(settings, ports, workers if shared else None)
 
 
 @app.command("report")

@@ -65,6 +65,8 @@ class Settings(BaseSettings):
     signing_key: SecretStr | None = None
     coordinator_password: SecretStr | None = None
     prefect_ui_url: str = "http://127.0.0.1:4200"
+    # the shared-server layout's Redis (`concord up --shared`); unset, it starts one of its own
+    redis_url: SecretStr | None = None
     portal_max_upload_bytes: int = Field(default=5 * 1024 * 1024, ge=1024, le=100 * 1024 * 1024)
     link_valid_days: int = Field(default=60, ge=1, le=366)
     outbox_max_attempts: int = Field(default=8, ge=1, le=50)

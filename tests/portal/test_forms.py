@@ -87,7 +87,7 @@ def test_a_romanian_page_shows_statuses_and_answers_in_romanian(
     path = path_of(assignment)
     submit(client, path, FORMS["monitoring-report"])
     page = client.get(path).text
-    assert "<td>deschisă</td>" not in page and "<td>răspuns primit</td>" in page  # done, in Romanian
+    assert "<td>deschisă</td>" not in page and "<td>răspuns primit</td>" in page  # done
     assert "Stadiul implementării</strong>: în curs" in page and "Bucharest" not in page
 
 

@@ -17,8 +17,8 @@ from models.core.db import get_engine, write_session
 from models.core.settings import get_settings
 from models.core.sql import insert_ignoring_duplicates
 from models.core.types import UTCDateTime
-from models.lifecycle.ladder import LADDER, Step, audiences_of, next_step
-from models.lifecycle.policy import effective_policy
+from models.lifecycle.ladder import LADDER, NextStep, Step, audiences_of, next_step
+from models.lifecycle.policy import Policy, effective_policy
 from models.lifecycle.status import Guard, Move, change_statuses, walk
 from models.lifecycle.tables import OPEN_ASSIGNMENT_STATUSES, Assignment, Notice
 
@@ -50,12 +50,19 @@ CLAIM_TYPES: dict[str, TypeEngine[Any]] = {
 }
 
 
+Steps = dict[tuple[datetime, Policy], NextStep]
+
+
 def _move(
-    assignment: Assignment, calendar: WorkingCalendar, now: datetime
+    assignment: Assignment, calendar: WorkingCalendar, now: datetime, known: Steps
 ) -> tuple[Move, Step | None]:
     """The assignment's step: the statuses it passes through and the claim's values."""
     policy = effective_policy(assignment.kind, assignment.policy_override)
-    upcoming = next_step(assignment.due_at, policy, calendar, now)
+    # a round's assignments share their due moment and policy, so their ladder too
+    key = (assignment.due_at, policy)
+    if key not in known:
+        known[key] = next_step(assignment.due_at, policy, calendar, now)
+    upcoming = known[key]
     rung = LADDER[upcoming.step] if upcoming.step else None
     assert assignment.id is not None
     move = Move(
@@ -116,7 +123,8 @@ def _take_steps(
     calendar: WorkingCalendar,
 ) -> tuple[Counter[str], list[dict[str, Any]]]:
     """Take every row's step in one update guarded by what was read; the notices to leave."""
-    planned = {a.id: (a, *_move(a, calendar, now)) for a in assignments}
+    known: Steps = {}
+    planned = {a.id: (a, *_move(a, calendar, now, known)) for a in assignments}
     moved = change_statuses(
         session=session,
         table=Assignment,

@@ -1,13 +1,16 @@
 """Workbooks a ministry can filter and print: one formatted sheet per table."""
 
 import math
+import re
 import textwrap
+from copy import copy
 from datetime import date, datetime
 from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.cell import Cell
 from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.page import PageMargins
 from openpyxl.worksheet.properties import PageSetupProperties
@@ -32,6 +35,8 @@ BOLD = 1.25  # a header's bold letters are wider than the digit widths count in
 PRINTABLE_WIDTH = 134
 LEAST_SCALE = 0.8  # 11 pt printed at 80 % is about 9 pt
 PAGE = N_("Page %(page)s of %(pages)s")
+_CHUNKS = re.compile(r" +|[^ ]+")
+_NOT_PLAIN = re.compile(r"[-\t\r\x0b\x0c]")  # where textwrap breaks otherwise than at spaces
 
 Column = tuple[str, str | None]  # (message id of the header, number format)
 
@@ -93,16 +98,32 @@ def _format_column(cells: list[Cell], column_format: str | None) -> bool:
     aligned = Alignment(horizontal="right", vertical="top", wrap_text=True)
     if not numeric:
         aligned = Alignment(horizontal="left", vertical="top", wrap_text=True, indent=1)
-    for cell in cells:
-        cell.alignment = aligned
-        if cell.row == 1 or cell.value is None:
-            continue
+    cells[0].alignment = aligned
+    styles: dict[str | None, StyleArray] = {}
+    for cell in cells[1:]:
+        number_format = None
         if isinstance(cell.value, str):
             # text, never a formula or an error code ("#N/A"), however it reads
-            cell.data_type, cell.number_format = "s", TEXT
+            cell.data_type, number_format = "s", TEXT
         elif _is_number(cell.value):
-            cell.number_format = _number_format(cell.value, column_format)
+            number_format = _number_format(cell.value, column_format)
+        _style(cell, aligned, number_format, styles)
     return numeric
+
+
+def _style(
+    cell: Cell, aligned: Alignment, number_format: str | None, styles: dict[str | None, StyleArray]
+) -> None:
+    """Align and format an unstyled cell, copying the style of the column's first such cell."""
+    # setting a style looks it up among the book's styles: once a style, not once a cell
+    known = styles.get(number_format)
+    if known is not None:
+        cell._style = copy(known)  # type: ignore[attr-defined]  # the stubs omit it
+        return
+    cell.alignment = aligned
+    if number_format:
+        cell.number_format = number_format
+    styles[number_format] = copy(cell._style)  # type: ignore[attr-defined]
 
 
 def printed_text(value: Any) -> str:
@@ -152,7 +173,26 @@ def _lines(value: Any, characters: float) -> int:
     if len(text) <= characters:
         return 1
     wrap = max(int(characters), 1)
-    return sum(len(textwrap.wrap(part, wrap)) or 1 for part in text.split("\n"))
+    return sum(_wrapped_lines(part, wrap) for part in text.split("\n"))
+
+
+def _wrapped_lines(part: str, width: int) -> int:
+    """The lines of textwrap.wrap(part, width), at least one."""
+    chunks = _CHUNKS.findall(part)
+    if _NOT_PLAIN.search(part) or any(len(chunk) > width for chunk in chunks):
+        return len(textwrap.wrap(part, width)) or 1
+    # plain words and spaces, none too long: textwrap's own loop, counting instead of joining
+    lines, at = 0, 0
+    while at < len(chunks):
+        if lines and chunks[at][0] == " ":
+            at += 1  # a line after the first drops its leading spaces
+        first, used = at, 0
+        while at < len(chunks) and used + len(chunks[at]) <= width:
+            used += len(chunks[at])
+            at += 1
+        if at - first > 1 or (at > first and chunks[first][0] != " "):
+            lines += 1  # a line of spaces alone is dropped
+    return lines or 1
 
 
 def _fit_rows(sheet: Worksheet, widths: list[float], numeric: list[bool]) -> None:

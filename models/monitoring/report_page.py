@@ -38,6 +38,8 @@ WORDS = {
 }
 # Past these, the page shows an excerpt; the workbook and the CSVs always hold every row.
 SHOWN_INSTITUTIONS, SHOWN_MEASURES, SHOWN_CODES = 40, 100, 100
+# About five printed pages of indicator values: past these, fewer measures rather than 30 pages
+SHOWN_VALUES = 500
 COLOURS = {
     "done": "#166534",
     "in-progress": "#1d4ed8",
@@ -142,17 +144,29 @@ def least_reporting_first(rates: list[Rate], limit: int = SHOWN_INSTITUTIONS) ->
     return Excerpt(ranked[:limit], len(rates))
 
 
+def printed_values(line: MeasureLine) -> int:
+    """How many indicator values the page prints for a measure."""
+    return len(line.indicators) + len(line.known)
+
+
 def attention_first(
-    measures: list[MeasureLine], limit: int = SHOWN_MEASURES
+    measures: list[MeasureLine], limit: int = SHOWN_MEASURES, values: int = SHOWN_VALUES
 ) -> Excerpt[MeasureLine]:
-    """Every measure, or when there are too many those needing attention first."""
-    if len(measures) <= limit:
+    """Every measure, or when too many or too long those needing attention first."""
+    if len(measures) <= limit and sum(map(printed_values, measures)) <= values:
         return Excerpt(measures, len(measures))
 
     def urgency(line: MeasureLine) -> int:
         return {"no report": 0, "blocked": 1}.get(line.progress, 2 if line.past_deadline else 3)
 
-    return Excerpt(sorted(measures, key=urgency)[:limit], len(measures))
+    shown: list[MeasureLine] = []
+    printed = 0
+    for line in sorted(measures, key=urgency)[:limit]:
+        printed += printed_values(line)
+        if shown and printed > values:
+            break
+        shown.append(line)
+    return Excerpt(shown, len(measures))
 
 
 def codes_text(codes: list[str], language: str, limit: int = SHOWN_CODES) -> str:

@@ -92,10 +92,15 @@ def postgres_database(server_url: str) -> Iterator[str]:
         yield url.render_as_string(hide_password=False)
     finally:
         get_engine.cache_clear()
-        with psycopg.connect(server_url, autocommit=True, connect_timeout=5) as admin:
-            admin.execute(
-                sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
-            )
+        drop_database(server_url, name)
+
+
+def drop_database(server_url: str, name: str) -> None:
+    """Drop a database on the server, closing its sessions first."""
+    with psycopg.connect(server_url, autocommit=True, connect_timeout=5) as admin:
+        admin.execute(
+            sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
+        )
 
 
 def use_database(url: str, workdir: Path, smtp_port: int) -> Engine:

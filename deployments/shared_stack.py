@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from sqlalchemy.engine import make_url
 
-from deployments.stack import BIN, Stack, StackError
+from deployments.stack import BIN, WORK_POOL, WORKER_LIMIT, Stack, StackError
 
 # What makes Prefect's server share its events, caches and concurrency leases through Redis,
 # so that several API servers and workers see one state.
@@ -34,6 +34,7 @@ class SharedStack(Stack):
 
     workers: int = 2
     redis_url: str = ""
+    worker_limit: int = WORKER_LIMIT  # runs each worker takes at once (1 to measure scale-out)
 
     def environment(self) -> dict[str, str]:
         """The local stack's environment, with Prefect's messaging on Redis."""
@@ -68,6 +69,11 @@ class SharedStack(Stack):
         for number in range(2, self.workers + 1):
             self.say(f"starting worker {number} of {self.workers}...")
             self.spawn(f"worker-{number}", self.worker_command("--name", f"concord-{number}"))
+
+    def worker_command(self, *options: str) -> list[str]:
+        """A worker on the pool taking `worker_limit` runs at once."""
+        pool = ["--pool", WORK_POOL, "--limit", str(self.worker_limit)]
+        return [str(BIN / "prefect"), "worker", "start", *pool, *options]
 
     def wait_for_redis(self, port: int, timeout: float = 30) -> None:
         """Wait until Redis accepts connections; StackError if it exits or never does."""

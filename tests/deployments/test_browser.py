@@ -5,7 +5,7 @@ import pytest
 from playwright.sync_api import sync_playwright
 
 from deployments.stack import Stack
-from tests.support.prefect_api import PrefectApi
+from deployments.prefect_api import PrefectApi
 
 CHROMIUM = Path("/usr/bin/chromium")
 FLAGS = [

@@ -12,7 +12,7 @@ from models.core.db import get_engine
 from models.core.settings import get_settings
 from models.meetings.tables import ActionItem, Decision, Meeting
 from tests.deployments.test_browser import CHROMIUM, FLAGS
-from tests.support.prefect_api import FINAL, PrefectApi
+from deployments.prefect_api import FINAL, PrefectApi
 
 
 @pytest.mark.slow

@@ -24,7 +24,7 @@ from models.lifecycle.tables import Assignment
 from models.meetings.tables import Attendance, Meeting
 from models.reference.institutions import Body
 from portal.mailbox import body_of, read_mail
-from tests.support.prefect_api import FINAL, PrefectApi
+from deployments.prefect_api import FINAL, PrefectApi
 
 
 def played_on(stack: Stack) -> dict[str, Any]:

@@ -26,7 +26,7 @@ from models.reference.loader import load_reference
 from tests.deployments.test_cli import concord
 from tests.deployments.test_stack import SIENA, registered
 from tests.support.postgres import create_database, drop_database
-from tests.support.prefect_api import PrefectApi
+from deployments.prefect_api import PrefectApi
 from tests.support.servers import SmtpServer, free_port
 
 WORKERS = 3

@@ -10,7 +10,7 @@ from deployments.stack import Ports, Stack
 from models.core.settings import get_settings
 from portal.mailbox import list_mail
 from tests.deployments.test_cli import concord
-from tests.support.prefect_api import PrefectApi
+from deployments.prefect_api import PrefectApi
 from tests.support.servers import free_port
 
 

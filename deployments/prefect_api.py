@@ -1,4 +1,4 @@
-"""A patient client for the Prefect API of a started stack.
+"""A patient client for the Prefect API of a started stack (the tests and the bench).
 
 A SQLite-backed Prefect server on a busy two-core machine may answer 503 or stall for a
 while; the stack tests wait that out instead of failing on the first slow answer.
@@ -19,7 +19,7 @@ class PrefectApi:
         self.url = url
         self.patience = patience
 
-    def call(self, method: str, path: str, body: dict | None = None) -> Any:
+    def call(self, method: str, path: str, body: dict[str, Any] | None = None) -> Any:
         """One API call's JSON answer, retried until it answers or patience runs out."""
         deadline = time.monotonic() + self.patience
         attempt = 0
@@ -37,23 +37,25 @@ class PrefectApi:
                 raise AssertionError(f"{method} {path} kept answering 503")
             time.sleep(min(attempt, 5))
 
-    def deployments(self) -> dict[str, dict]:
+    def deployments(self) -> dict[str, dict[str, Any]]:
         """The stack's deployments by name."""
         return {d["name"]: d for d in self.call("POST", "/deployments/filter", {"limit": 50})}
 
-    def start(self, deployment: dict, parameters: dict) -> str:
+    def start(self, deployment: dict[str, Any], parameters: dict[str, Any]) -> str:
         """Create a scheduled run of a deployment as the UI does; its id."""
         body = {"parameters": parameters, "state": {"type": "SCHEDULED"}}
         path = f"/deployments/{deployment['id']}/create_flow_run"
         return str(self.call("POST", path, body)["id"])
 
-    def run(self, run_id: str) -> dict:
+    def run(self, run_id: str) -> dict[str, Any]:
         """One flow run as the API shows it."""
         return dict(self.call("GET", f"/flow_runs/{run_id}"))
 
-    def runs_of(self, deployment_id: str, state_types: list[str] | None = None) -> list[dict]:
+    def runs_of(
+        self, deployment_id: str, state_types: list[str] | None = None
+    ) -> list[dict[str, Any]]:
         """The runs of a deployment, optionally only those in the given state types."""
-        body: dict = {"limit": 50, "deployments": {"id": {"any_": [deployment_id]}}}
+        body: dict[str, Any] = {"limit": 50, "deployments": {"id": {"any_": [deployment_id]}}}
         if state_types:
             body["flow_runs"] = {"state": {"type": {"any_": state_types}}}
         return list(self.call("POST", "/flow_runs/filter", body))

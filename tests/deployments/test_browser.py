@@ -4,8 +4,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import sync_playwright
 
-from deployments.stack import Stack
 from deployments.prefect_api import PrefectApi
+from deployments.stack import Stack
 
 CHROMIUM = Path("/usr/bin/chromium")
 FLAGS = [

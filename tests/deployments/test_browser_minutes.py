@@ -7,12 +7,12 @@ import pytest
 from playwright.sync_api import Locator, Page, sync_playwright
 from sqlmodel import Session, select
 
+from deployments.prefect_api import FINAL, PrefectApi
 from deployments.stack import Stack
 from models.core.db import get_engine
 from models.core.settings import get_settings
 from models.meetings.tables import ActionItem, Decision, Meeting
 from tests.deployments.test_browser import CHROMIUM, FLAGS
-from deployments.prefect_api import FINAL, PrefectApi
 
 
 @pytest.mark.slow

@@ -17,6 +17,7 @@ from sqlmodel import Session, col, select
 
 from deployments.demo import Flags, run_demo
 from deployments.demo_meetings import CONFIRMATIONS, PLAYED, WAITING
+from deployments.prefect_api import FINAL, PrefectApi
 from deployments.stack import Stack
 from models.core.db import get_engine
 from models.core.settings import get_settings
@@ -24,7 +25,6 @@ from models.lifecycle.tables import Assignment
 from models.meetings.tables import Attendance, Meeting
 from models.reference.institutions import Body
 from portal.mailbox import body_of, read_mail
-from deployments.prefect_api import FINAL, PrefectApi
 
 
 def played_on(stack: Stack) -> dict[str, Any]:

@@ -16,6 +16,7 @@ from sqlalchemy.engine import make_url
 from sqlmodel import Session, col, select
 
 from bench.sizes import SIZES, STRATEGY, reference_document
+from deployments.prefect_api import PrefectApi
 from deployments.shared_stack import SharedStack
 from deployments.stack import Ports
 from models.core.db import get_engine, make_engine
@@ -26,7 +27,6 @@ from models.reference.loader import load_reference
 from tests.deployments.test_cli import concord
 from tests.deployments.test_stack import SIENA, registered
 from tests.support.postgres import create_database, drop_database
-from deployments.prefect_api import PrefectApi
 from tests.support.servers import SmtpServer, free_port
 
 WORKERS = 3

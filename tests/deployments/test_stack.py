@@ -6,11 +6,11 @@ from pathlib import Path
 import httpx
 import pytest
 
+from deployments.prefect_api import PrefectApi
 from deployments.stack import Ports, Stack
 from models.core.settings import get_settings
 from portal.mailbox import list_mail
 from tests.deployments.test_cli import concord
-from deployments.prefect_api import PrefectApi
 from tests.support.servers import free_port
 
 

@@ -13,7 +13,13 @@ from models.core.settings import Settings
 from models.core.tokens import sign_token
 from models.lifecycle.tables import Assignment
 from models.messaging.message_views import AssignmentView, InstitutionView
-from models.messaging.outbox import Channel, OutboxAttachment, OutboxMessage, queue_messages
+from models.messaging.outbox import (
+    QUEUED,
+    Channel,
+    OutboxAttachment,
+    OutboxMessage,
+    queue_messages,
+)
 from models.messaging.render import RenderedMessage, render_message
 from models.reference.institutions import Contact, Institution
 
@@ -215,6 +221,43 @@ def _shared_fields(kind: str, to: Addressee, subject: str, now: datetime) -> dic
     }
 
 
+def composed_rows(
+    *,
+    key: str,
+    kind: str,
+    to: Addressee,
+    context: dict[str, Any],
+    settings: Settings,
+    now: datetime,
+    calendar: CalendarAttachment | None = None,
+) -> list[dict[str, Any]]:
+    """The email (and webhook, when the institution registered one) as outbox rows to insert."""
+    rendered = _rendered(kind, to, context, settings)
+    common = _shared_fields(kind, to, rendered.subject, now) | QUEUED
+    email = common | {
+        "key": key,
+        "channel": Channel.EMAIL,
+        "recipient": ", ".join(to.emails),
+        "body_text": rendered.text,
+        "body_html": rendered.html,
+        "calendar": calendar.text if calendar else None,
+        "calendar_method": calendar.method if calendar else None,
+    }
+    if not to.webhook_url:
+        return [email]
+    body = _webhook(key, kind, to, context, now)
+    webhook = email | {
+        "key": f"{key}:webhook",
+        "channel": Channel.WEBHOOK,
+        "recipient": to.webhook_url,
+        "body_text": body,
+        "body_html": None,
+        "calendar": None,
+        "calendar_method": None,
+    }
+    return [email, webhook]
+
+
 def compose(
     *,
     key: str,
@@ -226,29 +269,10 @@ def compose(
     calendar: CalendarAttachment | None = None,
 ) -> list[OutboxMessage]:
     """The email (and webhook, when the institution registered one) for one event."""
-    rendered = _rendered(kind, to, context, settings)
-    common = _shared_fields(kind, to, rendered.subject, now)
-    email = OutboxMessage(
-        key=key,
-        channel=Channel.EMAIL,
-        recipient=", ".join(to.emails),
-        body_text=rendered.text,
-        body_html=rendered.html,
-        calendar=calendar.text if calendar else None,
-        calendar_method=calendar.method if calendar else None,
-        **common,
+    rows = composed_rows(
+        key=key, kind=kind, to=to, context=context, settings=settings, now=now, calendar=calendar
     )
-    if not to.webhook_url:
-        return [email]
-    body = _webhook(key, kind, to, context, now)
-    webhook = OutboxMessage(
-        key=f"{key}:webhook",
-        channel=Channel.WEBHOOK,
-        recipient=to.webhook_url,
-        body_text=body,
-        **common,
-    )
-    return [email, webhook]
+    return [OutboxMessage(**row) for row in rows]
 
 
 def notify(

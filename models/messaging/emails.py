@@ -13,7 +13,7 @@ from models.messaging.compose import (
     Addressee,
     CalendarAttachment,
     FileAttachment,
-    compose,
+    composed_rows,
     notify,
 )
 from models.messaging.message_views import (
@@ -22,7 +22,7 @@ from models.messaging.message_views import (
     EscalationLine,
     View,
 )
-from models.messaging.outbox import queue_messages
+from models.messaging.outbox import queue_rows
 
 
 class MessageKind(StrEnum):
@@ -77,10 +77,10 @@ class Post:
 
     def queue_many(self, letters: list[tuple[str, Addressee, MessageContext]]) -> list[str]:
         """Render and queue many (key, to, context) in one insert; returns the new keys."""
-        messages = [
-            message
+        rows = [
+            row
             for key, to, context in letters
-            for message in compose(
+            for row in composed_rows(
                 key=key,
                 kind=context.kind,
                 to=to,
@@ -89,7 +89,7 @@ class Post:
                 now=self.now,
             )
         ]
-        return queue_messages(session=self.session, messages=messages)
+        return queue_rows(session=self.session, rows=rows)
 
 
 class AssignmentCreated(MessageContext):

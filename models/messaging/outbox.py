@@ -3,6 +3,7 @@
 import hashlib
 from datetime import datetime
 from enum import StrEnum
+from typing import Any
 
 from sqlalchemy import Index, LargeBinary, Text, UniqueConstraint
 from sqlmodel import Field, Session, SQLModel, col, select
@@ -49,6 +50,16 @@ class OutboxMessage(SQLModel, table=True):
     sent_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
 
 
+# what a new row holds beside what its sender writes
+QUEUED: dict[str, Any] = {
+    "state": DeliveryState.QUEUED,
+    "attempts": 0,
+    "claimed_at": None,
+    "last_error": None,
+    "sent_at": None,
+}
+
+
 class OutboxAttachment(SQLModel, table=True):
     """A file that travels with one queued email (kept in the database like the email)."""
 
@@ -83,9 +94,13 @@ def message_id_for(key: str, domain: str) -> str:
 
 def queue_messages(*, session: Session, messages: list[OutboxMessage]) -> list[str]:
     """Insert the messages whose keys are new; return those keys. Queuing a key twice is a no-op."""
-    if not messages:
+    return queue_rows(session=session, rows=[m.model_dump(exclude={"id"}) for m in messages])
+
+
+def queue_rows(*, session: Session, rows: list[dict[str, Any]]) -> list[str]:
+    """`queue_messages` for rows of column values (each with every column but the id)."""
+    if not rows:
         return []
-    rows = [m.model_dump(exclude={"id"}) for m in messages]
     statement = insert_ignoring_duplicates(session, OutboxMessage, ["key"]).returning(
         OutboxMessage.key
     )

@@ -2,6 +2,8 @@
 
 import logging
 import re
+import threading
+from contextlib import suppress
 from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
@@ -55,6 +57,20 @@ def _not_about_font_subsetting(record: logging.LogRecord) -> bool:
 
 
 logging.getLogger("weasyprint").addFilter(_not_about_font_subsetting)
+
+
+def _import_printer() -> None:
+    # html_to_pdf's own import raises a failure again, where a missing library is handled
+    with suppress(Exception):
+        import weasyprint  # noqa: F401
+
+
+def load_printer() -> threading.Thread:
+    """Start importing WeasyPrint on a thread, while the caller writes its other files."""
+    # finding Pango's libraries waits on ldconfig, gcc and ld for each name tried (0.4 s)
+    thread = threading.Thread(target=_import_printer, name="load-printer", daemon=True)
+    thread.start()
+    return thread
 
 
 def html_to_pdf(html: str) -> bytes | None:

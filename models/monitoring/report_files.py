@@ -8,6 +8,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from models.core.cells import neutralised_row
+from models.core.documents import load_printer
 from models.core.i18n import percent
 from models.lifecycle.rates import Rate
 from models.monitoring.report import PROGRESS, PlanEvaluation, RoundReport
@@ -115,14 +116,17 @@ def write_report(
 ) -> ReportFiles:
     """Write report.html, report.pdf (when WeasyPrint can run), report.xlsx and the CSVs."""
     folder.mkdir(parents=True, exist_ok=True)
+    loading = load_printer()
     page = render_report(report, evaluation, zone=zone, generated=generated, language=language)
     html = folder / "report.html"
     html.write_text(page, encoding="utf-8")
-    pdf = folder / "report.pdf"
-    printed = write_pdf(page, str(pdf))
     xlsx = folder / "report.xlsx"
     write_workbook(report, str(xlsx), zone, language)
-    return ReportFiles(folder, html, pdf if printed else None, xlsx, write_tables(report, folder))
+    csv_files = write_tables(report, folder)
+    loading.join()
+    pdf = folder / "report.pdf"
+    printed = write_pdf(page, str(pdf))
+    return ReportFiles(folder, html, pdf if printed else None, xlsx, csv_files)
 
 
 def markdown_summary(report: RoundReport, files: ReportFiles) -> str:

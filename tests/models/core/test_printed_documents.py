@@ -3,6 +3,7 @@
 import io
 import re
 from collections import Counter
+from dataclasses import replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 from types import SimpleNamespace
@@ -11,6 +12,7 @@ from zoneinfo import ZoneInfo
 from pypdf import PdfReader
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
+from weasyprint import HTML
 
 from models.campaigns.report import CampaignReport, Figures, MissingReport
 from models.campaigns.report_page import BLUES, OUTSIDE, render_campaign_report, tile_map
@@ -179,3 +181,31 @@ def test_the_recommendation_reply_prints_numbered_a4_pages() -> None:
     reply.items = items
     pages = printed_pages(printed(render_reply_page(reply, NOW, "ro")), "ro", "GRETA(2026)01")
     assert len(pages) >= 2
+
+
+def overflow_per_page(html: str) -> list[float]:
+    """How far the widest box of each printed page reaches past its right margin, in px."""
+    document = HTML(string=html).render()
+    reaches = []
+    for page in document.pages:
+        page_box = page._page_box  # WeasyPrint's laid-out page (no public API for boxes)
+        right = page_box.margin_width() - page_box.margin_right - page_box.padding_right
+        widest = max(
+            box.position_x + box.width
+            for box in _descendants(page_box)
+            if getattr(box, "width", None) is not None
+        )
+        reaches.append(round(widest - right, 1))
+    return reaches
+
+
+def _descendants(box: object) -> list[object]:
+    children = list(getattr(box, "children", None) or [])
+    return children + [d for child in children for d in _descendants(child)]
+
+
+def test_a_measure_with_thirty_values_stays_inside_the_page() -> None:
+    crowded = replace(a_measure(1), indicators=tuple((f"I{n:05}", str(n)) for n in range(30)))
+    report = replace(a_report_of_many_institutions(), measures=[crowded, a_measure(2)])
+    page = render_report(report, None, zone=ZONE, generated=NOW, language="ro")
+    assert max(overflow_per_page(page)) <= 0.5, "a column runs off the page"

@@ -3,12 +3,12 @@ beside the body's own words, where it comes from, and how far it is implemented.
 
 from datetime import datetime
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from models.core.i18n import N_, translate
 from models.lifecycle.tables import Assignment
 from models.messaging.vocabulary import VOCABULARY, name_in
-from models.recommendations.reply import recommendation_details
+from models.recommendations.reply import recommendation_details, with_source
 from models.recommendations.rules import WORDS
 from models.recommendations.tables import Recommendation, RecommendationSource
 
@@ -25,11 +25,7 @@ def follow_up_details(
     session: Session, assignment: Assignment, language: str, now: datetime
 ) -> list[tuple[str, str]]:
     """The summary and the quoted original, the source, the measures, the status reached."""
-    found = session.exec(
-        select(Recommendation, RecommendationSource)
-        .join(RecommendationSource, col(RecommendationSource.id) == col(Recommendation.source_id))
-        .where(Recommendation.code == assignment.subject_ref)
-    ).first()
+    found = with_source(session, assignment.subject_ref)
     if found is None:
         return []
     recommendation, source = found

@@ -171,15 +171,21 @@ def _ref_order(ref: str) -> tuple[int, str]:
     return (int(digits) if digits else 10**6, ref)
 
 
+def with_source(session: Session, code: str) -> tuple[Recommendation, RecommendationSource] | None:
+    """The recommendation with this code and the document it comes from."""
+    found = session.exec(
+        select(Recommendation, RecommendationSource)
+        .join(RecommendationSource, col(RecommendationSource.id) == col(Recommendation.source_id))
+        .where(Recommendation.code == code)
+    ).first()
+    return None if found is None else (found[0], found[1])
+
+
 def recommendation_details(
     session: Session, assignment: Assignment, language: str
 ) -> list[tuple[str, str]]:
     """What the owner reads above the form: the body's words, how it asks, the measures."""
-    found = session.exec(
-        select(Recommendation, RecommendationSource)
-        .join(RecommendationSource, col(RecommendationSource.id) == col(Recommendation.source_id))
-        .where(Recommendation.code == assignment.subject_ref)
-    ).first()
+    found = with_source(session, assignment.subject_ref)
     if found is None:
         return []
     recommendation, source = found

@@ -1,28 +1,31 @@
-"""The floor: a careful plain script doing a round's work with bulk SQL, Jinja2 and smtplib.
+"""The floor: a careful plain script doing a round's work with set-based SQL, Jinja2 and smtplib.
 
 No Prefect, no leases, no retries: in one transaction it inserts the round, its assignments
-and submissions (one bulk insert per table, ids returned by the insert) and queues one
-rendered announcement per institution, so a crash loses nothing; then it sends each on one
-SMTP connection and marks them sent in one bulk update. Concord is measured against it.
+and submissions (each one INSERT ... SELECT, parameters bound once) and queues one rendered
+announcement per institution (executemany on SQLite, COPY on PostgreSQL), so a crash loses
+nothing; then it sends each as wire bytes built directly on one SMTP connection and marks
+them sent in one update. Concord is measured against it.
 """
 
+import json
 import smtplib
+from base64 import encodebytes
 from collections import defaultdict
 from datetime import datetime, timedelta
-from email.message import EmailMessage
+from email.header import Header
+from email.utils import format_datetime, make_msgid
 from typing import Any
 
 from jinja2 import Environment
-from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy import bindparam, insert, select, text
 from sqlalchemy.engine import Connection, Engine
 from sqlmodel import col
 
 from bench.state import new_id, one_id
-from models.lifecycle.tables import Assignment
-from models.messaging.outbox import OutboxMessage
-from models.monitoring.tables import MonitoringRound, Submission
+from models.core.types import UTCDateTime
+from models.monitoring.tables import MonitoringRound
 from models.reference.institutions import Contact, Institution
-from models.reference.strategy import Measure, MeasureInstitution, Strategy
+from models.reference.strategy import Strategy
 
 TEXT = """Stimate partener ({{ name }}),
 
@@ -39,8 +42,47 @@ Vă rugăm să trimiteți {{ reports|length }} rapoarte până la {{ due }}:</p>
 {% for title, link in reports %}<li><a href="{{ link }}">{{ title }}</a></li>{% endfor %}
 </ul><p>Secretariatul tehnic</p></body></html>"""
 SENDER = "concord@coordination.example"
+DOMAIN = SENDER.split("@")[1]
 TEXT_TEMPLATE = Environment(autoescape=False).from_string(TEXT)
 HTML_TEMPLATE = Environment(autoescape=True).from_string(HTML)
+# "=_" cannot occur in base64 text, so one boundary serves every message.
+BOUNDARY = "=_concord-floor-alternative"
+PART = (
+    f'--{BOUNDARY}\r\nContent-Type: text/{{}}; charset="utf-8"\r\n'
+    "Content-Transfer-Encoding: base64\r\n\r\n"
+)
+PLAIN_PART, HTML_PART = PART.format("plain").encode(), PART.format("html").encode()
+CLOSE = f"--{BOUNDARY}--\r\n".encode()
+
+KEY = "'floor:' || :period || ':' || m.code || ':' || CAST(i.id AS TEXT)"
+EXPECTED = (
+    "FROM measure m JOIN measureinstitution mi ON mi.measure_id = m.id "
+    "JOIN institution i ON i.id = mi.institution_id "
+    "WHERE m.strategy_id = :strategy_id AND m.recurrence IS NOT NULL"
+)
+ASSIGNMENTS = (
+    "INSERT INTO assignment (key, kind, institution_id, subject_type, subject_ref, title, "
+    "due_at, urgent, status, next_action_at, reminders_sent, escalation_level, link_version, "
+    f"created_at, updated_at) SELECT {KEY}, 'monitoring-report', i.id, 'measure', m.code, "
+    "substr(m.code || ' ' || m.title, 1, 500), :due_at, false, 'open', :next_action_at, 0, 0, 0, "
+    f":created_at, :created_at {EXPECTED} ORDER BY i.id, m.id "
+    "RETURNING institution_id, title, id"
+)
+SUBMISSIONS = (
+    "INSERT INTO submission (round_id, assignment_id, measure_id, institution_id) "
+    f"SELECT :round_id, a.id, m.id, i.id "
+    f"{EXPECTED.replace('WHERE', f'JOIN assignment a ON a.key = {KEY} WHERE')}"
+)
+OUTBOX_COLUMNS = (
+    "key, channel, kind, institution_id, recipient, language, subject, body_text, body_html, "
+    "state, attempts, next_attempt_at, created_at"
+)
+QUEUE = (
+    f"INSERT INTO outbox_message ({OUTBOX_COLUMNS}) VALUES (:key, 'email', 'round-opened', "
+    ":institution_id, :recipient, 'ro', :subject, :body_text, :body_html, 'queued', 0, :now, :now)"
+)
+MARK = "UPDATE outbox_message SET state = 'sent', attempts = 1, sent_at = :now WHERE key "
+MARK_IN = {"postgresql": "= ANY(:keys)", "sqlite": "IN (SELECT value FROM json_each(:keys))"}
 
 
 def _open_round(conn: Connection, strategy: str, period: str, due: datetime) -> tuple[int, int]:
@@ -51,50 +93,22 @@ def _open_round(conn: Connection, strategy: str, period: str, due: datetime) -> 
     return strategy_id, round_id
 
 
-def _expected(conn: Connection, strategy_id: int) -> list[Any]:
-    return list(
-        conn.execute(
-            select(col(Measure.id), col(Measure.code), col(Measure.title), col(Institution.id))
-            .join(MeasureInstitution, col(MeasureInstitution.measure_id) == col(Measure.id))
-            .join(Institution, col(Institution.id) == col(MeasureInstitution.institution_id))
-            .where(col(Measure.strategy_id) == strategy_id, col(Measure.recurrence).is_not(None))
-        )
-    )
-
-
-def _assignment_row(
-    period: str, measure_code: str, title: str, institution_id: int, due: datetime
-) -> dict[str, Any]:
-    created = due - timedelta(days=14)
-    return {
-        "key": f"floor:{period}:{measure_code}:{institution_id}",
-        "kind": "monitoring-report",
-        "institution_id": institution_id,
-        "subject_type": "measure",
-        "subject_ref": measure_code,
-        "title": f"{measure_code} {title}"[:500],
-        "due_at": due,
-        "status": "open",
-        "next_action_at": due - timedelta(days=10),
-        "created_at": created,
-        "updated_at": created,
-    }
-
-
 def _insert_reports(conn: Connection, strategy: str, period: str, due: datetime) -> list[Any]:
-    """Every expected report as an assignment and a submission: one insert per table."""
+    """Every expected report as an assignment and a submission: one INSERT ... SELECT each."""
     strategy_id, round_id = _open_round(conn, strategy, period, due)
-    expected = _expected(conn, strategy_id)
-    rows = [_assignment_row(period, code, title, inst, due) for _, code, title, inst in expected]
-    returning = insert(Assignment).returning(col(Assignment.id), sort_by_parameter_order=True)
-    ids = [found for found in conn.execute(returning, rows).scalars() if found is not None]
-    submissions = [
-        {"round_id": round_id, "assignment_id": assignment_id, "measure_id": item[0]}
-        | {"institution_id": item[3]}
-        for assignment_id, item in zip(ids, expected, strict=True)
-    ]
-    conn.execute(insert(Submission), submissions)
-    return [(row["institution_id"], row["title"], i) for row, i in zip(rows, ids, strict=True)]
+    dates = {"due_at": due, "next_action_at": due - timedelta(days=10)}
+    dates["created_at"] = due - timedelta(days=14)
+    assignments = text(ASSIGNMENTS).bindparams(
+        *(bindparam(name, value, type_=UTCDateTime()) for name, value in dates.items()),
+        period=period,
+        strategy_id=strategy_id,
+    )
+    reports = list(conn.execute(assignments))
+    submissions = text(SUBMISSIONS).bindparams(
+        round_id=round_id, period=period, strategy_id=strategy_id
+    )
+    conn.execute(submissions)
+    return reports
 
 
 def _recipients(conn: Connection) -> dict[int, tuple[str, str]]:
@@ -112,56 +126,84 @@ def _letters(
     period: str,
     strategy: str,
     due: datetime,
-    now: datetime,
 ) -> list[dict[str, Any]]:
     """One rendered announcement per institution, as outbox rows."""
-    owed: dict[int, list[tuple[str, str]]] = defaultdict(list)
+    owed: dict[int, list[tuple[int, str]]] = defaultdict(list)
     for institution_id, title, assignment_id in reports:
-        owed[institution_id].append((title, f"https://portal.example/a/{assignment_id}"))
+        owed[institution_id].append((assignment_id, title))
     letters = []
-    for institution_id, items in sorted(owed.items()):
+    for institution_id, found in sorted(owed.items()):
+        items = [(title, f"https://portal.example/a/{i}") for i, title in sorted(found)]
         name, email = recipients[institution_id]
         context = {"name": name, "period": period, "strategy": strategy, "reports": items}
         context["due"] = due.strftime("%d.%m.%Y")
         letters.append(
             {
                 "key": f"floor:{period}:{institution_id}",
-                "channel": "email",
-                "kind": "round-opened",
                 "institution_id": institution_id,
                 "recipient": email,
-                "language": "ro",
                 "subject": f"Runda de monitorizare {period}: {len(items)} rapoarte",
                 "body_text": TEXT_TEMPLATE.render(context),
                 "body_html": HTML_TEMPLATE.render(context),
-                "state": "queued",
-                "next_attempt_at": now,
-                "created_at": now,
             }
         )
     return letters
 
 
-def _email(letter: dict[str, Any]) -> EmailMessage:
-    message = EmailMessage()
-    message["From"], message["To"], message["Subject"] = (
-        SENDER,
-        letter["recipient"],
-        letter["subject"],
+def _queue(conn: Connection, letters: list[dict[str, Any]], now: datetime) -> None:
+    """Queue the letters: COPY on PostgreSQL, one executemany on SQLite."""
+    if conn.dialect.name != "postgresql":
+        queue = text(QUEUE).bindparams(bindparam("now", type_=UTCDateTime()))
+        conn.execute(queue, [letter | {"now": now} for letter in letters])
+        return
+    copy_sql = f"COPY outbox_message ({OUTBOX_COLUMNS}) FROM STDIN"
+    fixed = ("email", "round-opened")
+    with conn.connection.driver_connection.cursor().copy(copy_sql) as copy:  # type: ignore[union-attr]
+        for letter in letters:
+            key, institution_id, recipient, subject, body_text, body_html = letter.values()
+            head = (key, *fixed, institution_id, recipient, "ro", subject)
+            copy.write_row((*head, body_text, body_html, "queued", 0, now, now))
+
+
+def _wire(letter: dict[str, Any]) -> bytes:
+    """A multipart/alternative UTF-8 message with both parts in base64, built as bytes."""
+    head = (
+        f"From: {SENDER}\r\nTo: {letter['recipient']}\r\n"
+        f"Subject: {Header(letter['subject'], 'utf-8').encode()}\r\n"
+        f"Date: {format_datetime(datetime.now().astimezone())}\r\n"
+        f"Message-ID: {make_msgid(domain=DOMAIN)}\r\nMIME-Version: 1.0\r\n"
+        f'Content-Type: multipart/alternative; boundary="{BOUNDARY}"\r\n\r\n'
     )
-    message.set_content(letter["body_text"])
-    message.add_alternative(letter["body_html"], subtype="html")
-    return message
+    return b"".join(
+        (
+            head.encode("ascii"),
+            PLAIN_PART,
+            encodebytes(letter["body_text"].encode()).replace(b"\n", b"\r\n"),
+            HTML_PART,
+            encodebytes(letter["body_html"].encode()).replace(b"\n", b"\r\n"),
+            CLOSE,
+        )
+    )
 
 
-def _send(letters: list[dict[str, Any]], ids: list[int], smtp_port: int) -> list[int]:
-    """Send each queued letter on one connection; the ids of those the server accepted."""
+def _send(letters: list[dict[str, Any]], smtp_port: int) -> list[str]:
+    """Send each queued letter on one connection; the keys of those the server accepted."""
     sent = []
     with smtplib.SMTP("127.0.0.1", smtp_port) as smtp:
-        for letter, message_id in zip(letters, ids, strict=True):
-            smtp.send_message(_email(letter))
-            sent.append(message_id)
+        for letter in letters:
+            smtp.sendmail(SENDER, [letter["recipient"]], _wire(letter))
+            sent.append(letter["key"])
     return sent
+
+
+def _mark(conn: Connection, sent: list[str], now: datetime) -> None:
+    """Mark the delivered letters sent in one statement."""
+    dialect = conn.dialect.name
+    keys: list[str] | str = sent if dialect == "postgresql" else json.dumps(sent)
+    mark = text(MARK + MARK_IN[dialect]).bindparams(
+        bindparam("now", now, type_=UTCDateTime()), keys=keys
+    )
+    conn.execute(mark)
 
 
 def plain_round(
@@ -171,13 +213,9 @@ def plain_round(
     due = now + timedelta(days=14)
     with engine.begin() as conn:
         reports = _insert_reports(conn, strategy, period, due)
-        letters = _letters(reports, _recipients(conn), period, strategy, due, now)
-        queue = insert(OutboxMessage).returning(col(OutboxMessage.id), sort_by_parameter_order=True)
-        ids = [found for found in conn.execute(queue, letters).scalars() if found is not None]
-    sent = _send(letters, ids, smtp_port)
+        letters = _letters(reports, _recipients(conn), period, strategy, due)
+        _queue(conn, letters, now)
+    sent = _send(letters, smtp_port)
     with engine.begin() as conn:
-        mark = update(OutboxMessage).where(
-            col(OutboxMessage.id).in_(bindparam("ids", expanding=True))
-        )
-        conn.execute(mark.values(state="sent", attempts=1, sent_at=now), {"ids": sent})
+        _mark(conn, sent, now)
     return len(sent)

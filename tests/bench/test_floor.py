@@ -40,5 +40,12 @@ def test_the_floor_queues_sends_and_marks_every_announcement_once(
     assert sent == len(letters) == len(smtp_server.messages) == SIZES["small"].institutions
     assert {letter.state for letter in letters} == {"sent"}
     assert {m["To"] for m in smtp_server.messages} == {letter.recipient for letter in letters}
-    body = smtp_server.messages[0].get_body(("plain",))
-    assert body is not None and "https://portal.example/a/" in body.get_content()
+    for message in smtp_server.messages:
+        assert message["Date"] is not None and message["Message-ID"] is not None
+        assert message.get_content_type() == "multipart/alternative"
+        for kind in ("plain", "html"):
+            part = message.get_body((kind,))
+            assert part is not None and "https://portal.example/a/" in part.get_content()
+    assert len({m["Message-ID"] for m in smtp_server.messages}) == sent
+    assert {m["Subject"] for m in smtp_server.messages} == {letter.subject for letter in letters}
+    assert all(letter.attempts == 1 and letter.sent_at is not None for letter in letters)

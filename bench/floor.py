@@ -165,11 +165,19 @@ def _queue(conn: Connection, letters: list[dict[str, Any]], now: datetime) -> No
             copy.write_row((*head, body_text, body_html, "queued", 0, now, now))
 
 
+def _subject(subject: str) -> str:
+    """The Subject header's value: as is when ASCII, else RFC 2047 encoded words."""
+    # Header() costs ~0.1 ms a message even for ASCII text; most subjects need none of it.
+    if subject.isascii() and subject.isprintable():
+        return subject
+    return Header(subject, "utf-8").encode()
+
+
 def _wire(letter: dict[str, Any]) -> bytes:
     """A multipart/alternative UTF-8 message with both parts in base64, built as bytes."""
     head = (
         f"From: {SENDER}\r\nTo: {letter['recipient']}\r\n"
-        f"Subject: {Header(letter['subject'], 'utf-8').encode()}\r\n"
+        f"Subject: {_subject(letter['subject'])}\r\n"
         f"Date: {format_datetime(datetime.now().astimezone())}\r\n"
         f"Message-ID: {make_msgid(domain=DOMAIN)}\r\nMIME-Version: 1.0\r\n"
         f'Content-Type: multipart/alternative; boundary="{BOUNDARY}"\r\n\r\n'

@@ -5,6 +5,7 @@ from collections import defaultdict
 from datetime import date, datetime
 from typing import Any
 
+from sqlalchemy import func
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
@@ -147,19 +148,15 @@ def _assignment_rows(
 
 def _insert_chunk(
     session: Session, round_id: int, rows: list[dict[str, Any]], chunk: list[Expected]
-) -> int:
-    """Insert the chunk's assignments and their Submissions; rows that exist stay as they are.
-
-    Returns how many Submissions were new. The ids of new assignments come back from their
-    insert; only those that already existed (a second run) are looked up.
-    """
-    insert = insert_ignoring_duplicates(session, Assignment, ["key"])
-    returning = insert.returning(col(Assignment.key), col(Assignment.id))
-    ids: dict[str, int | None] = dict(session.execute(returning, rows).tuples().all())
-    existing = [r["key"] for r in rows if r["key"] not in ids]
-    if existing:
-        found = select(Assignment.key, Assignment.id).where(col(Assignment.key).in_(existing))
-        ids.update(session.exec(found).all())
+) -> None:
+    """Insert the chunk's assignments and their Submissions; rows that exist stay as they are."""
+    session.execute(insert_ignoring_duplicates(session, Assignment, ["key"]), rows)
+    keys = [r["key"] for r in rows]
+    ids = dict(
+        session.exec(
+            select(Assignment.key, Assignment.id).where(col(Assignment.key).in_(keys))
+        ).all()
+    )
     submissions = [
         {
             "round_id": round_id,
@@ -169,8 +166,7 @@ def _insert_chunk(
         }
         for r, item in zip(rows, chunk, strict=True)
     ]
-    statement = insert_ignoring_duplicates(session, Submission, ["assignment_id"])
-    return len(session.execute(statement.returning(col(Submission.id)), submissions).all())
+    session.execute(insert_ignoring_duplicates(session, Submission, ["assignment_id"]), submissions)
 
 
 def create_round_assignments(
@@ -196,9 +192,16 @@ def create_round_assignments(
         chunk = expected[start : start + CHUNK]
         rows = _assignment_rows(chunk, round_, strategy.code, codes, calendar, now, policy_override)
         with write_session(engine) as session:
-            created += _insert_chunk(session, round_id, rows, chunk)
+            before = _count(session, round_)
+            _insert_chunk(session, round_id, rows, chunk)
+            created += _count(session, round_) - before
             session.commit()
     return {"expected": len(expected), "created": created}
+
+
+def _count(session: Session, round_: MonitoringRound) -> int:
+    query = select(func.count()).select_from(Submission).where(Submission.round_id == round_.id)
+    return int(session.exec(query).one())
 
 
 def _owed_by_institution(session: Session, round_id: int) -> dict[int, list[Any]]:

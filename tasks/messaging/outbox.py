@@ -28,7 +28,7 @@ from models.messaging.outbox import (
     message_id_for,
 )
 from models.reference.institutions import Institution
-from tasks.messaging.results import RECORD_FAILURE, RECORD_SENT, Results, autocommitted
+from tasks.messaging.results import RECORD_FAILURE, RECORD_SENT, Results, quick_commits
 from tasks.messaging.transports import (
     DeliveryError,
     SmtpTransport,
@@ -227,7 +227,7 @@ def _send_share(batch: _Batch, messages: list[OutboxMessage]) -> BatchResult:
     """One sender: its own SMTP connection and database connection, a result per message."""
     webhooks = any(message.channel == Channel.WEBHOOK for message in messages)
     client = httpx.Client() if webhooks else nullcontext(None)  # its TLS setup costs 25 ms
-    with autocommitted(batch.engine) as conn, SmtpTransport(batch.settings) as smtp, client as http:
+    with quick_commits(batch.engine) as conn, SmtpTransport(batch.settings) as smtp, client as http:
         sender = _Sender(batch, Results(conn, batch.turn, batch.patience), smtp, http)
         mine = sender.results.still_claimed(messages[0])
         for index, message in enumerate(messages):

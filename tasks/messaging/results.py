@@ -5,7 +5,7 @@ from contextlib import AbstractContextManager, contextmanager, suppress
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import bindparam, exists, update
+from sqlalchemy import bindparam, update
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import DBAPIError
 from sqlmodel import col, select
@@ -36,20 +36,6 @@ STILL_CLAIMED = select(OutboxMessage.id).where(
 )
 
 
-def _then_claimed(recording: Any) -> Any:
-    """On PostgreSQL: the result written and the next message's claim read in one statement."""
-    recorded = recording.returning(col(OutboxMessage.id)).cte("recorded")
-    claimed = exists().where(
-        col(OutboxMessage.id) == bindparam("next_id"),
-        col(OutboxMessage.state) == DeliveryState.SENDING,
-        col(OutboxMessage.claimed_at) == bindparam("next_claimed"),
-    )
-    return select(claimed).add_cte(recorded)
-
-
-THEN_CLAIMED = {statement: _then_claimed(statement) for statement in (RECORD_SENT, RECORD_FAILURE)}
-
-
 @dataclass
 class Results:
     """One sender's database connection for its results.
@@ -78,16 +64,6 @@ class Results:
         The next message's claim is read in the same transaction: one round trip fewer.
         """
         params = {"message_id": message.id, "claimed": message.claimed_at, **values}
-        if following is not None and self.conn.dialect.name == "postgresql":
-            params |= {"next_id": following.id, "next_claimed": following.claimed_at}
-            statement = THEN_CLAIMED[statement]  # one round trip, on a connection in autocommit
-
-            def together() -> bool:
-                mine = bool(self.conn.execute(statement, params).scalar())
-                self.conn.commit()
-                return mine
-
-            return patiently(together, seconds=self.patience, recover=self._forget_transaction)
 
         def attempt() -> bool:
             with self.turn:
@@ -124,9 +100,8 @@ class Results:
 
 @contextmanager
 def quick_commits(engine: Engine) -> Iterator[Connection]:
-    """On PostgreSQL, a connection in autocommit whose commits do not wait for the disk.
+    """A connection whose commits, on PostgreSQL, return without waiting for the disk.
 
-    In autocommit each result is one statement, one round trip, with no BEGIN and COMMIT.
     A commit per message otherwise waits for a WAL flush each time: most of a send's cost.
     Nothing changes for a worker killed mid-batch (the server keeps what it acknowledged);
     only a crash of the PostgreSQL server itself (not a restart) may lose the results of its
@@ -136,10 +111,12 @@ def quick_commits(engine: Engine) -> Iterator[Connection]:
         if conn.dialect.name != "postgresql":
             yield conn
             return
-        conn.execution_options(isolation_level="AUTOCOMMIT")
         conn.exec_driver_sql("SET synchronous_commit TO off")
+        conn.commit()
         try:
             yield conn
         finally:
             with suppress(DBAPIError):  # a lost connection is not returned to the pool
+                conn.rollback()
                 conn.exec_driver_sql("RESET synchronous_commit")
+                conn.commit()

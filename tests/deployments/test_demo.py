@@ -125,7 +125,7 @@ def the_meeting_went_through(mail: list[EmailMessage]) -> None:
 def the_other_waits_and_resumes(stack: Stack, demo: dict[str, Any]) -> None:
     api = PrefectApi(demo["api"])
     waiting = meeting(WAITING)
-    assert waiting.status == "held" and waiting.minutes_run_id
+    assert waiting.status == "held" and waiting.minutes_run_id, demo["lines"][-6:]
     assert demo["waiting"].endswith(f"/runs/flow-run/{waiting.minutes_run_id}")
     run = api.run(waiting.minutes_run_id)
     assert run["state"]["type"] == "PAUSED" and run["name"].startswith(f"meeting {WAITING} 20")

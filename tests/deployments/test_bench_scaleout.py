@@ -1,5 +1,6 @@
 """`concord bench --workers`: rounds and sweeps on the shared-server layout, counted once."""
 
+import os
 from pathlib import Path
 
 import pytest
@@ -7,6 +8,8 @@ import pytest
 from bench.places import SmtpSink
 from bench.sizes import SIZES
 from deployments.bench_scaleout import scale_out, shared_markdown
+from models.core.db import get_engine
+from models.core.settings import get_settings
 from tests.deployments.test_cli import concord
 from tests.support.postgres import server_url
 
@@ -17,9 +20,16 @@ def test_two_workers_share_two_rounds_and_the_due_rows_of_two_sweeps_without_dou
     tmp_path: Path, isolated_settings: Path
 ) -> None:
     size = SIZES["small"]
-    with SmtpSink() as sink:
-        figures = scale_out(size, [2], server_url(), sink, tmp_path, lambda line: None)
-        received = sink.received
+    saved = dict(os.environ)  # the bench points this process at its own database and mail
+    try:
+        with SmtpSink() as sink:
+            figures = scale_out(size, [2], server_url(), sink, tmp_path, lambda line: None)
+            received = sink.received
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
+        get_settings.cache_clear()
+        get_engine.cache_clear()
     rounds, sweeps = figures["2"]["round"], figures["2"]["sweep"]
     assert rounds["emails"] == 2 * size.institutions, "each announcement once"
     assert sweeps["status_writes"] == size.sweep_due, "each due row stepped by one sweep"

@@ -31,7 +31,8 @@ def check_round(figures: dict, institutions: int, per_task: int) -> None:
     assert floor["emails"] == floor["received"] == institutions
     assert flow["emails"] == flow["received"] == institutions, "every announcement delivered"
     assert one_each["emails"] == one_each["received"] == per_task
-    assert flow["ratio_to_floor"] == round(flow["ms_per_email"] / floor["ms_per_email"], 2)
+    ratio = flow["ms_per_email"] / floor["ms_per_email"]  # of figures rounded to 0.001 ms
+    assert abs(flow["ratio_to_floor"] - ratio) < 0.02
     assert set(one["parts_ms"]) == {"render", "compose", "send", "database and the rest"}
     assert min(one["parts_ms"].values()) > 0, "over one connection the parts add up"
     assert flow["smtp_connections"] == 4

@@ -189,8 +189,17 @@ def mail_goes_to(stack: Stack) -> str:
 
 
 def run_demo(flags: Flags, say: Callable[[str], None]) -> dict[str, Any]:
-    """Open a round and convene two meetings, play the days until yesterday, then the rest."""
+    """The demo against the Prefect API it chose, whatever settings context the caller has."""
     stack = connect(flags, say)
+    from prefect.settings import PREFECT_API_URL, temporary_settings
+
+    # a caller's own Prefect settings (a test harness) would otherwise win over the variable
+    with temporary_settings(updates={PREFECT_API_URL: os.environ["PREFECT_API_URL"]}):
+        return play(stack, say)
+
+
+def play(stack: Stack, say: Callable[[str], None]) -> dict[str, Any]:
+    """Open a round and convene two meetings, play the days until yesterday, then the rest."""
     settings = get_settings()
     from deployments.demo_campaign import run_campaign  # imports Prefect: after connect()
     from deployments.demo_meetings import leave_waiting, meeting_steps, waiting_for_minutes

@@ -19,6 +19,7 @@ from sqlmodel import Session, col, select
 
 from models.core.db import get_engine
 from models.core.settings import Settings, get_settings
+from models.core.types import utcnow
 from models.messaging.mime import BadAddressError, recipients_of, wire_bytes
 from models.messaging.outbox import (
     Channel,
@@ -55,10 +56,19 @@ def retry_delay(attempts: int) -> timedelta:
     return timedelta(seconds=min(RETRY_BASE_SECONDS * 2 ** max(attempts - 1, 0), RETRY_CAP_SECONDS))
 
 
+def lease_clock() -> datetime:
+    """The wall clock leases run on, whatever moment the flow that delivers works as of.
+
+    A sweep run as of tomorrow must not take over what a round run as of today is sending.
+    """
+    return utcnow()
+
+
 def _claim_statement(
     engine: Engine, now: datetime, limit: int, lease_seconds: int, keys: list[str] | None
 ) -> Any:
-    """The UPDATE that marks up to `limit` due messages `sending` and returns their ids."""
+    """The UPDATE that marks up to `limit` messages due by `now` `sending`, returning their ids."""
+    leased_at = lease_clock()
     due = (
         select(OutboxMessage.id)
         .where(
@@ -66,7 +76,7 @@ def _claim_statement(
                 col(OutboxMessage.state).in_([DeliveryState.QUEUED, DeliveryState.FAILED])
                 & (col(OutboxMessage.next_attempt_at) <= now),
                 (col(OutboxMessage.state) == DeliveryState.SENDING)
-                & (col(OutboxMessage.claimed_at) < now - timedelta(seconds=lease_seconds)),
+                & (col(OutboxMessage.claimed_at) < leased_at - timedelta(seconds=lease_seconds)),
             )
         )
         .order_by(col(OutboxMessage.id))
@@ -79,7 +89,7 @@ def _claim_statement(
     return (
         update(OutboxMessage)
         .where(col(OutboxMessage.id).in_(due.scalar_subquery()))
-        .values(state=DeliveryState.SENDING, claimed_at=now)
+        .values(state=DeliveryState.SENDING, claimed_at=leased_at)
         .returning(col(OutboxMessage.id))
     )
 
@@ -95,7 +105,8 @@ def claim_batch(
 ) -> list[int]:
     """Mark up to `limit` due messages `sending` and return their ids; racing workers skip them.
 
-    A message left `sending` longer than the lease (its worker crashed) is due again.
+    A message left `sending` longer than the lease by the wall clock (its worker crashed) is
+    due again.
     `keys` limits the claim to those messages (an answer's confirmation, sent at once).
     An unreachable database is tried again for up to `patience` seconds.
     """

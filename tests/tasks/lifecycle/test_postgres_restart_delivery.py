@@ -15,6 +15,7 @@ from models.core.migrate import upgrade
 from models.core.settings import get_settings
 from models.messaging.outbox import message_id_for
 from tasks.messaging.outbox import deliver_due_messages
+from tests.support.leases import leases_at
 from tests.support.progress import await_progress
 from tests.support.servers import SmtpServer
 from tests.tasks.lifecycle.test_postgres_restart import Cluster, cluster  # noqa: F401 (a fixture)
@@ -69,7 +70,8 @@ def test_delivery_waits_out_a_postgres_restart_and_repeats_nothing(
     get_engine.cache_clear()
     lease = timedelta(seconds=get_settings().outbox_lease_seconds + 1)
     log = logging.getLogger("test")
-    deliver_due_messages(now=NOW + lease, batch_size=50, max_batches=100, logger=log)
+    with leases_at(NOW + lease):
+        deliver_due_messages(now=NOW + lease, batch_size=50, max_batches=100, logger=log)
 
     with Session(engine) as session:
         per_restart = check_at_most_one_per_connection(session, recording_server)

@@ -14,6 +14,7 @@ from models.core.db import get_engine
 from models.core.settings import get_settings
 from models.messaging.outbox import message_id_for
 from tasks.messaging.outbox import claim_batch, deliver_batch
+from tests.support.leases import leases_at
 from tests.support.servers import SmtpServer
 from tests.tasks.messaging.in_flight import (
     PeerRecordingHandler,
@@ -55,7 +56,8 @@ def test_a_worker_whose_batch_is_reclaimed_sends_at_most_one_more_per_connection
     keys = queue_reminders(session, [f"user{n}@inst{n}.example" for n in range(QUEUED)])
     settings, engine = get_settings(), get_engine()
     lease = settings.outbox_lease_seconds
-    first = claim_batch(engine=engine, now=NOW, limit=QUEUED, lease_seconds=lease)
+    with leases_at(NOW):
+        first = claim_batch(engine=engine, now=NOW, limit=QUEUED, lease_seconds=lease)
     slow = threading.Thread(
         target=deliver_batch,
         kwargs={"engine": engine, "ids": first, "now": NOW, "settings": settings},
@@ -63,7 +65,8 @@ def test_a_worker_whose_batch_is_reclaimed_sends_at_most_one_more_per_connection
     slow.start()
     await_emails(slow_server, 8)
     later = NOW + timedelta(seconds=lease + 1)  # a run whose clock says the lease ran out
-    second = claim_batch(engine=engine, now=later, limit=QUEUED, lease_seconds=lease)
+    with leases_at(later):
+        second = claim_batch(engine=engine, now=later, limit=QUEUED, lease_seconds=lease)
     assert second, "the first worker finished before its batch was reclaimed"
     deliver_batch(engine=engine, ids=second, now=later, settings=settings)
     slow.join(60)

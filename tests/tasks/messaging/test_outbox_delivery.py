@@ -16,6 +16,7 @@ from models.messaging.message_views import AssignmentView
 from models.messaging.outbox import DeliveryState, OutboxMessage, message_id_for
 from tasks.messaging.outbox import claim_batch, deliver_due_messages
 from tests.support.factories import make_institution
+from tests.support.leases import leases_at
 from tests.support.servers import SmtpServer, make_certificate, tls_options
 
 NOW = datetime(2026, 11, 23, 7, 0, tzinfo=UTC)
@@ -57,7 +58,9 @@ def states(session: Session) -> dict[str, str]:
 
 
 def deliver(now: datetime = NOW) -> dict[str, int]:
-    return deliver_due_messages(now=now, batch_size=50, max_batches=10, logger=LOG)
+    """Deliver what is due by `now`, with the lease clock standing at `now` too."""
+    with leases_at(now):
+        return deliver_due_messages(now=now, batch_size=50, max_batches=10, logger=LOG)
 
 
 def test_queuing_the_same_key_twice_is_a_no_op(session: Session) -> None:
@@ -204,7 +207,8 @@ def test_a_crash_between_sending_and_sent_is_retried_after_the_lease(
     session: Session, engine: Engine, smtp_server: SmtpServer
 ) -> None:
     [key] = queue_reminders(session, ["a@one.example"])
-    claimed = claim_batch(engine=engine, now=NOW, limit=10, lease_seconds=300)
+    with leases_at(NOW):
+        claimed = claim_batch(engine=engine, now=NOW, limit=10, lease_seconds=300)
     assert len(claimed) == 1 and states(session) == {key: "sending"}
     # the worker dies here: nothing records the outcome
     assert deliver(NOW + timedelta(minutes=1)) == {}, "still leased to the dead worker"
@@ -267,3 +271,14 @@ def test_a_wrong_password_keeps_the_message_for_later(
         assert message.state == DeliveryState.FAILED
         assert "login refused" in (message.last_error or "")
         assert "wrong" not in (message.last_error or "")
+
+
+def test_a_run_working_as_of_a_later_day_leaves_a_live_lease_alone(
+    session: Session, engine: Engine, smtp_server: SmtpServer
+) -> None:
+    [key] = queue_reminders(session, ["a@one.example"])
+    claimed = claim_batch(engine=engine, now=NOW, limit=10, lease_seconds=300)
+    assert claimed and states(session) == {key: "sending"}
+    tomorrow = NOW + timedelta(days=1)  # a sweep run as of tomorrow, while the round still sends
+    assert deliver_due_messages(now=tomorrow, batch_size=50, max_batches=1, logger=LOG) == {}
+    assert states(session) == {key: "sending"} and smtp_server.messages == []

@@ -59,6 +59,18 @@ class Settings(BaseSettings):
     smtp_timeout_seconds: float = Field(default=30.0, gt=0)
     smtp_ca_file: Path | None = None
     smtp_connections: int = Field(default=4, ge=1, le=32)
+    # the mailbox institutions reply to; unset, replies come through the LMTP listener
+    imap_host: str | None = None
+    imap_port: int = Field(default=993, ge=1, le=65535)
+    imap_user: str | None = None
+    imap_password: SecretStr | None = None
+    imap_security: Literal["none", "starttls", "ssl"] = "ssl"
+    imap_folder: str = Field(default="INBOX", min_length=1)
+    imap_done_folder: str = Field(default="Concord/Processed", min_length=1)
+    inbound_maildir: Path | None = None  # where the LMTP listener delivers; unset, under var_dir
+    lmtp_port: int | None = Field(default=None, ge=1, le=65535)
+    reply_address: EmailStr | None = None  # its plus-addresses carry a token
+    inbound_max_bytes: int = Field(default=26_214_400, ge=1024)
     sender: EmailStr = "concord@coordination.example"
     coordinator_email: EmailStr = "secretariat@coordination.example"
     portal_base_url: str = "http://127.0.0.1:8600"
@@ -126,6 +138,10 @@ class Settings(BaseSettings):
         if self.database_url:
             return self.database_url
         return f"sqlite:///{(self.var_dir / 'concord.db').resolve()}"
+
+    def resolved_inbound_maildir(self) -> Path:
+        """The maildir the LMTP listener delivers into, defaulting to one in the working folder."""
+        return self.inbound_maildir or self.var_dir / "inbound"
 
     def resolved_signing_key(self) -> SecretStr:
         """The signing key; locally, one is created once and kept under the working folder."""

@@ -13,6 +13,7 @@ from models.core.settings import SettingsError
 from models.duties import INSTALLED
 from models.lifecycle.duty import Duty, installed_duties
 from models.lifecycle.tables import Answer, Assignment, Notice
+from models.messaging.inbound_tables import InboundFile, InboundMessage
 from models.messaging.outbox import OutboxAttachment, OutboxMessage
 from models.reference.institutions import Body, Contact, Institution, Membership
 from models.reference.services import PublicService
@@ -35,6 +36,8 @@ ENGINE_TABLES: tuple[type[SQLModel], ...] = (
     Notice,
     OutboxMessage,
     OutboxAttachment,
+    InboundMessage,
+    InboundFile,
 )
 
 

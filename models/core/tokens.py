@@ -79,3 +79,27 @@ def webhook_secret(institution_code: str, key: SecretStr) -> SecretStr:
         key.get_secret_value().encode(), f"webhook:{institution_code}".encode(), hashlib.sha256
     )
     return SecretStr(mac.hexdigest())
+
+
+def reply_token(assignment_id: int, key: SecretStr) -> str:
+    """The token of an assignment's reply address: short, lower-case, for a mailbox's local part.
+
+    Mail servers may change the case of a local part, and it holds 64 characters at most.
+    """
+    return f"{assignment_id}-{_reply_mac(assignment_id, key)}"
+
+
+def verify_reply_token(token: str, *, key: SecretStr) -> int:
+    """The assignment a reply token names; TokenError when malformed or tampered with."""
+    number, _, mac = token.lower().partition("-")
+    if not number.isdigit() or not mac:
+        raise TokenError("malformed reply token")
+    if not hmac.compare_digest(mac.encode(), _reply_mac(int(number), key).encode()):
+        raise TokenError("bad signature")
+    return int(number)
+
+
+def _reply_mac(assignment_id: int, key: SecretStr) -> str:
+    payload = f"reply:{assignment_id}".encode()
+    digest = hmac.new(key.get_secret_value().encode(), payload, hashlib.sha256).digest()
+    return base64.b32encode(digest[:10]).decode("ascii").lower()

@@ -10,7 +10,7 @@ from sqlmodel import Session, col, select
 
 from models.core.i18n import N_, translate
 from models.core.settings import Settings
-from models.core.tokens import sign_token
+from models.core.tokens import reply_token, sign_token
 from models.lifecycle.tables import Assignment
 from models.messaging.message_views import AssignmentView, InstitutionView
 from models.messaging.outbox import (
@@ -55,11 +55,22 @@ class CalendarAttachment:
     method: str
 
 
+# whom to write to when every contact in the roles asked for bounces: the others, else the head
+OTHER_ROLES, HEAD_ROLES = ("focal-point", "deputy"), ("head",)
+
+
+def _emails(contacts: list[Contact], roles: tuple[str, ...]) -> tuple[str, ...]:
+    """The working contacts' addresses in these roles, in this order, each once."""
+    by_role = {contact.role: contact.email for contact in contacts if contact.working}
+    return tuple(dict.fromkeys(by_role[role] for role in roles if role in by_role))
+
+
 def _addressee(
     institution: Institution, contacts: list[Contact], roles: tuple[str, ...]
 ) -> Addressee:
-    by_role = {contact.role: contact.email for contact in contacts}
-    emails = tuple(dict.fromkeys(by_role[role] for role in roles if role in by_role))
+    emails = _emails(contacts, roles)
+    if not emails and any(c.role in roles and not c.working for c in contacts):
+        emails = _emails(contacts, OTHER_ROLES) or _emails(contacts, HEAD_ROLES)
     if not emails:
         raise NoRecipientError(f"{institution.code} has no contact in roles {', '.join(roles)}")
     return Addressee(
@@ -79,11 +90,7 @@ def addressee_for(*, session: Session, institution_id: int, roles: tuple[str, ..
     institution = session.get(Institution, institution_id)
     if institution is None:
         raise LookupError(f"institution {institution_id} does not exist")
-    contacts = session.exec(
-        select(Contact).where(
-            Contact.institution_id == institution_id, col(Contact.role).in_(roles)
-        )
-    ).all()
+    contacts = session.exec(select(Contact).where(Contact.institution_id == institution_id)).all()
     return _addressee(institution, list(contacts), roles)
 
 
@@ -96,9 +103,7 @@ def addressees_for(
     ).all()
     contacts: dict[int, list[Contact]] = {i.id or 0: [] for i in institutions}
     for contact in session.exec(
-        select(Contact).where(
-            col(Contact.institution_id).in_(institution_ids), col(Contact.role).in_(roles)
-        )
+        select(Contact).where(col(Contact.institution_id).in_(institution_ids))
     ):
         contacts[contact.institution_id].append(contact)
     found: dict[int, Addressee | NoRecipientError] = {}
@@ -221,6 +226,17 @@ def _shared_fields(kind: str, to: Addressee, subject: str, now: datetime) -> dic
     }
 
 
+def reply_address_for(context: dict[str, Any], settings: Settings) -> str | None:
+    """Where a reply goes: the assignment's own signed address when the email is about one."""
+    if settings.reply_address is None:
+        return None
+    item = context.get("assignment")
+    if not isinstance(item, AssignmentView) or item.id is None:
+        return str(settings.reply_address)
+    local, _, domain = str(settings.reply_address).partition("@")
+    return f"{local}+{reply_token(item.id, settings.resolved_signing_key())}@{domain}"
+
+
 def composed_rows(
     *,
     key: str,
@@ -238,6 +254,7 @@ def composed_rows(
         "key": key,
         "channel": Channel.EMAIL,
         "recipient": ", ".join(to.emails),
+        "reply_to": reply_address_for(context, settings),
         "body_text": rendered.text,
         "body_html": rendered.html,
         "calendar": calendar.text if calendar else None,

@@ -5,6 +5,7 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import ClassVar
 
+from pydantic import Field
 from sqlmodel import Session
 
 from models.core.settings import Settings
@@ -34,6 +35,8 @@ class MessageKind(StrEnum):
     DAILY_DIGEST = "daily-digest"
     ANSWER_CONFIRMATION = "answer-confirmation"
     OPERATIONS_ALERT = "operations-alert"
+    REPLY_RECEIVED = "reply-received"
+    REPLY_REFUSED = "reply-refused"
 
 
 class MessageContext(View):
@@ -138,6 +141,21 @@ class OperationsAlert(MessageContext):
     problem: str
     details: str
     run_url: str
+
+
+class ReplyReceived(MessageContext):
+    kind = MessageKind.REPLY_RECEIVED
+    assignment: AssignmentView | None = None  # None: tied to the institution only
+    received_at: datetime
+    subject: str
+    files: list[str] = Field(default_factory=list)
+
+
+class ReplyRefused(MessageContext):
+    kind = MessageKind.REPLY_REFUSED
+    assignment: AssignmentView | None = None
+    received_at: datetime  # never the subject: it may be what held the personal data
+    found: str  # the kind of personal data in words: a message id of models.core.privacy.KINDS
 
 
 def reminder(post: Post, key: str, to: Addressee, item: AssignmentView) -> list[str]:

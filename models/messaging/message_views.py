@@ -67,6 +67,7 @@ class InstitutionView(View):
 
 
 class AssignmentView(View):
+    id: int | None = None
     key: str
     kind: str
     title: str

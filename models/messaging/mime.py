@@ -143,7 +143,7 @@ def _headers(message: OutboxMessage, sender: str, message_id: str, now: datetime
         ("Auto-Submitted", "auto-generated"),
         ("X-Concord-Kind", message.kind),
         ("Content-Language", message.language),
-    ]
+    ] + ([("Reply-To", message.reply_to)] if message.reply_to else [])
 
 
 def _line(name: str, value: Any) -> str | None:

@@ -35,6 +35,8 @@ class OutboxMessage(SQLModel, table=True):
     kind: str = Field(max_length=40)
     institution_id: int | None = Field(default=None, foreign_key="institution.id", index=True)
     recipient: str = Field(max_length=500)
+    reply_to: str | None = Field(default=None, max_length=254)
+    message_ref: str | None = Field(default=None, max_length=32, index=True)
     language: str = Field(max_length=2)
     subject: str = Field(max_length=300)
     body_text: str = Field(sa_type=Text)
@@ -86,10 +88,14 @@ def attachments_of(*, session: Session, keys: list[str]) -> dict[str, list[Outbo
     return found
 
 
+def message_ref_for(key: str) -> str:
+    """The local part of a message's Message-ID: a reply names it in In-Reply-To."""
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()[:32]
+
+
 def message_id_for(key: str, domain: str) -> str:
     """A Message-ID derived from the idempotency key: a retried delivery carries the same one."""
-    digest = hashlib.sha256(key.encode("utf-8")).hexdigest()[:32]
-    return f"<{digest}@{domain}>"
+    return f"<{message_ref_for(key)}@{domain}>"
 
 
 def queue_messages(*, session: Session, messages: list[OutboxMessage]) -> list[str]:
@@ -101,6 +107,7 @@ def queue_rows(*, session: Session, rows: list[dict[str, Any]]) -> list[str]:
     """`queue_messages` for rows of column values (each with every column but the id)."""
     if not rows:
         return []
+    rows = [row | {"message_ref": message_ref_for(row["key"])} for row in rows]
     statement = insert_ignoring_duplicates(session, OutboxMessage, ["key"]).returning(
         OutboxMessage.key
     )

@@ -1,7 +1,11 @@
 """Institutions, their contacts, the standing bodies and who sits on them."""
 
+from datetime import datetime
+
 from sqlalchemy import String, UniqueConstraint
 from sqlmodel import Field, SQLModel
+
+from models.core.types import UTCDateTime
 
 
 class InstitutionBase(SQLModel):
@@ -41,6 +45,14 @@ class Contact(SQLModel, table=True):
     institution_id: int = Field(foreign_key="institution.id", index=True, ondelete="CASCADE")
     role: str = Field(max_length=16)
     email: str = Field(max_length=254)
+    failing_since: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    failure: str | None = Field(default=None, max_length=300)
+    confirmed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+    @property
+    def working(self) -> bool:
+        """Whether mail to this contact arrives: no permanent bounce since it was last set."""
+        return self.failing_since is None
 
 
 class Body(SQLModel, table=True):

@@ -25,6 +25,7 @@ def test_every_deployment_runs_from_the_api_on_the_local_stack(stack: Stack) -> 
         "daily-sweep",
         "urgent-sweep",
         "dispatch-outbox",
+        "inbound-mail",
         "check-daily-sweep",
         "alert-coordinator",
         "referral",

@@ -1,0 +1,93 @@
+"""Bounces: a permanent failure marks the contact as not working, so mail goes to the others."""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func
+from sqlmodel import Session, col, select
+
+from models.core.history import record_event
+from models.messaging.inbound import FailedRecipient
+from models.messaging.mime import recipients_of
+from models.messaging.outbox import OutboxMessage
+from models.reference.institutions import Contact
+
+WORKING, FAILING = "working", "failing"
+
+
+@dataclass(frozen=True)
+class BounceTaken:
+    """What a bounce did: the email it returned, and the contacts it marked as failing."""
+
+    outbox: OutboxMessage | None
+    permanent: bool
+    failing: list[Contact]
+
+
+def sent_email_named(session: Session, message_id: str | None) -> OutboxMessage | None:
+    """The email Concord sent under this Message-ID (with or without its domain), if any."""
+    if not message_id:
+        return None
+    ref = message_id.strip("<>").partition("@")[0].lower()
+    query = select(OutboxMessage).where(OutboxMessage.message_ref == ref)
+    return session.exec(query).first()
+
+
+def take_bounce(
+    *, session: Session, original_id: str | None, failed: list[FailedRecipient], now: datetime
+) -> BounceTaken:
+    """Mark the contacts a permanent failure names, when it returns an email Concord sent them.
+
+    A bounce must name an email Concord sent and one of that email's own recipients: a
+    forged notice can then never silence a contact it was not about.
+    """
+    outbox = sent_email_named(session, original_id)
+    permanent = any(recipient.permanent for recipient in failed)
+    if outbox is None:
+        return BounceTaken(None, permanent, [])
+    sent_to = {address.lower() for address in recipients_of(outbox.recipient)}
+    failing = [
+        contact
+        for recipient in failed
+        if recipient.permanent and recipient.address.lower() in sent_to
+        for contact in _contacts_at(session, outbox.institution_id, recipient.address)
+        if _mark_failing(session, contact, recipient, now)
+    ]
+    return BounceTaken(outbox, permanent, failing)
+
+
+def _contacts_at(session: Session, institution_id: int | None, address: str) -> list[Contact]:
+    """The institution's contacts with this address (any case)."""
+    query = select(Contact).where(
+        Contact.institution_id == institution_id, func.lower(Contact.email) == address.lower()
+    )
+    return list(session.exec(query).all())
+
+
+def _mark_failing(
+    session: Session, contact: Contact, recipient: FailedRecipient, now: datetime
+) -> bool:
+    """Mark one contact as failing, with why, as a status event; False when it already was."""
+    if not contact.working:
+        return False
+    contact.failing_since = now
+    contact.failure = f"{recipient.status} {recipient.diagnostic}".strip()[:300]
+    session.add(contact)
+    assert contact.id is not None
+    record_event(
+        session=session,
+        entity_type="contact",
+        entity_id=contact.id,
+        from_status=WORKING,
+        to_status=FAILING,
+        actor="inbound-mail",
+        now=now,
+        note=contact.failure,
+    )
+    return True
+
+
+def contacts_not_working(session: Session) -> list[Contact]:
+    """Every contact whose mail bounced for good, the longest failing first."""
+    query = select(Contact).where(col(Contact.failing_since).is_not(None))
+    return list(session.exec(query.order_by(col(Contact.failing_since))).all())

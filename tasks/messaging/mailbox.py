@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from imap_tools import BaseMailBox, MailBox, MailBoxStartTls, MailBoxUnencrypted
 from imap_tools.errors import ImapToolsError, MailboxLoginError
+from imap_tools.utils import encode_folder
 
 from models.core.settings import Settings
 
@@ -103,9 +104,10 @@ def _imap(settings: Settings) -> Iterator[BaseMailBox]:
 
 
 def _fetch_imap(client: BaseMailBox, settings: Settings, limit: int) -> list[RawMail]:
-    """Read the oldest messages of `imap_folder` by UID, with BODY.PEEK so none is marked seen."""
+    """Read the oldest messages of `imap_folder` by UID, with BODY.PEEK: none is marked seen."""
     client.folder.set(settings.imap_folder)
-    uids = sorted(client.uids(), key=int)[:limit]
+    # a message flagged deleted by another client is on its way out
+    uids = sorted(client.uids("UNDELETED"), key=int)[:limit]
     sizes = _sizes(client, uids)
     mails = []
     for uid in uids:
@@ -143,15 +145,35 @@ def _fetch_part(client: BaseMailBox, uid: str, section: str) -> bytes | None:
 
 def _check(status: str, data: list[object]) -> None:
     if status != "OK":
-        raise imaplib.IMAP4.error(f"FETCH answered {status}: {data!r}")
+        raise imaplib.IMAP4.error(f"the server answered {status}: {data!r}")
 
 
 def _move_imap(client: BaseMailBox, settings: Settings, uids: list[str]) -> None:
-    """UID MOVE when the server offers it; imap-tools otherwise copies, deletes and expunges."""
+    """UID MOVE when offered; otherwise copy, flag deleted and expunge only those UIDs."""
     client.folder.set(settings.imap_folder)
-    done = _done_folder(client, settings.imap_done_folder)
-    if uids:
-        client.move(uids, done)
+    # quoted, modified UTF-7: what imap-tools sends for a folder name
+    done = encode_folder(_done_folder(client, settings.imap_done_folder)).decode("ascii")
+    if not uids:
+        return
+    imap, listed, offered = client.client, ",".join(uids), _capabilities(client)
+    if "MOVE" in offered:
+        _check(*imap.uid("MOVE", listed, done))
+        return
+    _check(*imap.uid("COPY", listed, done))
+    _check(*imap.uid("STORE", listed, "+FLAGS.SILENT", r"(\Deleted)"))
+    if "UIDPLUS" in offered:
+        _check(*imap.uid("EXPUNGE", listed))
+    else:
+        _check(*imap.expunge())
+
+
+def _capabilities(client: BaseMailBox) -> set[str]:
+    """What the server offers once logged in (imaplib keeps only the list it got before)."""
+    status, data = client.client.capability()
+    _check(status, data)
+    return {
+        word.upper() for line in data if isinstance(line, bytes) for word in line.decode().split()
+    }
 
 
 def _done_folder(client: BaseMailBox, name: str) -> str:

@@ -98,6 +98,7 @@ class ImapServer:
 
     port: int = field(default_factory=free_port)
     password: str = field(default_factory=lambda: secrets.token_urlsafe(12))
+    capabilities: str | None = None  # what it offers once logged in, instead of all it can
     root: Path | None = None
     process: subprocess.Popen[bytes] | None = None
 
@@ -130,7 +131,10 @@ class ImapServer:
             f"{USER}:{{PLAIN}}{self.password}:{who.uid}:{who.gid}::{root}/home::\n"
         )
         config = root / "dovecot.conf"
-        config.write_text(CONFIG.format(root=root, port=self.port, **who.__dict__))
+        text = CONFIG.format(root=root, port=self.port, **who.__dict__)
+        if self.capabilities is not None:
+            text += f"imap_capability = {self.capabilities}\n"
+        config.write_text(text)
         for path in (root, root / "mail", root / "home"):
             os.chown(path, who.uid, who.gid)
         return config
@@ -197,12 +201,20 @@ class ImapServer:
             USER, self.password, initial_folder=None
         )
 
-    def deliver(self, raw: bytes, folder: str = "INBOX") -> None:
+    def deliver(self, raw: bytes, folder: str = "INBOX", flags: tuple[str, ...] = ()) -> None:
         """Append a message, as the server got it, to a folder (created when missing)."""
         with self.connect() as client:
             if not client.folder.exists(folder):
                 client.folder.create(folder)
-            client.append(raw, folder)
+            client.append(raw, folder, flag_set=flags)
+
+    def wait_for_log(self, text: str, timeout: float = 10.0) -> None:
+        """Wait until Dovecot's log holds `text` (its log process writes a moment later)."""
+        deadline = time.monotonic() + timeout
+        while text not in self.log:
+            if time.monotonic() > deadline:
+                raise AssertionError(f"{text!r} is not in Dovecot's log:\n{self.log}")
+            time.sleep(0.05)
 
     def messages(self, folder: str = "INBOX") -> list[bytes]:
         """The exact bytes of each message in a folder, in the order they arrived."""

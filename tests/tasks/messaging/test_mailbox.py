@@ -66,6 +66,36 @@ def test_fetch_stops_at_the_limit_and_mark_done_leaves_the_rest(
     assert "Concord/Processed" in imap_server.folders()
 
 
+@pytest.mark.parametrize(
+    ("offered", "left"),
+    [("IMAP4rev1 LITERAL+ UIDPLUS", [3, 4]), ("IMAP4rev1 LITERAL+", [3])],
+    ids=["uid-expunge", "expunge"],
+)
+def test_without_move_done_ones_are_copied_deleted_and_expunged(
+    offered: str, left: list[int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with ImapServer(capabilities=offered) as server:
+        monkeypatch.setenv("CONCORD_IMAP_HOST", "127.0.0.1")
+        monkeypatch.setenv("CONCORD_IMAP_PORT", str(server.port))
+        monkeypatch.setenv("CONCORD_IMAP_USER", "concord")
+        monkeypatch.setenv("CONCORD_IMAP_PASSWORD", server.password)
+        monkeypatch.setenv("CONCORD_IMAP_SECURITY", "none")
+        get_settings.cache_clear()
+        for n in (1, 2, 3):
+            server.deliver(reply(n))
+        server.deliver(reply(4), flags=(r"\Deleted",))  # another client is removing it
+        settings = get_settings()
+
+        waiting = fetch_waiting(settings, limit=2)
+        mark_done(settings, waiting)
+
+        assert [mail.data for mail in waiting] == [reply(1), reply(2)]
+        # with UIDPLUS only the UIDs done are expunged; without it, EXPUNGE takes all deleted
+        assert server.messages("INBOX") == [reply(n) for n in left]
+        assert server.messages("Concord/Processed") == [reply(1), reply(2)]
+        server.wait_for_log("deleted=2 ")
+
+
 def test_an_oversized_message_comes_as_its_header_only(
     imap_server: ImapServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:

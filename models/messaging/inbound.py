@@ -44,6 +44,7 @@ __all__ = [
 ADDRESSED_HEADERS = ("To", "Cc", "Delivered-To", "X-Original-To", "Envelope-To")
 _KNOWN_HEADERS = frozenset(
     {"from", "to", "cc", "subject", "date", "message-id", "received", "return-path", "sender"}
+    | {"mime-version", "content-type"}
 )
 _AUTO_SUBJECT = re.compile(
     r"^\s*(?:auto:|(?:automatic reply|out of (?:the )?office|auto-?reply|auto reply|autoresponse"
@@ -195,8 +196,9 @@ def _body_text(message: Message, keep_history: bool) -> str:
     """The body as plain text: text/plain if any, else the HTML turned into text."""
     bodies = [part for part in _parts(message) if _is_body(part)]
     for part in bodies:
-        if part.get_content_type() == "text/plain":
-            return tidy(part_text(part))
+        plain = tidy(part_text(part)) if part.get_content_type() == "text/plain" else ""
+        if plain:  # some clients send an empty plain part beside the HTML they wrote in
+            return plain
     for part in bodies:
         if part.get_content_type() == "text/html":
             return html_to_text(part_text(part), keep_history=keep_history)
@@ -254,7 +256,7 @@ def _check(raw: bytes, message: Message) -> None:
         raise MalformedMail("empty input")
     names = {key.lower() for key, _ in message.raw_items()}
     if not names & _KNOWN_HEADERS:
-        raise MalformedMail("no email headers (From, To, Subject, Date, Message-ID, Received)")
+        raise MalformedMail("no email headers (From, To, Subject, Date, Message-ID, Content-Type)")
 
 
 def parse_mail(raw: bytes) -> ParsedMail:

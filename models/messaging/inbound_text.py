@@ -18,10 +18,12 @@ def register_romanian() -> None:
         "wrote_header": [
             # Gmail "În dum., 6 dec. 2026 la 10:12, X <a@b.ro> a scris:",
             # Thunderbird "La 06.12.2026 10:12, X a scris:"
-            rf"^({_Q}(?:În|In|Pe|La)\s(?:.+?\s?.+?)\s?a\s+scris(?:\s+\w+)?:)$",
+            rf"^({_Q}(?:În|In|Pe|La)\s[^\n]{{0,300}}?(?:\n[^\n]{{0,300}}?)?\s?a\s+scris(?:\s+\w+)?:)$",
             # the library knows only "Original Message"; forwards in either language split here too
             rf"^({_Q}-{{5,}} ?(?:Mesaj(?:ul)? original|Mesaj redirec[țţt]ionat"
             rf"|Forwarded [Mm]essage|Original [Mm]essage) ?-{{5,}})$",
+            # Apple Mail's forward, in English and in Romanian
+            rf"^({_Q}(?:Begin forwarded message|[ÎI]nceputul mesajului redirec[țţt]ionat):)$",
         ],
         # Outlook "De la: / Trimis: / Către: / Subiect:"; Gmail's Romanian forward mixes in
         # English "Date: / Subject: / To:" below its "De la:"
@@ -53,6 +55,10 @@ _BLOCK_TAGS = frozenset(
     | {"table", "tbody", "thead", "tfoot", "tr", "ul"}
 )
 _DROPPED_TAGS = frozenset({"style", "script", "head", "title", "noscript", "template"})
+_LONG_LINE = 250
+# the new words come first; past this the body is history or machine output
+_READ_AT_MOST = 100_000
+_OPENER = re.compile(r"^(?:> ?)*(?:On|În|In|Pe|La)\s", re.IGNORECASE)
 _SPACES = re.compile(r"[ \t\r\n\f\v\u200b]+")
 
 
@@ -153,8 +159,26 @@ def tidy(text: str) -> str:
     return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
 
 
+def _break_long_openers(text: str) -> str:
+    """Break very long lines that open like a quote header ("On …", "În …").
+
+    The library's "On … wrote:" pattern takes time quadratic in such a line's length; a real
+    quote header is never this long, so breaking the line changes no split.
+    """
+    lines: list[str] = []
+    for line in text.split("\n"):
+        while len(line) > _LONG_LINE and _OPENER.match(line):
+            cut = line.rfind(" ", 0, _LONG_LINE)
+            cut = cut if cut > 0 else _LONG_LINE
+            lines.append(line[:cut])
+            line = line[cut:].lstrip()
+        lines.append(line)
+    return "\n".join(lines)
+
+
 def _fragments(text: str) -> list[EmailReply]:
     """The library's fragments of a body, without those that hold only a quote header."""
+    text = _break_long_openers(text[:_READ_AT_MOST])
     message = EmailMessage(text=text, languages=list(LANGUAGES), keep_hyphen_lists=True).read()
     return [reply for reply in message.replies if reply.content != reply.headers]
 

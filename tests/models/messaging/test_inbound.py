@@ -1,6 +1,7 @@
 """Reading inbound email: replies in Romanian and English, forwards, robots and bounces."""
 
 import hashlib
+import time
 from pathlib import Path
 
 import pytest
@@ -303,10 +304,28 @@ def test_bytes_that_are_no_email_are_refused(raw: bytes) -> None:
         ),
         ("În dum., 6 dec. 2026 la 10:12, Concord <a@concord.example> a scris:\n> x", ""),
         ("Da.\n\n> quoted without a header\n> more", "Da."),
+        ("Da.\n\nBegin forwarded message:\n\nFrom: Concord\nSubject: x\nDate: azi\n\nx", "Da."),
     ],
 )
 def test_romanian_quote_headers_and_signatures(body: str, expected: str) -> None:
     assert new_text(body) == expected
+
+
+def test_an_empty_plain_part_gives_way_to_the_html() -> None:
+    raw = (
+        "From: focal@anitp.example\nSubject: Re: Raport\nMIME-Version: 1.0\n"
+        'Content-Type: multipart/alternative; boundary="b"\n\n'
+        "--b\nContent-Type: text/plain; charset=utf-8\n\n\n"
+        "--b\nContent-Type: text/html; charset=utf-8\n\n<p>Raportul e atașat.</p>\n--b--\n"
+    ).encode()
+    assert parse_mail(raw).text == "Raportul e atașat."
+
+
+def test_a_huge_line_that_opens_like_a_quote_header_is_read_quickly() -> None:
+    started = time.monotonic()
+    text = new_text("On " + "cuvânt " * 8000 + "\n\nÎn " + "x" * 50000 + "\n" + "On " * 20000)
+    assert time.monotonic() - started < 5
+    assert text.startswith("On cuvânt")
 
 
 def test_html_keeps_line_breaks_and_drops_scripts_comments_and_quotes() -> None:

@@ -141,7 +141,7 @@ def is_auto_reply(message: Message, subject: str) -> bool:
     counts for nothing: it asks the recipient's robots not to answer, and Outlook sets it on
     mail people write too.
     """
-    auto_submitted = header(message, "Auto-Submitted").split(";")[0].strip().lower()
+    auto_submitted = re.split(r"[\s;(]", header(message, "Auto-Submitted").strip())[0].lower()
     precedence = header(message, "Precedence").strip().lower()
     return (
         bool(auto_submitted and auto_submitted != "no")

@@ -159,6 +159,7 @@ def test_an_exchange_out_of_office_is_an_auto_reply() -> None:
     [
         ("Subject: Re: Raport\nAuto-Submitted: auto-generated", InboundKind.AUTO_REPLY),
         ("Subject: Re: Raport\nAuto-Submitted: no", InboundKind.REPLY),
+        ("Subject: Re: Raport\nAuto-Submitted: no (written by a person)", InboundKind.REPLY),
         ("Subject: Re: Raport\nX-Autoreply: yes", InboundKind.AUTO_REPLY),
         ("Subject: Re: Raport\nX-Autorespond: vacation", InboundKind.AUTO_REPLY),
         ("Subject: Re: Raport\nPrecedence: junk", InboundKind.AUTO_REPLY),
@@ -326,6 +327,28 @@ def test_a_huge_line_that_opens_like_a_quote_header_is_read_quickly() -> None:
     text = new_text("On " + "cuvânt " * 8000 + "\n\nÎn " + "x" * 50000 + "\n" + "On " * 20000)
     assert time.monotonic() - started < 5
     assert text.startswith("On cuvânt")
+
+
+@pytest.mark.parametrize(
+    "html",
+    [
+        # Outlook desktop: the header block sits in a bordered div, not in divRplyFwdMsg
+        "<div class=WordSection1><p class=MsoNormal>Am completat formularul.</p>"
+        "<p class=MsoNormal>&nbsp;</p><div style='border-top:solid #E1E1E1 1.0pt'>"
+        "<p class=MsoNormal><b>De la:</b> Secretariat Concord &lt;answers@concord.example&gt;<br>"
+        "<b>Trimis:</b> duminică, 6 decembrie 2026 10:12<br><b>Către:</b> focal@anitp.example<br>"
+        "<b>Subiect:</b> Raport</p></div><p class=MsoNormal>Vă rugăm</p></div>",
+        # Thunderbird: the "a scris:" line comes before the cited blockquote
+        "<p>Am completat formularul.</p><div class='moz-cite-prefix'>La 06.12.2026 10:12, "
+        "Secretariat Concord a scris:<br></div><blockquote type='cite'>Vă rugăm</blockquote>",
+        # Gmail
+        "<div dir='ltr'>Am completat formularul.</div><br><div class='gmail_quote'>"
+        "<div class='gmail_attr'>În dum., 6 dec. 2026 la 10:12, Concord a scris:</div>"
+        "<blockquote class='gmail_quote'>Vă rugăm</blockquote></div>",
+    ],
+)
+def test_html_replies_of_each_client_lose_their_history(html: str) -> None:
+    assert new_text(html_to_text(html)) == "Am completat formularul."
 
 
 def test_html_keeps_line_breaks_and_drops_scripts_comments_and_quotes() -> None:

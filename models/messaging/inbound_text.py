@@ -106,12 +106,14 @@ def _flatten(root: lxml.etree._Element) -> str:
     out: list[str] = []
 
     def add(text: str | None) -> None:
+        """Append text with its runs of white space made one space."""
         chunk = _SPACES.sub(" ", text or "")
         # the source's own line breaks between blocks are not lines of the message
         if chunk and not (chunk == " " and (not out or out[-1].endswith("\n"))):
             out.append(chunk)
 
     def soft_break() -> None:
+        """End the current line unless it is already ended."""
         if out and not out[-1].endswith("\n"):
             out.append("\n")
 

@@ -45,7 +45,7 @@ last_valid_gid = {gid}
 mail_location = maildir:{root}/mail/%u
 namespace inbox {{
   inbox = yes
-  separator = /
+  separator = {separator}
 }}
 passdb {{
   driver = passwd-file
@@ -102,6 +102,7 @@ class ImapServer:
     port: int = field(default_factory=free_port)
     password: str = field(default_factory=lambda: secrets.token_urlsafe(12))
     capabilities: str | None = None  # what it offers once logged in, instead of all it can
+    separator: str = "/"  # between a folder and its subfolders
     root: Path | None = None
     process: subprocess.Popen[bytes] | None = None
 
@@ -134,7 +135,7 @@ class ImapServer:
             f"{USER}:{{PLAIN}}{self.password}:{who.uid}:{who.gid}::{root}/home::\n"
         )
         config = root / "dovecot.conf"
-        text = CONFIG.format(root=root, port=self.port, **who.__dict__)
+        text = CONFIG.format(root=root, port=self.port, separator=self.separator, **who.__dict__)
         if self.capabilities is not None:
             text += f"imap_capability = {self.capabilities}\n"
         config.write_text(text)
@@ -236,15 +237,20 @@ class ImapServer:
             return [info.name for info in client.folder.list()]
 
 
+def read_from(server: ImapServer, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Point the settings at a running server: Concord's mailbox is its user's."""
+    monkeypatch.setenv("CONCORD_IMAP_HOST", "127.0.0.1")
+    monkeypatch.setenv("CONCORD_IMAP_PORT", str(server.port))
+    monkeypatch.setenv("CONCORD_IMAP_USER", USER)
+    monkeypatch.setenv("CONCORD_IMAP_PASSWORD", server.password)
+    monkeypatch.setenv("CONCORD_IMAP_SECURITY", "none")
+    get_settings.cache_clear()
+
+
 @pytest.fixture
 def imap_server(monkeypatch: pytest.MonkeyPatch) -> Iterator[ImapServer]:
     """A real Dovecot on loopback; the settings read Concord's mailbox from it."""
     with ImapServer() as server:
-        monkeypatch.setenv("CONCORD_IMAP_HOST", "127.0.0.1")
-        monkeypatch.setenv("CONCORD_IMAP_PORT", str(server.port))
-        monkeypatch.setenv("CONCORD_IMAP_USER", USER)
-        monkeypatch.setenv("CONCORD_IMAP_PASSWORD", server.password)
-        monkeypatch.setenv("CONCORD_IMAP_SECURITY", "none")
-        get_settings.cache_clear()
+        read_from(server, monkeypatch)
         yield server
     get_settings.cache_clear()

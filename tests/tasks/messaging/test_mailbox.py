@@ -7,7 +7,7 @@ import pytest
 
 from models.core.settings import get_settings
 from tasks.messaging.mailbox import MailboxError, RawMail, fetch_waiting, mark_done
-from tests.support.dovecot import ImapServer, imap_server
+from tests.support.dovecot import ImapServer, imap_server, read_from
 
 __all__ = ["imap_server"]
 
@@ -75,12 +75,7 @@ def test_without_move_done_ones_are_copied_deleted_and_expunged(
     offered: str, left: list[int], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     with ImapServer(capabilities=offered) as server:
-        monkeypatch.setenv("CONCORD_IMAP_HOST", "127.0.0.1")
-        monkeypatch.setenv("CONCORD_IMAP_PORT", str(server.port))
-        monkeypatch.setenv("CONCORD_IMAP_USER", "concord")
-        monkeypatch.setenv("CONCORD_IMAP_PASSWORD", server.password)
-        monkeypatch.setenv("CONCORD_IMAP_SECURITY", "none")
-        get_settings.cache_clear()
+        read_from(server, monkeypatch)
         for n in (1, 2, 3):
             server.deliver(reply(n))
         server.deliver(reply(4), flags=(r"\Deleted",))  # another client is removing it
@@ -94,6 +89,18 @@ def test_without_move_done_ones_are_copied_deleted_and_expunged(
         assert server.messages("INBOX") == [reply(n) for n in left]
         assert server.messages("Concord/Processed") == [reply(1), reply(2)]
         server.wait_for_log("deleted=2 ")
+
+
+def test_the_done_folder_follows_the_server_separator(monkeypatch: pytest.MonkeyPatch) -> None:
+    with ImapServer(separator=".") as server:
+        read_from(server, monkeypatch)
+        server.deliver(reply(1))
+        settings = get_settings()
+
+        mark_done(settings, fetch_waiting(settings))
+
+        assert "Concord.Processed" in server.folders()
+        assert server.messages("Concord.Processed") == [reply(1)]
 
 
 def test_an_oversized_message_comes_as_its_header_only(

@@ -1,5 +1,6 @@
 """An LMTP listener on loopback that stores each reply in the inbound maildir, then accepts it."""
 
+import asyncio
 import logging
 import mailbox
 import os
@@ -68,7 +69,10 @@ class InboundHandler:
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         recipients: list[str] = envelope.rcpt_tos
         try:
-            self.store(recipients, envelope.original_content)
+            # off the event loop: a slow disk must not hold up the other sessions
+            await asyncio.get_running_loop().run_in_executor(
+                None, self.store, recipients, envelope.original_content
+            )
         except OSError as exc:
             LOG.error("could not store an inbound message in %s: %s", self.maildir, exc)
             return "\r\n".join(f"451 4.3.0 <{to}> cannot store it now" for to in recipients)

@@ -85,7 +85,7 @@ def _imap(settings: Settings) -> Iterator[BaseMailBox]:
     password = settings.imap_password.get_secret_value() if settings.imap_password else ""
     try:
         client = _client(settings)
-    except (OSError, ImapToolsError, imaplib.IMAP4.error) as exc:
+    except (OSError, ValueError, ImapToolsError, imaplib.IMAP4.error) as exc:
         raise MailboxError(f"cannot connect to {_where(settings)}: {exc}") from None
     try:
         client.login(settings.imap_user or "", password, initial_folder=None)

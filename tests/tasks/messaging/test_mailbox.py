@@ -145,9 +145,22 @@ def test_a_server_that_does_not_answer_names_host_and_port(
     monkeypatch.setenv("CONCORD_IMAP_PASSWORD", "hidden-Secret-7")
     get_settings.cache_clear()
 
-    with pytest.raises(MailboxError, match=f"127.0.0.1:{port}") as failed:
+    with pytest.raises(MailboxError) as failed:
         fetch_waiting(get_settings())
+    assert f"127.0.0.1:{port}" in str(failed.value)
     assert "hidden-Secret-7" not in str(failed.value)
+
+
+def test_starttls_on_the_implicit_tls_port_names_host_and_port(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("CONCORD_IMAP_HOST", "127.0.0.1")
+    monkeypatch.setenv("CONCORD_IMAP_SECURITY", "starttls")
+    get_settings.cache_clear()
+
+    with pytest.raises(MailboxError) as failed:
+        fetch_waiting(get_settings())
+    assert "127.0.0.1:993" in str(failed.value)
 
 
 def test_the_maildir_is_read_oldest_first_and_done_ones_move_aside(

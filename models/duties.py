@@ -1,6 +1,7 @@
 """The duties Concord runs: adding a duty is one line here (see docs/architecture.md)."""
 
 from models.campaigns.duty import DUTY as CAMPAIGNS
+from models.contacts.duty import DUTY as CONTACTS
 from models.cooperation.duty import DUTY as COOPERATION
 from models.lifecycle.duty import Duty
 from models.meetings.duty import DUTY as MEETINGS
@@ -15,4 +16,5 @@ INSTALLED: tuple[Duty, ...] = (
     REFERRALS,
     CAMPAIGNS,
     RECOMMENDATIONS,
+    CONTACTS,
 )

@@ -92,6 +92,8 @@ class Settings(BaseSettings):
     campaigns_file: Path = Path(__file__).resolve().parents[2] / "data" / "campaigns.yaml"
     # duties installed beside those of models/duties.py, as JSON: ["package.duty:DUTY"]
     extra_duties: list[Annotated[str, StringConstraints(pattern=DUTY_PATH)]] = []
+    # what an institution's confirmed contacts do: change at once, or wait for the coordinator
+    contacts_changes: Literal["apply", "hold"] = "apply"
 
     @field_validator("smtp_ca_file", "campaigns_file")
     @classmethod

@@ -1,0 +1,1 @@
+"""Contacts that keep themselves current: each institution confirms or corrects its own."""

@@ -1,0 +1,73 @@
+"""The rules of confirming contacts: the kind, its keys and timing, whose turn it is, words."""
+
+import hashlib
+from datetime import date, datetime, timedelta
+
+from models.core.i18n import N_
+
+CONFIRMATION_KIND = "contacts-confirmation"
+ACTOR = "flow:daily-sweep"
+CONFIRM_EVERY = timedelta(days=365)
+DAYS_TO_ANSWER = 10  # working days
+# the form's fields and the contact role each one sets, in the order the form shows them
+FIELD_ROLES: dict[str, str] = {"focal_point": "focal-point", "deputy": "deputy", "head": "head"}
+ROLE_ORDER = tuple(FIELD_ROLES.values())
+
+# what happened to a contact (entity "contact"), beside "working" and "failing" of a bounce
+CONFIRMED, CHANGED, ADDED, REMOVED = "confirmed", "changed", "added", "removed"
+# a change an institution sent, held for the coordinator (entity "contact-change": its answer)
+CHANGE_ENTITY, HELD, APPLIED = "contact-change", "held", "applied"
+
+# reminders like a recommendation's follow-up: the focal point's own duty, seldom urgent
+POLICY = {
+    "unit": "working-days",
+    "remind_before": [3, 1],
+    "overdue_after": 1,
+    "escalate_head_after": 5,
+    "escalate_coordinator_after": 10,
+    "repeat_every": 5,
+}
+
+ROLE_WORDS: dict[str, str] = {
+    "focal-point": N_("focal point"),
+    "deputy": N_("deputy focal point"),
+    "head": N_("head of the institution"),
+}
+
+
+def yearly_key(code: str, year: int) -> str:
+    """The key of an institution's yearly confirmation: contacts:ANITP:2027."""
+    return f"contacts:{code}:{year}"
+
+
+def bounce_key(code: str, day: date) -> str:
+    """The key of a confirmation asked after a bounce: contacts:ANITP:bounce:2027-01-04."""
+    return f"contacts:{code}:bounce:{day.isoformat()}"
+
+
+def turn_month(code: str) -> int:
+    """The month (1-12) in which an institution confirms its contacts, the same every year.
+
+    A stable hash of the code, not Python's salted hash(): the month must survive restarts.
+    """
+    return int.from_bytes(hashlib.sha256(code.encode()).digest()[:4], "big") % 12 + 1
+
+
+def last_confirmed(moments: list[datetime | None]) -> datetime | None:
+    """When all these contacts were last confirmed; None when one never was (or none exist)."""
+    if not moments or any(moment is None for moment in moments):
+        return None
+    return min(moment for moment in moments if moment is not None)
+
+
+def confirmation_stale(moments: list[datetime | None], now: datetime) -> bool:
+    """Whether contacts were never confirmed (any of them) or last confirmed over a year ago."""
+    last = last_confirmed(moments)
+    return last is None or last < now - CONFIRM_EVERY
+
+
+def same_address(first: str | None, second: str | None) -> bool:
+    """Whether two addresses are the same mailbox (case aside), or both absent."""
+    if first is None or second is None:
+        return first == second
+    return first.strip().lower() == second.strip().lower()

@@ -1,0 +1,1 @@
+"""The contacts duty's units of work."""

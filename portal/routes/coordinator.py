@@ -29,6 +29,7 @@ from models.lifecycle.rates import (
     recent_flow_runs,
     scope_rows,
 )
+from models.messaging.inbound_panels import reply_panels
 from portal.dependencies import EngineDep, Now, SettingsDep, require_coordinator
 from portal.pages import local_text, render
 from portal.period_words import period_words
@@ -95,7 +96,10 @@ def _overview(
         "by_institution": rates_by_institution(rows, now),
         "by_pillar": rates_by_pillar(rows, measure_pillars(session=session), now),
         "runs": _runs(session, settings, language),
-        "panels": coordinator_panels(session, now, language, settings.zone),
+        "panels": [
+            *reply_panels(session, now, language, settings.zone),
+            *coordinator_panels(session, now, language, settings.zone),
+        ],
     }
 
 

@@ -29,7 +29,7 @@ def take_one(mail: RawMail, settings: Settings, now: datetime) -> str:
         except IntegrityError:  # another run took the same Message-ID a moment before
             session.rollback()
             return "again"
-    return taken.outcome if taken.new else "again"
+    return str(taken.outcome) if taken.new else "again"
 
 
 def settle_answered(settings: Settings) -> int:

@@ -137,6 +137,17 @@ def sample_context(kind: str) -> dict[str, Any]:
             "answered_at": NOW,
             "changes_until": NOW + timedelta(days=3),
         },
+        MessageKind.REPLY_RECEIVED: {
+            "assignment": item,
+            "received_at": NOW,
+            "subject": "Re: Raport semestrial",
+            "files": ["raport-octombrie.csv", "anexa.pdf"],
+        },
+        MessageKind.REPLY_REFUSED: {
+            "assignment": item,
+            "received_at": NOW,
+            "found": "a personal numeric code (CNP)",
+        },
         MonitoringMessage.ROUND_OPENED: {
             "period": "2026-S2",
             "strategy": "Strategia națională 2024-2028",

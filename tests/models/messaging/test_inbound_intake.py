@@ -3,6 +3,7 @@
 from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
 from email.utils import make_msgid
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlmodel import Session, col, select
@@ -13,6 +14,7 @@ from models.lifecycle.tables import Assignment
 from models.messaging.compose import addressee_for, linked_view
 from models.messaging.emails import AssignmentCreated, Post
 from models.messaging.inbound_intake import take_mail
+from models.messaging.inbound_panels import reply_panels
 from models.messaging.inbound_tables import InboundFile, InboundMessage
 from models.messaging.outbox import OutboxMessage, message_id_for
 from models.reference.institutions import Contact
@@ -220,3 +222,16 @@ def test_a_bounce_about_an_address_the_email_never_went_to_marks_no_one(
         dsn("<unknown@coordination.example>", "focal-point@anitp.example", "failed", "5.1.2"),
     )
     assert all(c.working for c in session.exec(select(Contact)).all())
+
+
+def test_the_coordinator_sees_replies_waiting_and_what_else_the_month_brought(
+    session: Session, sent: tuple[Assignment, OutboxMessage]
+) -> None:
+    _, email = sent
+    assert email.reply_to is not None
+    take(session, reply(email.reply_to, "Raportul urmează."))
+    take(session, reply(email.reply_to, "Absent.", Subject="Răspuns automat: Raport"))
+    [panel] = reply_panels(session, NOW, "ro", ZoneInfo("Europe/Bucharest"))
+    assert panel.title == "Răspunsuri prin e-mail care așteaptă să devină răspunsuri"
+    assert panel.rows == [["7 decembrie 2026, 11:00", "ANITP", "Raport semestrial", "—"]]
+    assert "1 răspuns automat" in panel.note

@@ -13,9 +13,9 @@ from tasks.messaging.outbox import deliver_outbox
 def contacts_confirmation(now: datetime | None = None) -> dict[str, object]:
     """Ask every institution that owes it to confirm its contacts, and send the emails.
 
-    An institution owes it in its month of the year when its contacts were never confirmed
-    or last confirmed over a year ago, and at once after a bounce; the daily sweep asks the
-    same each day, so running this between sweeps only brings the asking forward.
+    An institution owes it in its own two weeks of the year when its contacts were never
+    confirmed or last confirmed over a year ago, and at once after a bounce; the daily sweep
+    asks the same each day, so running this between sweeps only brings the asking forward.
 
     Args:
         now: The moment to act as if it were (empty means now); for demos and tests.

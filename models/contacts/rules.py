@@ -9,6 +9,7 @@ CONFIRMATION_KIND = "contacts-confirmation"
 ACTOR = "flow:daily-sweep"
 CONFIRM_EVERY = timedelta(days=365)
 DAYS_TO_ANSWER = 10  # working days
+TURN_WINDOW = timedelta(days=14)  # a sweep missed in these two weeks still asks in time
 # the form's fields and the contact role each one sets, in the order the form shows them
 FIELD_ROLES: dict[str, str] = {"focal_point": "focal-point", "deputy": "deputy", "head": "head"}
 ROLE_ORDER = tuple(FIELD_ROLES.values())
@@ -45,12 +46,19 @@ def bounce_key(code: str, day: date) -> str:
     return f"contacts:{code}:bounce:{day.isoformat()}"
 
 
-def turn_month(code: str) -> int:
-    """The month (1-12) in which an institution confirms its contacts, the same every year.
+def turn_day(code: str, year: int) -> date:
+    """The day of `year` from which an institution is asked to confirm its contacts.
 
-    A stable hash of the code, not Python's salted hash(): the month must survive restarts.
+    A stable hash of the code, not Python's salted hash(): the day must survive restarts.
     """
-    return int.from_bytes(hashlib.sha256(code.encode()).digest()[:4], "big") % 12 + 1
+    offset = int.from_bytes(hashlib.sha256(code.encode()).digest()[:4], "big") % 365
+    return date(year, 1, 1) + timedelta(days=offset)
+
+
+def its_turn(code: str, today: date) -> bool:
+    """Whether today falls in the institution's two weeks of the year for confirming."""
+    start = turn_day(code, today.year)
+    return start <= today < start + TURN_WINDOW
 
 
 def last_confirmed(moments: list[datetime | None]) -> datetime | None:

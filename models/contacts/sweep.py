@@ -1,11 +1,12 @@
 """The sweep hook: ask institutions to confirm their contacts, yearly and after a bounce.
 
-Yearly, each institution is asked in its own month (a stable hash of its code), once its
-contacts were never confirmed or last confirmed over a year ago. Spreading the institutions
-over the twelve months keeps the secretariat's follow-up to a few a month instead of a
-hundred at once, and keeps each institution's month the same from year to year; a contact
-never confirmed waits for its institution's month, since until a bounce its mail arrives.
-A bounce does not wait: the institution is asked at once, unless a confirmation is open.
+Yearly, each institution is asked in its own two weeks of the year (from a day a stable hash
+of its code picks), once its contacts were never confirmed or last confirmed over a year
+ago. Spread over the year, a hundred institutions come one or two a week, which the
+secretariat can follow up, rather than all on one day (or a dozen on each first of the
+month); each keeps its days from year to year, and the two weeks let a sweep that did not
+run on the first day still ask. A bounce does not wait for the institution's turn: it is
+asked at once, unless a confirmation is still open.
 """
 
 from datetime import datetime
@@ -17,7 +18,7 @@ from models.contacts.rules import (
     CONFIRMATION_KIND,
     DAYS_TO_ANSWER,
     bounce_key,
-    turn_month,
+    its_turn,
     yearly_key,
 )
 from models.core.calendar import WorkingCalendar
@@ -52,7 +53,7 @@ def key_due(desk: Desk, standing: Standing, asked: list[Assignment]) -> str | No
     code, today = standing.institution.code, desk.calendar.local_date(desk.now)
     if bounced_since(standing, asked[0].created_at if asked else None):
         return bounce_key(code, today)
-    if standing.unconfirmed(desk.now) and today.month == turn_month(code):
+    if standing.unconfirmed(desk.now) and its_turn(code, today):
         return yearly_key(code, today.year)
     return None
 

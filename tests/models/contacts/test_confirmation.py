@@ -11,7 +11,7 @@ from sqlmodel import Session, col, select
 
 from models.contacts.changes import apply_held, held_changes
 from models.contacts.panels import contacts_panels
-from models.contacts.rules import CONFIRMATION_KIND, turn_month
+from models.contacts.rules import CONFIRMATION_KIND, its_turn
 from models.contacts.sweep import sweep_contacts
 from models.core.calendar import WorkingCalendar
 from models.core.history import StatusEvent
@@ -31,9 +31,9 @@ NOW = datetime(2027, 1, 4, 8, tzinfo=UTC)  # a Monday in January
 ZONE = get_settings().zone
 
 
-def code_in(month: int, prefix: str) -> str:
-    """An institution code whose turn comes in `month`."""
-    return next(f"{prefix}{n}" for n in range(1000) if turn_month(f"{prefix}{n}") == month)
+def code_in(day: datetime, prefix: str) -> str:
+    """An institution code whose two weeks of confirming hold `day`."""
+    return next(f"{prefix}{n}" for n in range(5000) if its_turn(f"{prefix}{n}", day.date()))
 
 
 def sweep(engine: Engine, now: datetime) -> list[str]:
@@ -102,7 +102,8 @@ def events(session: Session) -> list[tuple[str | None, str, str | None]]:
 def test_each_institution_is_asked_once_in_its_month_and_its_email_leaves(
     engine: Engine, session: Session, smtp_server: SmtpServer
 ) -> None:
-    january, march = code_in(1, "JAN"), code_in(3, "MAR")
+    in_march = datetime(2027, 3, 1, 8, tzinfo=UTC)
+    january, march = code_in(NOW, "JAN"), code_in(in_march, "MAR")
     make_institution(session, january)
     make_institution(session, march)
     assert sweep(engine, NOW) == [f"contacts:{january}:2027"]
@@ -115,7 +116,6 @@ def test_each_institution_is_asked_once_in_its_month_and_its_email_leaves(
     domain = f"{january.lower()}.example"
     key = f"contacts:{january}:2027"
     assert sent_to(smtp_server, key) == [f"focal-point@{domain}", f"deputy@{domain}"]
-    in_march = datetime(2027, 3, 1, 8, tzinfo=UTC)
     assert sweep(engine, in_march) == [f"contacts:{march}:2027"]
     assert opened(session) == [key, f"contacts:{march}:2027"]
 
@@ -123,7 +123,7 @@ def test_each_institution_is_asked_once_in_its_month_and_its_email_leaves(
 def test_a_bounce_asks_at_once_unless_a_confirmation_is_open(
     engine: Engine, session: Session, smtp_server: SmtpServer
 ) -> None:
-    code = code_in(1, "BNC")
+    code = code_in(NOW, "BNC")
     make_institution(session, code)
     yearly = f"contacts:{code}:2027"
     assert sweep(engine, NOW) == [yearly]
@@ -146,7 +146,7 @@ def test_a_bounce_asks_at_once_unless_a_confirmation_is_open(
 def test_a_changed_address_is_applied_at_once_clears_the_failure_and_is_recorded(
     engine: Engine, session: Session
 ) -> None:
-    code = code_in(1, "CHG")
+    code = code_in(NOW, "CHG")
     make_institution(session, code)
     key = f"contacts:{code}:2027"
     sweep(engine, NOW)
@@ -180,7 +180,7 @@ def test_held_changes_wait_for_the_coordinator_and_are_applied_once(
 ) -> None:
     monkeypatch.setenv("CONCORD_CONTACTS_CHANGES", "hold")
     get_settings.cache_clear()
-    code = code_in(1, "HLD")
+    code = code_in(NOW, "HLD")
     make_institution(session, code)
     key = f"contacts:{code}:2027"
     sweep(engine, NOW)
@@ -223,7 +223,7 @@ def test_an_address_holding_private_data_is_refused_and_an_officials_name_is_not
 def test_the_panel_shows_institutions_without_a_working_contact_first(
     engine: Engine, session: Session
 ) -> None:
-    fine, unreachable, bounced = (code_in(5, p) for p in ("OK", "NONE", "SOME"))
+    fine, unreachable, bounced = (code_in(NOW, p) for p in ("OK", "NONE", "SOME"))
     for code in (fine, unreachable, bounced):
         make_institution(session, code)
     for found in session.exec(select(Contact)).all():

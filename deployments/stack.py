@@ -18,6 +18,7 @@ from sqlalchemy import text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
 
+from deployments.lmtp import LmtpListener
 from deployments.mailcatcher import start_mail_catcher
 from models.core.db import make_engine
 from models.core.settings import Settings
@@ -73,6 +74,7 @@ class Stack:
     say: Callable[[str], None] = print
     processes: list[tuple[str, subprocess.Popen[bytes]]] = field(default_factory=list)
     mail_catcher: Any = None
+    lmtp: LmtpListener | None = None
 
     @property
     def var_dir(self) -> Path:
@@ -195,6 +197,10 @@ class Stack:
         if self.catches_mail:
             self.say(f"mail catcher on 127.0.0.1:{self.ports.smtp} (emails kept in var/mail/)")
             self.mail_catcher = start_mail_catcher(self.var_dir / "mail", self.ports.smtp)
+        if self.settings.lmtp_port:
+            self.say(f"LMTP listener for replies on 127.0.0.1:{self.settings.lmtp_port}")
+            self.lmtp = LmtpListener(self.settings)
+            self.lmtp.start()
         # The portal needs only the database: it starts while Prefect does.
         self.say("starting the portal...")
         self.spawn("portal", [str(BIN / "concord"), "portal", "--port", str(self.ports.portal)])
@@ -319,6 +325,9 @@ class Stack:
         if self.mail_catcher is not None:
             self.mail_catcher.stop()
             self.mail_catcher = None
+        if self.lmtp is not None:
+            self.lmtp.stop()
+            self.lmtp = None
 
 
 def _signal_group(process: subprocess.Popen[bytes], sig: int) -> None:

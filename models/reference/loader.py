@@ -183,6 +183,9 @@ def _load_contacts(
                 "role": contact.role.value,
                 "email": contact.email,
             }
+            current = contacts.get(key)
+            if current is not None and current.email != contact.email:
+                values |= {"failing_since": None, "failure": None}  # a new address never bounced
             writer.upsert(contacts, key, Contact, values)
     listed = {institutions[spec.code].id for spec in doc.institutions}
     writer.remove_missing({k: v for k, v in contacts.items() if k[0] in listed}, wanted)

@@ -46,6 +46,7 @@ def shared_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
             if name.startswith("CONCORD_") and not name.startswith("CONCORD_TEST_"):
                 patch.delenv(name)
         patch.setenv("CONCORD_VAR_DIR", str(home / "var"))
+        patch.setenv("CONCORD_LMTP_PORT", str(free_port()))  # replies come in as from a relay
         get_settings.cache_clear()
         running = start_stack()
     get_settings.cache_clear()

@@ -1,14 +1,18 @@
 import re
+import smtplib
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import httpx
 import pytest
+from sqlmodel import Session, select
 
 from deployments.prefect_api import PrefectApi
 from deployments.stack import Ports, Stack
+from models.core.db import get_engine
 from models.core.settings import get_settings
+from models.messaging.inbound_tables import InboundMessage
 from portal.mailbox import list_mail
 from tests.deployments.test_cli import concord
 from tests.support.servers import free_port
@@ -42,6 +46,7 @@ def test_every_deployment_runs_from_the_api_on_the_local_stack(stack: Stack) -> 
         "cross-border-request": {"reference": registered(stack, "requests", "register", *SIENA)},
         "referral": {"reference": registered(stack, "referrals", "notify", *ADULT)},
     }
+    relayed(stack, "<relayed-1@politia.example>")
     runs = {
         name: api.start(d, parameters.get(name, {}))
         for name, d in deployments.items()
@@ -56,8 +61,20 @@ def test_every_deployment_runs_from_the_api_on_the_local_stack(stack: Stack) -> 
     assert {m.kind for m in mail} >= {"round-opened"}
     page = httpx.get(f"{stack.portal_url}/mail", timeout=60)
     assert page.status_code == 200 and mail[0].subject.split(":")[0] in page.text
+    with Session(get_engine()) as session:
+        read = session.exec(select(InboundMessage.message_id, InboundMessage.outcome)).all()
+    assert ("relayed-1@politia.example", "unmatched") in read, "the LMTP relay's reply was read"
     daily = deployments["daily-sweep"]["id"]
     assert wait_until(lambda: api.runs_of(daily, ["SCHEDULED"])), "the scheduler plans the sweep"
+
+
+def relayed(stack: Stack, message_id: str) -> None:
+    """Hand the stack's LMTP listener a reply, as a mail relay in front of Concord would."""
+    assert stack.settings.lmtp_port is not None
+    raw = "From: ij@politia.example\r\nTo: answers@concord.example\r\nSubject: Re: Raport\r\n"
+    raw += f"Message-ID: {message_id}\r\n\r\nAm primit.\r\n"
+    with smtplib.LMTP("127.0.0.1", stack.settings.lmtp_port) as relay:
+        assert relay.sendmail("ij@politia.example", ["answers@concord.example"], raw) == {}
 
 
 SIENA = (

@@ -119,6 +119,28 @@ def test_an_edited_file_updates_in_place_and_records_the_change(session: Session
     assert session.exec(select(func.count()).select_from(MeasureInstitution)).one() == 3
 
 
+def test_a_new_address_for_a_contact_that_bounced_is_working_again(session: Session) -> None:
+    document = small_document()
+    load_text(session, dump(document))
+    contact = session.exec(select(Contact)).first()
+    assert contact is not None
+    contact.failing_since, contact.failure = NOW, "5.1.1 user unknown"
+    session.add(contact)
+    session.commit()
+    load_text(session, dump(document))
+    assert not session.get(Contact, contact.id).working, "the same address still bounces"
+    spec = next(
+        c
+        for i in document["institutions"]
+        for c in i.get("contacts", [])
+        if c["email"] == contact.email
+    )
+    spec["email"] = "new-desk@" + contact.email.split("@")[1]
+    load_text(session, dump(document))
+    renewed = session.get(Contact, contact.id)
+    assert renewed is not None and renewed.working and renewed.failure is None
+
+
 def test_parents_are_linked(session: Session) -> None:
     load_text(session, dump(small_document()))
     child = session.exec(select(Institution).where(Institution.code == "ANITP")).one()

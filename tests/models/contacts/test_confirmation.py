@@ -235,6 +235,9 @@ def test_the_panel_shows_institutions_without_a_working_contact_first(
     session.commit()
     [romanian] = contacts_panels(session, NOW, "ro", ZONE)
     assert [row[0] for row in romanian.rows] == [unreachable, bounced]
+    assert romanian.title == "Persoane de contact neactualizate"
+    assert romanian.note == f"Fără nicio persoană de contact funcțională: {unreachable}"
+    assert "nu funcționează din 2 ianuarie 2027: 5.1.1 user unknown" in romanian.rows[1][2]
     [english] = contacts_panels(session, NOW, "en", ZONE)
     assert english.title == "Contacts out of date"
     assert english.rows[0][1] == "none" and english.rows[1][2].startswith("head of the")

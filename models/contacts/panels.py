@@ -62,10 +62,10 @@ def change_text(change: Change, language: str) -> str:
 
 
 def out_of_date(session: Session, now: datetime, code: str | None = None) -> list[Standing]:
-    """Institutions with a failing contact or none confirmed within a year; the unreachable
-    first (no contact receives mail), then by code."""
+    """Institutions with a failing contact or none confirmed within a year: the unreachable
+    first (no contact receives mail), then those with a contact failing, each by code."""
     found = [standing for standing in roster(session, code) if standing.out_of_date(now)]
-    return sorted(found, key=lambda standing: standing.reachable)
+    return sorted(found, key=lambda standing: (standing.reachable, not standing.failing))
 
 
 def unreachable_note(standings: list[Standing], language: str) -> str:

@@ -1,4 +1,4 @@
-"""Institutions confirm their contacts: yearly in their month, at once after a bounce; an
+"""Institutions confirm their contacts: yearly in their two weeks, at once after a bounce; an
 answer confirms, changes or (held for the coordinator) proposes their addresses."""
 
 import logging
@@ -99,7 +99,7 @@ def events(session: Session) -> list[tuple[str | None, str, str | None]]:
     ]
 
 
-def test_each_institution_is_asked_once_in_its_month_and_its_email_leaves(
+def test_each_institution_is_asked_once_in_its_two_weeks_and_its_email_leaves(
     engine: Engine, session: Session, smtp_server: SmtpServer
 ) -> None:
     in_march = datetime(2027, 3, 1, 8, tzinfo=UTC)

@@ -14,7 +14,7 @@ DUTY = Duty(
         AssignmentKind(
             CONFIRMATION_KIND,
             ContactsAnswer,
-            {"ro": "confirmarea persoanelor de contact", "en": "confirming the contacts"},
+            {"ro": "confirmarea persoanelor de contact", "en": "confirmation of the contacts"},
             template="contacts-form.html",
             policy=POLICY,
             on_answer=take_answer,

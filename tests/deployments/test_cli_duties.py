@@ -14,6 +14,7 @@ GROUPS = {
     "referrals": "referrals",
     "campaigns": "campaigns",
     "recommendations": "recommendations",
+    "contacts": "contacts",
 }
 
 

@@ -30,6 +30,7 @@ def test_every_deployment_runs_from_the_api_on_the_local_stack(stack: Stack) -> 
         "urgent-sweep",
         "dispatch-outbox",
         "inbound-mail",
+        "contacts-confirmation",
         "check-daily-sweep",
         "alert-coordinator",
         "referral",

@@ -22,6 +22,10 @@ from tests.portal.conftest import BKA, assignment_of, path_of
 from tests.support.personal_data import corpus
 
 VALID: dict[str, dict[str, Any]] = {
+    "contacts-confirmation": {
+        "focal_point": "focal-point@anitp.example",
+        "head": "head@anitp.example",
+    },
     "monitoring-report": {"progress": "in-progress", "indicator_value": "12", "narrative": "Da."},
     "action-item": {"progress": "done", "narrative": "Semnat."},
     "attendance": {"attending": "delegate", "delegate_name": "Director adjunct"},

@@ -71,7 +71,7 @@ def _mark_failing(
     if not contact.working:
         return False
     contact.failing_since = now
-    contact.failure = f"{recipient.status} {recipient.diagnostic}".strip()[:300]
+    contact.failure = _reason(recipient)
     session.add(contact)
     assert contact.id is not None
     record_event(
@@ -85,6 +85,14 @@ def _mark_failing(
         note=contact.failure,
     )
     return True
+
+
+def _reason(recipient: FailedRecipient) -> str:
+    """Why mail to a contact failed: the server's own words, which usually carry the status."""
+    words = recipient.diagnostic.strip()
+    if recipient.status in words:
+        return words[:300]
+    return f"{recipient.status} {words}".strip()[:300]
 
 
 def contacts_not_working(session: Session) -> list[Contact]:

@@ -193,7 +193,7 @@ def test_a_hard_bounce_marks_the_contact_and_the_next_notices_go_to_the_others(
     row = take_raw(session, dsn(original, "focal-point@anitp.example", "failed", "5.1.1"))
     assert (row.outcome, row.outbox_key) == ("bounce-hard", email.key)
     focal = session.exec(select(Contact).where(Contact.role == "focal-point")).one()
-    assert focal.failing_since == NOW and (focal.failure or "").startswith("5.1.1")
+    assert focal.failing_since == NOW and "5.1.1" in (focal.failure or "")
     event = session.exec(select(StatusEvent).where(StatusEvent.entity_type == "contact")).one()
     assert (event.entity_id, event.to_status) == (focal.id, "failing")
     to = addressee_for(session=session, institution_id=focal.institution_id, roles=("focal-point",))

@@ -24,12 +24,14 @@ from models.contacts.rules import (
 from models.core.calendar import WorkingCalendar
 from models.core.db import write_session
 from models.core.i18n import N_, translate
+from models.core.sql import claimed
 from models.lifecycle.assignments import new_assignment
 from models.lifecycle.desk import Desk
 from models.lifecycle.duty import SweepContext, SweepOutcome
 from models.lifecycle.tables import Assignment
 from models.messaging.compose import addressee_or_coordinator, linked_view
 from models.messaging.emails import AssignmentCreated, Post
+from models.reference.institutions import Institution
 
 TITLE = N_("Confirming the contacts of %(institution)s")
 ASKED_ROLES = ("focal-point", "deputy")  # the others, then the head, when these bounce
@@ -102,9 +104,16 @@ def ask_due(desk: Desk) -> list[str]:
     asked = confirmations(desk.session)
     for standing in roster(desk.session):
         key = key_due(desk, standing, asked.get(standing.institution.id or 0, []))
-        if key is not None and not _taken(desk.session, key):
+        if key is None or not _ours(desk.session, standing.institution.id or 0):
+            continue
+        if not _taken(desk.session, key):
             opened.append(ask(desk, standing, key).key)
     return opened
+
+
+def _ours(session: Session, institution_id: int) -> bool:
+    """Lock the institution for this sweep; False while another sweep at once asks it."""
+    return claimed(session, Institution, institution_id) is not None
 
 
 def sweep_contacts(context: SweepContext) -> list[SweepOutcome]:

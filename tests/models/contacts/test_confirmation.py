@@ -2,6 +2,7 @@
 answer confirms, changes or (held for the coordinator) proposes their addresses."""
 
 import logging
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 from email.utils import getaddresses
 
@@ -249,3 +250,13 @@ def test_the_panel_shows_institutions_without_a_working_contact_first(
         unreachable,
         bounced,
     }, "a year later every one of them is out of date"
+
+
+def test_two_sweeps_at_once_ask_each_institution_once(engine: Engine, session: Session) -> None:
+    codes = [code_in(NOW, f"AT{n}-") for n in range(12)]
+    for code in codes:
+        make_institution(session, code)
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        keys = list(pool.map(lambda _: sweep(engine, NOW), range(2)))
+    assert sorted(keys[0] + keys[1]) == sorted(f"contacts:{code}:2027" for code in codes)
+    assert opened(session) == sorted(f"contacts:{code}:2027" for code in codes)

@@ -15,6 +15,7 @@ from models.core.db import get_engine, make_engine
 from models.core.migrate import upgrade
 from models.core.settings import get_settings
 from models.schema import METADATA
+from tests.support.postgres import create_worker_database, drop_database
 from tests.support.servers import SmtpServer, WebhookReceiver
 
 # No verdict may depend on the draw, in CI or in a fresh clone's ./run-tests: every property
@@ -29,6 +30,64 @@ hypothesis_settings.load_profile(
 
 PG_URL = os.environ.get("CONCORD_TEST_DATABASE_URL")
 ENGINES = ["sqlite", "postgres"] if PG_URL else ["sqlite"]
+
+
+def xdist_worker_id(config: pytest.Config) -> str:
+    """The id ("gw0", ...) of the pytest-xdist worker this session is, or "" when none."""
+    workerinput = getattr(config, "workerinput", None)
+    return str(workerinput["workerid"]) if workerinput else ""
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """On an xdist worker: move the PostgreSQL tests to a database of the worker's own.
+
+    The throwaway database keeps its name for a serial run; each worker creates
+    `<name>_<worker>` at its start and drops it at its end, and points
+    CONCORD_TEST_DATABASE_URL (which its subprocesses inherit) at it.
+    """
+    global PG_URL
+    worker = xdist_worker_id(config)
+    if PG_URL and worker:
+        PG_URL = create_worker_database(PG_URL, worker)
+        os.environ["CONCORD_TEST_DATABASE_URL"] = PG_URL
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    """On an xdist worker: drop the worker's own database."""
+    if PG_URL and xdist_worker_id(config):
+        drop_database(PG_URL)
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--serial-tests",
+        choices=("include", "skip", "only"),
+        default="include",
+        help="run the tests marked serial too (include), leave them out (skip, for a run "
+        "on several workers) or run nothing else (only, for the run after it)",
+    )
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Select by --serial-tests; under `--dist loadgroup`, keep each module on one worker,
+    and every test on the deployment tests' shared stack on one worker (it starts once)."""
+    wanted = config.getoption("serial_tests")
+    if wanted != "include":
+        only = wanted == "only"
+        keep = [item for item in items if bool(item.get_closest_marker("serial")) == only]
+        left = [item for item in items if bool(item.get_closest_marker("serial")) != only]
+        config.hook.pytest_deselected(items=left)
+        items[:] = keep
+    if config.getoption("dist", "no") != "loadgroup":
+        return
+    for item in items:
+        if item.get_closest_marker("xdist_group"):
+            continue
+        if "shared_stack" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.xdist_group("shared-stack"))
+        else:
+            item.add_marker(pytest.mark.xdist_group(item.nodeid.split("::")[0]))
 
 
 @pytest.fixture(autouse=True)

@@ -28,6 +28,8 @@ hypothesis_settings.load_profile(
     "explore" if os.environ.get("CONCORD_TEST_EXPLORE") == "1" else "fixed"
 )
 
+pytest_plugins = ["tests.support.scheduling"]  # --serial-tests, and the order on xdist workers
+
 PG_URL = os.environ.get("CONCORD_TEST_DATABASE_URL")
 ENGINES = ["sqlite", "postgres"] if PG_URL else ["sqlite"]
 
@@ -56,38 +58,6 @@ def pytest_unconfigure(config: pytest.Config) -> None:
     """On an xdist worker: drop the worker's own database."""
     if PG_URL and xdist_worker_id(config):
         drop_database(PG_URL)
-
-
-def pytest_addoption(parser: pytest.Parser) -> None:
-    parser.addoption(
-        "--serial-tests",
-        choices=("include", "skip", "only"),
-        default="include",
-        help="run the tests marked serial too (include), leave them out (skip, for a run "
-        "on several workers) or run nothing else (only, for the run after it)",
-    )
-
-
-@pytest.hookimpl(tryfirst=True)
-def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Select by --serial-tests; under `--dist loadgroup`, keep each module on one worker,
-    and every test on the deployment tests' shared stack on one worker (it starts once)."""
-    wanted = config.getoption("serial_tests")
-    if wanted != "include":
-        only = wanted == "only"
-        keep = [item for item in items if bool(item.get_closest_marker("serial")) == only]
-        left = [item for item in items if bool(item.get_closest_marker("serial")) != only]
-        config.hook.pytest_deselected(items=left)
-        items[:] = keep
-    if config.getoption("dist", "no") != "loadgroup":
-        return
-    for item in items:
-        if item.get_closest_marker("xdist_group"):
-            continue
-        if "shared_stack" in getattr(item, "fixturenames", ()):
-            item.add_marker(pytest.mark.xdist_group("shared-stack"))
-        else:
-            item.add_marker(pytest.mark.xdist_group(item.nodeid.split("::")[0]))
 
 
 @pytest.fixture(autouse=True)

@@ -2,6 +2,7 @@
 
 import os
 import shutil
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -32,6 +33,7 @@ pytest_plugins = ["tests.support.scheduling"]  # --serial-tests, and the order o
 
 PG_URL = os.environ.get("CONCORD_TEST_DATABASE_URL")
 ENGINES = ["sqlite", "postgres"] if PG_URL else ["sqlite"]
+PREFECT_HOME = ""  # the session's own, made at its start
 
 
 def xdist_worker_id(config: pytest.Config) -> str:
@@ -41,23 +43,30 @@ def xdist_worker_id(config: pytest.Config) -> str:
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    """On an xdist worker: move the PostgreSQL tests to a database of the worker's own.
+    """A Prefect home of the session's own; on an xdist worker, a PostgreSQL database too.
 
     The throwaway database keeps its name for a serial run; each worker creates
     `<name>_<worker>` at its start and drops it at its end, and points
     CONCORD_TEST_DATABASE_URL (which its subprocesses inherit) at it.
     """
-    global PG_URL
+    global PG_URL, PREFECT_HOME
     worker = xdist_worker_id(config)
     if PG_URL and worker:
         PG_URL = create_worker_database(PG_URL, worker)
         os.environ["CONCORD_TEST_DATABASE_URL"] = PG_URL
+    # Prefect keeps its memo of registered blocks and its task results in its home, by
+    # default ~/.prefect for every process on the machine: each session gets one of its own
+    # (set before anything imports Prefect, which reads it then; subprocesses inherit it).
+    PREFECT_HOME = tempfile.mkdtemp(prefix="concord-test-prefect-")
+    os.environ["PREFECT_HOME"] = PREFECT_HOME
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
-    """On an xdist worker: drop the worker's own database."""
+    """Drop the worker's own database (on an xdist worker), and the session's Prefect home."""
     if PG_URL and xdist_worker_id(config):
         drop_database(PG_URL)
+    if PREFECT_HOME:
+        shutil.rmtree(PREFECT_HOME, ignore_errors=True)
 
 
 @pytest.fixture(autouse=True)

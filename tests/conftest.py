@@ -43,7 +43,8 @@ def xdist_worker_id(config: pytest.Config) -> str:
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    """A Prefect home of the session's own; on an xdist worker, a PostgreSQL database too.
+    """A Prefect home of the session's own, no terminal size; on an xdist worker, a PostgreSQL
+    database of its own too.
 
     The throwaway database keeps its name for a serial run; each worker creates
     `<name>_<worker>` at its start and drops it at its end, and points
@@ -59,6 +60,11 @@ def pytest_configure(config: pytest.Config) -> None:
     # (set before anything imports Prefect, which reads it then; subprocesses inherit it).
     PREFECT_HOME = tempfile.mkdtemp(prefix="concord-test-prefect-")
     os.environ["PREFECT_HOME"] = PREFECT_HOME
+    # A COLUMNS in the environment (a developer's, or readline's: an xdist worker imports it
+    # with pdb, and it writes the terminal's size to COLUMNS and LINES) fixes the CLI's
+    # console width when the console is made, at import; the tests give each run its own.
+    for name in ("COLUMNS", "LINES"):
+        os.environ.pop(name, None)
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:

@@ -43,8 +43,7 @@ def xdist_worker_id(config: pytest.Config) -> str:
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    """A Prefect home of the session's own, no terminal size; on an xdist worker, a PostgreSQL
-    database of its own too.
+    """No terminal size; on an xdist worker, a PostgreSQL database and a Prefect home of its own.
 
     The throwaway database keeps its name for a serial run; each worker creates
     `<name>_<worker>` at its start and drops it at its end, and points
@@ -55,11 +54,12 @@ def pytest_configure(config: pytest.Config) -> None:
     if PG_URL and worker:
         PG_URL = create_worker_database(PG_URL, worker)
         os.environ["CONCORD_TEST_DATABASE_URL"] = PG_URL
-    # Prefect keeps its memo of registered blocks and its task results in its home, by
-    # default ~/.prefect for every process on the machine: each session gets one of its own
-    # (set before anything imports Prefect, which reads it then; subprocesses inherit it).
-    PREFECT_HOME = tempfile.mkdtemp(prefix="concord-test-prefect-")
-    os.environ["PREFECT_HOME"] = PREFECT_HOME
+    if worker:
+        # Prefect keeps its memo of registered blocks and its task results in its home, by
+        # default ~/.prefect for every worker: each gets one of its own (set before anything
+        # imports Prefect, which reads it then; the worker's subprocesses inherit it).
+        PREFECT_HOME = tempfile.mkdtemp(prefix=f"concord-test-prefect-{worker}-")
+        os.environ["PREFECT_HOME"] = PREFECT_HOME
     # A COLUMNS in the environment (a developer's, or readline's: an xdist worker imports it
     # with pdb, and it writes the terminal's size to COLUMNS and LINES) fixes the CLI's
     # console width when the console is made, at import; the tests give each run its own.
@@ -68,7 +68,7 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
-    """Drop the worker's own database (on an xdist worker), and the session's Prefect home."""
+    """On an xdist worker: drop its own database, and remove its Prefect home."""
     if PG_URL and xdist_worker_id(config):
         drop_database(PG_URL)
     if PREFECT_HOME:

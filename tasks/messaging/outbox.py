@@ -5,15 +5,16 @@ import threading
 import zlib
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import AbstractContextManager, nullcontext
+from contextlib import AbstractContextManager, nullcontext, suppress
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
 import httpx
 from prefect import get_run_logger, task
-from sqlalchemy import or_, update
-from sqlalchemy.engine import Engine
+from sqlalchemy import bindparam, or_, update
+from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session, col, select
 
 from models.core.db import get_engine
@@ -29,7 +30,6 @@ from models.messaging.outbox import (
     message_id_for,
 )
 from models.reference.institutions import Institution
-from tasks.messaging.results import RECORD_FAILURE, RECORD_SENT, Results, autocommitted
 from tasks.messaging.transports import (
     DeliveryError,
     SmtpTransport,
@@ -121,31 +121,100 @@ def claim_batch(
     return patiently(attempt, seconds=patience)
 
 
+def _recorded(*columns: str) -> Any:
+    """The UPDATE writing one kind of result: built once, so its compiled form is reused."""
+    return (
+        update(OutboxMessage)
+        .where(
+            col(OutboxMessage.id) == bindparam("message_id"),
+            col(OutboxMessage.state) == DeliveryState.SENDING,
+            col(OutboxMessage.claimed_at) == bindparam("claimed"),
+        )
+        .values(claimed_at=None, **{name: bindparam(name) for name in columns})
+    )
+
+
+RECORD_SENT = _recorded("state", "sent_at", "attempts", "last_error")
+RECORD_FAILURE = _recorded("state", "attempts", "last_error", "next_attempt_at")
+STILL_CLAIMED = select(OutboxMessage.id).where(
+    col(OutboxMessage.id) == bindparam("message_id"),
+    col(OutboxMessage.state) == DeliveryState.SENDING,
+    col(OutboxMessage.claimed_at) == bindparam("claimed"),
+)
+
+
+@dataclass
+class _Results:
+    """One sender's database connection for its results.
+
+    SQLite takes one writer at a time and makes the others sleep and retry; the senders of
+    a batch take turns through a lock instead, which wakes the next one at once.
+    """
+
+    conn: Connection
+    turn: AbstractContextManager[Any]
+    patience: float
+
+    def write(self, statement: Any, message: OutboxMessage, **values: object) -> None:
+        """Write one result at once, unless another worker has since reclaimed the message.
+
+        One commit per message, before this connection sends another: a worker killed
+        mid-batch resends at most the message each connection was sending. While the
+        database is unreachable (a restart) the sender waits here, sending nothing more, and
+        writes the result once it is back; the guard on the claim makes a repeat harmless.
+        """
+        params = {"message_id": message.id, "claimed": message.claimed_at, **values}
+
+        def attempt() -> None:
+            with self.turn:
+                self.conn.execute(statement, params)
+                self.conn.commit()
+
+        patiently(attempt, seconds=self.patience, recover=self._forget_transaction)
+
+    def still_claimed(self, message: OutboxMessage) -> bool:
+        """Whether the message is still this worker's to send.
+
+        Another run whose clock says the lease ran out may claim it meanwhile: this worker
+        then leaves it, so at most the email each connection was sending goes out twice.
+        """
+        params = {"message_id": message.id, "claimed": message.claimed_at}
+
+        def attempt() -> bool:
+            found = self.conn.execute(STILL_CLAIMED, params).first()
+            self.conn.rollback()
+            return found is not None
+
+        return patiently(attempt, seconds=self.patience, recover=self._forget_transaction)
+
+    def _forget_transaction(self) -> None:
+        """Roll back what failed, so the next attempt starts over on a fresh connection."""
+        with suppress(DBAPIError):
+            self.conn.rollback()
+
+
 def _record_failure(
-    results: Results,
+    results: _Results,
     message: OutboxMessage,
-    following: OutboxMessage | None,
     error: DeliveryError,
     now: datetime,
     attempts_max: int,
-) -> tuple[str, bool]:
-    """Record a failed delivery (dead after the last attempt); whether `following` is ours."""
+) -> str:
     attempts = message.attempts + (0 if error.connection else 1)
     if error.permanent or attempts >= attempts_max:
         state = DeliveryState.DEAD
         reason = str(error) if error.permanent else f"gave up after {attempts} attempts: {error}"
     else:
         state, reason = DeliveryState.FAILED, str(error)
-    mine = results.write(
+    results.write(
         RECORD_FAILURE,
         message,
-        following,
         state=state,
         attempts=attempts,
         last_error=reason[:1000],
         next_attempt_at=now + retry_delay(attempts),
     )
-    return state, mine
+    return state
 
 
 def _send_email(
@@ -200,55 +269,33 @@ def _deliver_one(
     return _send_email(smtp, message, batch.settings, batch.now, files)
 
 
-@dataclass
-class _Sender:
-    """One sender's connections and what it has done so far."""
-
-    batch: _Batch
-    results: Results
-    smtp: SmtpTransport
-    http: httpx.Client | None
-    result: BatchResult = field(default_factory=BatchResult)
-    server_down: DeliveryError | None = None
-
-    def deliver(self, message: OutboxMessage, following: OutboxMessage | None) -> bool:
-        """Send one message and record its result; whether `following` is still ours."""
-        try:
-            if self.server_down is not None and message.channel == Channel.EMAIL:
-                raise self.server_down
-            note = _deliver_one(self.batch, message, self.smtp, self.http)
-        except DeliveryError as error:
-            if error.connection and message.channel == Channel.EMAIL:
-                self.server_down = error
-            attempts_max = self.batch.settings.outbox_max_attempts
-            state, mine = _record_failure(
-                self.results, message, following, error, self.batch.now, attempts_max
-            )
-            self.result.counts[str(state)] += 1
-            self.result.errors.append(f"{message.key}: {error}")
-            return mine
-        sent = {"state": DeliveryState.SENT, "sent_at": self.batch.now, "last_error": note}
-        attempts = message.attempts + 1
-        mine = self.results.write(RECORD_SENT, message, following, **sent, attempts=attempts)
-        self.result.counts["sent"] += 1
-        return mine
-
-
 def _send_share(batch: _Batch, messages: list[OutboxMessage]) -> BatchResult:
     """One sender: its own SMTP connection and database connection, a result per message."""
+    result, server_down = BatchResult(), None
+    settings, now = batch.settings, batch.now
     webhooks = any(message.channel == Channel.WEBHOOK for message in messages)
     client = httpx.Client() if webhooks else nullcontext(None)  # its TLS setup costs 25 ms
-    with autocommitted(batch.engine) as conn, SmtpTransport(batch.settings) as smtp, client as http:
-        sender = _Sender(batch, Results(conn, batch.turn, batch.patience), smtp, http)
-        mine = sender.results.still_claimed(messages[0])
-        for index, message in enumerate(messages):
-            following = messages[index + 1] if index + 1 < len(messages) else None
-            if mine:
-                mine = sender.deliver(message, following)
+    with batch.engine.connect() as conn, SmtpTransport(settings) as smtp, client as http:
+        results = _Results(conn, batch.turn, batch.patience)
+        for message in messages:
+            if not results.still_claimed(message):
+                result.counts["reclaimed"] += 1
                 continue
-            sender.result.counts["reclaimed"] += 1
-            mine = following is not None and sender.results.still_claimed(following)
-    return sender.result
+            try:
+                if server_down is not None and message.channel == Channel.EMAIL:
+                    raise server_down
+                note = _deliver_one(batch, message, smtp, http)
+            except DeliveryError as error:
+                if error.connection and message.channel == Channel.EMAIL:
+                    server_down = error
+                state = _record_failure(results, message, error, now, settings.outbox_max_attempts)
+                result.counts[str(state)] += 1
+                result.errors.append(f"{message.key}: {error}")
+                continue
+            sent = {"state": DeliveryState.SENT, "sent_at": now, "last_error": note}
+            results.write(RECORD_SENT, message, **sent, attempts=message.attempts + 1)
+            result.counts["sent"] += 1
+    return result
 
 
 def _load(

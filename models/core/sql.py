@@ -1,7 +1,10 @@
 """SQL that differs between SQLite and PostgreSQL, written once."""
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any, TypeVar
 
+from sqlalchemy import Column, MetaData, Table
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, SQLModel, select
 
@@ -24,3 +27,29 @@ def claimed(session: Session, model: type[Row], row_id: int) -> Row | None:
     if session.get_bind().dialect.name == "postgresql":
         query = query.with_for_update(skip_locked=True)
     return session.exec(query).first()
+
+
+@contextmanager
+def staged(
+    session: Session, name: str, columns: dict[str, Any], rows: list[tuple[Any, ...]]
+) -> Iterator[Table]:
+    """A temporary table `name` holding `rows`, for INSERT ... SELECT in the same transaction.
+
+    Loaded by COPY on PostgreSQL, by one executemany on SQLite; dropped on leaving. After an
+    error the caller's rollback takes it away.
+    """
+    table = Table(
+        name, MetaData(), *(Column(c, t) for c, t in columns.items()), prefixes=["TEMPORARY"]
+    )
+    conn = session.connection()
+    table.create(conn)
+    if conn.dialect.name == "postgresql":
+        copy_sql = f"COPY {name} ({', '.join(columns)}) FROM STDIN"
+        with conn.connection.driver_connection.cursor().copy(copy_sql) as copy:  # type: ignore[union-attr]
+            for row in rows:
+                copy.write_row(row)
+    elif rows:
+        marks = ", ".join("?" * len(columns))
+        conn.exec_driver_sql(f"INSERT INTO {name} VALUES ({marks})", rows)
+    yield table
+    table.drop(conn)

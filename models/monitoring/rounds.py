@@ -5,7 +5,7 @@ from collections import defaultdict
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import func
+from sqlalchemy import Integer, String, literal, true
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
@@ -13,7 +13,7 @@ from models.core.calendar import WorkingCalendar
 from models.core.db import write_session
 from models.core.periods import Period, parse_period
 from models.core.settings import Settings
-from models.core.sql import insert_ignoring_duplicates
+from models.core.sql import insert_ignoring_duplicates, staged
 from models.lifecycle.assignments import new_assignment
 from models.lifecycle.tables import Assignment
 from models.messaging.compose import Addressee, addressees_for, assignment_link
@@ -34,9 +34,16 @@ from models.monitoring.tables import MonitoringRound, Submission
 from models.reference.institutions import Institution
 from models.reference.strategy import Strategy
 
-CHUNK = 1000
 QUEUE_CHUNK = 500  # announcements rendered and inserted together
 ANNOUNCED_TO = ("focal-point", "deputy")
+# what differs between the reports of a round, staged for one INSERT ... SELECT
+STAGED_REPORT = {
+    "key": String(),
+    "institution_id": Integer(),
+    "subject_ref": String(),
+    "title": String(),
+    "measure_id": Integer(),
+}
 OWED_COLUMNS = tuple(
     getattr(Assignment, name)
     for name in ("id", "institution_id", "link_version", *AssignmentView.model_fields)
@@ -105,20 +112,13 @@ def open_round(
         return _insert_round(session, row)
 
 
-def _assignment_rows(
-    chunk: list[Expected],
+def _shared_schedule(
     round_: MonitoringRound,
-    strategy_code: str,
-    codes: dict[int, str],
     calendar: WorkingCalendar,
     now: datetime,
     policy_override: dict[str, Any] | None,
-) -> list[dict[str, Any]]:
-    """The Assignment rows of a chunk of expected reports, ready for a bulk insert.
-
-    Every report of a round has the same due date and policy, so one is scheduled and the
-    others copy its schedule.
-    """
+) -> dict[str, Any]:
+    """The columns every report of a round shares: one is scheduled and the others copy it."""
     shared = new_assignment(
         key="",
         kind=REPORT_KIND,
@@ -130,43 +130,50 @@ def _assignment_rows(
         calendar=calendar,
         now=now,
         policy_override=policy_override,
-    ).model_dump(exclude={"id"})
+    ).model_dump(exclude={"id", *STAGED_REPORT})
     shared["locked_at"] = round_.lock_at  # the portal refuses answers from then on
+    return shared
+
+
+def _report_rows(
+    expected: list[Expected], round_: MonitoringRound, strategy_code: str, codes: dict[int, str]
+) -> list[tuple[Any, ...]]:
+    """What differs between a round's reports, one tuple per report, in STAGED_REPORT's order."""
     return [
-        shared
-        | {
-            "key": report_key(
-                strategy_code, round_.period, item.measure_code, codes[item.institution_id]
-            ),
-            "institution_id": item.institution_id,
-            "subject_ref": f"{strategy_code}/{item.measure_code}",
-            "title": f"{item.measure_code} {item.measure_title}"[:500],
-        }
-        for item in chunk
+        (
+            report_key(strategy_code, round_.period, item.measure_code, codes[item.institution_id]),
+            item.institution_id,
+            f"{strategy_code}/{item.measure_code}",
+            f"{item.measure_code} {item.measure_title}"[:500],
+            item.measure_id,
+        )
+        for item in expected
     ]
 
 
-def _insert_chunk(
-    session: Session, round_id: int, rows: list[dict[str, Any]], chunk: list[Expected]
-) -> None:
-    """Insert the chunk's assignments and their Submissions; rows that exist stay as they are."""
-    session.execute(insert_ignoring_duplicates(session, Assignment, ["key"]), rows)
-    keys = [r["key"] for r in rows]
-    ids = dict(
-        session.exec(
-            select(Assignment.key, Assignment.id).where(col(Assignment.key).in_(keys))
-        ).all()
+def _insert_reports(session: Session, round_id: int, shared: dict[str, Any], reports: Any) -> int:
+    """Insert the staged reports' assignments and Submissions; rows that exist stay as they are.
+
+    Returns how many Submissions were new.
+    """
+    table = Assignment.__table__  # type: ignore[attr-defined]
+    fixed = [literal(value, table.c[name].type) for name, value in shared.items()]
+    varying = ["key", "institution_id", "subject_ref", "title"]
+    rows = select(*fixed, *(reports.c[name] for name in varying)).where(true())
+    assignments = insert_ignoring_duplicates(session, Assignment, ["key"])
+    conn = session.connection()  # Core, not the ORM: its result keeps the rowcount
+    conn.execute(assignments.from_select([*shared, *varying], rows))
+    owed = (
+        select(
+            literal(round_id), col(Assignment.id), reports.c.measure_id, reports.c.institution_id
+        )
+        .join(Assignment, col(Assignment.key) == reports.c.key)
+        .where(true())
     )
-    submissions = [
-        {
-            "round_id": round_id,
-            "assignment_id": ids[r["key"]],
-            "measure_id": item.measure_id,
-            "institution_id": item.institution_id,
-        }
-        for r, item in zip(rows, chunk, strict=True)
-    ]
-    session.execute(insert_ignoring_duplicates(session, Submission, ["assignment_id"]), submissions)
+    submissions = insert_ignoring_duplicates(session, Submission, ["assignment_id"])
+    columns = ["round_id", "assignment_id", "measure_id", "institution_id"]
+    counted = {"preserve_rowcount": True}  # psycopg forgets it once the cursor closes
+    return conn.execute(submissions.from_select(columns, owed), execution_options=counted).rowcount
 
 
 def create_round_assignments(
@@ -177,7 +184,7 @@ def create_round_assignments(
     now: datetime,
     policy_override: dict[str, Any] | None = None,
 ) -> dict[str, int]:
-    """One report assignment and one Submission per expected report, inserted in chunks."""
+    """One report assignment and one Submission per expected report, set-based in one go."""
     with Session(engine) as session:
         round_ = session.get(MonitoringRound, round_id)
         assert round_ is not None
@@ -187,21 +194,13 @@ def create_round_assignments(
             session=session, strategy=strategy, start=parse_period(round_.period).start
         )
         codes = {i: c for i, c in session.exec(select(Institution.id, Institution.code)) if i}
-    created = 0
-    for start in range(0, len(expected), CHUNK):
-        chunk = expected[start : start + CHUNK]
-        rows = _assignment_rows(chunk, round_, strategy.code, codes, calendar, now, policy_override)
-        with write_session(engine) as session:
-            before = _count(session, round_)
-            _insert_chunk(session, round_id, rows, chunk)
-            created += _count(session, round_) - before
-            session.commit()
+    rows = _report_rows(expected, round_, strategy.code, codes)
+    shared = _shared_schedule(round_, calendar, now, policy_override)
+    with write_session(engine) as session:
+        with staged(session, "staged_report", STAGED_REPORT, rows) as reports:
+            created = _insert_reports(session, round_id, shared, reports)
+        session.commit()
     return {"expected": len(expected), "created": created}
-
-
-def _count(session: Session, round_: MonitoringRound) -> int:
-    query = select(func.count()).select_from(Submission).where(Submission.round_id == round_.id)
-    return int(session.exec(query).one())
 
 
 def _owed_by_institution(session: Session, round_id: int) -> dict[int, list[Any]]:

@@ -136,11 +136,7 @@ def _recorded(*columns: str) -> Any:
 
 RECORD_SENT = _recorded("state", "sent_at", "attempts", "last_error")
 RECORD_FAILURE = _recorded("state", "attempts", "last_error", "next_attempt_at")
-STILL_CLAIMED = select(OutboxMessage.id).where(
-    col(OutboxMessage.id) == bindparam("message_id"),
-    col(OutboxMessage.state) == DeliveryState.SENDING,
-    col(OutboxMessage.claimed_at) == bindparam("claimed"),
-)
+COUNTED = {"preserve_rowcount": True}  # psycopg forgets the rowcount once its cursor closes
 
 
 @dataclass
@@ -155,35 +151,28 @@ class _Results:
     turn: AbstractContextManager[Any]
     patience: float
 
-    def write(self, statement: Any, message: OutboxMessage, **values: object) -> None:
-        """Write one result at once, unless another worker has since reclaimed the message.
+    def write(self, statement: Any, message: OutboxMessage, **values: object) -> bool:
+        """Write one result at once; False when another worker has since reclaimed the message.
 
         One commit per message, before this connection sends another: a worker killed
-        mid-batch resends at most the message each connection was sending. While the
-        database is unreachable (a restart) the sender waits here, sending nothing more, and
-        writes the result once it is back; the guard on the claim makes a repeat harmless.
+        mid-batch resends at most the message each connection was sending. The write's own
+        guard on the claim tells whether the message was still this worker's, in the same
+        statement, so the sender stops at the first one that was not: another run whose
+        clock said the lease ran out sends the rest, and at most the email each connection
+        was sending goes out twice. While the database is unreachable (a restart) the sender
+        waits here, sending nothing more, and writes the result once it is back.
         """
         params = {"message_id": message.id, "claimed": message.claimed_at, **values}
-
-        def attempt() -> None:
-            with self.turn:
-                self.conn.execute(statement, params)
-                self.conn.commit()
-
-        patiently(attempt, seconds=self.patience, recover=self._forget_transaction)
-
-    def still_claimed(self, message: OutboxMessage) -> bool:
-        """Whether the message is still this worker's to send.
-
-        Another run whose clock says the lease ran out may claim it meanwhile: this worker
-        then leaves it, so at most the email each connection was sending goes out twice.
-        """
-        params = {"message_id": message.id, "claimed": message.claimed_at}
+        tries = 0
 
         def attempt() -> bool:
-            found = self.conn.execute(STILL_CLAIMED, params).first()
-            self.conn.rollback()
-            return found is not None
+            nonlocal tries
+            tries += 1
+            with self.turn:
+                written = self.conn.execute(statement, params, execution_options=COUNTED)
+                self.conn.commit()
+            # a repeat may find the row its first try wrote before the connection dropped
+            return written.rowcount > 0 or tries > 1
 
         return patiently(attempt, seconds=self.patience, recover=self._forget_transaction)
 
@@ -199,14 +188,15 @@ def _record_failure(
     error: DeliveryError,
     now: datetime,
     attempts_max: int,
-) -> str:
+) -> tuple[str, bool]:
+    """The failure's state on the message's row, and whether the message was still ours."""
     attempts = message.attempts + (0 if error.connection else 1)
     if error.permanent or attempts >= attempts_max:
         state = DeliveryState.DEAD
         reason = str(error) if error.permanent else f"gave up after {attempts} attempts: {error}"
     else:
         state, reason = DeliveryState.FAILED, str(error)
-    results.write(
+    ours = results.write(
         RECORD_FAILURE,
         message,
         state=state,
@@ -214,7 +204,7 @@ def _record_failure(
         last_error=reason[:1000],
         next_attempt_at=now + retry_delay(attempts),
     )
-    return state
+    return state, ours
 
 
 def _send_email(
@@ -272,15 +262,11 @@ def _deliver_one(
 def _send_share(batch: _Batch, messages: list[OutboxMessage]) -> BatchResult:
     """One sender: its own SMTP connection and database connection, a result per message."""
     result, server_down = BatchResult(), None
-    settings, now = batch.settings, batch.now
     webhooks = any(message.channel == Channel.WEBHOOK for message in messages)
     client = httpx.Client() if webhooks else nullcontext(None)  # its TLS setup costs 25 ms
-    with batch.engine.connect() as conn, SmtpTransport(settings) as smtp, client as http:
+    with batch.engine.connect() as conn, SmtpTransport(batch.settings) as smtp, client as http:
         results = _Results(conn, batch.turn, batch.patience)
-        for message in messages:
-            if not results.still_claimed(message):
-                result.counts["reclaimed"] += 1
-                continue
+        for position, message in enumerate(messages):
             try:
                 if server_down is not None and message.channel == Channel.EMAIL:
                     raise server_down
@@ -288,13 +274,17 @@ def _send_share(batch: _Batch, messages: list[OutboxMessage]) -> BatchResult:
             except DeliveryError as error:
                 if error.connection and message.channel == Channel.EMAIL:
                     server_down = error
-                state = _record_failure(results, message, error, now, settings.outbox_max_attempts)
+                attempts_max = batch.settings.outbox_max_attempts
+                state, ours = _record_failure(results, message, error, batch.now, attempts_max)
                 result.counts[str(state)] += 1
                 result.errors.append(f"{message.key}: {error}")
-                continue
-            sent = {"state": DeliveryState.SENT, "sent_at": now, "last_error": note}
-            results.write(RECORD_SENT, message, **sent, attempts=message.attempts + 1)
-            result.counts["sent"] += 1
+            else:
+                sent = {"state": DeliveryState.SENT, "sent_at": batch.now, "last_error": note}
+                ours = results.write(RECORD_SENT, message, **sent, attempts=message.attempts + 1)
+                result.counts["sent"] += 1
+            if not ours:  # reclaimed by another run, which sends the rest
+                result.counts["reclaimed"] += len(messages) - position - 1
+                break
     return result
 
 

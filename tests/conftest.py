@@ -2,6 +2,7 @@
 
 import os
 import shutil
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -15,6 +16,7 @@ from models.core.db import get_engine, make_engine
 from models.core.migrate import upgrade
 from models.core.settings import get_settings
 from models.schema import METADATA
+from tests.support.postgres import create_worker_database, drop_database
 from tests.support.servers import SmtpServer, WebhookReceiver
 
 # No verdict may depend on the draw, in CI or in a fresh clone's ./run-tests: every property
@@ -27,8 +29,50 @@ hypothesis_settings.load_profile(
     "explore" if os.environ.get("CONCORD_TEST_EXPLORE") == "1" else "fixed"
 )
 
+pytest_plugins = ["tests.support.scheduling"]  # --serial-tests, and the order on xdist workers
+
 PG_URL = os.environ.get("CONCORD_TEST_DATABASE_URL")
 ENGINES = ["sqlite", "postgres"] if PG_URL else ["sqlite"]
+PREFECT_HOME = ""  # the session's own, made at its start
+
+
+def xdist_worker_id(config: pytest.Config) -> str:
+    """The id ("gw0", ...) of the pytest-xdist worker this session is, or "" when none."""
+    workerinput = getattr(config, "workerinput", None)
+    return str(workerinput["workerid"]) if workerinput else ""
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """No terminal size; on an xdist worker, a PostgreSQL database and a Prefect home of its own.
+
+    The throwaway database keeps its name for a serial run; each worker creates
+    `<name>_<worker>` at its start and drops it at its end, and points
+    CONCORD_TEST_DATABASE_URL (which its subprocesses inherit) at it.
+    """
+    global PG_URL, PREFECT_HOME
+    worker = xdist_worker_id(config)
+    if PG_URL and worker:
+        PG_URL = create_worker_database(PG_URL, worker)
+        os.environ["CONCORD_TEST_DATABASE_URL"] = PG_URL
+    if worker:
+        # Prefect keeps its memo of registered blocks and its task results in its home, by
+        # default ~/.prefect for every worker: each gets one of its own (set before anything
+        # imports Prefect, which reads it then; the worker's subprocesses inherit it).
+        PREFECT_HOME = tempfile.mkdtemp(prefix=f"concord-test-prefect-{worker}-")
+        os.environ["PREFECT_HOME"] = PREFECT_HOME
+    # A COLUMNS in the environment (a developer's, or readline's: an xdist worker imports it
+    # with pdb, and it writes the terminal's size to COLUMNS and LINES) fixes the CLI's
+    # console width when the console is made, at import; the tests give each run its own.
+    for name in ("COLUMNS", "LINES"):
+        os.environ.pop(name, None)
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    """On an xdist worker: drop its own database, and remove its Prefect home."""
+    if PG_URL and xdist_worker_id(config):
+        drop_database(PG_URL)
+    if PREFECT_HOME:
+        shutil.rmtree(PREFECT_HOME, ignore_errors=True)
 
 
 @pytest.fixture(autouse=True)

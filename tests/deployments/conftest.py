@@ -2,7 +2,9 @@
 
 Starting the stack costs most of a minute, so the tests that only use it share one, run
 last (while it runs its schedules nothing else is slowed down), and each looks only at
-the rows and mail of what it started itself.
+the rows and mail of what it started itself. On several xdist workers their modules go to
+one worker together and among the first (tests/support/scheduling.py): handed out last,
+they would keep that worker busy for minutes after the others are done.
 """
 
 from collections.abc import Iterator

@@ -37,7 +37,8 @@ ROOT = Path(__file__).resolve().parents[2]
 @pytest.fixture
 def second_suite(tmp_path: Path) -> Iterator[None]:
     """Another test suite running beside this test, over and over, on its own SQLite files."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("CONCORD_")}
+    # a suite of its own: not on this run's databases, nor one of its xdist workers
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("CONCORD_", "PYTEST_"))}
     suite = f"{sys.executable} -m pytest -q -p no:cacheprovider --basetemp={tmp_path / 'load'}"
     process = subprocess.Popen(
         ["bash", "-c", f"while true; do {suite} tests/models/core tests/models/lifecycle; done"],

@@ -15,6 +15,7 @@ from models.messaging.outbox import OutboxMessage
 from tests.support.servers import SmtpServer
 
 NOW = datetime(2026, 12, 1, 9, tzinfo=UTC)
+RUN_ID = "21730748-6333-44a3-831a-638d2f3d94e5"  # a run id as Prefect writes one
 
 
 @flow(name="doomed-duty", flow_run_name="{label} 2026-S2")
@@ -80,7 +81,8 @@ def test_the_flow_takes_only_a_run_id_and_the_moment() -> None:
 
 @pytest.mark.parametrize(
     "spoiled",
-    ["", "flow-run/", "run failed: see logs", "flow-run/../../etc", "0b8d5e6a", f"{uuid4()}x"],
+    # fixed: every xdist worker must collect the same ids
+    ["", "flow-run/", "run failed: see logs", "flow-run/../../etc", "0b8d5e6a", f"{RUN_ID}x"],
 )
 def test_anything_but_a_run_id_is_refused_before_the_flow_runs(
     prefect_api: None, session: Session, spoiled: str

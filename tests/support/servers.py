@@ -4,6 +4,7 @@ import asyncio
 import datetime as dt
 import email
 import email.policy
+import errno
 import ipaddress
 import json
 import socket
@@ -79,16 +80,32 @@ class SmtpServer:
     handler: RecordingHandler = field(default_factory=RecordingHandler)
     options: dict[str, Any] = field(default_factory=dict)
     controller: Controller | None = None
+    first_start: bool = True
 
     @property
     def messages(self) -> list[EmailMessage]:
         return self.handler.messages
 
     def start(self) -> None:
-        self.controller = Controller(
-            self.handler, hostname="127.0.0.1", port=self.port, ready_timeout=120, **self.options
-        )
-        self.controller.start()
+        """Start serving; the first time, on another free port if this one was taken since."""
+        for attempt in range(3 if self.first_start else 1):
+            self.controller = Controller(
+                self.handler,
+                hostname="127.0.0.1",
+                port=self.port,
+                ready_timeout=120,
+                **self.options,
+            )
+            try:
+                self.controller.start()
+            except OSError as error:  # another process (an xdist worker) bound it first
+                self.controller = None
+                if error.errno != errno.EADDRINUSE or attempt == 2 or not self.first_start:
+                    raise
+                self.port = free_port()
+            else:
+                break
+        self.first_start = False
 
     def stop(self) -> None:
         if self.controller is not None:

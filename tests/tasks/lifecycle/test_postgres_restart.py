@@ -117,6 +117,7 @@ def due_assignments(session: Session, count: int) -> None:
 
 @pytest.mark.slow
 @pytest.mark.postgres
+@pytest.mark.serial  # restarts a cluster: its port is free until it is back
 def test_a_sweep_cut_by_a_postgres_restart_is_completed_by_the_next_run(
     isolated_settings: Path,
     cluster: Cluster,

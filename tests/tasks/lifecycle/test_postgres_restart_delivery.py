@@ -40,6 +40,7 @@ def recording_server(monkeypatch: pytest.MonkeyPatch) -> Iterator[SmtpServer]:
 
 @pytest.mark.slow
 @pytest.mark.postgres
+@pytest.mark.serial  # restarts a cluster: its port is free until it is back
 def test_delivery_waits_out_a_postgres_restart_and_repeats_nothing(
     isolated_settings: Path,
     cluster: Cluster,  # noqa: F811 (the fixture imported above)

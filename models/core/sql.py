@@ -4,7 +4,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any, TypeVar
 
-from sqlalchemy import Column, MetaData, Table
+from sqlalchemy import Column, Dialect, MetaData, Table
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, SQLModel, select
 
@@ -35,21 +35,37 @@ def staged(
 ) -> Iterator[Table]:
     """A temporary table `name` holding `rows`, for INSERT ... SELECT in the same transaction.
 
-    Loaded by COPY on PostgreSQL, by one executemany on SQLite; dropped on leaving. After an
-    error the caller's rollback takes it away.
+    Values go through their column types' bind processing, as in any insert, then are loaded
+    by COPY on PostgreSQL and by one executemany on SQLite. The table is dropped on leaving;
+    after an error the caller's rollback takes it away.
     """
     table = Table(
         name, MetaData(), *(Column(c, t) for c, t in columns.items()), prefixes=["TEMPORARY"]
     )
     conn = session.connection()
     table.create(conn)
+    loaded = _bound(conn.dialect, table, rows)
     if conn.dialect.name == "postgresql":
         copy_sql = f"COPY {name} ({', '.join(columns)}) FROM STDIN"
         with conn.connection.driver_connection.cursor().copy(copy_sql) as copy:  # type: ignore[union-attr]
-            for row in rows:
+            for row in loaded:
                 copy.write_row(row)
-    elif rows:
+    elif loaded:
         marks = ", ".join("?" * len(columns))
-        conn.exec_driver_sql(f"INSERT INTO {name} VALUES ({marks})", rows)
+        conn.exec_driver_sql(f"INSERT INTO {name} VALUES ({marks})", loaded)
     yield table
     table.drop(conn)
+
+
+def _bound(dialect: Dialect, table: Table, rows: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
+    """The rows as the driver takes them: each value through its column type's processor."""
+    processors = [column.type.bind_processor(dialect) for column in table.columns]
+    if not any(processors):
+        return rows
+    return [
+        tuple(
+            value if p is None or value is None else p(value)
+            for p, value in zip(processors, row, strict=True)
+        )
+        for row in rows
+    ]

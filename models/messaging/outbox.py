@@ -5,10 +5,10 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import Index, LargeBinary, Text, UniqueConstraint
+from sqlalchemy import Index, Integer, LargeBinary, Text, UniqueConstraint, true
 from sqlmodel import Field, Session, SQLModel, col, select
 
-from models.core.sql import insert_ignoring_duplicates
+from models.core.sql import insert_ignoring_duplicates, staged
 from models.core.types import UTCDateTime, utcnow
 
 
@@ -104,14 +104,28 @@ def queue_messages(*, session: Session, messages: list[OutboxMessage]) -> list[s
 
 
 def queue_rows(*, session: Session, rows: list[dict[str, Any]]) -> list[str]:
-    """`queue_messages` for rows of column values (each with every column but the id)."""
+    """`queue_messages` for rows of column values (each with every column but the id).
+
+    The rows are staged (COPY on PostgreSQL) and inserted by one INSERT ... SELECT in their
+    order, so message ids follow the order they were queued in.
+    """
     if not rows:
         return []
-    rows = [row | {"message_ref": message_ref_for(row["key"])} for row in rows]
-    statement = insert_ignoring_duplicates(session, OutboxMessage, ["key"]).returning(
-        OutboxMessage.key
-    )
-    return list(session.execute(statement, rows).scalars())
+    table = OutboxMessage.__table__  # type: ignore[attr-defined]
+    columns = [column.name for column in table.columns if column.name != "id"]
+    types = {name: table.c[name].type for name in columns} | {"position": Integer()}
+    values = [
+        (*(row[name] for name in columns), position)
+        for position, row in enumerate(
+            row | {"message_ref": message_ref_for(row["key"])} for row in rows
+        )
+    ]
+    with staged(session, "staged_message", types, values) as queued:
+        chosen = select(*(queued.c[name] for name in columns)).where(true())
+        ordered = chosen.order_by(queued.c.position)  # WHERE: SQLite's upsert needs one
+        statement = insert_ignoring_duplicates(session, OutboxMessage, ["key"])
+        statement = statement.from_select(columns, ordered).returning(table.c.key)
+        return list(session.connection().execute(statement).scalars())
 
 
 class RequeueError(ValueError):

@@ -173,7 +173,7 @@ def _subject(subject: str) -> str:
     return Header(subject, "utf-8").encode()
 
 
-def _wire(letter: dict[str, Any]) -> bytes:
+def wire_letter(letter: dict[str, Any]) -> bytes:
     """A multipart/alternative UTF-8 message with both parts in base64, built as bytes."""
     head = (
         f"From: {SENDER}\r\nTo: {letter['recipient']}\r\n"
@@ -199,7 +199,7 @@ def _send(letters: list[dict[str, Any]], smtp_port: int) -> list[str]:
     sent = []
     with smtplib.SMTP("127.0.0.1", smtp_port) as smtp:
         for letter in letters:
-            smtp.sendmail(SENDER, [letter["recipient"]], _wire(letter))
+            smtp.sendmail(SENDER, [letter["recipient"]], wire_letter(letter))
             sent.append(letter["key"])
     return sent
 

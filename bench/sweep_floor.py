@@ -3,15 +3,14 @@
 No Prefect, no ORM session: in one transaction it selects the due assignments (skipping rows
 a concurrent run holds on PostgreSQL), takes each one's step with guarded updates, writes
 their status events and notices, and queues one rendered digest per institution and
-audience, so a crash loses nothing; then it sends them on one SMTP connection and marks
-them sent in one bulk update. Concord's sweep is measured against it.
+audience, so a crash loses nothing; then it sends them as wire bytes built directly on one
+SMTP connection and marks them sent in one bulk update. Concord's sweep is measured against it.
 """
 
 import json
 import smtplib
 from collections import defaultdict
 from datetime import UTC, datetime
-from email.message import EmailMessage
 from typing import Any
 
 from jinja2 import Environment
@@ -19,6 +18,7 @@ from sqlalchemy import Integer, bindparam, case, insert, select, text, update
 from sqlalchemy.engine import Connection, Engine, Row
 from sqlmodel import col
 
+from bench.floor import wire_letter
 from models.core.calendar import WorkingCalendar
 from models.core.history import StatusEvent
 from models.core.types import UTCDateTime
@@ -254,15 +254,6 @@ def _letters(
     return letters, notice_rows
 
 
-def _email(letter: dict[str, Any]) -> EmailMessage:
-    message = EmailMessage()
-    message["From"], message["To"] = SENDER, letter["recipient"]
-    message["Subject"] = letter["subject"]
-    message.set_content(letter["body_text"])
-    message.add_alternative(letter["body_html"], subtype="html")
-    return message
-
-
 Queued = tuple[list[dict[str, Any]], list[int]]
 
 
@@ -298,7 +289,8 @@ def plain_sweep(
     sent = []
     with smtplib.SMTP("127.0.0.1", smtp_port) as smtp:
         for letter, message_id in zip(letters, ids, strict=True):
-            smtp.send_message(_email(letter))
+            recipients = [address.strip() for address in letter["recipient"].split(",")]
+            smtp.sendmail(SENDER, recipients, wire_letter(letter))
             sent.append(message_id)
     if sent:
         with engine.begin() as conn:

@@ -93,6 +93,9 @@ def message_ref_for(key: str) -> str:
     return hashlib.sha256(key.encode("utf-8")).hexdigest()[:32]
 
 
+STAGED_FROM = 20  # rows queued at once from which staging them costs less than it adds
+
+
 def message_id_for(key: str, domain: str) -> str:
     """A Message-ID derived from the idempotency key: a retried delivery carries the same one."""
     return f"<{message_ref_for(key)}@{domain}>"
@@ -106,24 +109,23 @@ def queue_messages(*, session: Session, messages: list[OutboxMessage]) -> list[s
 def queue_rows(*, session: Session, rows: list[dict[str, Any]]) -> list[str]:
     """`queue_messages` for rows of column values (each with every column but the id).
 
-    The rows are staged (COPY on PostgreSQL) and inserted by one INSERT ... SELECT in their
-    order, so message ids follow the order they were queued in.
+    Many rows are staged (COPY on PostgreSQL) and inserted by one INSERT ... SELECT in their
+    order, so message ids follow the order they were queued in; a few, the usual case, go in
+    one plain insert, sparing PostgreSQL's catalogs a temporary table each time.
     """
     if not rows:
         return []
+    rows = [row | {"message_ref": message_ref_for(row["key"])} for row in rows]
+    statement = insert_ignoring_duplicates(session, OutboxMessage, ["key"])
+    if len(rows) < STAGED_FROM:
+        return list(session.execute(statement.returning(OutboxMessage.key), rows).scalars())
     table = OutboxMessage.__table__  # type: ignore[attr-defined]
     columns = [column.name for column in table.columns if column.name != "id"]
     types = {name: table.c[name].type for name in columns} | {"position": Integer()}
-    values = [
-        (*(row[name] for name in columns), position)
-        for position, row in enumerate(
-            row | {"message_ref": message_ref_for(row["key"])} for row in rows
-        )
-    ]
+    values = [(*(row[name] for name in columns), n) for n, row in enumerate(rows)]
     with staged(session, "staged_message", types, values) as queued:
         chosen = select(*(queued.c[name] for name in columns)).where(true())
         ordered = chosen.order_by(queued.c.position)  # WHERE: SQLite's upsert needs one
-        statement = insert_ignoring_duplicates(session, OutboxMessage, ["key"])
         statement = statement.from_select(columns, ordered).returning(table.c.key)
         return list(session.connection().execute(statement).scalars())
 

@@ -8,6 +8,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from models.messaging.outbox import (
+    STAGED_FROM,
     DeliveryState,
     OutboxMessage,
     message_ref_for,
@@ -54,26 +55,32 @@ def test_messages_get_ids_in_the_order_they_were_queued_in(session: Session) -> 
     assert first.subject == "Memento: raportul semestrial — termen 15 ianuarie"
 
 
-def test_queuing_known_keys_again_adds_only_the_new_ones(session: Session) -> None:
+@pytest.mark.parametrize("new", [1, STAGED_FROM], ids=["plain insert", "staged"])
+def test_queuing_known_keys_again_adds_only_the_new_ones(session: Session, new: int) -> None:
     queue_rows(session=session, rows=[row("a"), row("b")])
     session.commit()
-    again = [row("b", "other@igpr.example"), row("c"), row("a")]
-    assert queue_rows(session=session, rows=again) == ["c"]
+    fresh = [f"c{n:02d}" for n in range(new)]
+    again = [row("b", "other@igpr.example"), *(row(key) for key in fresh), row("a")]
+    assert sorted(queue_rows(session=session, rows=again)) == fresh
     session.commit()
     messages = stored(session)
-    assert [m.key for m in messages] == ["a", "b", "c"]
+    assert [m.key for m in messages] == ["a", "b", *fresh]
     assert messages[1].recipient == "fp@anitp.example", "a known key keeps its first message"
     assert queue_messages(session=session, messages=[]) == []
 
 
-def test_a_rolled_back_queue_leaves_no_message_and_the_next_one_works(session: Session) -> None:
+@pytest.mark.parametrize("count", [1, STAGED_FROM], ids=["plain insert", "staged"])
+def test_a_rolled_back_queue_leaves_no_message_and_the_next_one_works(
+    session: Session, count: int
+) -> None:
     queue_rows(session=session, rows=[row("kept")])
     session.commit()
     broken = row("broken") | {"institution_id": 999_999}  # no such institution
     with pytest.raises(IntegrityError):
-        queue_rows(session=session, rows=[row("lost"), broken])
+        queue_rows(session=session, rows=[*(row(f"lost{n}") for n in range(count)), broken])
         session.commit()
     session.rollback()
-    assert queue_rows(session=session, rows=[row("later")]) == ["later"]
+    later = [f"later{n:02d}" for n in range(count)]
+    assert sorted(queue_rows(session=session, rows=[row(key) for key in later])) == later
     session.commit()
-    assert [m.key for m in stored(session)] == ["kept", "later"]
+    assert [m.key for m in stored(session)] == ["kept", *later]

@@ -145,6 +145,10 @@ class Settings(BaseSettings):
         """The maildir the LMTP listener delivers into, defaulting to one in the working folder."""
         return self.inbound_maildir or self.var_dir / "inbound"
 
+    def with_signing_key(self) -> "Settings":
+        """These settings with the signing key read once, for a run signing thousands of links."""
+        return self.model_copy(update={"signing_key": self.resolved_signing_key()})
+
     def resolved_signing_key(self) -> SecretStr:
         """The signing key; locally, one is created once and kept under the working folder."""
         if self.signing_key is not None:

@@ -276,7 +276,8 @@ def announce_round(
     with write_session(engine) as session:
         round_ = session.get(MonitoringRound, round_id)
         assert round_ is not None
-        letters, problems = announcement_letters(session, round_, settings, calendar, now)
+        signing = settings.with_signing_key()
+        letters, problems = announcement_letters(session, round_, signing, calendar, now)
         for problem in problems:
             logger.warning("round %s: %s", round_.period, problem)
         post, queued = Post(session, settings, now), 0

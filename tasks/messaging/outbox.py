@@ -295,8 +295,11 @@ def _load(
     with Session(engine, expire_on_commit=False) as session:
         query = select(OutboxMessage).where(col(OutboxMessage.id).in_(ids))
         messages = list(session.exec(query.order_by(col(OutboxMessage.id))).all())
-        codes: dict[int | None, str] = dict(
-            session.exec(select(Institution.id, Institution.code)).all()
+        hooked = {m.institution_id for m in messages if m.channel == Channel.WEBHOOK}
+        codes: dict[int | None, str] = dict(  # for webhooks only: not every institution's
+            session.exec(
+                select(Institution.id, Institution.code).where(col(Institution.id).in_(hooked))
+            ).all()
         )
         files = attachments_of(session=session, keys=[m.key for m in messages])
     return messages, codes, files

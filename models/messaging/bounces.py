@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import func
-from sqlmodel import Session, col, select
+from sqlmodel import Session, select
 
 from models.core.history import record_event
 from models.messaging.inbound import FailedRecipient
@@ -93,9 +93,3 @@ def _reason(recipient: FailedRecipient) -> str:
     if recipient.status in words:
         return words[:300]
     return f"{recipient.status} {words}".strip()[:300]
-
-
-def contacts_not_working(session: Session) -> list[Contact]:
-    """Every contact whose mail bounced for good, the longest failing first."""
-    query = select(Contact).where(col(Contact.failing_since).is_not(None))
-    return list(session.exec(query.order_by(col(Contact.failing_since))).all())

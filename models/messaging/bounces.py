@@ -70,21 +70,35 @@ def _mark_failing(
     """Mark one contact as failing, with why, as a status event; False when it already was."""
     if not contact.working:
         return False
-    contact.failing_since = now
-    contact.failure = _reason(recipient)
+    reason = _reason(recipient)
+    contact_event(session, contact, FAILING, "inbound-mail", now, reason)
+    contact.failing_since, contact.failure = now, reason
     session.add(contact)
+    return True
+
+
+def contact_event(
+    session: Session,
+    contact: Contact,
+    to: str,
+    actor: str,
+    now: datetime,
+    note: str,
+    *,
+    new: bool = False,
+) -> None:
+    """A status event on a contact, from working or failing as it stands (nothing when `new`)."""
     assert contact.id is not None
     record_event(
         session=session,
         entity_type="contact",
         entity_id=contact.id,
-        from_status=WORKING,
-        to_status=FAILING,
-        actor="inbound-mail",
+        from_status=None if new else WORKING if contact.working else FAILING,
+        to_status=to,
+        actor=actor,
         now=now,
-        note=contact.failure,
+        note=note,
     )
-    return True
 
 
 def _reason(recipient: FailedRecipient) -> str:

@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import func
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from models.core.history import record_event
 from models.messaging.inbound import FailedRecipient
@@ -70,35 +70,21 @@ def _mark_failing(
     """Mark one contact as failing, with why, as a status event; False when it already was."""
     if not contact.working:
         return False
-    reason = _reason(recipient)
-    contact_event(session, contact, FAILING, "inbound-mail", now, reason)
-    contact.failing_since, contact.failure = now, reason
+    contact.failing_since = now
+    contact.failure = _reason(recipient)
     session.add(contact)
-    return True
-
-
-def contact_event(
-    session: Session,
-    contact: Contact,
-    to: str,
-    actor: str,
-    now: datetime,
-    note: str,
-    *,
-    new: bool = False,
-) -> None:
-    """A status event on a contact, from working or failing as it stands (nothing when `new`)."""
     assert contact.id is not None
     record_event(
         session=session,
         entity_type="contact",
         entity_id=contact.id,
-        from_status=None if new else WORKING if contact.working else FAILING,
-        to_status=to,
-        actor=actor,
+        from_status=WORKING,
+        to_status=FAILING,
+        actor="inbound-mail",
         now=now,
-        note=note,
+        note=contact.failure,
     )
+    return True
 
 
 def _reason(recipient: FailedRecipient) -> str:
@@ -107,3 +93,9 @@ def _reason(recipient: FailedRecipient) -> str:
     if recipient.status in words:
         return words[:300]
     return f"{recipient.status} {words}".strip()[:300]
+
+
+def contacts_not_working(session: Session) -> list[Contact]:
+    """Every contact whose mail bounced for good, the longest failing first."""
+    query = select(Contact).where(col(Contact.failing_since).is_not(None))
+    return list(session.exec(query.order_by(col(Contact.failing_since))).all())

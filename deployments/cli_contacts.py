@@ -6,7 +6,14 @@ import typer
 from rich.table import Table
 from sqlmodel import Session
 
-from deployments.cli_support import console, fail, migrate_quietly, say, settings_or_exit
+from deployments.cli_support import (
+    checked_code,
+    console,
+    fail,
+    migrate_quietly,
+    say,
+    settings_or_exit,
+)
 from models.contacts.changes import apply_held
 from models.contacts.panels import LIST_HEADERS, change_text, contact_rows, unreachable_note
 from models.contacts.roster import Standing, roster
@@ -19,10 +26,11 @@ contacts_app = typer.Typer(
 )
 
 
-def _standings(code: str | None) -> list[Standing]:
+def _standings(text: str | None) -> list[Standing]:
+    code = checked_code("--institution", text) if text is not None else None
     settings = settings_or_exit()
     with Session(get_engine(settings.resolved_database_url())) as session:
-        found = roster(session, code.upper() if code else None)
+        found = roster(session, code)
     if code and not found:
         fail(f"--institution: no institution {code!r}", code=2)
     return found
@@ -64,13 +72,14 @@ def apply(
     institution: Annotated[str, typer.Argument(help="the institution's code, e.g. ANITP")],
 ) -> None:
     """Apply the changes of contacts an institution sent that wait for the coordinator."""
+    code = checked_code("INSTITUTION", institution)
     settings = settings_or_exit()
     migrate_quietly()
     try:
         with session_scope(get_engine(settings.resolved_database_url())) as session:
-            applied = apply_held(session, institution.upper(), "coordinator", utcnow())
+            applied = apply_held(session, code, "coordinator", utcnow())
     except LookupError as exc:
         fail(str(exc))
     for change in applied:
         console.print(change_text(change, settings.language), highlight=False)
-    console.print(say(N_("%(code)s: changes applied"), code=institution.upper()), highlight=False)
+    console.print(say(N_("%(code)s: changes applied"), code=code), highlight=False)

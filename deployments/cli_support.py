@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 import typer
+from pydantic import TypeAdapter, ValidationError
 from rich.console import Console
 from rich.markup import escape
 from rich.text import Text
@@ -17,6 +18,7 @@ from models.core.migrate import upgrade
 from models.core.moments import EARLIEST
 from models.core.settings import Settings, SettingsError, get_settings
 from models.core.spreadsheets import SpreadsheetError
+from models.core.text import Code
 
 MAX_FILE_BYTES = 5_000_000  # an imported spreadsheet: thousands of rows fit well below
 NOTHING_WRITTEN = N_plural(
@@ -29,6 +31,9 @@ errors = Console(stderr=True, markup=False)
 # Concord's records begin in 2000 (EARLIEST); a day after 2100 is a slip (9999-12-31) whose
 # day-long window, or time zone, falls outside the calendar.
 LAST_DAY = date(2100, 12, 31)
+
+
+CODE: TypeAdapter[str] = TypeAdapter(Code)
 
 
 def fail(message: str, code: int = 1) -> NoReturn:
@@ -115,6 +120,17 @@ def checked_language(language: str | None) -> str | None:
     if language is not None and language not in LANGUAGES:
         fail(f"--language: expected ro or en, got {language!r}", code=2)
     return language
+
+
+def checked_code(name: str, text: str) -> str:
+    """A code typed at the command line, upper-cased, or a refusal naming `name`.
+
+    The refusal never repeats the text: it may be a phone number typed by mistake.
+    """
+    try:
+        return CODE.validate_python(text)
+    except ValidationError as exc:
+        fail(f"{name}: expected an institution's code like ANITP: {exc.errors()[0]['msg']}", 2)
 
 
 def migrate_quietly() -> None:

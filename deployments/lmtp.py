@@ -2,7 +2,6 @@
 
 import asyncio
 import logging
-import mailbox
 import os
 from pathlib import Path
 from types import TracebackType
@@ -12,6 +11,7 @@ from aiosmtpd.controller import Controller
 from aiosmtpd.lmtp import LMTP
 
 from models.core.settings import Settings
+from tasks.messaging.mailbox import open_maildir
 
 LOG = logging.getLogger(__name__)
 
@@ -82,8 +82,7 @@ class InboundHandler:
         """Write the message (tmp, then renamed into new) and flush it to disk before any 250."""
         # the recipients keep the plus-address token even when the reply's To lost it
         stamp = b"".join(f"Delivered-To: {to}\r\n".encode() for to in recipients)
-        box = mailbox.Maildir(self.maildir, factory=None, create=True)
-        box.add(stamp + content)
+        open_maildir(self.maildir).add(stamp + content)
         descriptor = os.open(self.maildir / "new", os.O_RDONLY)
         try:
             os.fsync(descriptor)
@@ -120,8 +119,7 @@ class LmtpListener:
 
     def start(self) -> None:
         """Create the maildir and listen."""
-        self.maildir.parent.mkdir(parents=True, exist_ok=True)  # Maildir creates only its own
-        mailbox.Maildir(self.maildir, factory=None, create=True)
+        open_maildir(self.maildir)
         self._controller = _LmtpController(
             self.handler,
             hostname="127.0.0.1",

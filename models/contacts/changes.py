@@ -29,7 +29,7 @@ from models.core.history import StatusEvent, record_event
 from models.core.settings import get_settings
 from models.lifecycle.forms import AnswerForm
 from models.lifecycle.tables import Answer, Assignment
-from models.messaging.bounces import FAILING, WORKING
+from models.messaging.bounces import contact_event
 from models.reference.institutions import Contact, Institution
 
 
@@ -65,29 +65,10 @@ def sort_out(
     return confirmed, changes
 
 
-def _status(contact: Contact) -> str:
-    return WORKING if contact.working else FAILING
-
-
-def _event(
-    session: Session, contact: Contact, to: str, actor: str, now: datetime, note: str
-) -> None:
-    assert contact.id is not None
-    record_event(
-        session=session,
-        entity_type="contact",
-        entity_id=contact.id,
-        from_status=_status(contact),
-        to_status=to,
-        actor=actor,
-        now=now,
-        note=note,
-    )
-
-
 def confirm(session: Session, contact: Contact, actor: str, now: datetime) -> None:
     """The institution vouches for the address: it counts as working and confirmed now."""
-    _event(session, contact, CONFIRMED, actor, now, f"{contact.role}: confirmed: {contact.email}")
+    note = f"{contact.role}: confirmed: {contact.email}"
+    contact_event(session, contact, CONFIRMED, actor, now, note)
     contact.failing_since, contact.failure, contact.confirmed_at = None, None, now
     session.add(contact)
 
@@ -98,9 +79,8 @@ def apply_change(
     """Set, add or remove one role's address; a new address starts working and confirmed."""
     contact = contacts_by_role(session, institution_id).get(change.role)
     if contact is not None:
-        _event(
-            session, contact, REMOVED if change.new is None else CHANGED, actor, now, change.note()
-        )
+        to = REMOVED if change.new is None else CHANGED
+        contact_event(session, contact, to, actor, now, change.note())
     if change.new is None:
         if contact is not None:
             session.delete(contact)
@@ -109,17 +89,7 @@ def apply_change(
         contact = Contact(institution_id=institution_id, role=change.role, email=change.new)
         session.add(contact)
         session.flush()
-        assert contact.id is not None
-        record_event(
-            session=session,
-            entity_type="contact",
-            entity_id=contact.id,
-            from_status=None,
-            to_status=ADDED,
-            actor=actor,
-            now=now,
-            note=change.note(),
-        )
+        contact_event(session, contact, ADDED, actor, now, change.note(), new=True)
     contact.email, contact.failing_since, contact.failure = change.new, None, None
     contact.confirmed_at = now
     session.add(contact)

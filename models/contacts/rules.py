@@ -6,7 +6,6 @@ from datetime import date, datetime, timedelta
 from models.core.i18n import N_
 
 CONFIRMATION_KIND = "contacts-confirmation"
-ACTOR = "flow:daily-sweep"
 CONFIRM_EVERY = timedelta(days=365)
 DAYS_TO_ANSWER = 10  # working days
 TURN_WINDOW = timedelta(days=14)  # a sweep missed in these two weeks still asks in time

@@ -11,6 +11,7 @@ asked at once, unless a confirmation is still open.
 
 from datetime import datetime
 
+from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from models.contacts.roster import Standing, confirmations, roster, waiting
@@ -24,6 +25,7 @@ from models.contacts.rules import (
 from models.core.calendar import WorkingCalendar
 from models.core.db import write_session
 from models.core.i18n import N_, translate
+from models.core.settings import Settings
 from models.core.sql import claimed
 from models.lifecycle.assignments import new_assignment
 from models.lifecycle.desk import Desk
@@ -116,13 +118,20 @@ def _ours(session: Session, institution_id: int) -> bool:
     return claimed(session, Institution, institution_id) is not None
 
 
-def sweep_contacts(context: SweepContext) -> list[SweepOutcome]:
-    """The sweep hook: ask for the confirmations owed today, in one transaction."""
-    calendar = WorkingCalendar(zone=context.settings.zone)
-    with write_session(context.engine) as session:
-        desk = Desk(session, context.settings, calendar, context.now, context.run_id)
+def ask_due_at_once(
+    engine: Engine, settings: Settings, now: datetime, run_id: str | None
+) -> list[str]:
+    """`ask_due` in one transaction of its own; the keys opened."""
+    with write_session(engine) as session:
+        desk = Desk(session, settings, WorkingCalendar(zone=settings.zone), now, run_id)
         opened = ask_due(desk)
         session.commit()
+    return opened
+
+
+def sweep_contacts(context: SweepContext) -> list[SweepOutcome]:
+    """The sweep hook: ask for the confirmations owed today, in one transaction."""
+    opened = ask_due_at_once(context.engine, context.settings, context.now, context.run_id)
     if not opened:
         return []
     return [

@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import func
-from sqlmodel import Session, col, select
+from sqlmodel import Session, select
 
 from models.core.history import record_event
 from models.messaging.inbound import FailedRecipient
@@ -70,21 +70,35 @@ def _mark_failing(
     """Mark one contact as failing, with why, as a status event; False when it already was."""
     if not contact.working:
         return False
-    contact.failing_since = now
-    contact.failure = _reason(recipient)
+    reason = _reason(recipient)
+    contact_event(session, contact, FAILING, "inbound-mail", now, reason)
+    contact.failing_since, contact.failure = now, reason
     session.add(contact)
+    return True
+
+
+def contact_event(
+    session: Session,
+    contact: Contact,
+    to: str,
+    actor: str,
+    now: datetime,
+    note: str,
+    *,
+    new: bool = False,
+) -> None:
+    """A status event on a contact, from working or failing as it stands (nothing when `new`)."""
     assert contact.id is not None
     record_event(
         session=session,
         entity_type="contact",
         entity_id=contact.id,
-        from_status=WORKING,
-        to_status=FAILING,
-        actor="inbound-mail",
+        from_status=None if new else WORKING if contact.working else FAILING,
+        to_status=to,
+        actor=actor,
         now=now,
-        note=contact.failure,
+        note=note,
     )
-    return True
 
 
 def _reason(recipient: FailedRecipient) -> str:
@@ -93,9 +107,3 @@ def _reason(recipient: FailedRecipient) -> str:
     if recipient.status in words:
         return words[:300]
     return f"{recipient.status} {words}".strip()[:300]
-
-
-def contacts_not_working(session: Session) -> list[Contact]:
-    """Every contact whose mail bounced for good, the longest failing first."""
-    query = select(Contact).where(col(Contact.failing_since).is_not(None))
-    return list(session.exec(query.order_by(col(Contact.failing_since))).all())

@@ -128,7 +128,12 @@ def _message_id(message: Message, raw: bytes) -> str:
     """The Message-ID without brackets, or a digest of the raw bytes when there is none."""
     value = header(message, "Message-ID")
     ids = _ids(value)
-    return ids[0] if ids else "sha256-" + hashlib.sha256(raw).hexdigest()
+    return ids[0] if ids else raw_message_id(raw)
+
+
+def raw_message_id(raw: bytes) -> str:
+    """The id of a message that names none: a digest of its bytes, the same each time."""
+    return "sha256-" + hashlib.sha256(raw).hexdigest()
 
 
 def is_auto_reply(message: Message, subject: str) -> bool:

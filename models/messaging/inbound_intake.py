@@ -12,7 +12,13 @@ from models.lifecycle.attachments import Attachment, safe_file_name, store_attac
 from models.messaging.bounces import take_bounce
 from models.messaging.compose import Addressee, linked_view
 from models.messaging.emails import Post, ReplyReceived, ReplyRefused
-from models.messaging.inbound import InboundKind, MalformedMail, ParsedMail, parse_mail
+from models.messaging.inbound import (
+    InboundKind,
+    MalformedMail,
+    ParsedMail,
+    parse_mail,
+    raw_message_id,
+)
 from models.messaging.inbound_tables import InboundFile, InboundMessage, InboundOutcome
 from models.messaging.message_views import InstitutionView
 from models.messaging.replies import Match, match_reply, personal_data_in_reply
@@ -44,7 +50,7 @@ def take_mail(
     try:
         mail = parse_mail(raw)
     except MalformedMail as exc:
-        row = _row(f"sha256-{hashlib.sha256(raw).hexdigest()}", source, now, "malformed")
+        row = _row(raw_message_id(raw), source, now, "malformed")
         return _kept(session, row, InboundOutcome.MALFORMED, note=str(exc)[:300])
     found = session.exec(
         select(InboundMessage).where(InboundMessage.message_id == mail.message_id[:300])

@@ -5,7 +5,7 @@ from collections import defaultdict
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Integer, String, literal, true
+from sqlalchemy import Integer, String, Table, literal, true
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
@@ -151,7 +151,7 @@ def _report_rows(
     ]
 
 
-def _insert_reports(session: Session, round_id: int, shared: dict[str, Any], reports: Any) -> int:
+def _insert_reports(session: Session, round_id: int, shared: dict[str, Any], reports: Table) -> int:
     """Insert the staged reports' assignments and Submissions; rows that exist stay as they are.
 
     Returns how many Submissions were new.
@@ -172,8 +172,8 @@ def _insert_reports(session: Session, round_id: int, shared: dict[str, Any], rep
     )
     submissions = insert_ignoring_duplicates(session, Submission, ["assignment_id"])
     columns = ["round_id", "assignment_id", "measure_id", "institution_id"]
-    counted = {"preserve_rowcount": True}  # psycopg forgets it once the cursor closes
-    return conn.execute(submissions.from_select(columns, owed), execution_options=counted).rowcount
+    new = submissions.from_select(columns, owed).execution_options(preserve_rowcount=True)
+    return conn.execute(new).rowcount  # preserved: psycopg forgets it once its cursor closes
 
 
 def create_round_assignments(

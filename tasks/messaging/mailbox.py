@@ -8,6 +8,7 @@ import ssl
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
+from pathlib import Path
 
 from imap_tools import BaseMailBox, MailBox, MailBoxStartTls, MailBoxUnencrypted
 from imap_tools.errors import ImapToolsError, MailboxLoginError
@@ -187,7 +188,11 @@ def _done_folder(client: BaseMailBox, name: str) -> str:
 
 
 def _maildir(settings: Settings) -> mailbox.Maildir:
-    path = settings.resolved_inbound_maildir()
+    return open_maildir(settings.resolved_inbound_maildir())
+
+
+def open_maildir(path: Path) -> mailbox.Maildir:
+    """The maildir at `path`, created with its parent folders if missing."""
     path.parent.mkdir(parents=True, exist_ok=True)  # Maildir creates only its own folder
     return mailbox.Maildir(path, factory=None, create=True)
 

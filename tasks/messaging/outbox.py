@@ -131,12 +131,12 @@ def _recorded(*columns: str) -> Any:
             col(OutboxMessage.claimed_at) == bindparam("claimed"),
         )
         .values(claimed_at=None, **{name: bindparam(name) for name in columns})
+        .execution_options(preserve_rowcount=True)  # psycopg forgets it once its cursor closes
     )
 
 
 RECORD_SENT = _recorded("state", "sent_at", "attempts", "last_error")
 RECORD_FAILURE = _recorded("state", "attempts", "last_error", "next_attempt_at")
-COUNTED = {"preserve_rowcount": True}  # psycopg forgets the rowcount once its cursor closes
 
 
 @dataclass
@@ -169,7 +169,7 @@ class _Results:
             nonlocal tries
             tries += 1
             with self.turn:
-                written = self.conn.execute(statement, params, execution_options=COUNTED)
+                written = self.conn.execute(statement, params)
                 self.conn.commit()
             # a repeat may find the row its first try wrote before the connection dropped
             return written.rowcount > 0 or tries > 1

@@ -3,14 +3,12 @@
 import math
 import re
 import textwrap
-from copy import copy
 from datetime import date, datetime
-from typing import Any
+from typing import Any, cast
 
 from openpyxl import Workbook
-from openpyxl.cell import Cell
+from openpyxl.cell import Cell, WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.page import PageMargins
 from openpyxl.worksheet.properties import PageSetupProperties
@@ -42,9 +40,8 @@ Column = tuple[str, str | None]  # (message id of the header, number format)
 
 
 def new_book(title: str) -> Workbook:
-    """An empty workbook whose title every printed page shows in its header."""
-    book = Workbook()
-    book.remove(book.active)  # type: ignore[arg-type]
+    """An empty workbook, written row by row, whose title every printed page shows."""
+    book = Workbook(write_only=True)
     book.properties.title = title
     return book
 
@@ -53,22 +50,19 @@ def add_table(
     book: Workbook, title: str, columns: list[Column], rows: list[list[Any]], language: str
 ) -> Worksheet:
     """One sheet: bold frozen header, filters, widths fitted to the content, A4 landscape."""
-    sheet: Worksheet = book.create_sheet(translate(language, title)[:31])
-    sheet.append(neutralised_row(translate(language, header) for header, _ in columns))
-    for row in rows:
-        sheet.append(neutralised_row(row))
-    for cell in sheet[1]:
-        cell.font, cell.fill = HEADER_FONT, HEADER_FILL
-    letters = [get_column_letter(index) for index in range(1, len(columns) + 1)]
-    cells = [list(sheet[letter]) for letter in letters]
-    numeric = [_format_column(c, fmt) for c, (_, fmt) in zip(cells, columns, strict=True)]
-    widths = fitted_widths(cells, numeric)
-    for letter, width in zip(letters, widths, strict=True):
-        sheet.column_dimensions[letter].width = width
-    _fit_rows(sheet, widths, numeric)
+    # a write-only sheet has a worksheet's settings, though the type stubs list only its methods
+    sheet = cast(Worksheet, book.create_sheet(translate(language, title)[:31]))
+    header = neutralised_row(translate(language, header) for header, _ in columns)
+    body = [neutralised_row(row) for row in rows]
+    values = [[row[index] for row in body] for index in range(len(columns))]
+    numeric = [_holds_numbers(column) for column in values]
+    widths = fitted_widths([[h, *v] for h, v in zip(header, values, strict=True)], numeric)
+    for index, width in enumerate(widths, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = width
     sheet.freeze_panes = "A2"
-    sheet.auto_filter.ref = sheet.dimensions
+    sheet.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{len(body) + 1}"
     _print_layout(sheet, book.properties.title, language)
+    _write_rows(sheet, header, body, _ColumnCells(sheet, columns, numeric), widths)
     return sheet
 
 
@@ -81,8 +75,18 @@ def _is_number(value: Any) -> bool:
     return isinstance(value, int | float | date) and not isinstance(value, bool)
 
 
-def _number_format(value: Any, column_format: str | None) -> str:
-    """The column's format, else a count's, a rate's or a day's as the value is."""
+def _holds_numbers(values: list[Any]) -> bool:
+    """Whether a column's values, empty cells aside, are all numbers (and there is one)."""
+    present = [value for value in values if value is not None]
+    return bool(present) and all(_is_number(value) for value in present)
+
+
+def _number_format(value: Any, column_format: str | None) -> str | None:
+    """Text as text; else the column's format, or a count's, a rate's or a day's as it is."""
+    if isinstance(value, str):
+        return TEXT
+    if not _is_number(value):
+        return None
     if column_format:
         return column_format
     if isinstance(value, int):
@@ -90,40 +94,75 @@ def _number_format(value: Any, column_format: str | None) -> str:
     return PERCENT if isinstance(value, float) else DAY
 
 
-def _format_column(cells: list[Cell], column_format: str | None) -> bool:
-    """Format a column's cells and align its header like its values; whether it holds numbers."""
-    values = [cell.value for cell in cells[1:] if cell.value is not None]
-    numeric = bool(values) and all(_is_number(value) for value in values)
-    # numbers to the right, text to the left one space in, so neighbours never touch
-    aligned = Alignment(horizontal="right", vertical="top", wrap_text=True)
-    if not numeric:
-        aligned = Alignment(horizontal="left", vertical="top", wrap_text=True, indent=1)
-    cells[0].alignment = aligned
-    styles: dict[str | None, StyleArray] = {}
-    for cell in cells[1:]:
-        number_format = None
-        if isinstance(cell.value, str):
-            # text, never a formula or an error code ("#N/A"), however it reads
-            cell.data_type, number_format = "s", TEXT
-        elif _is_number(cell.value):
-            number_format = _number_format(cell.value, column_format)
-        _style(cell, aligned, number_format, styles)
-    return numeric
+class _ColumnCells:
+    """One styled cell per column and number format, given each row's values in turn."""
+
+    # a write-only sheet writes a row as it is appended, so its cells can carry the next row
+    def __init__(self, sheet: Worksheet, columns: list[Column], numeric: list[bool]):
+        self.sheet, self.formats = sheet, [fmt for _, fmt in columns]
+        # numbers to the right, text to the left one space in, so neighbours never touch
+        self.aligned = [
+            Alignment(horizontal="right", vertical="top", wrap_text=True)
+            if is_number
+            else Alignment(horizontal="left", vertical="top", wrap_text=True, indent=1)
+            for is_number in numeric
+        ]
+        self.cells: dict[tuple[int, str | None], Cell] = {}
+
+    def header(self, values: list[Any]) -> list[Cell]:
+        """The header row: bold white on blue, aligned like its column."""
+        row = [WriteOnlyCell(self.sheet, value) for value in values]
+        for cell, aligned in zip(row, self.aligned, strict=True):
+            cell.font, cell.fill, cell.alignment = HEADER_FONT, HEADER_FILL, aligned
+            cell.data_type = "s"
+        return row
+
+    def row(self, values: list[Any]) -> list[Cell]:
+        """A body row's cells; text always as text, never a formula or an error code ("#N/A")."""
+        return [self._cell(index, value) for index, value in enumerate(values)]
+
+    def _cell(self, index: int, value: Any) -> Cell:
+        # an empty cell is written too, aligned like its column, for whoever fills it in
+        number_format = _number_format(value, self.formats[index])
+        cell = self.cells.get((index, number_format))
+        if cell is None:
+            cell = WriteOnlyCell(self.sheet)
+            cell.alignment = self.aligned[index]
+            if number_format:
+                cell.number_format = number_format
+            self.cells[(index, number_format)] = cell
+        cell.value = value
+        if number_format == TEXT:
+            cell.data_type = "s"
+        return cell
 
 
-def _style(
-    cell: Cell, aligned: Alignment, number_format: str | None, styles: dict[str | None, StyleArray]
+def _write_rows(
+    sheet: Worksheet,
+    header: list[Any],
+    body: list[list[Any]],
+    cells: _ColumnCells,
+    widths: list[float],
 ) -> None:
-    """Align and format an unstyled cell, copying the style of the column's first such cell."""
-    # setting a style looks it up among the book's styles: once a style, not once a cell
-    known = styles.get(number_format)
-    if known is not None:
-        cell._style = copy(known)  # type: ignore[attr-defined]  # the stubs omit it
-        return
-    cell.alignment = aligned
-    if number_format:
-        cell.number_format = number_format
-    styles[number_format] = copy(cell._style)  # type: ignore[attr-defined]
+    """Append the header and the body, each row tall enough for its wrapped text."""
+    rooms = [
+        _room(width, aligned.horizontal == "right")
+        for width, aligned in zip(widths, cells.aligned, strict=True)
+    ]
+    texts = [index for index, aligned in enumerate(cells.aligned) if aligned.horizontal == "left"]
+    _set_height(
+        sheet, 1, max(_lines(value, room) for value, room in zip(header, rooms, strict=True))
+    )
+    sheet.append(cells.header(header))
+    for number, row in enumerate(body, start=2):
+        lines = max((_lines(row[i], rooms[i] * TEXT_PER_DIGIT) for i in texts), default=1)
+        _set_height(sheet, number, lines)
+        sheet.append(cells.row(row))
+
+
+def _set_height(sheet: Worksheet, number: int, lines: int) -> None:
+    if lines > 1:
+        sheet.row_dimensions[number].height = LINE_HEIGHT * lines + 2
 
 
 def printed_text(value: Any) -> str:
@@ -147,14 +186,15 @@ def _room(width: float, is_number: bool) -> float:
     return width - PADDING - (0 if is_number else INDENT)
 
 
-def fitted_widths(columns: list[list[Cell]], numeric: list[bool]) -> list[float]:
-    """Each column as wide as its content, then the widest text narrowed until it prints large."""
+def fitted_widths(columns: list[list[Any]], numeric: list[bool]) -> list[float]:
+    """Each column (its header, then its values) as wide as its content, the widest text
+    narrowed until the sheet prints large."""
     widths: list[float] = []
-    for cells, is_number in zip(columns, numeric, strict=True):
+    for values, is_number in zip(columns, numeric, strict=True):
         # a header wraps between its words; a number must show whole
-        words = str(cells[0].value or "").split() or [""]
+        words = str(values[0] or "").split() or [""]
         longest = max(len(word) for word in words) * BOLD
-        body = max((len(printed_text(cell.value)) for cell in cells[1:]), default=0)
+        body = max((len(printed_text(value)) for value in values[1:]), default=0)
         room = max(longest, body if is_number else body / TEXT_PER_DIGIT)
         widest = max(math.ceil(room) + PADDING + (0 if is_number else INDENT), 8)
         widths.append(min(widest, MAX_WIDTH))
@@ -195,16 +235,6 @@ def _wrapped_lines(part: str, width: int) -> int:
     return lines or 1
 
 
-def _fit_rows(sheet: Worksheet, widths: list[float], numeric: list[bool]) -> None:
-    """Make each row tall enough for its wrapped text."""
-    rooms = [_room(width, is_number) for width, is_number in zip(widths, numeric, strict=True)]
-    for number, row in enumerate(sheet.iter_rows(), start=1):
-        per_digit = 1 if number == 1 else TEXT_PER_DIGIT
-        lines = max(_lines(c.value, r * per_digit) for c, r in zip(row, rooms, strict=False))
-        if lines > 1:
-            sheet.row_dimensions[number].height = LINE_HEIGHT * lines + 2
-
-
 def _header_text(text: str) -> str:
     """Text shown as is in a printed header, where '&' starts a code."""
     shown = text if len(text) <= 150 else text[:149] + "…"
@@ -214,7 +244,7 @@ def _header_text(text: str) -> str:
 def _print_layout(sheet: Worksheet, title: str | None, language: str) -> None:
     """A4 landscape, one page wide, the header row on each page, title and page numbers."""
     sheet.page_setup.orientation = "landscape"
-    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.page_setup.paperSize = Worksheet.PAPERSIZE_A4
     sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight = 1, 0
     sheet.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
     sheet.page_margins = PageMargins(left=0.5, right=0.5, top=0.75, bottom=0.75)

@@ -4,11 +4,10 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
-from openpyxl import Workbook
 
 from models.core.calendar import WorkingCalendar
 from models.core.cells import neutralised
-from models.core.workbooks import COUNT, DAY, PERCENT, add_summary, add_table
+from models.core.workbooks import COUNT, DAY, PERCENT, add_summary, add_table, new_book
 from models.lifecycle.assignments import AssignmentRow, rows_as_csv
 from tests.support.formulas import HOSTILE, QUOTED, column, safe_csv, safe_workbook
 
@@ -30,8 +29,7 @@ def test_numbers_dates_and_plain_text_are_left_as_they_are(value: object) -> Non
 def test_a_shared_sheet_writes_hostile_text_as_text_and_numbers_as_numbers(
     tmp_path: Path,
 ) -> None:
-    book = Workbook()
-    book.remove(book.active)  # type: ignore[arg-type]
+    book = new_book("Hostile")
     summary = add_summary(book, [*([text, -0.5] for text in HOSTILE), ["#N/A", DUE]], "ro").title
     rows = [[text, -3, -0.25, DUE] for text in HOSTILE]
     columns = [("Title", None), ("Count", None), ("Rate", PERCENT), ("Due", DAY)]

@@ -163,6 +163,8 @@ def main(url: str, round_id: int, folder: Path) -> None:
         "baseline_mib": baseline,
         "build_peak_mib": after_build,
         "peak_mib": _peak_mib(),
+        # the PDF is printed by a process of its own, the largest (and only) child waited for
+        "printer_peak_mib": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024,
         "measures": len(report.measures),
     }
     print(json.dumps(figures))

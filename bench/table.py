@@ -62,6 +62,12 @@ def _sweep_rows(sweep: dict[str, Any]) -> list[tuple[str, str]]:
     ]
 
 
+def _printer_peak(report: dict[str, Any]) -> str:
+    """The PDF printer's own peak, where the run measured it."""
+    peak = report.get("printer_peak_mib")
+    return f" (the PDF's printer {peak:.0f} MiB)" if peak else ""
+
+
 def _other_rows(figures: dict[str, Any]) -> list[tuple[str, str]]:
     rows = [row for sweep in figures["sweeps"] for row in _sweep_rows(sweep)]
     report = figures["report"]
@@ -69,7 +75,8 @@ def _other_rows(figures: dict[str, Any]) -> list[tuple[str, str]]:
         (
             f"consolidated report, {report['submissions']:,} submissions",
             f"figures {report['build_seconds']:.2f} s, files (HTML, PDF, XLSX, CSV) "
-            f"{report['files_seconds']:.2f} s, peak {report['peak_mib']:.0f} MiB",
+            f"{report['files_seconds']:.2f} s, peak {report['peak_mib']:.0f} MiB"
+            + _printer_peak(report),
         )
     )
     writes = figures.get("status_writes_per_second")

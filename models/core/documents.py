@@ -2,7 +2,8 @@
 
 import logging
 import re
-import threading
+import subprocess
+import sys
 from contextlib import suppress
 from pathlib import Path
 
@@ -10,6 +11,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 
 from models.core.i18n import N_, translate, translations
+from models.core.printer import NO_PRINTER
 
 PAGES_DIR = Path(__file__).resolve().parents[2] / "templates" / "reports"
 
@@ -59,18 +61,45 @@ def _not_about_font_subsetting(record: logging.LogRecord) -> bool:
 logging.getLogger("weasyprint").addFilter(_not_about_font_subsetting)
 
 
-def _import_printer() -> None:
-    # html_to_pdf's own import raises a failure again, where a missing library is handled
-    with suppress(Exception):
-        import weasyprint  # noqa: F401
+class PdfPrinter:
+    """A page printed to PDF by WeasyPrint in a process of its own, beside the caller's work."""
 
+    # the printer loads WeasyPrint while the caller renders, and prints on the other core
+    def __init__(self, page: Path, target: Path) -> None:
+        self.target = target
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "models.core.printer", str(page), str(target)],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+        )
 
-def load_printer() -> threading.Thread:
-    """Start importing WeasyPrint on a thread, while the caller writes its other files."""
-    # finding Pango's libraries waits on ldconfig, gcc and ld for each name tried (0.4 s)
-    thread = threading.Thread(target=_import_printer, name="load-printer", daemon=True)
-    thread.start()
-    return thread
+    def __enter__(self) -> "PdfPrinter":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.process.returncode is None:  # the caller failed before waiting for its PDF
+            self.process.kill()
+            self.process.communicate()  # reaps it and closes its pipes
+
+    def print(self) -> None:
+        """The page is written: print it."""
+        assert self.process.stdin is not None
+        with suppress(BrokenPipeError):  # a printer that could not load says so when waited on
+            self.process.stdin.write(b"print\n")
+            self.process.stdin.flush()
+
+    def wait(self) -> Path | None:
+        """The printed PDF; None when WeasyPrint's system libraries are missing."""
+        _, errors = self.process.communicate()
+        if self.process.returncode == NO_PRINTER:
+            return None
+        if self.process.returncode != 0:
+            lines = errors.decode(errors="replace").strip().splitlines() or ["no message"]
+            # the error first, then the printer's traceback
+            trace = "\n".join(lines[-20:])
+            raise RuntimeError(f"printing {self.target.name} failed: {lines[-1]}\n{trace}")
+        return self.target
 
 
 def html_to_pdf(html: str) -> bytes | None:

@@ -8,11 +8,11 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from models.core.cells import neutralised_row
-from models.core.documents import load_printer
+from models.core.documents import PdfPrinter
 from models.core.i18n import percent
 from models.lifecycle.rates import Rate
 from models.monitoring.report import PROGRESS, PlanEvaluation, RoundReport
-from models.monitoring.report_page import indicator_values, render_report, write_pdf
+from models.monitoring.report_page import indicator_values, render_report
 from models.monitoring.report_workbook import write_workbook
 
 RATE_COLUMNS = ["group", "expected", "received", "on_time", "reporting_rate", "on_time_rate"]
@@ -116,17 +116,15 @@ def write_report(
 ) -> ReportFiles:
     """Write report.html, report.pdf (when WeasyPrint can run), report.xlsx and the CSVs."""
     folder.mkdir(parents=True, exist_ok=True)
-    loading = load_printer()
-    page = render_report(report, evaluation, zone=zone, generated=generated, language=language)
-    html = folder / "report.html"
-    html.write_text(page, encoding="utf-8")
-    xlsx = folder / "report.xlsx"
-    write_workbook(report, str(xlsx), zone, language)
-    csv_files = write_tables(report, folder)
-    loading.join()
-    pdf = folder / "report.pdf"
-    printed = write_pdf(page, str(pdf))
-    return ReportFiles(folder, html, pdf if printed else None, xlsx, csv_files)
+    html, xlsx = folder / "report.html", folder / "report.xlsx"
+    with PdfPrinter(html, folder / "report.pdf") as printer:
+        page = render_report(report, evaluation, zone=zone, generated=generated, language=language)
+        html.write_text(page, encoding="utf-8")
+        printer.print()
+        write_workbook(report, str(xlsx), zone, language)
+        csv_files = write_tables(report, folder)
+        pdf = printer.wait()
+    return ReportFiles(folder, html, pdf, xlsx, csv_files)
 
 
 def markdown_summary(report: RoundReport, files: ReportFiles) -> str:

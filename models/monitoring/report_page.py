@@ -1,9 +1,8 @@
-"""The consolidated report as a page: translated HTML with inline SVG charts, and its PDF."""
+"""The consolidated report as a page: translated HTML with inline SVG charts, ready to print."""
 
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import cache
-from pathlib import Path
 from typing import Any, Generic, TypeVar
 from zoneinfo import ZoneInfo
 
@@ -11,7 +10,7 @@ from babel.dates import format_date
 from jinja2 import Environment
 from markupsafe import Markup, escape
 
-from models.core.documents import html_to_pdf, page_environment
+from models.core.documents import page_environment
 from models.core.i18n import (
     N_,
     locale_of,
@@ -222,11 +221,3 @@ def render_report(
         "generated": when(generated),
     }
     return report_pages(language).get_template("round.html").render(context)
-
-
-def write_pdf(html: str, target: str) -> bool:
-    """Print the page to PDF at `target`; False when WeasyPrint's system libraries are missing."""
-    pdf = html_to_pdf(html)
-    if pdf is not None:
-        Path(target).write_bytes(pdf)
-    return pdf is not None

@@ -18,6 +18,7 @@ from sqlalchemy.engine import Connection, Engine
 from sqlmodel import col
 
 from bench.state import all_ids, institution_range, new_id, one_id
+from models.core.documents import PdfPrinter
 from models.lifecycle.tables import Assignment
 from models.monitoring.report import PROGRESS
 from models.monitoring.tables import MonitoringRound, Submission
@@ -129,15 +130,30 @@ def measure_report(url: str, round_id: int, folder: Path) -> dict[str, Any]:
     return dict(json.loads(done.stdout.strip().splitlines()[-1]))
 
 
-def _peak_mib() -> float:
-    """This process's peak resident memory (VmHWM: ru_maxrss keeps the forking parent's)."""
+def _peak_mib(status: Path = Path("/proc/self/status")) -> float:
+    """A process's peak resident memory (VmHWM: ru_maxrss keeps the forking parent's)."""
     try:
-        for line in Path("/proc/self/status").read_text().splitlines():
+        for line in status.read_text().splitlines():
             if line.startswith("VmHWM:"):
                 return int(line.split()[1]) / 1024
     except OSError:
         pass
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return (
+        resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024 if status.name == "self" else 0.0
+    )
+
+
+def _printer_peak_mib(page: Path, target: Path) -> float:
+    """The PDF printer's own peak memory, sampled while it prints the page once more."""
+    peak = 0.0
+    with PdfPrinter(page, target) as printer:
+        printer.print()
+        status = Path(f"/proc/{printer.process.pid}/status")
+        while printer.process.poll() is None:
+            peak = max(peak, _peak_mib(status))
+            time.sleep(0.01)
+        printer.wait()
+    return peak
 
 
 def main(url: str, round_id: int, folder: Path) -> None:
@@ -156,15 +172,15 @@ def main(url: str, round_id: int, folder: Path) -> None:
         report = build_round_report(session=session, round_=round_)
     built = time.perf_counter()
     after_build = _peak_mib()
-    write_report(report, None, folder, get_settings().zone, datetime.now().astimezone())
+    files = write_report(report, None, folder, get_settings().zone, datetime.now().astimezone())
+    written = time.perf_counter()
     figures = {
         "build_seconds": built - started,
-        "files_seconds": time.perf_counter() - built,
+        "files_seconds": written - built,
         "baseline_mib": baseline,
         "build_peak_mib": after_build,
         "peak_mib": _peak_mib(),
-        # the PDF is printed by a process of its own, the largest (and only) child waited for
-        "printer_peak_mib": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024,
+        "printer_peak_mib": _printer_peak_mib(files.html, folder / "again.pdf"),
         "measures": len(report.measures),
     }
     print(json.dumps(figures))

@@ -127,13 +127,24 @@ def flow_round(
 
 
 def floor_round(
-    *, engine: Engine, strategy: str, period: str, sink: SmtpSink, now: datetime
+    *,
+    engine: Engine,
+    strategy: str,
+    period: str,
+    sink: SmtpSink,
+    now: datetime,
+    mark_each: bool = False,
 ) -> RoundFigures:
-    """The same round by the plain script."""
+    """The same round by the plain script (marking each email sent before the next, if asked)."""
     before = sink.received
     started = time.perf_counter()
     emails = plain_round(
-        engine=engine, strategy=strategy, period=period, smtp_port=sink.port, now=now
+        engine=engine,
+        strategy=strategy,
+        period=period,
+        smtp_port=sink.port,
+        now=now,
+        mark_each=mark_each,
     )
     return RoundFigures(emails, time.perf_counter() - started, sink.received - before)
 

@@ -67,6 +67,10 @@ def _rounds(
 ) -> dict[str, Any]:
     floor = floor_round(engine=engine, strategy=strategy, period="2026-S1", sink=sink, now=NOW)
     say(f"plain script: {floor.emails:,} emails in {floor.seconds:.1f} s")
+    each = floor_round(
+        engine=engine, strategy=strategy, period="2027-S1", sink=sink, now=NOW, mark_each=True
+    )
+    say(f"plain script marking each email: {each.emails:,} emails in {each.seconds:.1f} s")
     # the first flow run of the process also loads the duties and compiles the templates
     one = flow_round(strategy=strategy, period="2025-S1", sink=sink, now=NOW, connections=1)
     say(f"monitoring-round flow, one connection: {one.emails:,} emails in {one.seconds:.1f} s")
@@ -80,6 +84,7 @@ def _rounds(
     say(f"one task run per email: {per_task.emails:,} emails in {per_task.seconds:.1f} s")
     return {
         "floor": _round_figures(floor, None),
+        "floor_marking_each": _round_figures(each, floor),
         "flow": _round_figures(concord, floor) | {"smtp_connections": connections},
         "flow_one_connection": _round_figures(one, floor),
         "task_per_email": _round_figures(per_task, floor),

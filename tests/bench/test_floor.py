@@ -2,6 +2,7 @@
 
 from datetime import UTC, datetime
 
+import pytest
 from sqlalchemy import func
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
@@ -17,15 +18,21 @@ from tests.support.servers import SmtpServer
 NOW = datetime(2026, 11, 2, 9, tzinfo=UTC)
 
 
+@pytest.mark.parametrize("mark_each", [False, True], ids=["marked-at-once", "marked-each"])
 def test_the_floor_queues_sends_and_marks_every_announcement_once(
-    engine: Engine, session: Session, smtp_server: SmtpServer
+    engine: Engine, session: Session, smtp_server: SmtpServer, mark_each: bool
 ) -> None:
     doc, strategy = reference_document(SIZES["small"])
     load_reference(session=session, doc=doc, source="bench", now=NOW)
     session.commit()
 
     sent = plain_round(
-        engine=engine, strategy=strategy, period="2026-S1", smtp_port=smtp_server.port, now=NOW
+        engine=engine,
+        strategy=strategy,
+        period="2026-S1",
+        smtp_port=smtp_server.port,
+        now=NOW,
+        mark_each=mark_each,
     )
 
     session.expire_all()

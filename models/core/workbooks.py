@@ -122,6 +122,7 @@ class _ColumnCells:
         return [self._cell(index, value) for index, value in enumerate(values)]
 
     def _cell(self, index: int, value: Any) -> Cell:
+        """The column's cell for this value's format, holding the value."""
         # an empty cell is written too, aligned like its column, for whoever fills it in
         number_format = _number_format(value, self.formats[index])
         cell = self.cells.get((index, number_format))
@@ -161,6 +162,7 @@ def _write_rows(
 
 
 def _set_height(sheet: Worksheet, number: int, lines: int) -> None:
+    """Make a row as tall as its wrapped lines need; one line keeps the default height."""
     if lines > 1:
         sheet.row_dimensions[number].height = LINE_HEIGHT * lines + 2
 

@@ -9,7 +9,7 @@ from fastapi.responses import HTMLResponse, JSONResponse
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PrefixLoader, select_autoescape
 from sqlmodel import Session
 
-from models.core.i18n import N_, moment_text, percent, translate, translations
+from models.core.i18n import N_, install_translations, moment_text, percent, translate
 from models.core.settings import Settings
 from models.lifecycle.answers import answer_history, changes_until, refusal_reason
 from models.lifecycle.duty import AssignmentKind, assignment_kind, installed_duties, kind_label
@@ -67,7 +67,7 @@ def pages(language: str) -> Environment:
         lstrip_blocks=True,
         extensions=["jinja2.ext.i18n"],
     )
-    env.install_gettext_translations(translations(language), newstyle=True)  # type: ignore[attr-defined]
+    install_translations(env, language)
     env.globals["code"] = lambda value: name_of(str(value), language)
     env.globals["pct"] = lambda value: percent(value, language)
     env.globals["mark_fields"] = mark_fields

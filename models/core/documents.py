@@ -10,7 +10,7 @@ from pathlib import Path
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 
-from models.core.i18n import N_, translate, translations
+from models.core.i18n import N_, install_translations, translate
 from models.core.printer import NO_PRINTER
 
 PAGES_DIR = Path(__file__).resolve().parents[2] / "templates" / "reports"
@@ -47,7 +47,7 @@ def page_environment(language: str) -> Environment:
         lstrip_blocks=True,
         extensions=["jinja2.ext.i18n"],
     )
-    env.install_gettext_translations(translations(language), newstyle=True)  # type: ignore[attr-defined]
+    install_translations(env, language)
     env.filters["css_string"] = css_string
     env.globals["page_numbers"] = page_numbers(language)
     return env

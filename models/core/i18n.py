@@ -8,6 +8,7 @@ from datetime import date, datetime
 from functools import cache, lru_cache
 from io import BytesIO
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from babel import Locale
@@ -16,6 +17,9 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.numbers import format_decimal, format_percent
 from babel.support import Translations
+from jinja2 import Environment, pass_eval_context
+from jinja2.nodes import EvalContext
+from markupsafe import Markup
 
 LOCALE_DIR = Path(__file__).resolve().parents[2] / "locale"
 DOMAIN = "concord"
@@ -117,3 +121,26 @@ def romanian_sort_key(text: str) -> tuple[tuple[int, str], ...]:
         (ROMANIAN_ALPHABET.index(c), c) if c in ROMANIAN_ALPHABET else (-1 if c < "a" else 99, c)
         for c in letters
     )
+
+
+def install_translations(env: Environment, language: str) -> None:
+    """Jinja's i18n extension with the catalog of `language`, its `_` and `ngettext` lighter."""
+    catalog = translations(language)
+    env.install_gettext_translations(catalog, newstyle=True)  # type: ignore[attr-defined]
+
+    # the extension's `_` goes through three context calls per message; these do its work in one:
+    # the translation, marked safe where the template escapes, formatted with the variables
+    @pass_eval_context
+    def gettext(context: EvalContext, message: str, **variables: Any) -> str:
+        text = catalog.gettext(message)
+        return (Markup(text) if context.autoescape else text) % variables
+
+    @pass_eval_context
+    def ngettext(
+        context: EvalContext, singular: str, plural: str, num: int, **variables: Any
+    ) -> str:
+        variables.setdefault("num", num)
+        text = catalog.ngettext(singular, plural, num)
+        return (Markup(text) if context.autoescape else text) % variables
+
+    env.globals.update(_=gettext, gettext=gettext, ngettext=ngettext)

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
-from models.core.i18n import LANGUAGES, long_date, percent, translations
+from models.core.i18n import LANGUAGES, install_translations, long_date, percent
 from models.lifecycle.duty import kind_label
 
 TEMPLATES_DIR = Path(__file__).resolve().parents[2] / "templates" / "email"
@@ -40,7 +40,7 @@ def _environment(zone: ZoneInfo, language: str) -> Environment:
         extensions=["jinja2.ext.i18n"],
         auto_reload=False,  # templates ship with the code: no stat of each file per email
     )
-    env.install_gettext_translations(translations(language), newstyle=True)  # type: ignore[attr-defined]
+    install_translations(env, language)
 
     def local(value: datetime) -> datetime:
         return value.astimezone(zone)

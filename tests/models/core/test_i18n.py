@@ -7,10 +7,12 @@ import pytest
 from babel.messages.extract import extract_from_dir
 from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.pofile import read_po
+from jinja2 import Environment
 
 from models.core.i18n import (
     LANGUAGES,
     catalog_path,
+    install_translations,
     long_date,
     percent,
     romanian_sort_key,
@@ -90,3 +92,23 @@ def test_names_sort_in_romanian_alphabetical_order() -> None:
         "Țara",
     ]
     assert romanian_sort_key("Şcoala") == romanian_sort_key("Școala")  # old cedilla forms
+
+
+@pytest.mark.parametrize(
+    ("autoescape", "expected"),
+    [
+        (True, "Pagina &lt;b&gt;2&lt;/b&gt; din 3 · 21 de răspunsuri · 1 răspuns automat"),
+        (False, "Pagina <b>2</b> din 3 · 21 de răspunsuri · 1 răspuns automat"),
+    ],
+)
+def test_templates_translate_and_escape_their_variables_only_where_they_escape(
+    autoescape: bool, expected: str
+) -> None:
+    env = Environment(autoescape=autoescape, extensions=["jinja2.ext.i18n"])
+    install_translations(env, "ro")
+    template = env.from_string(
+        '{{ _("Page %(page)s of %(pages)s", page=page, pages=3) }} · '
+        '{{ ngettext("%(num)d answered", "%(num)d answered", 21) }} · '
+        '{{ ngettext("%(num)d automatic reply", "%(num)d automatic replies", 1) }}'
+    )
+    assert template.render(page="<b>2</b>") == expected

@@ -1,9 +1,11 @@
 """What every `concord` command shares: the consoles, failing clearly, settings, migrating."""
 
+import os
+import sys
 from collections.abc import Mapping
 from datetime import date
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any, NoReturn, TextIO
 
 import typer
 from pydantic import TypeAdapter, ValidationError
@@ -24,10 +26,20 @@ MAX_FILE_BYTES = 5_000_000  # an imported spreadsheet: thousands of rows fit wel
 NOTHING_WRITTEN = N_plural(
     "%(num)d problem; nothing was written", "%(num)d problems; nothing was written"
 )
+LOG_WIDTH = 160  # the summary's widest table, its codes and names whole
+
+
+def piped_width(stream: TextIO) -> int | None:
+    """A log's or a pipe's width: Rich would cut tables at 80 columns where no terminal says."""
+    if stream.isatty() or "COLUMNS" in os.environ:
+        return None  # the terminal's own width, or the one asked for
+    return LOG_WIDTH
+
+
 # Rich reads [brackets] as markup: names, keys and errors from files or the database may hold
 # them ('[/]' stops the command, '[link=...]' hides a link), so only print_bold asks for style.
-console = Console(markup=False)
-errors = Console(stderr=True, markup=False)
+console = Console(markup=False, width=piped_width(sys.stdout))
+errors = Console(stderr=True, markup=False, width=piped_width(sys.stderr))
 # Concord's records begin in 2000 (EARLIEST); a day after 2100 is a slip (9999-12-31) whose
 # day-long window, or time zone, falls outside the calendar.
 LAST_DAY = date(2100, 12, 31)

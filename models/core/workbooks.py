@@ -62,7 +62,10 @@ def add_table(
     sheet.freeze_panes = "A2"
     sheet.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{len(body) + 1}"
     _print_layout(sheet, book.properties.title, language)
-    _write_rows(sheet, header, body, _ColumnCells(sheet, columns, numeric), widths)
+    cells = _ColumnCells(sheet, columns, numeric)
+    _write_rows(
+        sheet, header, body, cells, [_room(w, n) for w, n in zip(widths, numeric, strict=True)]
+    )
     return sheet
 
 
@@ -99,7 +102,7 @@ class _ColumnCells:
 
     # a write-only sheet writes a row as it is appended, so its cells can carry the next row
     def __init__(self, sheet: Worksheet, columns: list[Column], numeric: list[bool]):
-        self.sheet, self.formats = sheet, [fmt for _, fmt in columns]
+        self.sheet, self.formats, self.numeric = sheet, [fmt for _, fmt in columns], numeric
         # numbers to the right, text to the left one space in, so neighbours never touch
         self.aligned = [
             Alignment(horizontal="right", vertical="top", wrap_text=True)
@@ -143,14 +146,10 @@ def _write_rows(
     header: list[Any],
     body: list[list[Any]],
     cells: _ColumnCells,
-    widths: list[float],
+    rooms: list[float],
 ) -> None:
     """Append the header and the body, each row tall enough for its wrapped text."""
-    rooms = [
-        _room(width, aligned.horizontal == "right")
-        for width, aligned in zip(widths, cells.aligned, strict=True)
-    ]
-    texts = [index for index, aligned in enumerate(cells.aligned) if aligned.horizontal == "left"]
+    texts = [index for index, is_number in enumerate(cells.numeric) if not is_number]
     _set_height(
         sheet, 1, max(_lines(value, room) for value, room in zip(header, rooms, strict=True))
     )

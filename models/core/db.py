@@ -71,8 +71,12 @@ def write_session(engine: Engine) -> Iterator[Session]:
 
 @contextmanager
 def session_scope(engine: Engine | None = None) -> Iterator[Session]:
-    """One unit of work: commit on success, roll back on any error."""
-    with Session(engine or get_engine(), expire_on_commit=False) as session:
+    """One writing unit of work, holding SQLite's write lock: commit on success, else roll back.
+
+    A read that turns into a write fails at once on SQLite when another process wrote since
+    the read began; taking the lock first waits out the busy timeout instead.
+    """
+    with write_session(engine or get_engine()) as session:
         try:
             yield session
             session.commit()

@@ -8,7 +8,7 @@ from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
-from models.core.db import get_engine
+from models.core.db import get_engine, write_session
 from models.core.settings import Settings, get_settings
 from models.lifecycle.tables import OPEN_ASSIGNMENT_STATUSES, Assignment
 from models.messaging.inbound_intake import take_mail
@@ -19,7 +19,7 @@ from tasks.messaging.mailbox import RawMail, fetch_waiting, mark_done
 def take_one(mail: RawMail, settings: Settings, now: datetime) -> str:
     """Record one message and commit; its outcome, or 'again' when it was taken before."""
     engine = get_engine(settings.resolved_database_url())
-    with Session(engine, expire_on_commit=False) as session:
+    with write_session(engine) as session:  # it reads the Message-ID, then writes
         try:
             taken = take_mail(
                 session=session, raw=mail.data, source=mail.source, settings=settings,

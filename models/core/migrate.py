@@ -2,13 +2,15 @@
 
 import importlib
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 
 MIGRATIONS_DIR = Path(__file__).resolve().parents[2] / "migrations"
 
@@ -31,10 +33,19 @@ def alembic_config(url: str) -> Config:
     return config
 
 
+@contextmanager
+def _locked(engine: Engine) -> Iterator[Connection]:
+    """A transaction holding SQLite's write lock from its start: Alembic reads, then writes."""
+    with engine.connect() as connection:
+        connection.execution_options(sqlite_write=True)
+        with connection.begin():
+            yield connection
+
+
 def upgrade(engine: Engine, revision: str = "heads") -> None:
     """Apply migrations up to `revision` on `engine`'s database."""
     config = alembic_config(engine.url.render_as_string(hide_password=False))
-    with engine.begin() as connection:
+    with _locked(engine) as connection:
         config.attributes["connection"] = connection
         command.upgrade(config, revision)
 
@@ -42,7 +53,7 @@ def upgrade(engine: Engine, revision: str = "heads") -> None:
 def downgrade(engine: Engine, revision: str) -> None:
     """Revert migrations down to `revision` (e.g. 'base')."""
     config = alembic_config(engine.url.render_as_string(hide_password=False))
-    with engine.begin() as connection:
+    with _locked(engine) as connection:
         config.attributes["connection"] = connection
         command.downgrade(config, revision)
 

@@ -1,9 +1,10 @@
 """Composing notifications: render a kind for an institution and queue its email and webhook."""
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, Protocol
 
 from pydantic import BaseModel
 from sqlmodel import Session, col, select
@@ -59,14 +60,25 @@ class CalendarAttachment:
 OTHER_ROLES, HEAD_ROLES = ("focal-point", "deputy"), ("head",)
 
 
-def _emails(contacts: list[Contact], roles: tuple[str, ...]) -> tuple[str, ...]:
+class ContactRow(Protocol):
+    """What choosing a recipient reads of a contact: a `Contact`, or a row of its columns."""
+
+    @property
+    def role(self) -> str: ...
+    @property
+    def email(self) -> str: ...
+    @property
+    def working(self) -> bool: ...
+
+
+def _emails(contacts: Sequence[ContactRow], roles: tuple[str, ...]) -> tuple[str, ...]:
     """The working contacts' addresses in these roles, in this order, each once."""
     by_role = {contact.role: contact.email for contact in contacts if contact.working}
     return tuple(dict.fromkeys(by_role[role] for role in roles if role in by_role))
 
 
 def _addressee(
-    institution: Institution, contacts: list[Contact], roles: tuple[str, ...]
+    institution: Institution, contacts: Sequence[ContactRow], roles: tuple[str, ...]
 ) -> Addressee:
     emails = _emails(contacts, roles)
     if not emails and any(c.role in roles and not c.working for c in contacts):
@@ -94,6 +106,15 @@ def addressee_for(*, session: Session, institution_id: int, roles: tuple[str, ..
     return _addressee(institution, list(contacts), roles)
 
 
+# rows of columns, not ORM objects: a round reads every institution's contacts at once
+_CONTACT_ROWS = select(
+    Contact.institution_id,
+    Contact.role,
+    Contact.email,
+    col(Contact.failing_since).is_(None).label("working"),
+)
+
+
 def addressees_for(
     *, session: Session, institution_ids: list[int], roles: tuple[str, ...]
 ) -> dict[int, Addressee | NoRecipientError]:
@@ -101,9 +122,9 @@ def addressees_for(
     institutions = session.exec(
         select(Institution).where(col(Institution.id).in_(institution_ids))
     ).all()
-    contacts: dict[int, list[Contact]] = {i.id or 0: [] for i in institutions}
-    for contact in session.exec(
-        select(Contact).where(col(Contact.institution_id).in_(institution_ids))
+    contacts: dict[int, list[ContactRow]] = {i.id or 0: [] for i in institutions}
+    for contact in session.execute(
+        _CONTACT_ROWS.where(col(Contact.institution_id).in_(institution_ids))
     ):
         contacts[contact.institution_id].append(contact)
     found: dict[int, Addressee | NoRecipientError] = {}

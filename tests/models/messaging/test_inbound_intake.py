@@ -11,7 +11,7 @@ from sqlmodel import Session, col, select
 from models.core.history import StatusEvent
 from models.core.settings import get_settings
 from models.lifecycle.tables import Assignment
-from models.messaging.compose import addressee_for, linked_view
+from models.messaging.compose import addressee_for, addressees_for, linked_view
 from models.messaging.emails import AssignmentCreated, Post
 from models.messaging.inbound_intake import take_mail
 from models.messaging.inbound_panels import reply_panels
@@ -198,6 +198,9 @@ def test_a_hard_bounce_marks_the_contact_and_the_next_notices_go_to_the_others(
     assert (event.entity_id, event.to_status) == (focal.id, "failing")
     to = addressee_for(session=session, institution_id=focal.institution_id, roles=("focal-point",))
     assert to.emails == ("deputy@anitp.example",), "its other contacts, then its head"
+    ids = [focal.institution_id]
+    many = addressees_for(session=session, institution_ids=ids, roles=("focal-point",))
+    assert many == {focal.institution_id: to}, "a round's or a sweep's reader is the same"
     assert queued(session, "reply-") == [], "a bounce is never answered"
 
 

@@ -7,9 +7,10 @@ nothing; then it sends each as wire bytes built directly on one SMTP connection 
 them sent in one update. Concord is measured against it.
 """
 
+import hmac
 import json
 import smtplib
-from base64 import encodebytes
+from base64 import encodebytes, urlsafe_b64encode
 from collections import defaultdict
 from datetime import datetime, timedelta
 from email.header import Header
@@ -27,20 +28,79 @@ from models.monitoring.tables import MonitoringRound
 from models.reference.institutions import Contact, Institution
 from models.reference.strategy import Strategy
 
-TEXT = """Stimate partener ({{ name }}),
+# The same announcement Concord sends (its words, layout and signed links, about 3.4 KB), so
+# that the floor does the same job: a shorter letter costs less to render, encode and accept.
+TEXT = """Stimați colegi de la {{ name }},
 
-Runda de monitorizare {{ period }} a strategiei {{ strategy }} este deschisă.
-Vă rugăm să trimiteți {{ reports|length }} rapoarte până la {{ due }}:
-{% for title, link in reports %}
-- {{ title }}: {{ link }}
+Runda de monitorizare {{ period }} pentru {{ strategy }} este deschisă. Instituției \
+dumneavoastră i se solicită {{ reports|length }} rapoarte de progres, câte unul pentru fiecare \
+măsură pentru care este responsabilă, până la {{ due }}, ora 23:59 (ora României). După \
+{{ lock }} runda se închide și nu mai sunt primite rapoarte.
+
+Raport de monitorizare, termen: {{ due }}:
+{% for title, link in reports %}  - {{ title }}
+    {{ link }}
 {% endfor %}
-Secretariatul tehnic
+Fiecare link deschide un singur formular și nu necesită un cont.
+
+--
+Transmis automat în numele Coordonatorului Național Anti-Trafic către {{ name }}.
+Mesajul nu conține date cu caracter personal privind victimele. Pentru întrebări: \
+{{ coordinator }}
 """
-HTML = """<html><body><p>Stimate partener ({{ name }}),</p>
-<p>Runda de monitorizare <b>{{ period }}</b> a strategiei {{ strategy }} este deschisă.
-Vă rugăm să trimiteți {{ reports|length }} rapoarte până la {{ due }}:</p><ul>
-{% for title, link in reports %}<li><a href="{{ link }}">{{ title }}</a></li>{% endfor %}
-</ul><p>Secretariatul tehnic</p></body></html>"""
+HTML = """<!DOCTYPE html>
+<html lang="ro">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Runda de monitorizare {{ period }}</title>
+</head>
+<body style="margin:0;padding:0;background:#f4f5f7;font-family:Arial,Helvetica,sans-serif;\
+color:#1f2933;">
+<div style="max-width:640px;margin:0 auto;padding:24px 16px;">
+<div style="background:#ffffff;border-radius:6px;padding:24px;line-height:1.5;font-size:15px;">
+<p style="margin-top:0;color:#52606d;font-size:13px;">Coordonatorul Național Anti-Trafic \
+&middot; Concord</p>
+<h1 style="font-size:20px;">Runda de monitorizare {{ period }}</h1>
+<p>Stimați colegi de la {{ name }},</p>
+<p>Runda de monitorizare {{ period }} pentru {{ strategy }} este deschisă. Instituției \
+dumneavoastră i se solicită {{ reports|length }} rapoarte de progres, câte unul pentru fiecare \
+măsură pentru care este responsabilă, până la {{ due }}, ora 23:59 (ora României). După \
+{{ lock }} runda se închide și nu mai sunt primite rapoarte.</p>
+<h2 style="font-size:16px;margin-bottom:4px;">Raport de monitorizare, termen: {{ due }}:</h2>
+<ul style="margin-top:4px;">
+{% for title, link in reports %}<li style="margin-bottom:6px;"><a href="{{ link }}">{{ title }}\
+</a></li>
+{% endfor %}</ul>
+<p style="font-size:13px;color:#52606d;">Fiecare link deschide un singur formular și nu \
+necesită un cont.</p>
+</div>
+<p style="color:#7b8794;font-size:12px;line-height:1.4;">
+Transmis automat în numele Coordonatorului Național Anti-Trafic către {{ name }}.
+Mesajul nu conține date cu caracter personal privind victimele.
+Pentru întrebări: <a href="mailto:{{ coordinator }}">{{ coordinator }}</a>
+</p>
+</div>
+</body>
+</html>
+"""
+MONTHS = [
+    "ianuarie",
+    "februarie",
+    "martie",
+    "aprilie",
+    "mai",
+    "iunie",
+    "iulie",
+    "august",
+    "septembrie",
+    "octombrie",
+    "noiembrie",
+    "decembrie",
+]
+PORTAL = "https://portal.example/a/"
+LINK_KEY = b"the floor's own signing key"
+COORDINATOR_EMAIL = "secretariat@coordination.example"
 SENDER = "concord@coordination.example"
 DOMAIN = SENDER.split("@")[1]
 TEXT_TEMPLATE = Environment(autoescape=False).from_string(TEXT)
@@ -85,6 +145,12 @@ MARK = "UPDATE outbox_message SET state = 'sent', attempts = 1, sent_at = :now W
 MARK_IN = {"postgresql": "= ANY(:keys)", "sqlite": "IN (SELECT value FROM json_each(:keys))"}
 
 
+def _strategy_name(conn: Connection, strategy: str) -> str:
+    return str(
+        conn.execute(select(col(Strategy.name)).where(col(Strategy.code) == strategy)).one()[0]
+    )
+
+
 def _open_round(conn: Connection, strategy: str, period: str, due: datetime) -> tuple[int, int]:
     strategy_id = one_id(conn, select(col(Strategy.id)).where(col(Strategy.code) == strategy))
     values = {"strategy_id": strategy_id, "period": period, "opens_at": due - timedelta(days=30)}
@@ -120,6 +186,18 @@ def _recipients(conn: Connection) -> dict[int, tuple[str, str]]:
     return {institution_id: (name, email) for institution_id, name, email in rows}
 
 
+def _in_words(moment: datetime) -> str:
+    """29 ianuarie 2027."""
+    return f"{moment.day} {MONTHS[moment.month - 1]} {moment.year}"
+
+
+def signed_link(assignment_id: int, due: datetime) -> str:
+    """A portal link that names the assignment and its expiry and carries their HMAC."""
+    claims = urlsafe_b64encode(f"{assignment_id}.{int(due.timestamp())}".encode()).rstrip(b"=")
+    mac = urlsafe_b64encode(hmac.digest(LINK_KEY, claims, "sha256")).rstrip(b"=")
+    return f"{PORTAL}{claims.decode()}.{mac.decode()}"
+
+
 def _letters(
     reports: list[Any],
     recipients: dict[int, tuple[str, str]],
@@ -131,18 +209,20 @@ def _letters(
     owed: dict[int, list[tuple[int, str]]] = defaultdict(list)
     for institution_id, title, assignment_id in reports:
         owed[institution_id].append((assignment_id, title))
+    dates = {"due": _in_words(due), "lock": _in_words(due + timedelta(days=10))}
     letters = []
     for institution_id, found in sorted(owed.items()):
-        items = [(title, f"https://portal.example/a/{i}") for i, title in sorted(found)]
+        items = [(title, signed_link(i, due)) for i, title in sorted(found)]
         name, email = recipients[institution_id]
         context = {"name": name, "period": period, "strategy": strategy, "reports": items}
-        context["due"] = due.strftime("%d.%m.%Y")
+        context |= dates | {"coordinator": COORDINATOR_EMAIL}
+        subject = f"Runda de monitorizare {period}: {len(items)} rapoarte solicitate până la"
         letters.append(
             {
                 "key": f"floor:{period}:{institution_id}",
                 "institution_id": institution_id,
                 "recipient": email,
-                "subject": f"Runda de monitorizare {period}: {len(items)} rapoarte",
+                "subject": f"{subject} {dates['due']}",
                 "body_text": TEXT_TEMPLATE.render(context),
                 "body_html": HTML_TEMPLATE.render(context),
             }
@@ -246,7 +326,8 @@ def plain_round(
     due = now + timedelta(days=14)
     with engine.begin() as conn:
         reports = _insert_reports(conn, strategy, period, due)
-        letters = _letters(reports, _recipients(conn), period, strategy, due)
+        name = _strategy_name(conn, strategy)
+        letters = _letters(reports, _recipients(conn), period, name, due)
         _queue(conn, letters, now)
     if mark_each:
         return len(_send_marking_each(engine, letters, smtp_port, now))

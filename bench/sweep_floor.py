@@ -18,7 +18,7 @@ from sqlalchemy import Integer, bindparam, case, insert, select, text, update
 from sqlalchemy.engine import Connection, Engine, Row
 from sqlmodel import col
 
-from bench.floor import wire_letter
+from bench.floor import signed_link, wire_letter
 from models.core.calendar import WorkingCalendar
 from models.core.history import StatusEvent
 from models.core.types import UTCDateTime
@@ -208,7 +208,7 @@ def _recipients(conn: Connection, institution_ids: list[int]) -> dict[int, Any]:
 
 
 def _item(row: Row[Any], step: str) -> dict[str, Any]:
-    link = f"https://portal.example/a/{row.id}"
+    link = signed_link(row.id, row.due_at)
     return {"title": row.title, "subject_ref": row.subject_ref, "step": step, "link": link} | {
         "due": row.due_at.strftime("%d.%m.%Y")
     }

@@ -2,58 +2,59 @@
 
 import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
+import pytest
 from sqlalchemy import text
+from sqlalchemy.engine import Engine
 
 from models.core.db import make_engine, session_scope
 from models.core.migrate import current_revision, head_revision, upgrade
 
 
-def test_a_unit_of_work_that_reads_first_waits_for_a_writer_instead_of_failing(
-    tmp_path: Path,
-) -> None:
+@pytest.fixture
+def sqlite_engine(tmp_path: Path) -> Iterator[Engine]:
+    """A SQLite file with one table, `tally`."""
     engine = make_engine(f"sqlite:///{tmp_path / 'locks.db'}")
     with engine.begin() as connection:
         connection.exec_driver_sql("CREATE TABLE tally (n INTEGER)")
-    other_wrote = threading.Event()
-
-    def other_process_writes() -> None:
-        with session_scope(engine) as session:
-            session.execute(text("INSERT INTO tally VALUES (2)"))
-        other_wrote.set()
-
-    with session_scope(engine) as session:
-        before = session.execute(text("SELECT count(*) FROM tally")).scalar_one()
-        writer = threading.Thread(target=other_process_writes)
-        writer.start()
-        # a reading transaction on SQLite cannot write once another connection has committed
-        other_wrote.wait(timeout=1.0)
-        session.execute(text("INSERT INTO tally VALUES (1)"))
-    writer.join(timeout=30)
-    with engine.connect() as connection:
-        kept = [n for (n,) in connection.exec_driver_sql("SELECT n FROM tally ORDER BY rowid")]
+    yield engine
     engine.dispose()
+
+
+def another_writer(engine: Engine, n: int, *, hold: float = 0.0) -> threading.Event:
+    """Write `n` in a unit of work of its own, kept open `hold` seconds; set once written."""
+    written = threading.Event()
+
+    def write() -> None:
+        with session_scope(engine) as session:
+            session.execute(text("INSERT INTO tally VALUES (:n)"), {"n": n})
+            written.set()
+            time.sleep(hold)
+
+    threading.Thread(target=write).start()
+    return written
+
+
+def test_a_unit_of_work_that_reads_first_waits_for_a_writer_instead_of_failing(
+    sqlite_engine: Engine,
+) -> None:
+    with session_scope(sqlite_engine) as session:
+        before = session.execute(text("SELECT count(*) FROM tally")).scalar_one()
+        written = another_writer(sqlite_engine, 2)
+        # a reading transaction on SQLite cannot write once another connection has committed
+        written.wait(timeout=1.0)
+        session.execute(text("INSERT INTO tally VALUES (1)"))
+    assert written.wait(timeout=30)
+    with session_scope(sqlite_engine) as session:
+        kept = list(session.execute(text("SELECT n FROM tally ORDER BY rowid")).scalars())
     assert before == 0
     assert kept == [1, 2]
 
 
-def test_migrating_waits_for_a_writer_that_commits_meanwhile(tmp_path: Path) -> None:
-    engine = make_engine(f"sqlite:///{tmp_path / 'migrating.db'}")
-    with engine.begin() as connection:
-        connection.exec_driver_sql("CREATE TABLE other_process (n INTEGER)")
-    holding = threading.Event()
-
-    def other_process_writes() -> None:
-        with session_scope(engine) as session:
-            session.execute(text("INSERT INTO other_process VALUES (1)"))
-            holding.set()
-            time.sleep(1.0)  # the migration starts while this write is still open
-
-    writer = threading.Thread(target=other_process_writes)
-    writer.start()
-    holding.wait(timeout=30)
-    upgrade(engine)
-    writer.join(timeout=30)
-    assert current_revision(engine) == head_revision()
-    engine.dispose()
+def test_migrating_waits_for_a_writer_that_commits_meanwhile(sqlite_engine: Engine) -> None:
+    # the migration starts while the other write is still open
+    assert another_writer(sqlite_engine, 1, hold=1.0).wait(timeout=30)
+    upgrade(sqlite_engine)
+    assert current_revision(sqlite_engine) == head_revision()

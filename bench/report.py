@@ -158,7 +158,7 @@ def _printer_peak_mib(page: Path, target: Path) -> float:
 
 def main(url: str, round_id: int, folder: Path) -> None:
     """Build the report's figures, then write its HTML, PDF, workbook and CSVs."""
-    from models.core.db import get_engine, session_scope
+    from models.core.db import get_engine, read_scope
     from models.core.settings import get_settings
     from models.monitoring.report import build_round_report
     from models.monitoring.report_files import write_report
@@ -166,7 +166,7 @@ def main(url: str, round_id: int, folder: Path) -> None:
     engine = get_engine(url)
     baseline = _peak_mib()
     started = time.perf_counter()
-    with session_scope(engine) as session:
+    with read_scope(engine) as session:
         round_ = session.get(MonitoringRound, round_id)
         assert round_ is not None
         report = build_round_report(session=session, round_=round_)

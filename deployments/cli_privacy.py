@@ -10,7 +10,7 @@ from rich.table import Table
 from sqlmodel import select
 
 from deployments.cli_support import console, migrate_quietly, say, settings_or_exit
-from models.core.db import get_engine, session_scope
+from models.core.db import get_engine, read_scope, session_scope
 from models.core.i18n import N_
 from models.core.privacy import KINDS
 from models.core.privacy_scan import MARKER, Finding, kind_in, scan_database
@@ -27,7 +27,7 @@ RUNS_PAGE = 200
 
 def known_mailboxes(settings: Settings) -> frozenset[str]:
     """The addresses Concord writes to or from by design: contacts, partners, its own."""
-    with session_scope(get_engine(settings.resolved_database_url())) as session:
+    with read_scope(get_engine(settings.resolved_database_url())) as session:
         contacts = set(session.exec(select(Contact.email)).all())
     partners = {p.email for p in settings.partners.values() if p.email}
     own = {str(settings.sender), str(settings.coordinator_email)}
@@ -90,7 +90,8 @@ def scan(
     settings = settings_or_exit()
     migrate_quietly()
     known = known_mailboxes(settings)
-    with session_scope(get_engine(settings.resolved_database_url())) as session:
+    scope = session_scope if redact else read_scope  # redacting writes as it reads
+    with scope(get_engine(settings.resolved_database_url())) as session:
         findings = scan_database(
             session,
             known=known,

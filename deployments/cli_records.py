@@ -25,7 +25,7 @@ from models.core.clocks import (
     extension_note,
     load_clocks,
 )
-from models.core.db import session_scope
+from models.core.db import read_scope, session_scope
 from models.core.i18n import N_, long_date
 from models.core.types import utcnow
 from models.lifecycle.actions import (
@@ -165,7 +165,7 @@ def outbox(
         fail(f"--state: unknown state {unknown[0]!r}", code=2)
     migrate_quietly()
     zone = settings_or_exit().zone
-    with session_scope() as session:
+    with read_scope() as session:
         messages = pending_messages(session=session, states=states, limit=limit)
     if not messages:
         console.print(f"no {', '.join(states)} messages")
@@ -217,7 +217,7 @@ def assignments(
         )
     migrate_quietly()
     calendar = WorkingCalendar(zone=settings_or_exit().zone)
-    with session_scope() as session:
+    with read_scope() as session:
         rows = open_assignments(
             session=session,
             institution=institution,

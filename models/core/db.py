@@ -85,6 +85,13 @@ def session_scope(engine: Engine | None = None) -> Iterator[Session]:
             raise
 
 
+@contextmanager
+def read_scope(engine: Engine | None = None) -> Iterator[Session]:
+    """A session that only reads: it takes no lock, so it never keeps a writer waiting."""
+    with Session(engine or get_engine(), expire_on_commit=False) as session:
+        yield session
+
+
 def insert_once(session: Session, row: Row, find: Callable[[], Row | None]) -> tuple[Row, bool]:
     """Insert `row` and say True; if another run has just inserted its unique key, that row.
 

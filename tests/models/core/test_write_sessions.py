@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.engine import Engine
 
-from models.core.db import make_engine, session_scope
+from models.core.db import make_engine, read_scope, session_scope
 from models.core.migrate import current_revision, head_revision, upgrade
 
 
@@ -23,8 +23,13 @@ def sqlite_engine(tmp_path: Path) -> Iterator[Engine]:
     engine.dispose()
 
 
-def another_writer(engine: Engine, n: int, *, hold: float = 0.0) -> threading.Event:
-    """Write `n` in a unit of work of its own, kept open `hold` seconds; set once written."""
+def another_writer(
+    engine: Engine, n: int, *, hold: float = 0.0, until: threading.Event | None = None
+) -> threading.Event:
+    """Write `n` in a unit of work of its own, kept open `hold` seconds or `until` set.
+
+    The event returned is set once the row is written, before it is committed.
+    """
     written = threading.Event()
 
     def write() -> None:
@@ -32,6 +37,8 @@ def another_writer(engine: Engine, n: int, *, hold: float = 0.0) -> threading.Ev
             session.execute(text("INSERT INTO tally VALUES (:n)"), {"n": n})
             written.set()
             time.sleep(hold)
+            if until is not None:
+                until.wait(timeout=60)
 
     threading.Thread(target=write).start()
     return written
@@ -58,3 +65,16 @@ def test_migrating_waits_for_a_writer_that_commits_meanwhile(sqlite_engine: Engi
     assert another_writer(sqlite_engine, 1, hold=1.0).wait(timeout=30)
     upgrade(sqlite_engine)
     assert current_revision(sqlite_engine) == head_revision()
+
+
+def test_reading_takes_no_lock_so_a_listing_never_waits_for_a_writer(
+    sqlite_engine: Engine,
+) -> None:
+    release = threading.Event()
+    assert another_writer(sqlite_engine, 1, until=release).wait(timeout=30)
+    try:
+        with read_scope(sqlite_engine) as session:
+            seen = session.execute(text("SELECT count(*) FROM tally")).scalar_one()
+    finally:
+        release.set()
+    assert seen == 0, "the open write is not seen until it commits"

@@ -72,3 +72,8 @@ class PrefectApi:
                 break
             time.sleep(2)
         return states
+
+    def log_lines(self, run_id: str) -> list[str]:
+        """A flow run's log messages, oldest first (to say why a run did not end)."""
+        body = {"limit": 200, "logs": {"flow_run_id": {"any_": [run_id]}}, "sort": "TIMESTAMP_ASC"}
+        return [str(line["message"]) for line in self.call("POST", "/logs/filter", body)]

@@ -4,7 +4,8 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Locator, Page, sync_playwright
+from playwright.sync_api import Locator, Page, expect, sync_playwright
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from sqlmodel import Session, select
 
 from deployments.prefect_api import FINAL, PrefectApi
@@ -37,18 +38,12 @@ def test_the_secretariat_fills_the_minutes_form_in_the_prefect_ui(
         page.get_by_role("button", name="Resume").first.click()
         dialog = page.get_by_role("dialog")
         dialog.get_by_text("Aprobarea ordinii de zi").wait_for()
-        dialog.get_by_role("button", name="Add item").nth(1).click()  # a decision
-        dialog.locator("textarea").last.fill("Se aprobă calendarul campaniei naționale.")
-        dialog.get_by_role("button", name="Add item").nth(2).click()  # an action item
-        json_input(page, dialog, "Instituția responsabilă", '"ANITP"')
-        field(dialog, "Acțiune").locator("textarea").fill("Transmiterea calendarului către membri")
-        json_input(page, dialog, "Termen", f'"{(start + timedelta(days=30)).date().isoformat()}"')
+        fill_minutes(page, dialog, (start + timedelta(days=30)).date().isoformat())
         page.screenshot(path=str(tmp_path / "minutes-form.png"), full_page=True)
-        dialog.get_by_role("button", name="Submit").click()
-        state = api.wait([run_id], until=FINAL)[run_id]
-        page.goto(f"{stack.ui_url}/runs/flow-run/{run_id}", wait_until="networkidle")
+        submit(page, dialog, tmp_path / "minutes-form-refused.png")
         browser.close()
-    assert state == "COMPLETED"
+    state = api.wait([run_id], timeout=300, until=FINAL)[run_id]
+    assert state == "COMPLETED", (state, api.log_lines(run_id)[-5:])
     with Session(get_engine(get_settings().resolved_database_url())) as session:
         meeting = session.exec(select(Meeting).where(Meeting.minutes_run_id == run_id)).one()
         decisions = select(Decision.text).where(Decision.meeting_id == meeting.id)
@@ -58,23 +53,51 @@ def test_the_secretariat_fills_the_minutes_form_in_the_prefect_ui(
         assert meeting.status == "minuted"
 
 
+def fill_minutes(page: Page, dialog: Locator, due: str) -> None:
+    """One decision and one action item, each field checked before the next is typed."""
+    decisions = field(dialog, "Decizii")
+    decisions.get_by_role("button", name="Add item").click()
+    decisions.locator("textarea").fill("Se aprobă calendarul campaniei naționale.")
+    expect(decisions.locator("textarea")).to_have_value("Se aprobă calendarul campaniei naționale.")
+    dialog.get_by_role("button", name="Add item").nth(2).click()
+    json_input(page, dialog, "Instituția responsabilă", '"ANITP"')
+    action = field(dialog, "Acțiune").locator("textarea")
+    action.fill("Transmiterea calendarului către membri")
+    expect(action).to_have_value("Transmiterea calendarului către membri")
+    json_input(page, dialog, "Termen", f'"{due}"')
+
+
+def submit(page: Page, dialog: Locator, shot: Path) -> None:
+    """Submit the form; if it stays open, fail with what it says (and keep a screenshot)."""
+    dialog.get_by_role("button", name="Submit").click()
+    try:
+        dialog.wait_for(state="hidden", timeout=120_000)
+    except PlaywrightTimeout:
+        page.screenshot(path=str(shot), full_page=True)
+        raise AssertionError(f"the form stayed open: {dialog.inner_text()}") from None
+
+
 def field(dialog: Locator, label: str) -> Locator:
     """The input block under a form label of the Prefect UI's schema form."""
     return dialog.locator(
-        f"xpath=.//span[normalize-space()='{label}']/ancestor::label/parent::div/following-sibling::div[1]"
+        f"xpath=.//span[{titled(label)}]/ancestor::label/parent::div/following-sibling::div[1]"
     ).first
+
+
+def titled(label: str) -> str:
+    """An XPath test for a form label's text, marked optional or not."""
+    return f"normalize-space()='{label}' or normalize-space()='{label} (Optional)'"
 
 
 def json_input(page: Page, dialog: Locator, label: str, value: str) -> None:
     """Switch one field of the form to JSON input and type its value."""
     menu(dialog, label).click()
     page.get_by_text("Use JSON input").click()
-    field(dialog, label).locator("[contenteditable], textarea").first.click()
-    page.keyboard.type(value)
+    editor = field(dialog, label).locator("textarea.p-code-input__textarea")
+    editor.fill(value)
+    expect(editor).to_have_value(value)
 
 
 def menu(dialog: Locator, label: str) -> Locator:
     """The menu button beside a form label (Use JSON input, Select variable)."""
-    return dialog.locator(
-        f"xpath=.//span[normalize-space()='{label}']/following-sibling::div//button"
-    ).first
+    return dialog.locator(f"xpath=.//span[{titled(label)}]/following-sibling::div//button").first

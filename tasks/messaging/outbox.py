@@ -183,13 +183,9 @@ class _Results:
 
 
 def _results_connection(engine: Engine) -> Connection:
-    """A sender's connection for its results; on PostgreSQL each result commits itself.
-
-    In autocommit an UPDATE is one round trip, not three (BEGIN, UPDATE, COMMIT), and it is
-    as durable as before: committed before the sender takes the next message.
-    """
+    """A sender's connection for its results; on PostgreSQL each UPDATE commits itself."""
     conn = engine.connect()
-    if engine.dialect.name == "postgresql":
+    if engine.dialect.name == "postgresql":  # one round trip a result, not BEGIN, UPDATE, COMMIT
         conn.execution_options(isolation_level="AUTOCOMMIT")
     return conn
 

@@ -11,6 +11,7 @@ from sqlmodel import Session, col, select
 
 from models.core.calendar import WorkingCalendar
 from models.core.db import write_session
+from models.core.heap import old_objects_frozen
 from models.core.periods import Period, parse_period
 from models.core.settings import Settings
 from models.core.sql import insert_ignoring_duplicates, staged
@@ -176,6 +177,7 @@ def _insert_reports(session: Session, round_id: int, shared: dict[str, Any], rep
     return conn.execute(new).rowcount  # preserved: psycopg forgets it once its cursor closes
 
 
+@old_objects_frozen()
 def create_round_assignments(
     *,
     engine: Engine,
@@ -263,6 +265,7 @@ def announcement_letters(
     return letters, problems
 
 
+@old_objects_frozen()
 def announce_round(
     *,
     engine: Engine,

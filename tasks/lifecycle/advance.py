@@ -14,6 +14,7 @@ from sqlmodel import Session, col, select
 
 from models.core.calendar import WorkingCalendar
 from models.core.db import get_engine, write_session
+from models.core.heap import old_objects_frozen
 from models.core.settings import get_settings
 from models.core.sql import insert_ignoring_duplicates
 from models.core.types import UTCDateTime
@@ -147,6 +148,7 @@ def _take_steps(
     return steps, notices
 
 
+@old_objects_frozen()
 def advance_due_assignments(
     *,
     engine: Engine,

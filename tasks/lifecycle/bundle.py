@@ -13,6 +13,7 @@ from sqlmodel import Session, col, select
 
 from models.core.calendar import WorkingCalendar
 from models.core.db import get_engine, write_session
+from models.core.heap import old_objects_frozen
 from models.core.settings import Settings, get_settings
 from models.lifecycle.ladder import COORDINATOR, FOCAL_POINT, HEAD, Step
 from models.lifecycle.tables import Assignment, Notice
@@ -213,6 +214,7 @@ def _bundle(session: Session, bundler: Bundler, notices: list[Notice], settings:
         bundler.send()
 
 
+@old_objects_frozen()
 def bundle_notices(
     *, engine: Engine, now: datetime, settings: Settings, calendar: WorkingCalendar, logger: Logger
 ) -> Counter[str]:

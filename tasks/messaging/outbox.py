@@ -18,6 +18,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session, col, select
 
 from models.core.db import get_engine
+from models.core.heap import old_objects_frozen
 from models.core.settings import Settings, get_settings
 from models.core.types import utcnow
 from models.messaging.mime import BadAddressError, recipients_of, wire_bytes
@@ -38,8 +39,7 @@ from tasks.messaging.transports import (
     post_webhook,
 )
 
-RETRY_BASE_SECONDS = 60
-RETRY_CAP_SECONDS = 3600
+RETRY_BASE_SECONDS, RETRY_CAP_SECONDS = 60, 3600
 
 
 @dataclass
@@ -308,11 +308,8 @@ def _load(
         query = select(OutboxMessage).where(col(OutboxMessage.id).in_(ids))
         messages = list(session.exec(query.order_by(col(OutboxMessage.id))).all())
         hooked = {m.institution_id for m in messages if m.channel == Channel.WEBHOOK}
-        codes: dict[int | None, str] = dict(  # for webhooks only: not every institution's
-            session.exec(
-                select(Institution.id, Institution.code).where(col(Institution.id).in_(hooked))
-            ).all()
-        )
+        owners = select(Institution.id, Institution.code).where(col(Institution.id).in_(hooked))
+        codes: dict[int | None, str] = dict(session.exec(owners).all())  # webhooks' owners only
         files = attachments_of(session=session, keys=[m.key for m in messages])
     return messages, codes, files
 
@@ -341,6 +338,7 @@ def deliver_batch(
     return result
 
 
+@old_objects_frozen()
 def deliver_due_messages(
     *,
     now: datetime,

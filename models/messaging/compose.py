@@ -22,7 +22,7 @@ from models.messaging.outbox import (
     queue_messages,
 )
 from models.messaging.render import RenderedMessage, render_message
-from models.reference.institutions import Contact, Institution
+from models.reference.institutions import Contact, Institution, name_for, short_label
 
 
 class NoRecipientError(LookupError):
@@ -77,20 +77,41 @@ def _emails(contacts: Sequence[ContactRow], roles: tuple[str, ...]) -> tuple[str
     return tuple(dict.fromkeys(by_role[role] for role in roles if role in by_role))
 
 
+class InstitutionRow(Protocol):
+    """What addressing reads of an institution: an `Institution`, or a row of its columns."""
+
+    @property
+    def id(self) -> int | None: ...
+    @property
+    def code(self) -> str: ...
+    @property
+    def name(self) -> str: ...
+    @property
+    def name_en(self) -> str | None: ...
+    @property
+    def short_name(self) -> str | None: ...
+    @property
+    def language(self) -> str: ...
+    @property
+    def webhook_url(self) -> str | None: ...
+
+
 def _addressee(
-    institution: Institution, contacts: Sequence[ContactRow], roles: tuple[str, ...]
+    institution: InstitutionRow, contacts: Sequence[ContactRow], roles: tuple[str, ...]
 ) -> Addressee:
     emails = _emails(contacts, roles)
     if not emails and any(c.role in roles and not c.working for c in contacts):
         emails = _emails(contacts, OTHER_ROLES) or _emails(contacts, HEAD_ROLES)
     if not emails:
         raise NoRecipientError(f"{institution.code} has no contact in roles {', '.join(roles)}")
+    view = InstitutionView(
+        code=institution.code,
+        name=name_for(institution.name, institution.name_en, institution.language),
+        language=institution.language,
+        short_name=short_label(institution.short_name, institution.code),
+    )
     return Addressee(
-        institution=InstitutionView.of(
-            institution,
-            name=institution.name_in(institution.language),
-            short_name=institution.label,
-        ),
+        institution=view,
         institution_id=institution.id,
         emails=emails,
         webhook_url=institution.webhook_url,
@@ -106,7 +127,13 @@ def addressee_for(*, session: Session, institution_id: int, roles: tuple[str, ..
     return _addressee(institution, list(contacts), roles)
 
 
-# rows of columns, not ORM objects: a round reads every institution's contacts at once
+# rows of columns, not ORM objects: a round reads every institution and its contacts at once
+_INSTITUTION_ROWS = select(
+    *(
+        getattr(Institution, name)
+        for name in ("id", "code", "name", "name_en", "short_name", "language", "webhook_url")
+    )
+)
 _CONTACT_ROWS = select(
     Contact.institution_id,
     Contact.role,
@@ -119,9 +146,8 @@ def addressees_for(
     *, session: Session, institution_ids: list[int], roles: tuple[str, ...]
 ) -> dict[int, Addressee | NoRecipientError]:
     """`addressee_for` for many institutions in two queries; a missing contact as its error."""
-    institutions = session.exec(
-        select(Institution).where(col(Institution.id).in_(institution_ids))
-    ).all()
+    chosen = _INSTITUTION_ROWS.where(col(Institution.id).in_(institution_ids))
+    institutions: Sequence[InstitutionRow] = session.execute(chosen).all()
     contacts: dict[int, list[ContactRow]] = {i.id or 0: [] for i in institutions}
     for contact in session.execute(
         _CONTACT_ROWS.where(col(Contact.institution_id).in_(institution_ids))

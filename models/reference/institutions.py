@@ -19,6 +19,16 @@ class InstitutionBase(SQLModel):
     language: str = Field(default="ro", max_length=2)
 
 
+def name_for(name: str, name_en: str | None, language: str) -> str:
+    """The institution's name for a reader of `language` (Romanian when none is given)."""
+    return name_en if language == "en" and name_en else name
+
+
+def short_label(short_name: str | None, code: str) -> str:
+    """The short name for tables and charts, or the code when there is none."""
+    return short_name or code
+
+
 class Institution(InstitutionBase, table=True):
     id: int | None = Field(default=None, primary_key=True)
     parent_id: int | None = Field(default=None, foreign_key="institution.id", index=True)
@@ -26,12 +36,12 @@ class Institution(InstitutionBase, table=True):
 
     def name_in(self, language: str) -> str:
         """The institution's name for a reader of `language` (Romanian when none is given)."""
-        return self.name_en if language == "en" and self.name_en else self.name
+        return name_for(self.name, self.name_en, language)
 
     @property
     def label(self) -> str:
         """The short name for tables and charts, or the code when there is none."""
-        return self.short_name or self.code
+        return short_label(self.short_name, self.code)
 
 
 class InstitutionPublic(InstitutionBase):

@@ -4,15 +4,18 @@ import logging
 import smtplib
 import ssl
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from types import TracebackType
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 import httpx
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 
 from models.core.settings import Settings
 from models.core.tokens import webhook_secret, webhook_signature
+
+if TYPE_CHECKING:
+    from _typeshed import ReadableBuffer
 
 PATIENCE_CAP_SECONDS = 60.0  # a database restart takes seconds; a lease, minutes
 LOG = logging.getLogger(__name__)
@@ -31,6 +34,47 @@ class DeliveryError(Exception):
 def _refusal(code: int, detail: bytes | str) -> DeliveryError:
     text = detail.decode("utf-8", "replace") if isinstance(detail, bytes) else detail
     return DeliveryError(f"{code} {text}".strip(), permanent=500 <= code < 600)
+
+
+def _sent_as_is(data: bytes) -> bool:
+    """Whether DATA may carry these bytes unchanged: whole lines, none starting with a dot."""
+    return data.endswith(b"\r\n") and not data.startswith(b".") and b"\n." not in data
+
+
+class _PlainCommands(smtplib.SMTP):
+    """smtplib, sparing what a Concord email never needs: about 60 µs of each one's send.
+
+    Its addresses are already bare (`recipients_of`), so quoting them needs no parser, and
+    its lines are base64 or short headers, so a line starting with "." is rare and only then
+    is the message scanned line by line to double it.
+    """
+
+    def mail(self, sender: str, options: Sequence[str] = ()) -> tuple[int, bytes]:
+        if any(option.lower() == "smtputf8" for option in options):
+            return super().mail(sender, options)  # which also switches the commands to UTF-8
+        self.putcmd("mail", f"FROM:<{sender}>{self._listed(options)}")
+        return self.getreply()
+
+    def rcpt(self, recip: str, options: Sequence[str] = ()) -> tuple[int, bytes]:
+        self.putcmd("rcpt", f"TO:<{recip}>{self._listed(options)}")
+        return self.getreply()
+
+    def _listed(self, options: Sequence[str]) -> str:
+        return "".join(f" {option}" for option in options) if self.does_esmtp else ""
+
+    def data(self, msg: "ReadableBuffer | str") -> tuple[int, bytes]:
+        if not isinstance(msg, bytes) or not _sent_as_is(msg):
+            return super().data(msg)
+        self.putcmd("data")
+        code, reply = self.getreply()
+        if code != 354:
+            raise smtplib.SMTPDataError(code, reply)
+        self.send(msg + b".\r\n")
+        return self.getreply()
+
+
+class _PlainCommandsSSL(_PlainCommands, smtplib.SMTP_SSL):
+    """`_PlainCommands` over TLS from the first byte."""
 
 
 class SmtpTransport:
@@ -63,14 +107,14 @@ class SmtpTransport:
             )
         try:
             if s.smtp_security == "ssl":
-                client: smtplib.SMTP = smtplib.SMTP_SSL(
+                client: smtplib.SMTP = _PlainCommandsSSL(
                     s.smtp_host,
                     s.smtp_port,
                     timeout=s.smtp_timeout_seconds,
                     context=self._tls_context(),
                 )
             else:
-                client = smtplib.SMTP(s.smtp_host, s.smtp_port, timeout=s.smtp_timeout_seconds)
+                client = _PlainCommands(s.smtp_host, s.smtp_port, timeout=s.smtp_timeout_seconds)
                 if s.smtp_security == "starttls":
                     client.starttls(context=self._tls_context())
             if s.smtp_user and s.smtp_password:

@@ -35,6 +35,8 @@ class RecordingHandler:
 
     def __init__(self) -> None:
         self.messages: list[EmailMessage] = []
+        self.contents: list[bytes] = []  # each message as the server took it in, byte for byte
+        self.mail_options: list[list[str]] = []
         self.envelopes: list[tuple[str, list[str]]] = []
         self.stall_after: int | None = None
         self.stalled = threading.Event()
@@ -57,6 +59,8 @@ class RecordingHandler:
         message = email.message_from_bytes(envelope.original_content, policy=email.policy.default)
         assert isinstance(message, EmailMessage)
         self.messages.append(message)
+        self.contents.append(envelope.original_content)
+        self.mail_options.append(list(envelope.mail_options))
         self.envelopes.append((envelope.mail_from, list(envelope.rcpt_tos)))
         return "250 2.0.0 accepted"
 

@@ -32,3 +32,23 @@ def test_each_sweep_shows_its_cost_per_due_row_beside_its_floor() -> None:
     assert table["plain script (the sweep's floor), 20,000 assignments, 200 due"] == (
         "0.50 s, 2.50 ms a due row"
     )
+
+
+def test_a_repeated_measurement_shows_every_run_beside_its_median() -> None:
+    figures = results()
+    sqlite = figures["sqlite"]
+    sqlite["round"]["flow"] |= {"runs_seconds": [15.3, 14.2, 15.0]}
+    sqlite["sweeps"][0] |= {"runs_seconds": [0.4, 0.35, 0.3], "floor_runs_seconds": [0.5, 0.6]}
+    table = dict(rows(figures, "sqlite"))
+    assert table["round through its Prefect flow, 4 SMTP connections"].endswith(
+        "1.00x the floor; median of runs of 14.20, 15.00, 15.30 s"
+    )
+    assert table["daily sweep, 20,000 assignments, 200 due"].endswith(
+        "0.70x the floor; median of runs of 0.30, 0.35, 0.40 s"
+    )
+    assert table["plain script (the sweep's floor), 20,000 assignments, 200 due"] == (
+        "0.50 s, 2.50 ms a due row; median of runs of 0.50, 0.60 s"
+    )
+    assert table["plain script (the floor), one connection"] == (
+        "100 emails, 400/s, 2.50 ms each"
+    ), "a single run shows no median"

@@ -152,9 +152,11 @@ def session(engine: Engine) -> Iterator[Session]:
 
 
 @pytest.fixture
-def smtp_server(monkeypatch: pytest.MonkeyPatch) -> Iterator[SmtpServer]:
-    """A real SMTP server on loopback; the settings send to it."""
-    server = SmtpServer()
+def smtp_server(
+    request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[SmtpServer]:
+    """A real SMTP server on loopback; the settings send to it (its options as indirect param)."""
+    server = SmtpServer(options=getattr(request, "param", {}))
     server.start()
     monkeypatch.setenv("CONCORD_SMTP_HOST", "127.0.0.1")
     monkeypatch.setenv("CONCORD_SMTP_PORT", str(server.port))

@@ -1,7 +1,5 @@
 """The SMTP client's own commands: what the server takes in is exactly what was composed."""
 
-from collections.abc import Iterator
-
 import pytest
 
 from models.core.settings import get_settings
@@ -10,18 +8,6 @@ from tests.support.servers import SmtpServer
 
 SENDER = "concord@coordination.example"
 HEAD = b"From: concord@coordination.example\r\nTo: fp@anitp.example\r\nSubject: x\r\n\r\n"
-
-
-@pytest.fixture
-def international_server(monkeypatch: pytest.MonkeyPatch) -> Iterator[SmtpServer]:
-    """A loopback server offering SMTPUTF8, which the settings send to."""
-    server = SmtpServer(options={"enable_SMTPUTF8": True})
-    server.start()
-    monkeypatch.setenv("CONCORD_SMTP_HOST", "127.0.0.1")
-    monkeypatch.setenv("CONCORD_SMTP_PORT", str(server.port))
-    get_settings.cache_clear()
-    yield server
-    server.stop()
 
 
 def send(data: bytes, recipients: list[str]) -> list[str]:
@@ -55,11 +41,12 @@ def test_lines_starting_with_a_dot_arrive_as_written(smtp_server: SmtpServer, bo
     assert received.rstrip(b"\r\n") == data.rstrip(b"\r\n"), "a doubled dot was not undone"
 
 
+@pytest.mark.parametrize("smtp_server", [{"enable_SMTPUTF8": True}], indirect=True)
 def test_an_international_address_switches_the_commands_to_utf8(
-    international_server: SmtpServer,
+    smtp_server: SmtpServer,
 ) -> None:
     data = HEAD + b"body\r\n"
     assert send(data, ["ioana@institu\u021bie.example"]) == []
-    [(sender, recipients)] = international_server.handler.envelopes
+    [(sender, recipients)] = smtp_server.handler.envelopes
     assert (sender, recipients) == (SENDER, ["ioana@institu\u021bie.example"])
-    assert "SMTPUTF8" in international_server.handler.mail_options[0]
+    assert "SMTPUTF8" in smtp_server.handler.mail_options[0]

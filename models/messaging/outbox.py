@@ -5,7 +5,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import Index, Integer, LargeBinary, Text, UniqueConstraint, true
+from sqlalchemy import Index, Integer, LargeBinary, Text, UniqueConstraint, text, true
 from sqlmodel import Field, Session, SQLModel, col, select
 
 from models.core.sql import insert_ignoring_duplicates, staged
@@ -25,9 +25,23 @@ class DeliveryState(StrEnum):
     DEAD = "dead"
 
 
+WAITING = text("state IN ('queued', 'failed')")
+LEASED = text("state = 'sending'")
+
+
+def _partial(name: str, column: str, where: Any) -> Index:
+    """An index over the rows in some states only: a sent message leaves no entry in it."""
+    return Index(name, column, postgresql_where=where, sqlite_where=where)
+
+
 class OutboxMessage(SQLModel, table=True):
     __tablename__ = "outbox_message"
-    __table_args__ = (Index("ix_outbox_state_next_attempt", "state", "next_attempt_at"),)
+    # the claim walks waiting messages in id order and probes leases by age; the sent ones,
+    # nearly all rows, stay out of both indexes
+    __table_args__ = (
+        _partial("ix_outbox_waiting", "id", WAITING),
+        _partial("ix_outbox_leased", "id", LEASED),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     key: str = Field(max_length=200, unique=True)

@@ -12,7 +12,7 @@ from typing import Any
 
 import httpx
 from prefect import get_run_logger, task
-from sqlalchemy import bindparam, or_, update
+from sqlalchemy import bindparam, update
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session, col, select
@@ -20,7 +20,6 @@ from sqlmodel import Session, col, select
 from models.core.db import get_engine
 from models.core.heap import old_objects_frozen
 from models.core.settings import Settings, get_settings
-from models.core.types import utcnow
 from models.messaging.mime import BadAddressError, recipients_of, wire_bytes
 from models.messaging.outbox import (
     Channel,
@@ -31,6 +30,7 @@ from models.messaging.outbox import (
     message_id_for,
 )
 from models.reference.institutions import Institution
+from tasks.messaging.claim import claim_batch
 from tasks.messaging.transports import (
     DeliveryError,
     SmtpTransport,
@@ -54,71 +54,6 @@ class BatchResult:
 def retry_delay(attempts: int) -> timedelta:
     """Exponential backoff from one minute, capped at one hour."""
     return timedelta(seconds=min(RETRY_BASE_SECONDS * 2 ** max(attempts - 1, 0), RETRY_CAP_SECONDS))
-
-
-def lease_clock() -> datetime:
-    """The wall clock leases run on, whatever moment the flow that delivers works as of.
-
-    A sweep run as of tomorrow must not take over what a round run as of today is sending.
-    """
-    return utcnow()
-
-
-def _claim_statement(
-    engine: Engine, now: datetime, limit: int, lease_seconds: int, keys: list[str] | None
-) -> Any:
-    """The UPDATE that marks up to `limit` messages due by `now` `sending`, returning their ids."""
-    leased_at = lease_clock()
-    due = (
-        select(OutboxMessage.id)
-        .where(
-            or_(
-                col(OutboxMessage.state).in_([DeliveryState.QUEUED, DeliveryState.FAILED])
-                & (col(OutboxMessage.next_attempt_at) <= now),
-                (col(OutboxMessage.state) == DeliveryState.SENDING)
-                & (col(OutboxMessage.claimed_at) < leased_at - timedelta(seconds=lease_seconds)),
-            )
-        )
-        .order_by(col(OutboxMessage.id))
-        .limit(limit)
-    )
-    if keys is not None:
-        due = due.where(col(OutboxMessage.key).in_(keys))
-    if engine.dialect.name == "postgresql":
-        due = due.with_for_update(skip_locked=True)
-    return (
-        update(OutboxMessage)
-        .where(col(OutboxMessage.id).in_(due.scalar_subquery()))
-        .values(state=DeliveryState.SENDING, claimed_at=leased_at)
-        .returning(col(OutboxMessage.id))
-    )
-
-
-def claim_batch(
-    *,
-    engine: Engine,
-    now: datetime,
-    limit: int,
-    lease_seconds: int,
-    keys: list[str] | None = None,
-    patience: float = 0.0,
-) -> list[int]:
-    """Mark up to `limit` due messages `sending` and return their ids; racing workers skip them.
-
-    A message left `sending` longer than the lease by the wall clock (its worker crashed) is
-    due again.
-    `keys` limits the claim to those messages (an answer's confirmation, sent at once).
-    An unreachable database is tried again for up to `patience` seconds.
-    """
-    claim = _claim_statement(engine, now, limit, lease_seconds, keys)
-
-    def attempt() -> list[int]:
-        with Session(engine) as session:
-            ids = sorted(session.execute(claim).scalars())
-            session.commit()
-        return ids
-
-    return patiently(attempt, seconds=patience)
 
 
 def _recorded(*columns: str) -> Any:

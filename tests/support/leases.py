@@ -5,11 +5,11 @@ from contextlib import contextmanager
 from datetime import datetime
 from unittest.mock import patch
 
-from tasks.messaging import outbox
+from tasks.messaging import claim
 
 
 @contextmanager
 def leases_at(moment: datetime) -> Iterator[None]:
     """Claim and expire leases as if the wall clock read `moment`."""
-    with patch.object(outbox, "lease_clock", lambda: moment):
+    with patch.object(claim, "lease_clock", lambda: moment):
         yield

@@ -25,8 +25,8 @@ import logging, sys
 from datetime import datetime
 from tasks.messaging.outbox import deliver_due_messages
 now = datetime.fromisoformat(sys.argv[1])
-import tasks.messaging.outbox as outbox
-outbox.lease_clock = lambda: now  # each worker comes once the last one's leases ran out
+import tasks.messaging.claim as claim
+claim.lease_clock = lambda: now  # each worker comes once the last one's leases ran out
 print("ready", flush=True)
 deliver_due_messages(now=now, batch_size=25, max_batches=100, logger=logging.getLogger("w"))
 """

@@ -49,8 +49,8 @@ round_id = open_round(engine=engine, strategy_code="SNITP-2024-2028", period_lab
 create_round_assignments(engine=engine, round_id=round_id, calendar=calendar, now=now)
 announce_round(engine=engine, round_id=round_id, settings=settings, calendar=calendar, now=now,
     logger=log)
-import tasks.messaging.outbox as outbox
-outbox.lease_clock = lambda: datetime.fromisoformat(sys.argv[1])  # the last run's leases ran out
+import tasks.messaging.claim as claim
+claim.lease_clock = lambda: datetime.fromisoformat(sys.argv[1])  # the last run's leases ran out
 deliver_due_messages(now=datetime.fromisoformat(sys.argv[1]), batch_size=20, max_batches=100,
     logger=log)
 """

@@ -5,16 +5,14 @@ import threading
 import zlib
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import AbstractContextManager, nullcontext, suppress
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
 import httpx
 from prefect import get_run_logger, task
-from sqlalchemy import bindparam, update
-from sqlalchemy.engine import Connection, Engine
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
 from models.core.db import get_engine
@@ -31,6 +29,7 @@ from models.messaging.outbox import (
 )
 from models.reference.institutions import Institution
 from tasks.messaging.claim import claim_batch
+from tasks.messaging.results import RECORD_FAILURE, RECORD_SENT, ResultWriter, results_connection
 from tasks.messaging.transports import (
     DeliveryError,
     SmtpTransport,
@@ -56,77 +55,8 @@ def retry_delay(attempts: int) -> timedelta:
     return timedelta(seconds=min(RETRY_BASE_SECONDS * 2 ** max(attempts - 1, 0), RETRY_CAP_SECONDS))
 
 
-def _recorded(*columns: str) -> Any:
-    """The UPDATE writing one kind of result: built once, so its compiled form is reused."""
-    return (
-        update(OutboxMessage)
-        .where(
-            col(OutboxMessage.id) == bindparam("message_id"),
-            col(OutboxMessage.state) == DeliveryState.SENDING,
-            col(OutboxMessage.claimed_at) == bindparam("claimed"),
-        )
-        .values(claimed_at=None, **{name: bindparam(name) for name in columns})
-        .execution_options(preserve_rowcount=True)  # psycopg forgets it once its cursor closes
-    )
-
-
-RECORD_SENT = _recorded("state", "sent_at", "attempts", "last_error")
-RECORD_FAILURE = _recorded("state", "attempts", "last_error", "next_attempt_at")
-
-
-@dataclass
-class _Results:
-    """One sender's database connection for its results.
-
-    SQLite takes one writer at a time and makes the others sleep and retry; the senders of
-    a batch take turns through a lock instead, which wakes the next one at once.
-    """
-
-    conn: Connection
-    turn: AbstractContextManager[Any]
-    patience: float
-
-    def write(self, statement: Any, message: OutboxMessage, **values: object) -> bool:
-        """Write one result at once; False when another worker has since reclaimed the message.
-
-        One commit per message, before this connection sends another: a worker killed
-        mid-batch resends at most the message each connection was sending. The write's own
-        guard on the claim tells whether the message was still this worker's, in the same
-        statement, so the sender stops at the first one that was not: another run whose
-        clock said the lease ran out sends the rest, and at most the email each connection
-        was sending goes out twice. While the database is unreachable (a restart) the sender
-        waits here, sending nothing more, and writes the result once it is back.
-        """
-        params = {"message_id": message.id, "claimed": message.claimed_at, **values}
-        tries = 0
-
-        def attempt() -> bool:
-            nonlocal tries
-            tries += 1
-            with self.turn:
-                written = self.conn.execute(statement, params)
-                self.conn.commit()
-            # a repeat may find the row its first try wrote before the connection dropped
-            return written.rowcount > 0 or tries > 1
-
-        return patiently(attempt, seconds=self.patience, recover=self._forget_transaction)
-
-    def _forget_transaction(self) -> None:
-        """Roll back what failed, so the next attempt starts over on a fresh connection."""
-        with suppress(DBAPIError):
-            self.conn.rollback()
-
-
-def _results_connection(engine: Engine) -> Connection:
-    """A sender's connection for its results; on PostgreSQL each UPDATE commits itself."""
-    conn = engine.connect()
-    if engine.dialect.name == "postgresql":  # one round trip a result, not BEGIN, UPDATE, COMMIT
-        conn.execution_options(isolation_level="AUTOCOMMIT")
-    return conn
-
-
 def _record_failure(
-    results: _Results,
+    results: ResultWriter,
     message: OutboxMessage,
     error: DeliveryError,
     now: datetime,
@@ -208,11 +138,11 @@ def _send_share(batch: _Batch, messages: list[OutboxMessage]) -> BatchResult:
     webhooks = any(message.channel == Channel.WEBHOOK for message in messages)
     client = httpx.Client() if webhooks else nullcontext(None)  # its TLS setup costs 25 ms
     with (
-        _results_connection(batch.engine) as conn,
+        results_connection(batch.engine) as conn,
         SmtpTransport(batch.settings) as smtp,
         client as http,
     ):
-        results = _Results(conn, batch.turn, batch.patience)
+        results = ResultWriter(conn, batch.turn, batch.patience)
         for position, message in enumerate(messages):
             try:
                 if server_down is not None and message.channel == Channel.EMAIL:

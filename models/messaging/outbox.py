@@ -36,8 +36,7 @@ def _partial(name: str, column: str, where: Any) -> Index:
 
 class OutboxMessage(SQLModel, table=True):
     __tablename__ = "outbox_message"
-    # the claim walks waiting messages in id order and probes leases by age; the sent ones,
-    # nearly all rows, stay out of both indexes
+    # the claim walks waiting and leased messages in id order; sent ones (most rows) stay out
     __table_args__ = (
         _partial("ix_outbox_waiting", "id", WAITING),
         _partial("ix_outbox_leased", "id", LEASED),
